@@ -1,0 +1,3 @@
+"""reportgen: personal PDF reports from a leadership survey export."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,158 @@
+"""The command line: options → settings, the pipeline, progress and a summary. Click only."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__, pipeline, writer
+from .errors import ReportgenError
+from .models import Outcome
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_OK, EXIT_PROBLEMS, EXIT_NOTHING_DONE = 0, 1, 2
+
+
+def _guarded(command: F) -> F:
+    """Turn a ReportgenError into its paragraph and exit 2; never show a traceback unasked."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        debug = click.get_current_context().find_root().params.get("debug", False)
+        try:
+            return command(*args, **kwargs)
+        except ReportgenError as error:
+            click.echo(f"Error: {error.message}", err=True)
+            sys.exit(EXIT_NOTHING_DONE)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception:
+            if debug:
+                raise
+            log = Path(tempfile.gettempdir()) / "reportgen-error.log"
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            click.echo(
+                "Internal error: reportgen stopped on something it did not expect. Nothing is wrong "
+                f"with your file as far as reportgen knows. The details are in {log}; please send that "
+                "file to the reportgen maintainers, or run again with --debug to see them.",
+                err=True,
+            )
+            sys.exit(EXIT_NOTHING_DONE)
+
+    return run  # type: ignore[return-value]
+
+
+SURVEY = click.argument("survey", type=click.Path(path_type=Path, dir_okay=True))
+INSTRUMENT = click.option(
+    "--instrument",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Questionnaire file (TOML) to use instead of the bundled Leader's GPS instrument.",
+)
+SHEET = click.option("--sheet", default=None, help="Name of the sheet with the responses (default: found by its headers).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reportgen")
+@click.option("--debug", is_flag=True, help="Show the full traceback of an internal error.")
+def main(debug: bool) -> None:
+    """Score a leadership survey export and write one personal PDF report per leader."""
+    logging.captureWarnings(False)
+
+
+@main.command()
+@SURVEY
+@INSTRUMENT
+@SHEET
+@click.option(
+    "--format", "output_format", type=click.Choice(["json", "csv"]), default="json", show_default=True,
+    help="Output format of the records.",
+)
+@_guarded
+def score(survey: Path, instrument: Path | None, sheet: str | None, output_format: str) -> None:
+    """Print every row's scores, bands and reading order, without rendering anything."""
+    settings = pipeline.Settings(survey=survey, instrument=instrument, sheet=sheet)
+    result = pipeline.read_survey(settings)
+    step_ids = [step.id for step in result.instrument.steps]
+    records = writer.score_records(result.outcomes, step_ids)
+    if output_format == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        click.echo(writer.records_csv(records, step_ids), nl=False)
+
+
+@main.command()
+@SURVEY
+@click.option(
+    "-o", "--output", "output_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("reports"),
+    show_default=True, help="Folder for the reports and manifest.csv.",
+)
+@click.option("--lang", default="da", show_default=True, help="Report language: da or en (a Language column in the export overrides it per leader).")
+@click.option("--workshop", default="", help="Workshop name shown on the cover.")
+@click.option(
+    "--date", "report_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+    help="Date shown on the cover, as YYYY-MM-DD (default: today).",
+)
+@INSTRUMENT
+@SHEET
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary and errors.")
+@_guarded
+def build(
+    survey: Path,
+    output_dir: Path,
+    lang: str,
+    workshop: str,
+    report_date: datetime | None,
+    instrument: Path | None,
+    sheet: str | None,
+    quiet: bool,
+) -> None:
+    """Score SURVEY and write one PDF report per leader, plus manifest.csv."""
+    settings = pipeline.Settings(
+        survey=survey,
+        output_dir=output_dir,
+        instrument=instrument,
+        sheet=sheet,
+        language=lang,
+        report_date=report_date.date() if report_date else None,
+        workshop=workshop,
+    )
+
+    def progress(done: int, total: int, outcome: Outcome) -> None:
+        if not quiet and outcome.status in ("rendered", "failed"):
+            click.echo(f"  [{done}/{total}] {outcome.status:8} {outcome.pdf or outcome.response.name}")
+
+    result = pipeline.build(settings, progress)
+    _summary(result)
+    problems = result.counts["invalid"] + result.counts["failed"]
+    sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
+
+
+def _summary(result: pipeline.BuildResult) -> None:
+    counts = result.counts
+    for outcome in result.outcomes:
+        for warning in outcome.warnings:
+            click.echo(f"  warning: {warning}", err=True)
+        if outcome.status in ("invalid", "failed"):
+            click.echo(f"  {outcome.status}: row {outcome.source_row}: {outcome.reason}", err=True)
+    parts = [f"{counts['rendered']} rendered"] + [
+        f"{counts[status]} {status}" for status in ("duplicate", "invalid", "failed") if counts[status]
+    ]
+    click.echo(
+        f"{sum(counts.values())} rows: {', '.join(parts)}. Reports in {result.manifest.parent}/, "
+        f"every row listed in {result.manifest}."
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""Loads the instrument data file: steps, items, scales, bands and identity columns."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from .errors import InstrumentError
+from .models import Band, IdentityField, Instrument, Item, Localized, Scale, Step
+
+DEFAULT_INSTRUMENT = Path(__file__).parent / "data" / "instrument.toml"
+REQUIRED_IDENTITY = ("name", "email")
+
+
+class _Problems:
+    """Collects every problem in the file so that all are reported at once."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def need(self, table: dict[str, Any], key: str, kind: type, where: str) -> Any:
+        value = table.get(key)
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+            self.messages.append(f"{where}: '{key}' must be a {kind.__name__}")
+            return kind()
+        return value
+
+
+def load_instrument(path: Path | None = None) -> Instrument:
+    """Read and check an instrument file; every problem is listed in one error."""
+    path = path or DEFAULT_INSTRUMENT
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InstrumentError(
+            "The instrument file does not exist.",
+            fix="Check the path given to --instrument.",
+            file=path,
+        ) from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise InstrumentError(
+            f"The instrument file cannot be read as TOML ({error}).",
+            fix="Correct the file; the bundled instrument.toml shows the expected form.",
+            file=path,
+        ) from None
+    problems = _Problems()
+    instrument = _parse(data, path, problems)
+    if problems.messages:
+        raise InstrumentError(
+            "The instrument file has problems: " + "; ".join(problems.messages) + ".",
+            fix="Correct them; the bundled instrument.toml shows the expected form.",
+            file=path,
+        )
+    return instrument
+
+
+def _localized(value: Any, languages: tuple[str, ...], where: str, problems: _Problems) -> Localized:
+    if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) for lang in languages):
+        problems.messages.append(f"{where}: needs a text for each language ({', '.join(languages)})")
+        return {lang: "" for lang in languages}
+    return {lang: value[lang] for lang in languages}
+
+
+def _parse(data: dict[str, Any], path: Path, problems: _Problems) -> Instrument:
+    meta = problems.need(data, "instrument", dict, "file")
+    scales_data = problems.need(data, "scales", dict, "file")
+    languages = _languages(scales_data, problems)
+
+    scales: dict[str, Scale] = {}
+    for scale_id, table in scales_data.items():
+        where = f"scales.{scale_id}"
+        low, high = problems.need(table, "min", int, where), problems.need(table, "max", int, where)
+        labels = problems.need(table, "labels", dict, where)
+        for lang in languages:
+            if len(labels.get(lang, ())) != high - low + 1:
+                problems.messages.append(f"{where}: needs {high - low + 1} {lang} labels")
+        scales[scale_id] = Scale(scale_id, low, high, {k: tuple(v) for k, v in labels.items()})
+
+    bands = tuple(
+        Band(
+            id=problems.need(table, "id", str, f"bands[{i}]"),
+            min=problems.need(table, "min", int, f"bands[{i}]"),
+            max=problems.need(table, "max", int, f"bands[{i}]"),
+            label=_localized(table.get("label"), languages, f"bands[{i}].label", problems),
+        )
+        for i, table in enumerate(problems.need(data, "bands", list, "file"))
+    )
+    _check_bands(bands, problems)
+
+    identity = {
+        field_id: IdentityField(
+            id=field_id,
+            required=bool(table.get("required", False)),
+            headers=tuple(problems.need(table, "headers", list, f"identity.{field_id}")),
+        )
+        for field_id, table in problems.need(data, "identity", dict, "file").items()
+    }
+    for field_id in REQUIRED_IDENTITY:
+        if field_id not in identity:
+            problems.messages.append(f"identity: the '{field_id}' column must be described")
+
+    steps = tuple(
+        _step(table, i, languages, scales, problems)
+        for i, table in enumerate(problems.need(data, "steps", list, "file"))
+    )
+    free_text = tuple(
+        _item(table, table.get("step", ""), "free_text", f"free_text[{i}]", languages, scales, problems)
+        for i, table in enumerate(data.get("free_text", []))
+    )
+    _check_unique([item.code for step in steps for item in step.items], "item code", problems)
+    _check_unique([step.id for step in steps], "step id", problems)
+
+    share = meta.get("min_answered_share", 0.5)
+    if not isinstance(share, int | float) or not 0 < share <= 1:
+        problems.messages.append("instrument: 'min_answered_share' must be a number above 0 and at most 1")
+    return Instrument(
+        id=str(meta.get("id", path.stem)),
+        version=int(meta.get("version", 1)),
+        source=path,
+        title=_localized(meta.get("title"), languages, "instrument.title", problems),
+        languages=languages,
+        min_answered_share=float(share) if isinstance(share, int | float) else 0.5,
+        default_importance=int(meta.get("default_importance", 3)),
+        scales=scales,
+        bands=bands,
+        identity=identity,
+        steps=steps,
+        free_text=free_text,
+    )
+
+
+def _languages(scales: dict[str, Any], problems: _Problems) -> tuple[str, ...]:
+    """The languages are those every scale has labels for."""
+    found = [set(table.get("labels", {})) for table in scales.values() if isinstance(table, dict)]
+    common = set.intersection(*found) if found else set()
+    if not common:
+        problems.messages.append("scales: need labels in at least one language")
+    # Danish first: it is the product's default language.
+    return tuple(sorted(common, key=lambda lang: (lang != "da", lang)))
+
+
+def _step(
+    table: dict[str, Any], index: int, languages: tuple[str, ...], scales: dict[str, Scale], problems: _Problems
+) -> Step:
+    where = f"steps[{index}]"
+    step_id = problems.need(table, "id", str, where)
+    items = tuple(
+        _item(item, step_id, "step", f"{where}.items[{i}]", languages, scales, problems)
+        for i, item in enumerate(problems.need(table, "items", list, where))
+    )
+    if not items:
+        problems.messages.append(f"{where}: a step needs at least one item")
+    importance = table.get("importance")
+    return Step(
+        id=step_id,
+        chapter=problems.need(table, "chapter", int, where),
+        title=_localized(table.get("title"), languages, f"{where}.title", problems),
+        items=items,
+        importance=(
+            _item(importance, step_id, "importance", f"{where}.importance", languages, scales, problems)
+            if isinstance(importance, dict)
+            else None
+        ),
+    )
+
+
+def _item(
+    table: dict[str, Any],
+    step_id: str,
+    kind: str,
+    where: str,
+    languages: tuple[str, ...],
+    scales: dict[str, Scale],
+    problems: _Problems,
+) -> Item:
+    scale_id = table.get("scale", "")
+    if kind != "free_text" and scale_id not in scales:
+        problems.messages.append(f"{where}: unknown scale '{scale_id}'")
+    return Item(
+        code=problems.need(table, "code", str, where),
+        step_id=step_id,
+        scale_id=scale_id,
+        reverse=bool(table.get("reverse", False)),
+        text=_localized(table.get("text"), languages, f"{where}.text", problems),
+        kind=kind,  # type: ignore[arg-type]
+    )
+
+
+def _check_bands(bands: tuple[Band, ...], problems: _Problems) -> None:
+    """Bands must cover 0–100 without gaps or overlaps."""
+    expected = 0
+    for band in sorted(bands, key=lambda b: b.min):
+        if band.min != expected:
+            problems.messages.append(f"bands: '{band.id}' should start at {expected}, not {band.min}")
+        expected = band.max + 1
+    if expected != 101:
+        problems.messages.append("bands: the last band must end at 100")
+
+
+def _check_unique(values: list[str], what: str, problems: _Problems) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value.casefold() in seen:
+            problems.messages.append(f"the {what} '{value}' appears twice")
+        seen.add(value.casefold())

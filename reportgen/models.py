@@ -1,0 +1,217 @@
+"""Small frozen dataclasses passed between the pipeline's stages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Literal
+
+Language = str  # "da" or "en": whatever languages the instrument carries
+Localized = Mapping[Language, str]
+
+
+# --- the instrument ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scale:
+    """An answer scale such as 1–5 agreement, with its labels per language."""
+
+    id: str
+    min: int
+    max: int
+    labels: Mapping[Language, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question: a column of the export."""
+
+    code: str
+    step_id: str
+    scale_id: str
+    reverse: bool
+    text: Localized
+    kind: Literal["step", "importance", "free_text"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the GPS and the e-book chapter that belongs to it."""
+
+    id: str
+    chapter: int
+    title: Localized
+    items: tuple[Item, ...]
+    importance: Item | None
+
+
+@dataclass(frozen=True)
+class Band:
+    """A score range with a name, e.g. 40–69 "På vej"."""
+
+    id: str
+    min: int
+    max: int
+    label: Localized
+
+
+@dataclass(frozen=True)
+class IdentityField:
+    """A non-item column such as name or e-mail, with the headers it goes by."""
+
+    id: str
+    required: bool
+    headers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """The whole questionnaire and its scoring rules, loaded from a data file."""
+
+    id: str
+    version: int
+    source: Path
+    title: Localized
+    languages: tuple[Language, ...]
+    min_answered_share: float
+    default_importance: int
+    scales: Mapping[str, Scale]
+    bands: tuple[Band, ...]
+    identity: Mapping[str, IdentityField]
+    steps: tuple[Step, ...]
+    free_text: tuple[Item, ...]
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        """Every scored and importance item, in questionnaire order."""
+        scored = tuple(item for step in self.steps for item in step.items)
+        importance = tuple(step.importance for step in self.steps if step.importance)
+        return scored + importance
+
+    def step(self, step_id: str) -> Step:
+        """The step with this id."""
+        return next(step for step in self.steps if step.id == step_id)
+
+
+# --- read and mapped rows -------------------------------------------------------------
+
+CellValue = str | int | float | bool | datetime | date | None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one cell or row; not fatal to the batch."""
+
+    row: int
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        place = f"row {self.row}" + (f", column {self.column}" if self.column else "")
+        return f"{place}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Which column holds which identity field, item and free text."""
+
+    sheet: str
+    header_row: int
+    headers: tuple[str, ...]
+    identity: Mapping[str, int]
+    items: Mapping[str, int]
+    free_text: Mapping[str, int]
+
+    @property
+    def ignored(self) -> tuple[int, ...]:
+        """Columns that hold a header but matched nothing."""
+        used = {*self.identity.values(), *self.items.values(), *self.free_text.values()}
+        return tuple(i for i, header in enumerate(self.headers) if header and i not in used)
+
+
+@dataclass(frozen=True)
+class Response:
+    """One data row of the export, mapped to identity fields and numeric answers."""
+
+    source_row: int
+    name: str
+    email: str
+    organisation: str
+    role: str
+    submitted: datetime | None
+    language: Language | None
+    answers: Mapping[str, int | None]
+    free_text: Mapping[str, str]
+    problems: tuple[Problem, ...] = ()
+    invalid_reason: str | None = None
+
+    @property
+    def email_key(self) -> str:
+        """The e-mail as compared for duplicates: case and spaces ignored."""
+        return "".join(self.email.split()).casefold()
+
+
+# --- scores ----------------------------------------------------------------------------
+
+
+def round_half_up(value: Fraction, digits: int = 0) -> Decimal:
+    """Round as people do (68.75 → 68.8, 37.5 → 38), not to even."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class StepScore:
+    """A leader's result on one step; score is None when too few items were answered."""
+
+    step_id: str
+    score: Fraction | None
+    band_id: str | None
+    answered: int
+    total: int
+    importance: int | None
+    priority: Fraction | None
+
+    @property
+    def rounded(self) -> float | None:
+        """The score to one decimal, as published by `reportgen score`."""
+        return None if self.score is None else float(round_half_up(self.score, 1))
+
+    @property
+    def whole(self) -> int | None:
+        """The score as a whole number, as shown in the report and used for the band."""
+        return None if self.score is None else int(round_half_up(self.score))
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A leader's scores on every step, and the chapters' reading order."""
+
+    steps: tuple[StepScore, ...]
+    reading_order: tuple[str, ...]
+
+    def step(self, step_id: str) -> StepScore:
+        """The score of one step."""
+        return next(s for s in self.steps if s.step_id == step_id)
+
+
+Status = Literal["ok", "rendered", "duplicate", "invalid", "failed"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one data row: its status, reason, scores and report file."""
+
+    source_row: int
+    status: Status
+    response: Response
+    reason: str | None = None
+    assessment: Assessment | None = None
+    pdf: str | None = None
+    superseded_by: int | None = None
+    warnings: tuple[Problem, ...] = field(default=())

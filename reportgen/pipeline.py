@@ -1,0 +1,257 @@
+"""The pipeline: read → map → score → render → write. The one entry point of CLI and tests."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from itertools import chain, islice
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import mapper, scorer, writer
+from .errors import InputError, RenderError, ReportgenError
+from .instrument import load_instrument
+from .models import Assessment, ColumnMap, Instrument, Outcome, Problem, Response
+from .reader import Workbook
+from .report import Content, build_view, load_content
+
+if TYPE_CHECKING:
+    from .renderer import Renderer
+
+PACKAGE_DIR = Path(__file__).parent
+
+
+def bundled_templates() -> Path:
+    """The default templates: inside the installed package, or at the top of a source checkout."""
+    installed = PACKAGE_DIR / "templates"
+    return installed if installed.is_dir() else PACKAGE_DIR.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run needs to know; the CLI fills it from options."""
+
+    survey: Path
+    output_dir: Path = Path("reports")
+    instrument: Path | None = None
+    sheet: str | None = None
+    language: str = "da"
+    report_date: date | None = None
+    workshop: str = ""
+
+
+@dataclass(frozen=True)
+class Survey:
+    """A read, mapped and scored export."""
+
+    path: Path
+    instrument: Instrument
+    columns: ColumnMap
+    outcomes: tuple[Outcome, ...]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What `build` did: one outcome per data row, and where the manifest is."""
+
+    survey: Survey
+    outcomes: tuple[Outcome, ...]
+    manifest: Path
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+ProgressCallback = Callable[[int, int, Outcome], None]
+
+
+def read_survey(settings: Settings) -> Survey:
+    """Read the export, find its columns, score every row and settle duplicates."""
+    instrument = load_instrument(settings.instrument)
+    if settings.language not in instrument.languages:
+        raise ReportgenError(
+            f'The language "{settings.language}" is not one of the instrument\'s ({", ".join(instrument.languages)}).',
+            fix="Choose one of those with --lang.",
+            file=instrument.source,
+        )
+    with Workbook(settings.survey) as book:
+        columns, rows = _find_sheet(book, settings, instrument)
+        responses = [
+            response
+            for number, values in rows
+            if (response := mapper.map_row(number, values, columns, instrument)) is not None
+        ]
+    if not responses:
+        raise InputError(
+            f"The sheet has a header row (row {columns.header_row}) but no answers below it.",
+            fix="Check that you exported the responses, not just the questions, and run reportgen again.",
+            file=settings.survey,
+            sheet=columns.sheet,
+        )
+    return Survey(settings.survey, instrument, columns, _settle(responses, instrument))
+
+
+def _find_sheet(
+    book: Workbook, settings: Settings, instrument: Instrument
+) -> tuple[ColumnMap, Iterator[tuple[int, tuple[object, ...]]]]:
+    """The first sheet (or --sheet) whose header row holds the identity columns, and its data rows."""
+    names = book.sheet_names
+    if settings.sheet is not None and settings.sheet not in names:
+        raise InputError(
+            f'There is no sheet named "{settings.sheet}"; the sheets are {_quoted(names)}.',
+            fix="Give one of those names with --sheet, or leave --sheet out to let reportgen find the data.",
+            file=settings.survey,
+        )
+    checked = []
+    for sheet in [settings.sheet] if settings.sheet else names:
+        rows = book.rows(sheet)
+        head = list(islice(rows, mapper.HEADER_SEARCH_ROWS))
+        checked.append(sheet)
+        columns = mapper.find_columns(sheet, head, instrument)
+        if columns is None:
+            continue
+        if not columns.items:
+            raise InputError(
+                f"The header row (row {columns.header_row}) has the name and e-mail columns, "
+                "but no column matches a question of the questionnaire.",
+                fix="Check that the export has one column per question with the question text or code "
+                "(P1, F2 …) as its header, and run reportgen again.",
+                file=settings.survey,
+                sheet=sheet,
+            )
+        data = ((number, values) for number, values in chain(head, rows) if number > columns.header_row)
+        return columns, data
+    required = [f for f in instrument.identity.values() if f.required]
+    expected = " and ".join(f"{f.id} ({' / '.join(f.headers[:2])})" for f in required)
+    raise InputError(
+        f"No sheet has a header row with the columns for {expected} in its first "
+        f"{mapper.HEADER_SEARCH_ROWS} rows (sheets checked: {_quoted(checked)}); "
+        "the sheet may be empty or not a survey export.",
+        fix="Check that this is the export of the survey responses and that it has a name and an "
+        "e-mail column, or name the right sheet with --sheet.",
+        file=settings.survey,
+    )
+
+
+def _settle(responses: list[Response], instrument: Instrument) -> tuple[Outcome, ...]:
+    """Score each row, mark rows without any score invalid, then supersede duplicates."""
+    scored = {}
+    for response in responses:
+        if response.invalid_reason:
+            continue
+        assessment = scorer.assess(response, instrument)
+        if not assessment.reading_order:
+            response = replace(response, invalid_reason="no step has enough answers for a score")
+        scored[response.source_row] = (response, assessment)
+    valid = [response for response, _ in scored.values() if not response.invalid_reason]
+    superseded = mapper.resolve_duplicates(valid)
+    outcomes = []
+    for original in responses:
+        response, assessment = scored.get(original.source_row, (original, None))
+        if response.invalid_reason:
+            outcomes.append(Outcome(response.source_row, "invalid", response, reason=response.invalid_reason))
+        elif response.source_row in superseded:
+            winner = superseded[response.source_row]
+            outcomes.append(
+                Outcome(
+                    response.source_row,
+                    "duplicate",
+                    response,
+                    reason=f"superseded by row {winner} (same e-mail, later submission)",
+                    assessment=assessment,
+                    superseded_by=winner,
+                )
+            )
+        else:
+            assert assessment is not None
+            outcomes.append(
+                Outcome(
+                    response.source_row,
+                    "ok",
+                    response,
+                    assessment=assessment,
+                    warnings=response.problems + _insufficient(response, assessment, instrument),
+                )
+            )
+    return tuple(outcomes)
+
+
+def _insufficient(response: Response, assessment: Assessment, instrument: Instrument) -> tuple[Problem, ...]:
+    return tuple(
+        Problem(
+            response.source_row,
+            None,
+            f"step {instrument.step(s.step_id).title[instrument.languages[0]]}: "
+            f"{s.answered} of {s.total} items answered, too few for a score",
+        )
+        for s in assessment.steps
+        if s.score is None
+    )
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every report of one build shares."""
+
+    survey: Survey
+    settings: Settings
+    renderer: Renderer
+    contents: dict[str, Content]
+    report_date: date
+    output: Path
+    name_width: int
+
+
+def build(settings: Settings, on_progress: ProgressCallback | None = None) -> BuildResult:
+    """Render one PDF per valid leader into the output folder and write the manifest."""
+    survey = read_survey(settings)
+    template_dirs = [bundled_templates()]
+    contents = load_content(template_dirs, survey.instrument.languages)
+    # Imported here so that `score` and `--help` never pay for WeasyPrint.
+    from .renderer import Renderer
+
+    job = _Job(
+        survey=survey,
+        settings=settings,
+        renderer=Renderer(template_dirs, contents),
+        contents=contents,
+        report_date=settings.report_date or date.today(),
+        output=writer.prepare_output(settings.output_dir),
+        name_width=max(2, len(str(max(o.source_row for o in survey.outcomes)))),
+    )
+    outcomes = []
+    for done, outcome in enumerate(survey.outcomes, start=1):
+        if outcome.status == "ok":
+            outcome = _render(outcome, job)
+        outcomes.append(outcome)
+        if on_progress:
+            on_progress(done, len(survey.outcomes), outcome)
+    manifest = writer.write_manifest(job.output, outcomes)
+    return BuildResult(survey, tuple(outcomes), manifest, Counter(o.status for o in outcomes))
+
+
+def _render(outcome: Outcome, job: _Job) -> Outcome:
+    """Render and write one leader's report; a render error fails only this row."""
+    assert outcome.assessment is not None
+    response = outcome.response
+    lang = response.language or job.settings.language
+    view = build_view(
+        response,
+        outcome.assessment,
+        job.survey.instrument,
+        job.contents[lang],
+        lang,
+        job.report_date,
+        job.settings.workshop,
+    )
+    try:
+        pdf = job.renderer.pdf(view)
+    except RenderError as error:
+        return replace(outcome, status="failed", reason=str(error))
+    name = writer.report_name(response.source_row, response.name, job.name_width)
+    writer.write_atomic(job.output / name, pdf)
+    return replace(outcome, status="rendered", pdf=name)
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f'"{name}"' for name in names) or "none"

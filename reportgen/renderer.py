@@ -1,0 +1,159 @@
+"""Turns a report view into HTML and PDF through Jinja2 templates and WeasyPrint.
+
+The only module that imports jinja2 and weasyprint. One Renderer is built per
+process and renders many reports: the stylesheet is parsed and fonts are
+configured once (re-creating them costs about 20% per report).
+"""
+
+from __future__ import annotations
+
+import logging
+import string
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from .errors import RenderError, TemplateError
+from .report import ReportView
+
+REPORT_TEMPLATE = "report.html"
+STYLESHEET_TEMPLATE = "report.css"
+
+
+class LocalFetcher(URLFetcher):
+    """Lets WeasyPrint read data: URLs and files inside the template folders, nothing else."""
+
+    def __init__(self, roots: Sequence[Path]) -> None:
+        super().__init__(allowed_protocols={"data", "file"})
+        self.roots = [root.resolve() for root in roots]
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        if url.startswith("file:"):
+            path = Path(URLFetcherResponse(url).path or "").resolve()
+            if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
+                return URLFetcherResponse(url, path.read_bytes())
+        raise ValueError(f"reportgen reads only its template files, not {url}")
+
+
+class _Collector(logging.Handler):
+    """Keeps WeasyPrint's warnings: a warning means the report is not what the template says."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _weasyprint_warnings() -> Iterator[_Collector]:
+    logger = logging.getLogger("weasyprint")
+    collector = _Collector()
+    logger.addHandler(collector)
+    try:
+        yield collector
+    finally:
+        logger.removeHandler(collector)
+
+
+def css_string(value: str) -> str:
+    """A CSS string literal of any text."""
+    escaped = "".join(ch if ch.isalnum() or ch in " .,-–·:/()" else f"\\{ord(ch):x} " for ch in str(value))
+    return f'"{escaped}"'
+
+
+def css_counter_text(template: str) -> str:
+    """CSS content from "Side {page} af {pages}": "Side " counter(page) " af " counter(pages)."""
+    parts = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        if literal:
+            parts.append(css_string(literal))
+        if field in ("page", "pages"):
+            parts.append(f"counter({field})")
+    return " ".join(parts)
+
+
+def fill(template: str, **values: Any) -> str:
+    """Fill a content text's {placeholders}."""
+    return template.format(**values)
+
+
+class Renderer:
+    """Renders reports from the first template folder that has each file."""
+
+    def __init__(self, template_dirs: Sequence[Path], contents: dict[str, Any]) -> None:
+        self.template_dirs = list(template_dirs)
+        self.environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.template_dirs),
+            # HTML is escaped always: names and answers are user data. The stylesheet
+            # template holds only our own texts, through the css_string filter.
+            autoescape=lambda name: not (name or "").endswith(".css"),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.environment.filters.update(css_string=css_string, css_counter_text=css_counter_text, fill=fill)
+        self.fetcher = LocalFetcher(self.template_dirs)
+        self.fonts = FontConfiguration()
+        self.base_url = str(self.template_dirs[-1])
+        self.stylesheets = {lang: self._stylesheet(content) for lang, content in contents.items()}
+
+    def _template(self, name: str) -> jinja2.Template:
+        try:
+            return self.environment.get_template(name)
+        except jinja2.TemplateError as error:
+            raise TemplateError(
+                f"The template {name} cannot be loaded ({error}).",
+                fix="Correct the template, or remove it from the brand to use the bundled one.",
+                file=self.template_dirs[0] / name,
+            ) from None
+
+    def _stylesheet(self, content: Any) -> CSS:
+        try:
+            text = self._template(STYLESHEET_TEMPLATE).render(t=content)
+        except jinja2.TemplateError as error:
+            raise TemplateError(
+                f"The stylesheet cannot be built ({error}).", fix="Correct the template.", file=self.template_dirs[0]
+            ) from None
+        with _weasyprint_warnings() as warnings:
+            sheet = CSS(string=text, base_url=self.base_url, url_fetcher=self.fetcher, font_config=self.fonts)
+        if warnings.messages:
+            raise TemplateError(
+                f"The stylesheet has problems: {'; '.join(warnings.messages)}.",
+                fix="Correct report.css.",
+                file=self.template_dirs[0] / STYLESHEET_TEMPLATE,
+            )
+        return sheet
+
+    def html(self, view: ReportView) -> str:
+        """The report as HTML."""
+        try:
+            return self._template(REPORT_TEMPLATE).render(report=view, t=view.t)
+        except (jinja2.TemplateError, KeyError, IndexError, ValueError) as error:
+            raise RenderError(f"template error: {type(error).__name__}: {error}") from None
+
+    def pdf(self, view: ReportView) -> bytes:
+        """The report as PDF bytes; any WeasyPrint warning fails it."""
+        html = self.html(view)
+        with _weasyprint_warnings() as warnings:
+            try:
+                data = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).write_pdf(
+                    stylesheets=[self.stylesheets[view.lang]], font_config=self.fonts, pdf_tags=True
+                )
+            except FatalURLFetchingError as error:
+                raise RenderError(f"blocked resource: {error}") from None
+            except Exception as error:  # WeasyPrint has no error base class of its own
+                raise RenderError(f"PDF error: {type(error).__name__}: {error}") from None
+        if warnings.messages:
+            raise RenderError("; ".join(dict.fromkeys(warnings.messages)))
+        assert data is not None
+        return data

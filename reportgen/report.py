@@ -1,0 +1,242 @@
+"""What one report shows: the view of a leader's scores in one language, with its texts.
+
+Builds plain data for the templates; every word comes from the instrument and the
+content files, none from here.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date
+
+from .errors import TemplateError
+from .models import Assessment, Instrument, Response
+
+Content = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """One question and the leader's answer to it."""
+
+    code: str
+    text: str
+    answer: int | None
+    answer_label: str | None
+    share: float  # the answer's position on the scale, 0–1, for the bar
+    reverse: bool
+
+
+@dataclass(frozen=True)
+class StepView:
+    """One step of the GPS as the report shows it."""
+
+    id: str
+    chapter: int
+    title: str
+    score: int | None
+    band_id: str | None
+    band_label: str | None
+    answered: int
+    total: int
+    importance: int | None
+    importance_label: str | None
+    items: tuple[ItemView, ...]
+    text: Content | None  # the content file's texts for this step, if it has any
+    band_text: Content | None  # ... and for this step at this band
+
+
+@dataclass(frozen=True)
+class Point:
+    """A point in the chart's coordinates."""
+
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class RadarAxis:
+    """One spoke of the radar chart with its label position."""
+
+    label: str
+    score: int | None
+    end: Point
+    label_at: Point
+    anchor: str  # SVG text-anchor
+    point: Point | None  # where the score sits on the spoke
+
+
+@dataclass(frozen=True)
+class RadarChart:
+    """Geometry of the radar chart of the steps' scores (SVG user units)."""
+
+    size: int
+    center: Point
+    radius: float
+    rings: tuple[tuple[int, str], ...]  # (score, polygon points) of the grid rings
+    axes: tuple[RadarAxis, ...]
+    polygon: str  # points of the leader's polygon, scored steps only
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """Everything a report template needs for one leader."""
+
+    lang: str
+    t: Content
+    instrument_title: str
+    name: str
+    email: str
+    organisation: str
+    role: str
+    date: str
+    workshop: str
+    steps: tuple[StepView, ...]
+    reading_order: tuple[StepView, ...]
+    strongest: StepView | None
+    weakest: StepView | None
+    free_text: Mapping[str, str]
+    chart: RadarChart
+
+
+def load_content(template_dirs: list[Path], languages: tuple[str, ...]) -> dict[str, Content]:
+    """Each language's content file (content/da.toml ...), from the first folder that has it."""
+    contents = {}
+    for lang in languages:
+        path = next((d / "content" / f"{lang}.toml" for d in template_dirs if (d / "content" / f"{lang}.toml").is_file()), None)
+        if path is None:
+            raise TemplateError(
+                f"There is no content file for the language '{lang}' (content/{lang}.toml).",
+                fix="Add the file to the templates folder; the bundled one shows its form.",
+                file=template_dirs[0],
+            )
+        try:
+            contents[lang] = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise TemplateError(
+                f"The content file cannot be read ({error}).", fix="Correct the file.", file=path
+            ) from None
+    return contents
+
+
+def build_view(
+    response: Response,
+    assessment: Assessment,
+    instrument: Instrument,
+    content: Content,
+    lang: str,
+    report_date: date,
+    workshop: str = "",
+) -> ReportView:
+    """The report of one leader in one language."""
+    steps = tuple(_step_view(step_id, response, assessment, instrument, content, lang) for step_id in (s.id for s in instrument.steps))
+    by_id = {step.id: step for step in steps}
+    scored = [step for step in steps if step.score is not None]
+    strongest = max(scored, key=lambda s: s.score or 0, default=None)
+    weakest = min(scored, key=lambda s: s.score or 0, default=None)
+    return ReportView(
+        lang=lang,
+        t=content,
+        instrument_title=instrument.title[lang],
+        name=response.name,
+        email=response.email,
+        organisation=response.organisation,
+        role=response.role,
+        date=format_date(report_date, format="long", locale=lang),
+        workshop=workshop,
+        steps=steps,
+        reading_order=tuple(by_id[step_id] for step_id in assessment.reading_order),
+        strongest=strongest,
+        weakest=weakest if weakest is not strongest else None,
+        free_text={code: text for code, text in response.free_text.items() if text},
+        chart=radar_chart(steps),
+    )
+
+
+def _step_view(
+    step_id: str, response: Response, assessment: Assessment, instrument: Instrument, content: Content, lang: str
+) -> StepView:
+    step = instrument.step(step_id)
+    result = assessment.step(step_id)
+    band = next((b for b in instrument.bands if b.id == result.band_id), None)
+    step_text = content.get("steps", {}).get(step_id)
+    importance_label = None
+    if step.importance and result.importance is not None:
+        scale = instrument.scales[step.importance.scale_id]
+        importance_label = scale.labels[lang][result.importance - scale.min]
+    items = []
+    for item in step.items:
+        scale = instrument.scales[item.scale_id]
+        answer = response.answers.get(item.code)
+        items.append(
+            ItemView(
+                code=item.code,
+                text=item.text[lang],
+                answer=answer,
+                answer_label=None if answer is None else scale.labels[lang][answer - scale.min],
+                share=0.0 if answer is None else (answer - scale.min + 1) / (scale.max - scale.min + 1),
+                reverse=item.reverse,
+            )
+        )
+    return StepView(
+        id=step_id,
+        chapter=step.chapter,
+        title=step.title[lang],
+        score=result.whole,
+        band_id=result.band_id,
+        band_label=band.label[lang] if band else None,
+        answered=result.answered,
+        total=result.total,
+        importance=result.importance,
+        importance_label=importance_label,
+        items=tuple(items),
+        text=step_text,
+        band_text=step_text.get("bands", {}).get(result.band_id) if step_text and result.band_id else None,
+    )
+
+
+def radar_chart(steps: tuple[StepView, ...], size: int = 340) -> RadarChart:
+    """Spokes from the top, clockwise, one per step; the polygon joins the scored steps."""
+    center = Point(size / 2, size / 2)
+    radius = size * 0.31
+
+    def at(index: int, distance: float) -> Point:
+        angle = -math.pi / 2 + 2 * math.pi * index / len(steps)
+        return Point(round(center.x + distance * math.cos(angle), 2), round(center.y + distance * math.sin(angle), 2))
+
+    def points(values: list[Point]) -> str:
+        return " ".join(f"{p.x},{p.y}" for p in values)
+
+    axes = []
+    for index, step in enumerate(steps):
+        label_at = at(index, radius + 18)
+        horizontal = label_at.x - center.x
+        anchor = "middle" if abs(horizontal) < 1 else ("start" if horizontal > 0 else "end")
+        vertical = label_at.y - center.y
+        label_at = Point(label_at.x, label_at.y + (12 if vertical > 1 else (-4 if vertical < -1 else 4)))
+        axes.append(
+            RadarAxis(
+                label=step.title,
+                score=step.score,
+                end=at(index, radius),
+                label_at=label_at,
+                anchor=anchor,
+                point=None if step.score is None else at(index, radius * step.score / 100),
+            )
+        )
+    rings = tuple((level, points([at(i, radius * level / 100) for i in range(len(steps))])) for level in (25, 50, 75, 100))
+    return RadarChart(
+        size=size,
+        center=center,
+        radius=radius,
+        rings=rings,
+        axes=tuple(axes),
+        polygon=points([axis.point for axis in axes if axis.point is not None]),
+    )
