@@ -8,7 +8,7 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -59,7 +59,9 @@ INSTRUMENT = click.option(
     default=None,
     help="Questionnaire file (TOML) to use instead of the bundled Leader's GPS instrument.",
 )
-SHEET = click.option("--sheet", default=None, help="Name of the sheet with the responses (default: found by its headers).")
+SHEET = click.option(
+    "--sheet", default=None, help="Name of the sheet with the responses (default: found by its headers)."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,7 +77,11 @@ def main(debug: bool) -> None:
 @INSTRUMENT
 @SHEET
 @click.option(
-    "--format", "output_format", type=click.Choice(["json", "csv"]), default="json", show_default=True,
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
     help="Output format of the records.",
 )
 @_guarded
@@ -94,13 +100,26 @@ def score(survey: Path, instrument: Path | None, sheet: str | None, output_forma
 @main.command()
 @SURVEY
 @click.option(
-    "-o", "--output", "output_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("reports"),
-    show_default=True, help="Folder for the reports and manifest.csv.",
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("reports"),
+    show_default=True,
+    help="Folder for the reports and manifest.csv.",
 )
-@click.option("--lang", default="da", show_default=True, help="Report language: da or en (a Language column in the export overrides it per leader).")
+@click.option(
+    "--lang",
+    default="da",
+    show_default=True,
+    help="Report language: da or en (a Language column in the export overrides it per leader).",
+)
 @click.option("--workshop", default="", help="Workshop name shown on the cover.")
 @click.option(
-    "--date", "report_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+    "--date",
+    "report_date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
     help="Date shown on the cover, as YYYY-MM-DD (default: today).",
 )
 @INSTRUMENT

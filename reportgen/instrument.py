@@ -21,7 +21,7 @@ class _Problems:
 
     def need(self, table: dict[str, Any], key: str, kind: type, where: str) -> Any:
         value = table.get(key)
-        if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
             self.messages.append(f"{where}: '{key}' must be a {kind.__name__}")
             return kind()
         return value
@@ -141,7 +141,11 @@ def _languages(scales: dict[str, Any], problems: _Problems) -> tuple[str, ...]:
 
 
 def _step(
-    table: dict[str, Any], index: int, languages: tuple[str, ...], scales: dict[str, Scale], problems: _Problems
+    table: dict[str, Any],
+    index: int,
+    languages: tuple[str, ...],
+    scales: dict[str, Scale],
+    problems: _Problems,
 ) -> Step:
     where = f"steps[{index}]"
     step_id = problems.need(table, "id", str, where)

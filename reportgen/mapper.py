@@ -6,7 +6,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from .models import CellValue, ColumnMap, Instrument, Problem, Response, Scale
 
@@ -53,7 +53,9 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def find_columns(sheet: str, rows: Iterable[tuple[int, Sequence[CellValue]]], instrument: Instrument) -> ColumnMap | None:
+def find_columns(
+    sheet: str, rows: Iterable[tuple[int, Sequence[CellValue]]], instrument: Instrument
+) -> ColumnMap | None:
     """The column map of the first row that holds every required identity column."""
     for number, values in rows:
         if number > HEADER_SEARCH_ROWS:
@@ -125,7 +127,10 @@ def _match_fuzzy(
         if len(key) < 12:  # short headers (ID, Start time) are never item texts
             continue
         scored = sorted(
-            ((difflib.SequenceMatcher(None, key, text).ratio(), item.code, item.kind) for text, item in texts),
+            (
+                (difflib.SequenceMatcher(None, key, text).ratio(), item.code, item.kind)
+                for text, item in texts
+            ),
             reverse=True,
         )
         if not scored or scored[0][0] < FUZZY_HEADER_RATIO:
@@ -137,9 +142,11 @@ def _match_fuzzy(
             chosen[code] = column
 
 
-def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instrument: Instrument) -> Response | None:
+def map_row(
+    number: int, values: Sequence[CellValue], columns: ColumnMap, instrument: Instrument
+) -> Response | None:
     """The response in one data row, or None for a blank row."""
-    if all(_text(v) == "" for v in values):
+    if all(not _text(v).strip() for v in values):
         return None
 
     def cell(column: int | None) -> CellValue:
@@ -193,7 +200,7 @@ def parse_answer(value: CellValue, scale: Scale) -> tuple[int | None, str | None
     """An answer as a number on the scale, or None with the reason it is not one."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
-    if isinstance(value, bool) or isinstance(value, datetime | date | time):
+    if isinstance(value, bool | datetime | date | time):
         return None, f'"{value}" is not an answer on the scale {_describe(scale)}'
     if isinstance(value, int | float):
         return _on_scale(value, scale)
@@ -254,7 +261,7 @@ def parse_timestamp(value: CellValue) -> tuple[datetime | None, str | None]:
             continue
         # Compare times with and without a zone as UTC, so that max() never fails.
         if parsed.tzinfo is not None:
-            parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
         return parsed, None
     return None, f'"{text}" is not a date and time; the row order decides between duplicates'
 

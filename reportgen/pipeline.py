@@ -14,7 +14,7 @@ from . import mapper, scorer, writer
 from .errors import InputError, RenderError, ReportgenError
 from .instrument import load_instrument
 from .models import Assessment, ColumnMap, Instrument, Outcome, Problem, Response
-from .reader import Workbook
+from .reader import Row, Workbook
 from .report import Content, build_view, load_content
 
 if TYPE_CHECKING:
@@ -70,7 +70,8 @@ def read_survey(settings: Settings) -> Survey:
     instrument = load_instrument(settings.instrument)
     if settings.language not in instrument.languages:
         raise ReportgenError(
-            f'The language "{settings.language}" is not one of the instrument\'s ({", ".join(instrument.languages)}).',
+            f'The language "{settings.language}" is not one of the languages of the instrument '
+            f"({', '.join(instrument.languages)}).",
             fix="Choose one of those with --lang.",
             file=instrument.source,
         )
@@ -93,7 +94,7 @@ def read_survey(settings: Settings) -> Survey:
 
 def _find_sheet(
     book: Workbook, settings: Settings, instrument: Instrument
-) -> tuple[ColumnMap, Iterator[tuple[int, tuple[object, ...]]]]:
+) -> tuple[ColumnMap, Iterator[tuple[int, Row]]]:
     """The first sheet (or --sheet) whose header row holds the identity columns, and its data rows."""
     names = book.sheet_names
     if settings.sheet is not None and settings.sheet not in names:
@@ -135,14 +136,14 @@ def _find_sheet(
 
 def _settle(responses: list[Response], instrument: Instrument) -> tuple[Outcome, ...]:
     """Score each row, mark rows without any score invalid, then supersede duplicates."""
-    scored = {}
+    scored: dict[int, tuple[Response, Assessment | None]] = {}
     for response in responses:
         if response.invalid_reason:
             continue
-        assessment = scorer.assess(response, instrument)
-        if not assessment.reading_order:
+        result = scorer.assess(response, instrument)
+        if not result.reading_order:
             response = replace(response, invalid_reason="no step has enough answers for a score")
-        scored[response.source_row] = (response, assessment)
+        scored[response.source_row] = (response, result)
     valid = [response for response, _ in scored.values() if not response.invalid_reason]
     superseded = mapper.resolve_duplicates(valid)
     outcomes = []

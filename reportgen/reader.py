@@ -56,7 +56,7 @@ class Workbook:
         worksheet = self._book[sheet]
         # Exports often store wrong dimensions (A1:XFD1048576); trust the rows
         # that are really in the file instead.
-        worksheet.reset_dimensions()  # type: ignore[union-attr]
+        worksheet.reset_dimensions()
         try:
             for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
                 yield number, tuple(values)

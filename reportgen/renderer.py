@@ -26,7 +26,7 @@ REPORT_TEMPLATE = "report.html"
 STYLESHEET_TEMPLATE = "report.css"
 
 
-class LocalFetcher(URLFetcher):
+class LocalFetcher(URLFetcher):  # type: ignore[misc]
     """Lets WeasyPrint read data: URLs and files inside the template folders, nothing else."""
 
     def __init__(self, roots: Sequence[Path]) -> None:
@@ -122,7 +122,9 @@ class Renderer:
             text = self._template(STYLESHEET_TEMPLATE).render(t=content)
         except jinja2.TemplateError as error:
             raise TemplateError(
-                f"The stylesheet cannot be built ({error}).", fix="Correct the template.", file=self.template_dirs[0]
+                f"The stylesheet cannot be built ({error}).",
+                fix="Correct the template.",
+                file=self.template_dirs[0],
             ) from None
         with _weasyprint_warnings() as warnings:
             sheet = CSS(string=text, base_url=self.base_url, url_fetcher=self.fetcher, font_config=self.fonts)
@@ -155,5 +157,5 @@ class Renderer:
                 raise RenderError(f"PDF error: {type(error).__name__}: {error}") from None
         if warnings.messages:
             raise RenderError("; ".join(dict.fromkeys(warnings.messages)))
-        assert data is not None
+        assert isinstance(data, bytes)
         return data

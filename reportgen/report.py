@@ -77,7 +77,8 @@ class RadarAxis:
 class RadarChart:
     """Geometry of the radar chart of the steps' scores (SVG user units)."""
 
-    size: int
+    width: int
+    height: int
     center: Point
     radius: float
     rings: tuple[tuple[int, str], ...]  # (score, polygon points) of the grid rings
@@ -108,9 +109,16 @@ class ReportView:
 
 def load_content(template_dirs: list[Path], languages: tuple[str, ...]) -> dict[str, Content]:
     """Each language's content file (content/da.toml ...), from the first folder that has it."""
-    contents = {}
+    contents: dict[str, Content] = {}
     for lang in languages:
-        path = next((d / "content" / f"{lang}.toml" for d in template_dirs if (d / "content" / f"{lang}.toml").is_file()), None)
+        path = next(
+            (
+                d / "content" / f"{lang}.toml"
+                for d in template_dirs
+                if (d / "content" / f"{lang}.toml").is_file()
+            ),
+            None,
+        )
         if path is None:
             raise TemplateError(
                 f"There is no content file for the language '{lang}' (content/{lang}.toml).",
@@ -136,7 +144,10 @@ def build_view(
     workshop: str = "",
 ) -> ReportView:
     """The report of one leader in one language."""
-    steps = tuple(_step_view(step_id, response, assessment, instrument, content, lang) for step_id in (s.id for s in instrument.steps))
+    steps = tuple(
+        _step_view(step_id, response, assessment, instrument, content, lang)
+        for step_id in (s.id for s in instrument.steps)
+    )
     by_id = {step.id: step for step in steps}
     scored = [step for step in steps if step.score is not None]
     strongest = max(scored, key=lambda s: s.score or 0, default=None)
@@ -161,7 +172,12 @@ def build_view(
 
 
 def _step_view(
-    step_id: str, response: Response, assessment: Assessment, instrument: Instrument, content: Content, lang: str
+    step_id: str,
+    response: Response,
+    assessment: Assessment,
+    instrument: Instrument,
+    content: Content,
+    lang: str,
 ) -> StepView:
     step = instrument.step(step_id)
     result = assessment.step(step_id)
@@ -202,14 +218,20 @@ def _step_view(
     )
 
 
-def radar_chart(steps: tuple[StepView, ...], size: int = 340) -> RadarChart:
-    """Spokes from the top, clockwise, one per step; the polygon joins the scored steps."""
-    center = Point(size / 2, size / 2)
-    radius = size * 0.31
+def radar_chart(steps: tuple[StepView, ...], height: int = 300, side_room: int = 70) -> RadarChart:
+    """Spokes from the top, clockwise, one per step; the polygon joins the scored steps.
+
+    side_room keeps long step names at the left and right spokes inside the picture.
+    """
+    width = height + 2 * side_room
+    center = Point(width / 2, height / 2)
+    radius = height * 0.36
 
     def at(index: int, distance: float) -> Point:
         angle = -math.pi / 2 + 2 * math.pi * index / len(steps)
-        return Point(round(center.x + distance * math.cos(angle), 2), round(center.y + distance * math.sin(angle), 2))
+        return Point(
+            round(center.x + distance * math.cos(angle), 2), round(center.y + distance * math.sin(angle), 2)
+        )
 
     def points(values: list[Point]) -> str:
         return " ".join(f"{p.x},{p.y}" for p in values)
@@ -231,9 +253,13 @@ def radar_chart(steps: tuple[StepView, ...], size: int = 340) -> RadarChart:
                 point=None if step.score is None else at(index, radius * step.score / 100),
             )
         )
-    rings = tuple((level, points([at(i, radius * level / 100) for i in range(len(steps))])) for level in (25, 50, 75, 100))
+    rings = tuple(
+        (level, points([at(i, radius * level / 100) for i in range(len(steps))]))
+        for level in (25, 50, 75, 100)
+    )
     return RadarChart(
-        size=size,
+        width=width,
+        height=height,
         center=center,
         radius=radius,
         rings=rings,

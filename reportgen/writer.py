@@ -18,7 +18,9 @@ MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = ("source_row", "status", "reason", "name", "email", "pdf")
 _MAX_SLUG = 60
 # Letters that Unicode decomposition does not turn into ASCII.
-_TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "ß": "ss", "ð": "d", "þ": "th", "ł": "l", "œ": "oe"})
+_TRANSLITERATE = str.maketrans(
+    {"æ": "ae", "ø": "o", "å": "aa", "ß": "ss", "ð": "d", "þ": "th", "ł": "l", "œ": "oe"}
+)
 
 
 def slugify(text: str) -> str:
@@ -51,10 +53,21 @@ def prepare_output(directory: Path) -> Path:
     return directory
 
 
+def _file_mode() -> int:
+    """The mode a plainly created file gets (mkstemp makes files private to the owner)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE = _file_mode()
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write a file so that it is either complete or absent, never half-written."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(temporary, _FILE_MODE)
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()

@@ -170,9 +170,7 @@ def draw_answers(
     return answers
 
 
-def build_submissions(
-    rng: random.Random, instrument: dict[str, Any]
-) -> list[Submission]:
+def build_submissions(rng: random.Random, instrument: dict[str, Any]) -> list[Submission]:
     """Create all rows in submission order, including the edge cases."""
     rows: list[Submission] = []
     texts = list(SHORT_TEXTS)
@@ -226,14 +224,9 @@ def timestamps(rng: random.Random, count: int) -> list[tuple[datetime, datetime]
 
 def item_columns(instrument: dict[str, Any]) -> list[tuple[str, str]]:
     """(code, Danish header) in export order: P, F, M, K items, V1-V4, T1."""
-    columns = [
-        (item["code"], item["text"]["da"])
-        for step in instrument["steps"]
-        for item in step["items"]
-    ]
+    columns = [(item["code"], item["text"]["da"]) for step in instrument["steps"] for item in step["items"]]
     columns += [
-        (step["importance"]["code"], step["importance"]["text"]["da"])
-        for step in instrument["steps"]
+        (step["importance"]["code"], step["importance"]["text"]["da"]) for step in instrument["steps"]
     ]
     return columns
 
@@ -251,9 +244,7 @@ def build_workbook(
     ws.title = "Form1"
     fixed = ["ID", "Starttidspunkt", "Færdiggørelsestidspunkt", "Mail", "Navn"]
     ws.append([*fixed, "Organisation", *(text for _, text in items), free])
-    for row_id, (sub, (start, done)) in enumerate(
-        zip(rows, times, strict=True), start=1
-    ):
+    for row_id, (sub, (start, done)) in enumerate(zip(rows, times, strict=True), start=1):
         answers = [sub.answers[code] or None for code, _ in items]
         ws.append(
             [

@@ -1,0 +1,62 @@
+# reportgen — `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SYSTEM_LIBS := pango-1.0 pangoft2-1.0 harfbuzz-subset
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+
+.DEFAULT_GOAL := help
+.PHONY: help sysdeps install run test lint bench docs sample clean
+
+help: ## List the targets with what they do
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+sysdeps: ## Check (and as root on Debian/Ubuntu install) the libraries WeasyPrint needs
+	@if $(PYTHON) -c "import ctypes.util, sys; sys.exit(not all(ctypes.util.find_library(n) for n in '$(SYSTEM_LIBS)'.split()))"; then \
+	  echo "system libraries: ok (Pango, HarfBuzz subset)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing $(DEBIAN_PACKAGES) with apt-get"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES); \
+	else \
+	  echo "WeasyPrint needs Pango and HarfBuzz's subset library. Install them, then run make again:"; \
+	  echo "  Debian/Ubuntu: sudo apt-get install $(DEBIAN_PACKAGES)"; \
+	  echo "  Fedora:        sudo dnf install pango harfbuzz"; \
+	  echo "  macOS:         brew install pango harfbuzz"; \
+	  exit 1; \
+	fi
+
+$(STAMP): pyproject.toml
+	$(MAKE) sysdeps
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv with reportgen and its test tools
+
+run: install ## Build the reports of the bundled sample into reports/
+	@# Exit code 1 means "done, some rows invalid": the sample has one such row on purpose.
+	$(BIN)/reportgen build sample_data/survey.xlsx -o reports || [ $$? -eq 1 ]
+
+lint: install ## Ruff (lint and format) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint ## Lint, type-check and run the whole test suite
+	$(BIN)/pytest -q
+
+docs: install ## Render the sample's first report to PNG pages under docs/
+	@command -v pdftoppm >/dev/null || { echo "needs pdftoppm: sudo apt-get install poppler-utils"; exit 1; }
+	$(BIN)/reportgen build sample_data/survey.xlsx -o build/docs-da --date 2026-11-27 --quiet --lang da || [ $$? -eq 1 ]
+	$(BIN)/reportgen build sample_data/survey.xlsx -o build/docs-en --date 2026-11-27 --quiet --lang en || [ $$? -eq 1 ]
+	mkdir -p docs
+	pdftoppm -png -r 60 build/docs-da/02-soren-ostergaard.pdf docs/report-da
+	pdftoppm -png -r 60 build/docs-en/02-soren-ostergaard.pdf docs/report-en
+
+sample: install ## Regenerate sample_data/survey.xlsx from its seeded script
+	$(BIN)/python sample_data/make_sample.py
+
+clean: ## Remove .venv, reports/ and caches
+	rm -rf $(VENV) reports build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,131 @@
+"""Shared test helpers: a workbook factory, the instrument, PDF text, and one shared build."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+from pypdf import PdfReader
+
+from reportgen.instrument import load_instrument
+from reportgen.models import Instrument
+from reportgen.pipeline import BuildResult, Settings, build
+
+INSTRUMENT = load_instrument()
+ITEM_CODES = [item.code for item in INSTRUMENT.items]
+IDENTITY = ["Tidspunkt", "Mail", "Navn", "Organisation"]
+
+
+def write_xlsx(
+    path: Path, rows: Sequence[Sequence[Any]], sheet: str = "Form1", before: Sequence[str] = ()
+) -> Path:
+    """Write a real workbook with openpyxl; `before` adds sheets (e.g. a cover) in front."""
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for name in before:
+        book.create_sheet(name).append(["This sheet describes the survey."])
+    data = book.create_sheet(sheet)
+    for row in rows:
+        data.append(list(row))
+    book.save(path)
+    return path
+
+
+def item_headers(lang: str = "da", instrument: Instrument = INSTRUMENT) -> list[str]:
+    """The items' texts in the export's column order."""
+    return [item.text[lang] for item in instrument.items]
+
+
+def leader_row(
+    name: str,
+    email: str,
+    answers: dict[str, Any] | int,
+    organisation: str = "Testby Kommune",
+    submitted: Any = None,
+) -> list[Any]:
+    """A data row for IDENTITY + item columns; an int answers every item with that value."""
+    values = {code: answers for code in ITEM_CODES} if isinstance(answers, int) else answers
+    return [submitted, email, name, organisation] + [values.get(code) for code in ITEM_CODES]
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Callable[..., Path]:
+    """Factory: workbook(rows, headers=None, name="survey.xlsx", ...) → path of a real .xlsx."""
+
+    def make(
+        rows: Sequence[Sequence[Any]],
+        headers: Sequence[str] | None = None,
+        name: str = "survey.xlsx",
+        **kw: Any,
+    ) -> Path:
+        header = list(headers) if headers is not None else IDENTITY + item_headers()
+        return write_xlsx(tmp_path / name, [header, *rows], **kw)
+
+    return make
+
+
+def pdf_text(path: Path) -> str:
+    """All text of a PDF, whitespace collapsed."""
+    reader = PdfReader(path)
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+# Four leaders and two problem rows, built once and shared: rendering is the slow part.
+SHARED_ROWS = [
+    leader_row(
+        "Søren Østergaard", "soren@example.dk", {**{c: 5 for c in ITEM_CODES}, "F5": 1, "K1": 2, "K2": 2}
+    ),
+    leader_row(
+        "Åse Bræmer",
+        "aase@example.dk",
+        {
+            "P1": "Uenig",
+            "P2": 2,
+            "P3": "2",
+            "P4": 2.0,
+            "F1": 4,
+            "F2": 4,
+            "F3": "Enig",
+            "F4": 4,
+            "F5": 2,
+            "M1": 3,
+            "M2": 3,
+            "M3": 3,
+            "M4": 3,
+            "K1": 5,
+            "V1": 5,
+            "V2": 1,
+            "V3": 3,
+            "V4": 4,
+        },
+    ),
+    leader_row('<img src="file:///etc/passwd"> Hacker', "hacker@example.dk", 3),
+    leader_row("No Mail", "", 4),
+    leader_row("Søren Østergaard", "SOREN@example.dk ", 1, submitted=None),
+    leader_row(
+        "Anna Agree",
+        "anna@example.com",
+        {c: "Strongly agree" for c in ITEM_CODES} | {"F5": "Strongly disagree"},
+    ),
+]
+
+
+@pytest.fixture(scope="session")
+def shared_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """One build of SHARED_ROWS in Danish, used by many tests."""
+    folder = tmp_path_factory.mktemp("shared")
+    survey = write_xlsx(folder / "survey.xlsx", [IDENTITY + item_headers(), *SHARED_ROWS])
+    settings = Settings(survey=survey, output_dir=folder / "reports", report_date=date(2026, 11, 27))
+    return build(settings)
+
+
+@pytest.fixture
+def cli() -> CliRunner:
+    return CliRunner()

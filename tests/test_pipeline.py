@@ -1,0 +1,88 @@
+"""The shared build end to end: reports, manifest and what is in the PDFs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from reportgen.pipeline import BuildResult
+
+from .conftest import pdf_text
+
+
+def by_row(result: BuildResult) -> dict[int, object]:
+    return {o.source_row: o for o in result.outcomes}
+
+
+def test_every_row_has_an_outcome(shared_build: BuildResult) -> None:
+    statuses = {o.source_row: o.status for o in shared_build.outcomes}
+    assert statuses == {
+        2: "duplicate",
+        3: "rendered",
+        4: "rendered",
+        5: "invalid",
+        6: "rendered",
+        7: "rendered",
+    }
+    duplicate = next(o for o in shared_build.outcomes if o.source_row == 2)
+    assert duplicate.superseded_by == 6 and "row 6" in (duplicate.reason or "")
+
+
+def test_each_report_names_its_leader_steps_and_scores(shared_build: BuildResult) -> None:
+    folder = shared_build.manifest.parent
+    aase = next(o for o in shared_build.outcomes if o.source_row == 3)
+    assert aase.pdf == "03-aase-braemer.pdf"
+    text = pdf_text(folder / aase.pdf)
+    assert "Åse Bræmer" in text
+    for title in ("Formål", "Færdigheder", "Medarbejdere", "Kunder"):
+        assert title in text
+    # Purpose 25, skills 75, employees 50; customers has 1 of 4 answers: no score, said plainly.
+    assert "25 af 100" in text and "75 af 100" in text and "50 af 100" in text
+    assert "1 af 4" in text
+    assert "27. november 2026" in text
+
+
+def test_reading_order_follows_priority(shared_build: BuildResult) -> None:
+    aase = next(o for o in shared_build.outcomes if o.source_row == 3)
+    assert aase.assessment is not None
+    assert aase.assessment.reading_order == ("purpose", "employees", "skills")
+    text = pdf_text(shared_build.manifest.parent / "03-aase-braemer.pdf")
+    positions = [
+        text.index(f"Kapitel {n}: {title} –")
+        for n, title in ((1, "Formål"), (3, "Medarbejdere"), (2, "Færdigheder"))
+    ]
+    assert positions == sorted(positions)
+
+
+def test_markup_in_a_name_is_printed_as_text(shared_build: BuildResult) -> None:
+    hacker = next(o for o in shared_build.outcomes if o.source_row == 4)
+    assert hacker.pdf is not None
+    text = pdf_text(shared_build.manifest.parent / hacker.pdf)
+    assert '<img src="file:///etc/passwd"> Hacker' in text
+    assert "root:x:0" not in text
+
+
+def test_pdf_is_tagged_titled_and_uses_only_the_bundled_font(shared_build: BuildResult) -> None:
+    reader = PdfReader(shared_build.manifest.parent / "03-aase-braemer.pdf")
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "da"
+    assert reader.metadata is not None and "Åse Bræmer" in (reader.metadata.title or "")
+    fonts = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    # "Report Sans" is the bundled Lato; a system fallback font would show its own name.
+    assert fonts and all(name.startswith("Report-Sans") for name in fonts), fonts
+
+
+def test_output_holds_only_reports_and_manifest(shared_build: BuildResult) -> None:
+    folder: Path = shared_build.manifest.parent
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "03-aase-braemer.pdf",
+        "04-img-src-file-etc-passwd-hacker.pdf",
+        "06-soren-ostergaard.pdf",
+        "07-anna-agree.pdf",
+        "manifest.csv",
+    ]

@@ -1,0 +1,58 @@
+"""File names, atomic writes and the manifest."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from reportgen import writer
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Søren Østergaard", "soren-ostergaard"),
+        ("Åse Bræmer", "aase-braemer"),
+        ("José  Núñez-Álvarez", "jose-nunez-alvarez"),
+        ('<img src="x"> / ..\\CON', "img-src-x-con"),
+        ("", "leader"),
+        ("山田", "leader"),
+    ],
+)
+def test_slug_is_safe_and_readable(name: str, slug: str) -> None:
+    assert writer.slugify(name) == slug
+
+
+def test_long_names_are_cut() -> None:
+    assert len(writer.slugify("a" * 300)) <= 60
+
+
+def test_report_names_are_unique_by_row() -> None:
+    assert writer.report_name(3, "Søren Østergaard", 2) == "03-soren-ostergaard.pdf"
+    assert writer.report_name(3, "Anna", 3) != writer.report_name(4, "Anna", 3)
+
+
+def test_atomic_write_leaves_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "a.pdf"
+    writer.write_atomic(target, b"%PDF-1.7 ok")
+    assert target.read_bytes() == b"%PDF-1.7 ok"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
+
+
+def test_failed_atomic_write_keeps_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "a.pdf"
+    target.write_bytes(b"old")
+
+    with pytest.raises(TypeError):
+        writer.write_atomic(target, "not bytes")  # type: ignore[arg-type]
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
+
+
+def test_manifest_lists_every_outcome(shared_build) -> None:  # type: ignore[no-untyped-def]
+    with shared_build.manifest.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert list(rows[0]) == list(writer.MANIFEST_COLUMNS)
+    assert [int(r["source_row"]) for r in rows] == [o.source_row for o in shared_build.outcomes]
