@@ -88,12 +88,19 @@ def fill(template: str, **values: Any) -> str:
 
 
 class Renderer:
-    """Renders reports from the first template folder that has each file."""
+    """Renders reports from the first template folder that has each file; the last is the bundled one."""
 
     def __init__(self, template_dirs: Sequence[Path], contents: dict[str, Any]) -> None:
         self.template_dirs = list(template_dirs)
         self.environment = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(self.template_dirs),
+            # A brand's template may replace a bundled one and still extend it as
+            # "!bundled/report.html" (Pelican's "!default/" prefix).
+            loader=jinja2.ChoiceLoader(
+                [
+                    jinja2.FileSystemLoader(self.template_dirs),
+                    jinja2.PrefixLoader({"!bundled": jinja2.FileSystemLoader(self.template_dirs[-1])}),
+                ]
+            ),
             # HTML is escaped always: names and answers are user data. The stylesheet
             # template holds only our own texts, through the css_string filter.
             autoescape=lambda name: not (name or "").endswith(".css"),

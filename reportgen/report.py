@@ -160,7 +160,7 @@ def build_view(
         email=response.email,
         organisation=response.organisation,
         role=response.role,
-        date=format_date(report_date, format="long", locale=lang),
+        date=format_date(report_date, format="long", locale=content["report"]["locale"]),
         workshop=workshop,
         steps=steps,
         reading_order=tuple(by_id[step_id] for step_id in assessment.reading_order),
