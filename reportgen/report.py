@@ -218,7 +218,7 @@ def _step_view(
     )
 
 
-def radar_chart(steps: tuple[StepView, ...], height: int = 300, side_room: int = 70) -> RadarChart:
+def radar_chart(steps: tuple[StepView, ...], height: int = 300, side_room: int = 100) -> RadarChart:
     """Spokes from the top, clockwise, one per step; the polygon joins the scored steps.
 
     side_room keeps long step names at the left and right spokes inside the picture.

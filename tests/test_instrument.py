@@ -88,10 +88,15 @@ def test_bundled_instrument_holds_the_specification() -> None:
     assert [i.code for i in INSTRUMENT.free_text] == ["T1"]
     assert INSTRUMENT.languages == ("da", "en")
     assert [(b.id, b.min, b.max) for b in INSTRUMENT.bands] == [
-        ("getting_started", 0, 39), ("on_the_way", 40, 69), ("strong", 70, 100)
+        ("getting_started", 0, 39),
+        ("on_the_way", 40, 69),
+        ("strong", 70, 100),
     ]
     assert INSTRUMENT.scales["importance"].labels["da"][-1] == "Afgørende"
-    assert INSTRUMENT.step("skills").items[4].text["en"] == "I feel unsure when I have to communicate on social media myself."
+    assert (
+        INSTRUMENT.step("skills").items[4].text["en"]
+        == "I feel unsure when I have to communicate on social media myself."
+    )
 
 
 def test_another_instrument_works_without_code_changes(tmp_path: Path) -> None:
@@ -116,14 +121,18 @@ def test_another_instrument_works_without_code_changes(tmp_path: Path) -> None:
     assert lea["scores"] == {"focus": 0.0, "calm": None}
     # build renders it too, with the bundled templates (no content for these steps: none needed).
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["build", str(survey), "--instrument", str(path), "-o", str(out), "--quiet"])
+    result = CliRunner().invoke(
+        main, ["build", str(survey), "--instrument", str(path), "-o", str(out), "--quiet"]
+    )
     assert result.exit_code == 0, result.output + result.stderr
     assert sorted(p.name for p in out.glob("*.pdf")) == ["02-kim.pdf", "03-lea.pdf"]
 
 
 def test_broken_instrument_lists_every_problem(tmp_path: Path) -> None:
     broken = SECOND.replace('labels.en = ["No", "Maybe", "Yes"]', 'labels.en = ["No", "Yes"]')
-    broken = broken.replace("min = 50\n", "min = 60\n").replace('scale = "yesno"\nreverse', 'scale = "nope"\nreverse')
+    broken = broken.replace("min = 50\n", "min = 60\n").replace(
+        'scale = "yesno"\nreverse', 'scale = "nope"\nreverse'
+    )
     path = tmp_path / "broken.toml"
     path.write_text(broken, encoding="utf-8")
     with pytest.raises(InstrumentError) as caught:
