@@ -210,3 +210,19 @@ def test_python_dash_m_works() -> None:
         [sys.executable, "-m", "reportgen", "--help"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0 and "build" in done.stdout
+
+
+def test_internal_error_is_a_short_paragraph_and_a_log(
+    cli: CliRunner, shared_survey: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportgen import pipeline
+
+    def boom(settings: object) -> None:
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(pipeline, "read_survey", boom)
+    code, _, err = run(cli, "score", str(shared_survey))
+    assert code == 2
+    assert err.startswith("Internal error:") and "reportgen-error.log" in err and "--debug" in err
+    result = cli.invoke(main, ["--debug", "score", str(shared_survey)])
+    assert isinstance(result.exception, RuntimeError)
