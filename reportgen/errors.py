@@ -56,6 +56,10 @@ class InstrumentError(ReportgenError):
     """The instrument data file is missing or malformed."""
 
 
+class BrandError(ReportgenError):
+    """The brand folder is unusable; every problem is listed at once."""
+
+
 class TemplateError(ReportgenError):
     """The report templates or content files are missing or broken."""
 

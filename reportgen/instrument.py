@@ -111,6 +111,7 @@ def _parse(data: dict[str, Any], path: Path, problems: _Problems) -> Instrument:
     _check_unique([item.code for step in steps for item in step.items], "item code", problems)
     _check_unique([step.id for step in steps], "step id", problems)
 
+    matrix = data.get("priority_matrix", {})
     share = meta.get("min_answered_share", 0.5)
     if not isinstance(share, int | float) or not 0 < share <= 1:
         problems.messages.append("instrument: 'min_answered_share' must be a number above 0 and at most 1")
@@ -122,6 +123,8 @@ def _parse(data: dict[str, Any], path: Path, problems: _Problems) -> Instrument:
         languages=languages,
         min_answered_share=float(share) if isinstance(share, int | float) else 0.5,
         default_importance=int(meta.get("default_importance", 3)),
+        score_split=int(matrix.get("score_split", 50)),
+        importance_split=float(matrix.get("importance_split", 3)),
         scales=scales,
         bands=bands,
         identity=identity,

@@ -127,10 +127,7 @@ def _match_fuzzy(
         if len(key) < 12:  # short headers (ID, Start time) are never item texts
             continue
         scored = sorted(
-            (
-                (difflib.SequenceMatcher(None, key, text).ratio(), item.code, item.kind)
-                for text, item in texts
-            ),
+            ((difflib.SequenceMatcher(None, key, text).ratio(), item.code, item.kind) for text, item in texts),
             reverse=True,
         )
         if not scored or scored[0][0] < FUZZY_HEADER_RATIO:
@@ -142,9 +139,7 @@ def _match_fuzzy(
             chosen[code] = column
 
 
-def map_row(
-    number: int, values: Sequence[CellValue], columns: ColumnMap, instrument: Instrument
-) -> Response | None:
+def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instrument: Instrument) -> Response | None:
     """The response in one data row, or None for a blank row."""
     if all(not _text(v).strip() for v in values):
         return None

@@ -80,6 +80,8 @@ class Instrument:
     languages: tuple[Language, ...]
     min_answered_share: float
     default_importance: int
+    score_split: int
+    importance_split: float
     scales: Mapping[str, Scale]
     bands: tuple[Band, ...]
     identity: Mapping[str, IdentityField]
@@ -96,6 +98,32 @@ class Instrument:
     def step(self, step_id: str) -> Step:
         """The step with this id."""
         return next(step for step in self.steps if step.id == step_id)
+
+
+# --- the brand --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Brand:
+    """How reports look and who they come from, from a brand folder's brand.toml."""
+
+    root: Path
+    organisation: str
+    default_language: str | None
+    logo: Path | None
+    contact: str
+    footer: str
+    workshop: str
+    date: date | None
+    paper: str
+    title: Mapping[Language, str]
+    colours: Mapping[str, str]
+    fonts: Mapping[str, Path]
+
+    @property
+    def template_dir(self) -> Path:
+        """The brand's own templates, which override bundled ones of the same name."""
+        return self.root / "templates"
 
 
 # --- read and mapped rows -------------------------------------------------------------

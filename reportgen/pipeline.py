@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import mapper, scorer, writer
+from .brand import default_brand_dir, load_brand
 from .errors import InputError, RenderError, ReportgenError
 from .instrument import load_instrument
 from .models import Assessment, ColumnMap, Instrument, Outcome, Problem, Response
 from .reader import Row, Workbook
-from .report import Content, build_view, load_content
+from .report import Content, RunInfo, build_view, cohort_means, load_content
 
 if TYPE_CHECKING:
     from .renderer import Renderer
@@ -37,9 +38,13 @@ class Settings:
     output_dir: Path = Path("reports")
     instrument: Path | None = None
     sheet: str | None = None
-    language: str = "da"
+    # None: from the brand, else the instrument's first language.
+    language: str | None = None
     report_date: date | None = None
-    workshop: str = ""
+    workshop: str | None = None
+    brand: Path | None = None
+    paper: str | None = None
+    cohort_min: int = 5  # fewest scored leaders for the group's average on the radar
 
 
 @dataclass(frozen=True)
@@ -68,13 +73,7 @@ ProgressCallback = Callable[[int, int, Outcome], None]
 def read_survey(settings: Settings) -> Survey:
     """Read the export, find its columns, score every row and settle duplicates."""
     instrument = load_instrument(settings.instrument)
-    if settings.language not in instrument.languages:
-        raise ReportgenError(
-            f'The language "{settings.language}" is not one of the languages of the instrument '
-            f"({', '.join(instrument.languages)}).",
-            fix="Choose one of those with --lang.",
-            file=instrument.source,
-        )
+    _check_language(settings.language, instrument, "--lang")
     with Workbook(settings.survey) as book:
         columns, rows = _find_sheet(book, settings, instrument)
         responses = [
@@ -90,6 +89,16 @@ def read_survey(settings: Settings) -> Survey:
             sheet=columns.sheet,
         )
     return Survey(settings.survey, instrument, columns, _settle(responses, instrument))
+
+
+def _check_language(language: str | None, instrument: Instrument, source: str) -> None:
+    if language is not None and language not in instrument.languages:
+        raise ReportgenError(
+            f'The language "{language}" is not one of the languages of the instrument '
+            f"({', '.join(instrument.languages)}).",
+            fix=f"Choose one of those with {source}.",
+            file=instrument.source,
+        )
 
 
 def _find_sheet(
@@ -195,28 +204,40 @@ class _Job:
     """What every report of one build shares."""
 
     survey: Survey
-    settings: Settings
+    language: str
     renderer: Renderer
     contents: dict[str, Content]
-    report_date: date
+    run: RunInfo
     output: Path
     name_width: int
 
 
 def build(settings: Settings, on_progress: ProgressCallback | None = None) -> BuildResult:
     """Render one PDF per valid leader into the output folder and write the manifest."""
+    bundled = bundled_templates()
+    brand = load_brand(settings.brand or default_brand_dir(bundled), bundled)
     survey = read_survey(settings)
-    template_dirs = [bundled_templates()]
-    contents = load_content(template_dirs, survey.instrument.languages)
+    instrument = survey.instrument
+    _check_language(brand.default_language, instrument, "default_language in brand.toml")
+    template_dirs = [d for d in (brand.template_dir, bundled) if d.is_dir()]
+    contents = load_content(template_dirs, instrument.languages)
     # Imported here so that `score` and `--help` never pay for WeasyPrint.
     from .renderer import Renderer
 
+    scored = [o.assessment for o in survey.outcomes if o.status == "ok" and o.assessment]
     job = _Job(
         survey=survey,
-        settings=settings,
-        renderer=Renderer(template_dirs, contents),
+        language=settings.language or brand.default_language or instrument.languages[0],
+        renderer=Renderer(
+            template_dirs, contents, brand, settings.paper or brand.paper, fetch_roots=[brand.root, bundled]
+        ),
         contents=contents,
-        report_date=settings.report_date or date.today(),
+        run=RunInfo(
+            brand=brand,
+            report_date=settings.report_date or brand.date or date.today(),
+            workshop=settings.workshop if settings.workshop is not None else brand.workshop,
+            cohort=cohort_means(scored, settings.cohort_min),
+        ),
         output=writer.prepare_output(settings.output_dir),
         name_width=max(2, len(str(max(o.source_row for o in survey.outcomes)))),
     )
@@ -235,16 +256,8 @@ def _render(outcome: Outcome, job: _Job) -> Outcome:
     """Render and write one leader's report; a render error fails only this row."""
     assert outcome.assessment is not None
     response = outcome.response
-    lang = response.language or job.settings.language
-    view = build_view(
-        response,
-        outcome.assessment,
-        job.survey.instrument,
-        job.contents[lang],
-        lang,
-        job.report_date,
-        job.settings.workshop,
-    )
+    lang = response.language or job.language
+    view = build_view(response, outcome.assessment, job.survey.instrument, job.contents[lang], lang, job.run)
     try:
         pdf = job.renderer.pdf(view)
     except RenderError as error:

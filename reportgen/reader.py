@@ -68,9 +68,7 @@ def _check_file(path: Path) -> None:
     if not path.exists():
         raise InputError("The file does not exist.", fix="Check the file name and folder.", file=path)
     if path.is_dir():
-        raise InputError(
-            "This is a folder, not a survey export.", fix="Give the path of the .xlsx file.", file=path
-        )
+        raise InputError("This is a folder, not a survey export.", fix="Give the path of the .xlsx file.", file=path)
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise InputError(

@@ -20,6 +20,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .errors import RenderError, TemplateError
+from .models import Brand
 from .report import ReportView
 
 REPORT_TEMPLATE = "report.html"
@@ -90,8 +91,17 @@ def fill(template: str, **values: Any) -> str:
 class Renderer:
     """Renders reports from the first template folder that has each file; the last is the bundled one."""
 
-    def __init__(self, template_dirs: Sequence[Path], contents: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        template_dirs: Sequence[Path],
+        contents: dict[str, Any],
+        brand: Brand,
+        paper: str,
+        fetch_roots: Sequence[Path],
+    ) -> None:
         self.template_dirs = list(template_dirs)
+        self.brand = brand
+        self.paper = paper
         self.environment = jinja2.Environment(
             # A brand's template may replace a bundled one and still extend it as
             # "!bundled/report.html" (Pelican's "!default/" prefix).
@@ -108,8 +118,10 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.environment.filters.update(css_string=css_string, css_counter_text=css_counter_text, fill=fill)
-        self.fetcher = LocalFetcher(self.template_dirs)
+        self.environment.filters.update(
+            css_string=css_string, css_counter_text=css_counter_text, fill=fill, file_url=lambda p: Path(p).as_uri()
+        )
+        self.fetcher = LocalFetcher(fetch_roots)
         self.fonts = FontConfiguration()
         self.base_url = str(self.template_dirs[-1])
         self.stylesheets = {lang: self._stylesheet(content) for lang, content in contents.items()}
@@ -126,7 +138,7 @@ class Renderer:
 
     def _stylesheet(self, content: Any) -> CSS:
         try:
-            text = self._template(STYLESHEET_TEMPLATE).render(t=content)
+            text = self._template(STYLESHEET_TEMPLATE).render(t=content, brand=self.brand, paper=self.paper)
         except jinja2.TemplateError as error:
             raise TemplateError(
                 f"The stylesheet cannot be built ({error}).",
@@ -146,7 +158,7 @@ class Renderer:
     def html(self, view: ReportView) -> str:
         """The report as HTML."""
         try:
-            return self._template(REPORT_TEMPLATE).render(report=view, t=view.t)
+            return self._template(REPORT_TEMPLATE).render(report=view, t=view.t, brand_colours=self.brand.colours)
         except (jinja2.TemplateError, KeyError, IndexError, ValueError) as error:
             raise RenderError(f"template error: {type(error).__name__}: {error}") from None
 

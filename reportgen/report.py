@@ -17,7 +17,7 @@ from typing import Any
 from babel.dates import format_date
 
 from .errors import TemplateError
-from .models import Assessment, Instrument, Response
+from .models import Assessment, Brand, Instrument, Response
 
 Content = Mapping[str, Any]
 
@@ -51,6 +51,7 @@ class StepView:
     items: tuple[ItemView, ...]
     text: Content | None  # the content file's texts for this step, if it has any
     band_text: Content | None  # ... and for this step at this band
+    quadrant: str | None  # where-to-start matrix: start_here, build_on, later or keep
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,31 @@ class RadarChart:
     rings: tuple[tuple[int, str], ...]  # (score, polygon points) of the grid rings
     axes: tuple[RadarAxis, ...]
     polygon: str  # points of the leader's polygon, scored steps only
+    cohort_polygon: str  # the group's average, or "" when the group is too small
+
+
+@dataclass(frozen=True)
+class MatrixDot:
+    """A step placed by score (x) and importance (y) in the where-to-start matrix."""
+
+    number: int  # the chapter, printed in the dot; the legend names it
+    label: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class MatrixChart:
+    """Geometry of the importance × score matrix (SVG user units)."""
+
+    width: int
+    height: int
+    left: float
+    top: float
+    size: float  # the plot is a square
+    split_x: float
+    split_y: float
+    dots: tuple[MatrixDot, ...]
 
 
 @dataclass(frozen=True)
@@ -92,7 +118,12 @@ class ReportView:
 
     lang: str
     t: Content
+    title: str
     instrument_title: str
+    organisation_brand: str
+    contact: str
+    footer: str
+    logo_url: str | None
     name: str
     email: str
     organisation: str
@@ -105,6 +136,7 @@ class ReportView:
     weakest: StepView | None
     free_text: Mapping[str, str]
     chart: RadarChart
+    matrix: MatrixChart
 
 
 def load_content(template_dirs: list[Path], languages: tuple[str, ...]) -> dict[str, Content]:
@@ -112,11 +144,7 @@ def load_content(template_dirs: list[Path], languages: tuple[str, ...]) -> dict[
     contents: dict[str, Content] = {}
     for lang in languages:
         path = next(
-            (
-                d / "content" / f"{lang}.toml"
-                for d in template_dirs
-                if (d / "content" / f"{lang}.toml").is_file()
-            ),
+            (d / "content" / f"{lang}.toml" for d in template_dirs if (d / "content" / f"{lang}.toml").is_file()),
             None,
         )
         if path is None:
@@ -140,35 +168,58 @@ def build_view(
     instrument: Instrument,
     content: Content,
     lang: str,
-    report_date: date,
-    workshop: str = "",
+    run: RunInfo,
 ) -> ReportView:
     """The report of one leader in one language."""
-    steps = tuple(
-        _step_view(step_id, response, assessment, instrument, content, lang)
-        for step_id in (s.id for s in instrument.steps)
-    )
+    steps = tuple(_step_view(step.id, response, assessment, instrument, content, lang) for step in instrument.steps)
     by_id = {step.id: step for step in steps}
     scored = [step for step in steps if step.score is not None]
     strongest = max(scored, key=lambda s: s.score or 0, default=None)
     weakest = min(scored, key=lambda s: s.score or 0, default=None)
+    brand = run.brand
     return ReportView(
         lang=lang,
         t=content,
+        title=brand.title.get(lang) or content["report"]["title"],
         instrument_title=instrument.title[lang],
+        organisation_brand=brand.organisation,
+        contact=brand.contact,
+        footer=brand.footer,
+        logo_url=brand.logo.as_uri() if brand.logo else None,
         name=response.name,
         email=response.email,
         organisation=response.organisation,
         role=response.role,
-        date=format_date(report_date, format="long", locale=content["report"]["locale"]),
-        workshop=workshop,
+        date=format_date(run.report_date, format="long", locale=content["report"]["locale"]),
+        workshop=run.workshop,
         steps=steps,
         reading_order=tuple(by_id[step_id] for step_id in assessment.reading_order),
         strongest=strongest,
         weakest=weakest if weakest is not strongest else None,
         free_text={code: text for code, text in response.free_text.items() if text},
-        chart=radar_chart(steps),
+        chart=radar_chart(steps, run.cohort),
+        matrix=matrix_chart(steps, instrument),
     )
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What every report of one build shares: brand, date, workshop, the group's averages."""
+
+    brand: Brand
+    report_date: date
+    workshop: str
+    cohort: Mapping[str, float]  # step id → the group's mean score; empty when the group is too small
+
+
+def cohort_means(assessments: list[Assessment], minimum: int) -> dict[str, float]:
+    """Each step's mean score over the leaders scored on it, for steps with at least `minimum` of them."""
+    scores: dict[str, list[float]] = {}
+    for assessment in assessments:
+        for step in assessment.steps:
+            if step.score is not None:
+                scores.setdefault(step.step_id, []).append(float(step.score))
+    return {step: sum(values) / len(values) for step, values in scores.items() if len(values) >= minimum}
 
 
 def _step_view(
@@ -215,10 +266,23 @@ def _step_view(
         items=tuple(items),
         text=step_text,
         band_text=step_text.get("bands", {}).get(result.band_id) if step_text and result.band_id else None,
+        quadrant=_quadrant(result.whole, result.importance, instrument),
     )
 
 
-def radar_chart(steps: tuple[StepView, ...], height: int = 300, side_room: int = 100) -> RadarChart:
+def _quadrant(score: int | None, importance: int | None, instrument: Instrument) -> str | None:
+    if score is None:
+        return None
+    important = (importance if importance is not None else instrument.default_importance) > instrument.importance_split
+    strong = score >= instrument.score_split
+    return {(True, False): "start_here", (True, True): "build_on", (False, False): "later", (False, True): "keep"}[
+        (important, strong)
+    ]
+
+
+def radar_chart(
+    steps: tuple[StepView, ...], cohort: Mapping[str, float], height: int = 300, side_room: int = 100
+) -> RadarChart:
     """Spokes from the top, clockwise, one per step; the polygon joins the scored steps.
 
     side_room keeps long step names at the left and right spokes inside the picture.
@@ -229,9 +293,7 @@ def radar_chart(steps: tuple[StepView, ...], height: int = 300, side_room: int =
 
     def at(index: int, distance: float) -> Point:
         angle = -math.pi / 2 + 2 * math.pi * index / len(steps)
-        return Point(
-            round(center.x + distance * math.cos(angle), 2), round(center.y + distance * math.sin(angle), 2)
-        )
+        return Point(round(center.x + distance * math.cos(angle), 2), round(center.y + distance * math.sin(angle), 2))
 
     def points(values: list[Point]) -> str:
         return " ".join(f"{p.x},{p.y}" for p in values)
@@ -254,8 +316,7 @@ def radar_chart(steps: tuple[StepView, ...], height: int = 300, side_room: int =
             )
         )
     rings = tuple(
-        (level, points([at(i, radius * level / 100) for i in range(len(steps))]))
-        for level in (25, 50, 75, 100)
+        (level, points([at(i, radius * level / 100) for i in range(len(steps))])) for level in (25, 50, 75, 100)
     )
     return RadarChart(
         width=width,
@@ -265,4 +326,43 @@ def radar_chart(steps: tuple[StepView, ...], height: int = 300, side_room: int =
         rings=rings,
         axes=tuple(axes),
         polygon=points([axis.point for axis in axes if axis.point is not None]),
+        cohort_polygon=points(
+            [at(i, radius * cohort[step.id] / 100) for i, step in enumerate(steps) if step.id in cohort]
+        ),
+    )
+
+
+def matrix_chart(steps: tuple[StepView, ...], instrument: Instrument) -> MatrixChart:
+    """Scored steps placed by score (left → right) and importance (bottom → top)."""
+    width, height, left, top, size = 420, 330, 60, 14, 280
+    importance = next((instrument.scales[s.importance.scale_id] for s in instrument.steps if s.importance), None)
+    low, high = (importance.min, importance.max) if importance else (1, 5)
+
+    def x(score: float) -> float:
+        return round(left + size * score / 100, 2)
+
+    def y(value: float) -> float:
+        # Half a step of room above the highest and below the lowest answer keeps dots off the frame.
+        return round(top + size * (1 - (value - low + 0.5) / (high - low + 1)), 2)
+
+    dots = []
+    for step in steps:
+        if step.score is None:
+            continue
+        value = step.importance if step.importance is not None else instrument.default_importance
+        point = (x(step.score), y(value))
+        # Dots that would overlap are set side by side so that each number stays readable.
+        row = round(point[1])
+        nearby = [d for d in dots if round(d.y) == row and abs(d.x - point[0]) < 20]
+        dot_x = max((d.x for d in nearby), default=point[0] - 20) + 20 if nearby else point[0]
+        dots.append(MatrixDot(number=step.chapter, label=step.title, x=min(dot_x, left + size - 10), y=point[1]))
+    return MatrixChart(
+        width=width,
+        height=height,
+        left=left,
+        top=top,
+        size=size,
+        split_x=x(instrument.score_split),
+        split_y=y(instrument.importance_split + 0.5),  # between the last "less important" answer and the next
+        dots=tuple(dots),
     )

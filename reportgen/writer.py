@@ -18,9 +18,7 @@ MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = ("source_row", "status", "reason", "name", "email", "pdf")
 _MAX_SLUG = 60
 # Letters that Unicode decomposition does not turn into ASCII.
-_TRANSLITERATE = str.maketrans(
-    {"æ": "ae", "ø": "o", "å": "aa", "ß": "ss", "ð": "d", "þ": "th", "ł": "l", "œ": "oe"}
-)
+_TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "ß": "ss", "ð": "d", "þ": "th", "ł": "l", "œ": "oe"})
 
 
 def slugify(text: str) -> str:
@@ -47,9 +45,7 @@ def prepare_output(directory: Path) -> Path:
             file=directory,
         ) from None
     if not os.access(directory, os.W_OK):
-        raise OutputError(
-            "The output folder is not writable.", fix="Choose another folder with -o.", file=directory
-        )
+        raise OutputError("The output folder is not writable.", fix="Choose another folder with -o.", file=directory)
     return directory
 
 

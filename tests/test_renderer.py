@@ -7,10 +7,18 @@ from pathlib import Path
 
 import pytest
 
+from reportgen.brand import default_brand_dir, load_brand
 from reportgen.errors import RenderError
 from reportgen.pipeline import bundled_templates
 from reportgen.renderer import Renderer, css_counter_text
-from reportgen.report import build_view, load_content
+from reportgen.report import RunInfo, build_view, load_content
+
+BUNDLED = bundled_templates()
+BRAND = load_brand(default_brand_dir(BUNDLED), BUNDLED)
+
+
+def renderer_for(dirs: list[Path]) -> Renderer:
+    return Renderer(dirs, load_content(dirs, INSTRUMENT.languages), BRAND, "A4", fetch_roots=[BRAND.root, BUNDLED])
 from reportgen.scorer import assess
 
 from .conftest import INSTRUMENT, ITEM_CODES, pdf_text
@@ -23,10 +31,9 @@ def view():  # type: ignore[no-untyped-def]
     response = Response(
         2, "Kim Ærø", "kim@example.dk", "Org", "", None, None, dict.fromkeys(ITEM_CODES, 4), {}
     )
-    contents = load_content([bundled_templates()], INSTRUMENT.languages)
-    return build_view(
-        response, assess(response, INSTRUMENT), INSTRUMENT, contents["en"], "en", date(2026, 1, 5)
-    )
+    contents = load_content([BUNDLED], INSTRUMENT.languages)
+    run = RunInfo(brand=BRAND, report_date=date(2026, 1, 5), workshop="", cohort={})
+    return build_view(response, assess(response, INSTRUMENT), INSTRUMENT, contents["en"], "en", run)
 
 
 def override(tmp_path: Path, body: str) -> Renderer:
@@ -35,12 +42,11 @@ def override(tmp_path: Path, body: str) -> Renderer:
         '{% extends "!bundled/report.html" %}{% block cover %}' + body + "{{ super() }}{% endblock %}",
         encoding="utf-8",
     )
-    dirs = [tmp_path, bundled_templates()]
-    return Renderer(dirs, load_content(dirs, INSTRUMENT.languages))
+    return renderer_for([tmp_path, BUNDLED])
 
 
 def test_english_report_renders(view, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    renderer = Renderer([bundled_templates()], load_content([bundled_templates()], INSTRUMENT.languages))
+    renderer = renderer_for([BUNDLED])
     pdf = tmp_path / "r.pdf"
     pdf.write_bytes(renderer.pdf(view))
     text = pdf_text(pdf)

@@ -1,0 +1,156 @@
+"""Loads and checks a brand folder: brand.toml, logo, fonts and template overrides."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .errors import BrandError
+from .models import Brand
+
+BRAND_FILE = "brand.toml"
+KEYS = {"organisation", "default_language", "logo", "contact", "footer", "workshop", "date", "paper", "title",
+        "colours", "fonts"}  # fmt: skip
+COLOURS = ("primary", "accent", "text")
+FONTS = ("regular", "bold", "italic", "bold_italic")
+PAPERS = ("A4", "letter")
+IMAGE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg"}
+# The first bytes of TrueType, OpenType and WOFF font files.
+FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"wOFF", b"wOF2")
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def default_brand_dir(bundled_templates: Path) -> Path:
+    """The bundled brand, which `brand init` copies."""
+    return bundled_templates / "brand"
+
+
+def load_brand(folder: Path, bundled_templates: Path) -> Brand:
+    """Read a brand folder; every problem in it is listed in one error."""
+    path = folder / BRAND_FILE
+    if not path.is_file():
+        raise BrandError(
+            f"The brand folder has no {BRAND_FILE}.",
+            fix="Give the folder made by `reportgen brand init DIR`, or leave --brand out.",
+            file=folder,
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise BrandError(f"{BRAND_FILE} cannot be read ({error}).", fix="Correct the file.", file=path) from None
+
+    problems: list[str] = [f"unknown key '{key}'" for key in sorted(set(data) - KEYS)]
+    defaults = tomllib.loads((default_brand_dir(bundled_templates) / BRAND_FILE).read_text(encoding="utf-8"))
+    colours = {**defaults["colours"], **_table(data, "colours", COLOURS, problems)}
+    for name, value in colours.items():
+        if not isinstance(value, str) or not _COLOUR.match(value):
+            problems.append(f'colours.{name} = {value!r} is not a colour like "#1f4e79"')
+    fonts = {name: _file(folder, value, f"fonts.{name}", problems) for name, value in
+             _table(data, "fonts", FONTS, problems).items()}  # fmt: skip
+    for name, font in fonts.items():
+        if font is not None and not _is_font(font):
+            problems.append(f"fonts.{name}: {font.name} is not a TTF, OTF or WOFF font file")
+    if fonts and set(fonts) != set(FONTS):
+        problems.append(f"fonts: give all four ({', '.join(FONTS)}) or none")
+    logo_name = data.get("logo", "")
+    logo = _file(folder, logo_name, "logo", problems) if logo_name else None
+    if logo is not None and logo.suffix.lower() not in IMAGE_SUFFIXES:
+        problems.append(f"logo: {logo.name} is not an SVG, PNG or JPEG file")
+    paper = data.get("paper", "A4")
+    if paper not in PAPERS:
+        problems.append(f'paper = {paper!r} must be "A4" or "letter"')
+    when = _date(data.get("date", ""), problems)
+    title = _table(data, "title", None, problems)
+    texts = {key: data.get(key, "") for key in ("organisation", "contact", "footer", "workshop", "default_language")}
+    for key, value in {**texts, **title}.items():
+        if not isinstance(value, str):
+            problems.append(f"{key} must be text in quotes")
+    if problems:
+        raise BrandError(
+            "The brand has problems: " + "; ".join(problems) + ".",
+            fix="Correct brand.toml and the files it names; `reportgen brand init` shows a working brand.",
+            file=path,
+        )
+    return Brand(
+        root=folder.resolve(),
+        organisation=texts["organisation"] or defaults["organisation"],
+        default_language=texts["default_language"] or None,
+        logo=logo,
+        contact=texts["contact"],
+        footer=texts["footer"],
+        workshop=texts["workshop"],
+        date=when,
+        paper=paper,
+        title=title,
+        colours=colours,
+        fonts={name: font for name, font in fonts.items() if font is not None}
+        if fonts
+        else {name: bundled_templates / "fonts" / f"Lato-{_lato(name)}.ttf" for name in FONTS},
+    )
+
+
+def init_brand(target: Path, bundled_templates: Path) -> Path:
+    """Copy the bundled brand into a new folder as a starting point."""
+    if target.exists() and any(target.iterdir()):
+        raise BrandError(
+            "The folder exists and is not empty; reportgen will not overwrite it.",
+            fix="Give a new folder name.",
+            file=target,
+        )
+    shutil.copytree(default_brand_dir(bundled_templates), target, dirs_exist_ok=True)
+    (target / "templates").mkdir(exist_ok=True)
+    return target
+
+
+def _table(data: dict[str, Any], key: str, allowed: tuple[str, ...] | None, problems: list[str]) -> dict[str, Any]:
+    table = data.get(key, {})
+    if not isinstance(table, dict):
+        problems.append(f"'{key}' must be a table ([{key}])")
+        return {}
+    if allowed is not None:
+        problems.extend(f"unknown key '{key}.{name}'" for name in sorted(set(table) - set(allowed)))
+        return {name: value for name, value in table.items() if name in allowed}
+    return table
+
+
+def _file(folder: Path, name: Any, key: str, problems: list[str]) -> Path | None:
+    """A file named in brand.toml: it must exist inside the brand folder and be readable."""
+    if not isinstance(name, str):
+        problems.append(f"{key} must be a file name in quotes")
+        return None
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder.resolve()):
+        problems.append(f"{key}: {name} is outside the brand folder")
+        return None
+    try:
+        with path.open("rb") as file:
+            file.read(1)
+    except OSError:
+        problems.append(f"{key}: {name} cannot be read (missing file?)")
+        return None
+    return path
+
+
+def _is_font(path: Path) -> bool:
+    with path.open("rb") as file:
+        return file.read(4) in FONT_MAGIC
+
+
+def _date(value: Any, problems: list[str]) -> date | None:
+    if value in ("", None):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        problems.append(f"date = {value!r} is not a date like 2026-11-27")
+        return None
+
+
+def _lato(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
