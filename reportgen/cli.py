@@ -110,17 +110,41 @@ def score(survey: Path, instrument: Path | None, sheet: str | None, output_forma
 )
 @click.option(
     "--lang",
-    default="da",
-    show_default=True,
-    help="Report language: da or en (a Language column in the export overrides it per leader).",
+    default=None,
+    help="Report language, da or en (default: the brand's, else da). A Sprog/Language column overrides it per leader.",
 )
-@click.option("--workshop", default="", help="Workshop name shown on the cover.")
+@click.option(
+    "--brand",
+    "brand_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Brand folder (made by `reportgen brand init`): logo, colours, fonts, templates.",
+)
+@click.option("--workshop", default=None, help="Workshop name shown on the cover (default: the brand's).")
 @click.option(
     "--date",
     "report_date",
     type=click.DateTime(["%Y-%m-%d"]),
     default=None,
-    help="Date shown on the cover, as YYYY-MM-DD (default: today).",
+    help="Date shown on the cover, as YYYY-MM-DD (default: the brand's, else today).",
+)
+@click.option(
+    "--paper", type=click.Choice(["A4", "letter"]), default=None, help="Paper size (default: the brand's, A4)."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["pdf", "html"]),
+    default="pdf",
+    show_default=True,
+    help="pdf, or html: each report as HTML with its assets, to work on a brand in a browser.",
+)
+@click.option(
+    "--cohort-min",
+    type=click.IntRange(min=2),
+    default=5,
+    show_default=True,
+    help="Fewest scored leaders before the group's average is drawn on each radar chart.",
 )
 @INSTRUMENT
 @SHEET
@@ -129,9 +153,13 @@ def score(survey: Path, instrument: Path | None, sheet: str | None, output_forma
 def build(
     survey: Path,
     output_dir: Path,
-    lang: str,
-    workshop: str,
+    lang: str | None,
+    brand_dir: Path | None,
+    workshop: str | None,
     report_date: datetime | None,
+    paper: str | None,
+    output_format: str,
+    cohort_min: int,
     instrument: Path | None,
     sheet: str | None,
     quiet: bool,
@@ -145,6 +173,10 @@ def build(
         language=lang,
         report_date=report_date.date() if report_date else None,
         workshop=workshop,
+        brand=brand_dir,
+        paper=paper,
+        cohort_min=cohort_min,
+        output_format=output_format,
     )
 
     def progress(done: int, total: int, outcome: Outcome) -> None:
@@ -155,6 +187,23 @@ def build(
     _summary(result)
     problems = result.counts["invalid"] + result.counts["failed"]
     sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
+
+
+@main.group()
+def brand() -> None:
+    """Make and check brand folders (logo, colours, fonts, templates)."""
+
+
+@brand.command("init")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@_guarded
+def brand_init(folder: Path) -> None:
+    """Copy the bundled brand into FOLDER as a starting point."""
+    made = pipeline.make_brand(folder)
+    click.echo(
+        f"Made {made}/: edit brand.toml (it explains every key), replace logo.svg, and put templates that "
+        f"override the bundled ones in {made}/templates/. Use it with: reportgen build SURVEY --brand {made}"
+    )
 
 
 def _summary(result: pipeline.BuildResult) -> None:

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import mapper, scorer, writer
-from .brand import default_brand_dir, load_brand
+from .brand import default_brand_dir, init_brand, load_brand
 from .errors import InputError, RenderError, ReportgenError
 from .instrument import load_instrument
-from .models import Assessment, ColumnMap, Instrument, Outcome, Problem, Response
+from .models import Assessment, Brand, ColumnMap, Instrument, Outcome, Problem, Response
 from .reader import Row, Workbook
 from .report import Content, RunInfo, build_view, cohort_means, load_content
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .renderer import Renderer
 
 PACKAGE_DIR = Path(__file__).parent
+ASSETS = "assets"  # the folder of --format html's stylesheets, fonts and logo
 
 
 def bundled_templates() -> Path:
@@ -45,6 +46,7 @@ class Settings:
     brand: Path | None = None
     paper: str | None = None
     cohort_min: int = 5  # fewest scored leaders for the group's average on the radar
+    output_format: str = "pdf"  # or "html": each report as HTML with its assets, for designers
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,11 @@ def read_survey(settings: Settings) -> Survey:
             sheet=columns.sheet,
         )
     return Survey(settings.survey, instrument, columns, _settle(responses, instrument))
+
+
+def make_brand(folder: Path) -> Path:
+    """Copy the bundled brand into a new folder."""
+    return init_brand(folder, bundled_templates())
 
 
 def _check_language(language: str | None, instrument: Instrument, source: str) -> None:
@@ -210,6 +217,7 @@ class _Job:
     run: RunInfo
     output: Path
     name_width: int
+    output_format: str
 
 
 def build(settings: Settings, on_progress: ProgressCallback | None = None) -> BuildResult:
@@ -240,7 +248,10 @@ def build(settings: Settings, on_progress: ProgressCallback | None = None) -> Bu
         ),
         output=writer.prepare_output(settings.output_dir),
         name_width=max(2, len(str(max(o.source_row for o in survey.outcomes)))),
+        output_format=settings.output_format,
     )
+    if job.output_format == "html":
+        _write_html_assets(job, brand)
     outcomes = []
     for done, outcome in enumerate(survey.outcomes, start=1):
         if outcome.status == "ok":
@@ -258,13 +269,28 @@ def _render(outcome: Outcome, job: _Job) -> Outcome:
     response = outcome.response
     lang = response.language or job.language
     view = build_view(response, outcome.assessment, job.survey.instrument, job.contents[lang], lang, job.run)
+    suffix = f".{job.output_format}"
     try:
-        pdf = job.renderer.pdf(view)
+        if job.output_format == "html":
+            html = job.renderer.html(view, asset_base=f"{ASSETS}/", stylesheet=f"{ASSETS}/report-{lang}.css")
+            data = html.encode("utf-8")
+        else:
+            data = job.renderer.pdf(view)
     except RenderError as error:
         return replace(outcome, status="failed", reason=str(error))
-    name = writer.report_name(response.source_row, response.name, job.name_width)
-    writer.write_atomic(job.output / name, pdf)
+    name = writer.report_name(response.source_row, response.name, job.name_width, suffix)
+    writer.write_atomic(job.output / name, data)
     return replace(outcome, status="rendered", pdf=name)
+
+
+def _write_html_assets(job: _Job, brand: Brand) -> None:
+    """Stylesheets per language, fonts and logo in DIR/assets/, for the HTML reports to link to."""
+    folder = writer.prepare_output(job.output / ASSETS)
+    for lang, content in job.contents.items():
+        css = job.renderer.stylesheet_text(content, asset_base="")
+        writer.write_atomic(folder / f"report-{lang}.css", css.encode("utf-8"))
+    for path in (*brand.fonts.values(), *([brand.logo] if brand.logo else [])):
+        writer.write_atomic(folder / path.name, path.read_bytes())
 
 
 def _quoted(names: list[str]) -> str:

@@ -83,6 +83,13 @@ def css_counter_text(template: str) -> str:
     return " ".join(parts)
 
 
+@jinja2.pass_context
+def asset(context: jinja2.runtime.Context, path: Path) -> str:
+    """A file's URL: a file URL for the PDF, or its name under asset_base for HTML output."""
+    base = context.get("asset_base")
+    return Path(path).as_uri() if base is None else f"{base}{Path(path).name}"
+
+
 def fill(template: str, **values: Any) -> str:
     """Fill a content text's {placeholders}."""
     return template.format(**values)
@@ -119,7 +126,7 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.environment.filters.update(
-            css_string=css_string, css_counter_text=css_counter_text, fill=fill, file_url=lambda p: Path(p).as_uri()
+            css_string=css_string, css_counter_text=css_counter_text, fill=fill, asset=asset
         )
         self.fetcher = LocalFetcher(fetch_roots)
         self.fonts = FontConfiguration()
@@ -138,7 +145,7 @@ class Renderer:
 
     def _stylesheet(self, content: Any) -> CSS:
         try:
-            text = self._template(STYLESHEET_TEMPLATE).render(t=content, brand=self.brand, paper=self.paper)
+            text = self.stylesheet_text(content)
         except jinja2.TemplateError as error:
             raise TemplateError(
                 f"The stylesheet cannot be built ({error}).",
@@ -155,10 +162,23 @@ class Renderer:
             )
         return sheet
 
-    def html(self, view: ReportView) -> str:
-        """The report as HTML."""
+    def stylesheet_text(self, content: Any, asset_base: str | None = None) -> str:
+        """The stylesheet for one language; asset_base as in html()."""
+        return self._template(STYLESHEET_TEMPLATE).render(
+            t=content, brand=self.brand, paper=self.paper, asset_base=asset_base
+        )
+
+    def html(self, view: ReportView, asset_base: str | None = None, stylesheet: str | None = None) -> str:
+        """The report as HTML.
+
+        For the PDF, files (fonts, logo) are referred to by file URL and the stylesheet is
+        passed to WeasyPrint pre-parsed. For HTML output, `asset_base` is the folder prefix
+        the files are copied to and `stylesheet` the link to the CSS file.
+        """
         try:
-            return self._template(REPORT_TEMPLATE).render(report=view, t=view.t, brand_colours=self.brand.colours)
+            return self._template(REPORT_TEMPLATE).render(
+                report=view, t=view.t, brand_colours=self.brand.colours, asset_base=asset_base, stylesheet=stylesheet
+            )
         except (jinja2.TemplateError, KeyError, IndexError, ValueError) as error:
             raise RenderError(f"template error: {type(error).__name__}: {error}") from None
 

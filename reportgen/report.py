@@ -123,7 +123,7 @@ class ReportView:
     organisation_brand: str
     contact: str
     footer: str
-    logo_url: str | None
+    logo: Path | None
     name: str
     email: str
     organisation: str
@@ -185,7 +185,7 @@ def build_view(
         organisation_brand=brand.organisation,
         contact=brand.contact,
         footer=brand.footer,
-        logo_url=brand.logo.as_uri() if brand.logo else None,
+        logo=brand.logo,
         name=response.name,
         email=response.email,
         organisation=response.organisation,
@@ -345,7 +345,7 @@ def matrix_chart(steps: tuple[StepView, ...], instrument: Instrument) -> MatrixC
         # Half a step of room above the highest and below the lowest answer keeps dots off the frame.
         return round(top + size * (1 - (value - low + 0.5) / (high - low + 1)), 2)
 
-    dots = []
+    dots: list[MatrixDot] = []
     for step in steps:
         if step.score is None:
             continue

@@ -225,9 +225,7 @@ def timestamps(rng: random.Random, count: int) -> list[tuple[datetime, datetime]
 def item_columns(instrument: dict[str, Any]) -> list[tuple[str, str]]:
     """(code, Danish header) in export order: P, F, M, K items, V1-V4, T1."""
     columns = [(item["code"], item["text"]["da"]) for step in instrument["steps"] for item in step["items"]]
-    columns += [
-        (step["importance"]["code"], step["importance"]["text"]["da"]) for step in instrument["steps"]
-    ]
+    columns += [(step["importance"]["code"], step["importance"]["text"]["da"]) for step in instrument["steps"]]
     return columns
 
 

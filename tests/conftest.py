@@ -21,9 +21,7 @@ ITEM_CODES = [item.code for item in INSTRUMENT.items]
 IDENTITY = ["Tidspunkt", "Mail", "Navn", "Organisation"]
 
 
-def write_xlsx(
-    path: Path, rows: Sequence[Sequence[Any]], sheet: str = "Form1", before: Sequence[str] = ()
-) -> Path:
+def write_xlsx(path: Path, rows: Sequence[Sequence[Any]], sheet: str = "Form1", before: Sequence[str] = ()) -> Path:
     """Write a real workbook with openpyxl; `before` adds sheets (e.g. a cover) in front."""
     book = Workbook()
     first = book.active
@@ -79,9 +77,7 @@ def pdf_text(path: Path) -> str:
 
 # Four leaders and two problem rows, built once and shared: rendering is the slow part.
 SHARED_ROWS = [
-    leader_row(
-        "Søren Østergaard", "soren@example.dk", {**{c: 5 for c in ITEM_CODES}, "F5": 1, "K1": 2, "K2": 2}
-    ),
+    leader_row("Søren Østergaard", "soren@example.dk", {**{c: 5 for c in ITEM_CODES}, "F5": 1, "K1": 2, "K2": 2}),
     leader_row(
         "Åse Bræmer",
         "aase@example.dk",

@@ -89,9 +89,7 @@ def test_build_exit_1_with_invalid_rows_and_lists_every_row(
             assert (out_dir / row["pdf"]).read_bytes().startswith(b"%PDF")
 
 
-def test_build_exit_0_when_every_row_is_rendered(
-    cli: CliRunner, workbook: Callable[..., Path], tmp_path: Path
-) -> None:
+def test_build_exit_0_when_every_row_is_rendered(cli: CliRunner, workbook: Callable[..., Path], tmp_path: Path) -> None:
     survey = workbook([leader_row("Ida Mørch", "ida@example.dk", 4)])
     code, out, _ = run(cli, "build", str(survey), "-o", str(tmp_path / "out"))
     assert code == 0
@@ -182,9 +180,7 @@ def test_unknown_sheet_lists_the_sheets(cli: CliRunner, shared_survey: Path) -> 
 
 
 def test_data_sheet_found_behind_a_cover_sheet(cli: CliRunner, tmp_path: Path) -> None:
-    path = write_xlsx(
-        tmp_path / "s.xlsx", [IDENTITY + item_headers(), *SHARED_ROWS[:2]], sheet="Svar", before=["Info"]
-    )
+    path = write_xlsx(tmp_path / "s.xlsx", [IDENTITY + item_headers(), *SHARED_ROWS[:2]], sheet="Svar", before=["Info"])
     code, out, _ = run(cli, "score", str(path))
     assert code == 0 and len(json.loads(out)) == 2
 
@@ -206,9 +202,7 @@ def test_python_dash_m_works() -> None:
     import subprocess
     import sys
 
-    done = subprocess.run(
-        [sys.executable, "-m", "reportgen", "--help"], capture_output=True, text=True, check=False
-    )
+    done = subprocess.run([sys.executable, "-m", "reportgen", "--help"], capture_output=True, text=True, check=False)
     assert done.returncode == 0 and "build" in done.stdout
 
 

@@ -23,9 +23,7 @@ def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def load(lang: str) -> dict[str, Any]:
-    return flatten(
-        tomllib.loads((bundled_templates() / "content" / f"{lang}.toml").read_text(encoding="utf-8"))
-    )
+    return flatten(tomllib.loads((bundled_templates() / "content" / f"{lang}.toml").read_text(encoding="utf-8")))
 
 
 def fields(text: str) -> set[str]:

@@ -57,7 +57,5 @@ def test_help_and_score_do_not_import_weasyprint(tmp_path: Path) -> None:
         "assert 'weasyprint' not in sys.modules, 'weasyprint was imported'\n"
     )
     for args in (["--help"], ["score", str(survey)]):
-        done = subprocess.run(
-            [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=False
-        )
+        done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stderr

@@ -121,18 +121,14 @@ def test_another_instrument_works_without_code_changes(tmp_path: Path) -> None:
     assert lea["scores"] == {"focus": 0.0, "calm": None}
     # build renders it too, with the bundled templates (no content for these steps: none needed).
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        main, ["build", str(survey), "--instrument", str(path), "-o", str(out), "--quiet"]
-    )
+    result = CliRunner().invoke(main, ["build", str(survey), "--instrument", str(path), "-o", str(out), "--quiet"])
     assert result.exit_code == 0, result.output + result.stderr
     assert sorted(p.name for p in out.glob("*.pdf")) == ["02-kim.pdf", "03-lea.pdf"]
 
 
 def test_broken_instrument_lists_every_problem(tmp_path: Path) -> None:
     broken = SECOND.replace('labels.en = ["No", "Maybe", "Yes"]', 'labels.en = ["No", "Yes"]')
-    broken = broken.replace("min = 50\n", "min = 60\n").replace(
-        'scale = "yesno"\nreverse', 'scale = "nope"\nreverse'
-    )
+    broken = broken.replace("min = 50\n", "min = 60\n").replace('scale = "yesno"\nreverse', 'scale = "nope"\nreverse')
     path = tmp_path / "broken.toml"
     path.write_text(broken, encoding="utf-8")
     with pytest.raises(InstrumentError) as caught:

@@ -134,9 +134,7 @@ def test_blank_row_is_no_response() -> None:
 
 
 def _resp(row: int, email: str, submitted: datetime | None):  # type: ignore[no-untyped-def]
-    response = map_row(
-        row, [submitted, email, "Anna", ""] + [3] * len(INSTRUMENT.items), _columns(), INSTRUMENT
-    )
+    response = map_row(row, [submitted, email, "Anna", ""] + [3] * len(INSTRUMENT.items), _columns(), INSTRUMENT)
     assert response is not None
     return response
 

@@ -21,9 +21,7 @@ def test_wheel_install_carries_templates_fonts_and_instrument(tmp_path: Path) ->
         check=False,
     )
     assert pip.returncode == 0, pip.stderr[-2000:]
-    survey = write_xlsx(
-        tmp_path / "s.xlsx", [IDENTITY + item_headers(), leader_row("Ulla Ærø", "u@example.dk", 4)]
-    )
+    survey = write_xlsx(tmp_path / "s.xlsx", [IDENTITY + item_headers(), leader_row("Ulla Ærø", "u@example.dk", 4)])
     done = subprocess.run(
         [str(venv / "bin" / "reportgen"), "build", str(survey), "-o", "out", "--quiet"],
         cwd=tmp_path,  # away from the checkout: only the installed files can be used

@@ -49,8 +49,7 @@ def test_reading_order_follows_priority(shared_build: BuildResult) -> None:
     assert aase.assessment.reading_order == ("purpose", "employees", "skills")
     text = pdf_text(shared_build.manifest.parent / "03-aase-braemer.pdf")
     positions = [
-        text.index(f"Kapitel {n}: {title} –")
-        for n, title in ((1, "Formål"), (3, "Medarbejdere"), (2, "Færdigheder"))
+        text.index(f"Kapitel {n}: {title} –") for n, title in ((1, "Formål"), (3, "Medarbejdere"), (2, "Færdigheder"))
     ]
     assert positions == sorted(positions)
 

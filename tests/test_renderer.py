@@ -19,6 +19,8 @@ BRAND = load_brand(default_brand_dir(BUNDLED), BUNDLED)
 
 def renderer_for(dirs: list[Path]) -> Renderer:
     return Renderer(dirs, load_content(dirs, INSTRUMENT.languages), BRAND, "A4", fetch_roots=[BRAND.root, BUNDLED])
+
+
 from reportgen.scorer import assess
 
 from .conftest import INSTRUMENT, ITEM_CODES, pdf_text
@@ -28,9 +30,7 @@ from .conftest import INSTRUMENT, ITEM_CODES, pdf_text
 def view():  # type: ignore[no-untyped-def]
     from reportgen.models import Response
 
-    response = Response(
-        2, "Kim Ærø", "kim@example.dk", "Org", "", None, None, dict.fromkeys(ITEM_CODES, 4), {}
-    )
+    response = Response(2, "Kim Ærø", "kim@example.dk", "Org", "", None, None, dict.fromkeys(ITEM_CODES, 4), {})
     contents = load_content([BUNDLED], INSTRUMENT.languages)
     run = RunInfo(brand=BRAND, report_date=date(2026, 1, 5), workshop="", cohort={})
     return build_view(response, assess(response, INSTRUMENT), INSTRUMENT, contents["en"], "en", run)
@@ -61,9 +61,7 @@ def test_missing_image_fails_the_report(view, tmp_path: Path) -> None:  # type: 
         renderer.pdf(view)
 
 
-@pytest.mark.parametrize(
-    "url", ["file:///etc/hostname", "http://127.0.0.1:9/x.png", "../../../../etc/passwd"]
-)
+@pytest.mark.parametrize("url", ["file:///etc/hostname", "http://127.0.0.1:9/x.png", "../../../../etc/passwd"])
 def test_files_outside_the_templates_and_the_network_are_refused(view, tmp_path: Path, url: str) -> None:  # type: ignore[no-untyped-def]
     renderer = override(tmp_path, f'<img src="{url}">')
     with pytest.raises(RenderError, match="reads only its template files"):

@@ -26,9 +26,7 @@ def reference(answers: dict[str, int]) -> dict[str, float | None]:
             if code in answers
         ]
         scores[step] = (
-            round((sum(values) / len(values) - 1) / 4 * 100 + 1e-9, 1)
-            if len(values) * 2 >= ITEMS[letter]
-            else None
+            round((sum(values) / len(values) - 1) / 4 * 100 + 1e-9, 1) if len(values) * 2 >= ITEMS[letter] else None
         )
     return scores
 

@@ -1,0 +1,147 @@
+"""Brands: init, overrides, checks, and what a branded build puts in the PDF."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from reportgen.brand import default_brand_dir, load_brand
+from reportgen.cli import main
+from reportgen.errors import BrandError
+from reportgen.pipeline import bundled_templates
+
+from .conftest import IDENTITY, item_headers, leader_row, pdf_text, write_xlsx
+
+BUNDLED = bundled_templates()
+CONTENT = {lang: tomllib.loads((BUNDLED / "content" / f"{lang}.toml").read_text("utf-8")) for lang in ("da", "en")}
+
+
+def luminance(colour: str) -> float:
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_with_white(colour: str) -> float:
+    return 1.05 / (luminance(colour) + 0.05)
+
+
+def test_default_brand_colours_meet_wcag_aa_on_white() -> None:
+    brand = load_brand(default_brand_dir(BUNDLED), BUNDLED)
+    for name in ("primary", "accent", "text"):
+        assert contrast_with_white(brand.colours[name]) >= 4.5, name
+    assert brand.logo is not None and brand.logo.is_file()
+    assert all(font.is_file() for font in brand.fonts.values())
+
+
+@pytest.fixture(scope="module")
+def branded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build with a brand folder that changes colours, organisation, paper and one template."""
+    folder = tmp_path_factory.mktemp("branded")
+    runner = CliRunner()
+    assert runner.invoke(main, ["brand", "init", str(folder / "brand")]).exit_code == 0
+    toml = (folder / "brand" / "brand.toml").read_text("utf-8")
+    toml = toml.replace('organisation = "Lederens GPS"', 'organisation = "Acme Rådgivning"')
+    toml = toml.replace('primary = "#1f4e79"', 'primary = "#0b5d3b"').replace('paper = "A4"', 'paper = "letter"')
+    toml = toml.replace('contact = ""', 'contact = "Spørgsmål? Skriv til kursus@example.dk"')
+    (folder / "brand" / "brand.toml").write_text(toml, "utf-8")
+    (folder / "brand" / "templates" / "report.html").write_text(
+        '{% extends "!bundled/report.html" %}{% block cover %}<p>BRAND-OVERRIDE-USED</p>{{ super() }}{% endblock %}',
+        "utf-8",
+    )
+    header = IDENTITY + ["Sprog"] + item_headers() + ["T1"]
+    t1 = "Jeg vil vise, at en kommune kan lytte & svare – <også> på LinkedIn. " * 12
+    rows = [
+        leader_row("Dorthe Dansk", "dd@example.dk", 2)[:4] + ["da"] + leader_row("x", "y", 2)[4:] + [t1],
+        leader_row("Emma English", "ee@example.dk", 5)[:4] + ["en"] + leader_row("x", "y", 5)[4:] + [""],
+    ]
+    survey = write_xlsx(folder / "s.xlsx", [header, *rows])
+    result = runner.invoke(main, ["build", str(survey), "--brand", str(folder / "brand"), "-o", str(folder / "out")])
+    assert result.exit_code == 0, result.output + result.stderr
+    return folder / "out"
+
+
+def test_brand_override_of_one_template_is_used(branded: Path) -> None:
+    assert "BRAND-OVERRIDE-USED" in pdf_text(branded / "02-dorthe-dansk.pdf")
+
+
+def test_brand_sets_author_paper_and_contact(branded: Path) -> None:
+    reader = PdfReader(branded / "02-dorthe-dansk.pdf")
+    assert reader.metadata is not None and reader.metadata.author == "Acme Rådgivning"
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width), round(height)) == (612, 792)  # US Letter
+    assert "Skriv til kursus@example.dk" in pdf_text(branded / "02-dorthe-dansk.pdf")
+
+
+def test_language_column_chooses_each_leaders_language(branded: Path) -> None:
+    danish, english = pdf_text(branded / "02-dorthe-dansk.pdf"), pdf_text(branded / "03-emma-english.pdf")
+    assert "Din profil på et øjeblik" in danish and "Your profile at a glance" not in danish
+    assert "Your profile at a glance" in english and "Din profil på et øjeblik" not in english
+    assert PdfReader(branded / "03-emma-english.pdf").trailer["/Root"]["/Lang"] == "en"
+
+
+def test_band_texts_actions_and_reading_order_match_the_leaders_scores(branded: Path) -> None:
+    # All answers 2 (F5 = 2 turned to 4): purpose/employees/customers 25, skills (4·25 + 75) / 5 = 35.
+    danish = pdf_text(branded / "02-dorthe-dansk.pdf")
+    for step in ("purpose", "skills", "employees", "customers"):
+        band = CONTENT["da"]["steps"][step]["bands"]["getting_started"]
+        assert " ".join(band["meaning"].split())[:60] in danish, step
+        assert " ".join(band["actions"][0].split())[:40] in danish, step
+    # All answers 5 (F5 = 5 turned to 1): skills (4·100 + 0) / 5 = 80: strong everywhere.
+    english = pdf_text(branded / "03-emma-english.pdf")
+    assert " ".join(CONTENT["en"]["steps"]["skills"]["bands"]["strong"]["meaning"].split())[:60] in english
+
+
+def test_free_text_is_quoted_escaped_and_cut(branded: Path) -> None:
+    danish = pdf_text(branded / "02-dorthe-dansk.pdf")
+    assert "kan lytte & svare – <også> på LinkedIn." in danish
+    assert "…" in danish
+    assert danish.count("kan lytte & svare") < 12  # cut, not all twelve repeats
+
+
+def test_reports_stay_under_the_size_budget(branded: Path) -> None:
+    for pdf in branded.glob("*.pdf"):
+        assert pdf.stat().st_size <= 150_000, pdf.name
+
+
+def test_broken_brand_lists_every_problem_and_renders_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "brand"
+    CliRunner().invoke(main, ["brand", "init", str(folder)])
+    (folder / "fonts").mkdir()
+    (folder / "fonts" / "Bad.ttf").write_text("not a font", "utf-8")
+    toml = (folder / "brand.toml").read_text("utf-8")
+    toml = toml.replace('logo = "logo.svg"', 'logo = "missing.png"').replace('"#1f4e79"', '"blue"')
+    toml = toml.replace('# regular = "fonts/MyFont-Regular.ttf"', 'regular = "fonts/Bad.ttf"')
+    (folder / "brand.toml").write_text("shadow = true\n" + toml, "utf-8")
+    survey = write_xlsx(tmp_path / "s.xlsx", [IDENTITY + item_headers(), leader_row("A", "a@example.dk", 3)])
+    result = CliRunner().invoke(main, ["build", str(survey), "--brand", str(folder), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    message = result.stderr
+    assert "Traceback" not in message and len(message.strip().splitlines()) == 1
+    for words in ("unknown key 'shadow'", "'blue' is not a colour", "logo: missing.png cannot be read",
+                  "Bad.ttf is not a TTF, OTF or WOFF font", "give all four"):  # fmt: skip
+        assert words in message, words
+    assert not (tmp_path / "out").exists()
+
+
+def test_brand_init_refuses_a_folder_with_files(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("mine", "utf-8")
+    result = CliRunner().invoke(main, ["brand", "init", str(tmp_path)])
+    assert result.exit_code == 2 and "not empty" in result.stderr
+    assert (tmp_path / "keep.txt").read_text("utf-8") == "mine"
+
+
+def test_brand_file_outside_the_folder_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "brand"
+    CliRunner().invoke(main, ["brand", "init", str(folder)])
+    toml = (folder / "brand.toml").read_text("utf-8").replace('logo = "logo.svg"', 'logo = "../../etc/passwd"')
+    (folder / "brand.toml").write_text(toml, "utf-8")
+    with pytest.raises(BrandError, match="outside the brand folder"):
+        load_brand(folder, BUNDLED)
