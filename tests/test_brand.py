@@ -56,11 +56,11 @@ def branded(tmp_path_factory: pytest.TempPathFactory) -> Path:
         '{% extends "!bundled/report.html" %}{% block cover %}<p>BRAND-OVERRIDE-USED</p>{{ super() }}{% endblock %}',
         "utf-8",
     )
-    header = IDENTITY + ["Sprog"] + item_headers() + ["T1"]
+    header = [*IDENTITY, "Sprog", *item_headers(), "T1"]
     t1 = "Jeg vil vise, at en kommune kan lytte & svare – <også> på LinkedIn. " * 12
     rows = [
-        leader_row("Dorthe Dansk", "dd@example.dk", 2)[:4] + ["da"] + leader_row("x", "y", 2)[4:] + [t1],
-        leader_row("Emma English", "ee@example.dk", 5)[:4] + ["en"] + leader_row("x", "y", 5)[4:] + [""],
+        [*leader_row("Dorthe Dansk", "dd@example.dk", 2)[:4], "da", *leader_row("x", "y", 2)[4:], t1],
+        [*leader_row("Emma English", "ee@example.dk", 5)[:4], "en", *leader_row("x", "y", 5)[4:], ""],
     ]
     survey = write_xlsx(folder / "s.xlsx", [header, *rows])
     result = runner.invoke(main, ["build", str(survey), "--brand", str(folder / "brand"), "-o", str(folder / "out")])

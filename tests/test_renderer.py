@@ -12,6 +12,9 @@ from reportgen.errors import RenderError
 from reportgen.pipeline import bundled_templates
 from reportgen.renderer import Renderer, css_counter_text
 from reportgen.report import RunInfo, build_view, load_content
+from reportgen.scorer import assess
+
+from .conftest import INSTRUMENT, ITEM_CODES, pdf_text
 
 BUNDLED = bundled_templates()
 BRAND = load_brand(default_brand_dir(BUNDLED), BUNDLED)
@@ -19,11 +22,6 @@ BRAND = load_brand(default_brand_dir(BUNDLED), BUNDLED)
 
 def renderer_for(dirs: list[Path]) -> Renderer:
     return Renderer(dirs, load_content(dirs, INSTRUMENT.languages), BRAND, "A4", fetch_roots=[BRAND.root, BUNDLED])
-
-
-from reportgen.scorer import assess
-
-from .conftest import INSTRUMENT, ITEM_CODES, pdf_text
 
 
 @pytest.fixture(scope="module")
