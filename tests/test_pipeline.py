@@ -85,3 +85,47 @@ def test_output_holds_only_reports_and_manifest(shared_build: BuildResult) -> No
         "07-anna-agree.pdf",
         "manifest.csv",
     ]
+
+
+def _html_build(tmp_path: Path, leaders: int, cohort_min: int = 5) -> Path:
+    from datetime import date
+
+    from reportgen.pipeline import Settings, build
+
+    from .conftest import IDENTITY, item_headers, leader_row, write_xlsx
+
+    rows = [leader_row(f"Leader {n}", f"l{n}@example.dk", 1 + n % 5) for n in range(leaders)]
+    survey = write_xlsx(tmp_path / f"s{leaders}.xlsx", [IDENTITY + item_headers(), *rows])
+    out = tmp_path / f"html{leaders}"
+    settings = Settings(survey, out, report_date=date(2026, 11, 27), output_format="html", cohort_min=cohort_min)
+    build(settings)
+    return out
+
+
+def test_group_average_on_the_radar_only_from_five_scored_leaders(tmp_path: Path) -> None:
+    four, five = _html_build(tmp_path, 4), _html_build(tmp_path, 5)
+    dashed = 'stroke-dasharray="5 4"'
+    assert all(dashed not in page.read_text("utf-8") for page in four.glob("*.html"))
+    assert all(dashed in page.read_text("utf-8") for page in five.glob("*.html"))
+    # The threshold is configurable: three leaders are enough with --cohort-min 3.
+    three = _html_build(tmp_path, 3, cohort_min=3)
+    assert all(dashed in page.read_text("utf-8") for page in three.glob("*.html"))
+
+
+def test_html_format_writes_reports_with_their_assets(tmp_path: Path) -> None:
+    out = _html_build(tmp_path, 2)
+    assert sorted(p.name for p in out.glob("*.html")) == ["02-leader-0.html", "03-leader-1.html"]
+    html = (out / "02-leader-0.html").read_text("utf-8")
+    assert 'href="assets/report-da.css"' in html and 'src="assets/logo.svg"' in html
+    assert "file://" not in html
+    css = (out / "assets" / "report-da.css").read_text("utf-8")
+    assert "url(Lato-Regular.ttf)" in css and "file://" not in css
+    assert {"Lato-Regular.ttf", "logo.svg", "report-en.css"} <= {p.name for p in (out / "assets").iterdir()}
+
+
+def test_pdf_metadata_has_subject_and_keywords(shared_build: BuildResult) -> None:
+    reader = PdfReader(shared_build.manifest.parent / "03-aase-braemer.pdf")
+    assert reader.metadata is not None
+    assert reader.metadata.author == "Lederens GPS"
+    assert "Åse Bræmer" in (reader.metadata.subject or "")
+    assert "Formål" in (reader.metadata.get("/Keywords") or "")
