@@ -145,3 +145,15 @@ def test_brand_file_outside_the_folder_is_refused(tmp_path: Path) -> None:
     (folder / "brand.toml").write_text(toml, "utf-8")
     with pytest.raises(BrandError, match="outside the brand folder"):
         load_brand(folder, BUNDLED)
+
+
+def test_brand_stylesheet_with_bad_css_stops_before_rendering(tmp_path: Path) -> None:
+    folder = tmp_path / "brand"
+    CliRunner().invoke(main, ["brand", "init", str(folder)])
+    bundled_css = (BUNDLED / "report.css").read_text("utf-8")
+    (folder / "templates" / "report.css").write_text(bundled_css + "\nh2 { colour: red; }\n", "utf-8")
+    survey = write_xlsx(tmp_path / "s.xlsx", [IDENTITY + item_headers(), leader_row("A", "a@example.dk", 3)])
+    result = CliRunner().invoke(main, ["build", str(survey), "--brand", str(folder), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "stylesheet has problems" in result.stderr and "colour" in result.stderr
+    assert not list((tmp_path / "out").glob("*.pdf"))
