@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Callable
 from datetime import datetime
@@ -20,7 +21,7 @@ from .errors import ReportgenError
 from .models import Outcome
 
 F = TypeVar("F", bound=Callable[..., Any])
-EXIT_OK, EXIT_PROBLEMS, EXIT_NOTHING_DONE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_NOTHING_DONE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _guarded(command: F) -> F:
@@ -146,6 +147,20 @@ def score(survey: Path, instrument: Path | None, sheet: str | None, output_forma
     show_default=True,
     help="Fewest scored leaders before the group's average is drawn on each radar chart.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes that render in parallel (default: one per usable core).",
+)
+@click.option("--force", is_flag=True, help="Render every report, also those unchanged since the last run.")
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="EMAIL",
+    help="Render just the leader with this e-mail (repeatable); the other reports are left as they are.",
+)
 @INSTRUMENT
 @SHEET
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary and errors.")
@@ -160,6 +175,9 @@ def build(
     paper: str | None,
     output_format: str,
     cohort_min: int,
+    jobs: int | None,
+    force: bool,
+    only: tuple[str, ...],
     instrument: Path | None,
     sheet: str | None,
     quiet: bool,
@@ -177,16 +195,50 @@ def build(
         paper=paper,
         cohort_min=cohort_min,
         output_format=output_format,
+        jobs=jobs,
+        force=force,
+        only=only,
     )
-
-    def progress(done: int, total: int, outcome: Outcome) -> None:
-        if not quiet and outcome.status in ("rendered", "failed"):
-            click.echo(f"  [{done}/{total}] {outcome.status:8} {outcome.pdf or outcome.response.name}")
-
-    result = pipeline.build(settings, progress)
+    progress = Progress(enabled=not quiet, terminal=sys.stdout.isatty())
+    result = pipeline.build(settings, progress.update)
+    progress.close()
     _summary(result)
+    if result.interrupted:
+        sys.exit(EXIT_INTERRUPTED)
     problems = result.counts["invalid"] + result.counts["failed"]
     sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
+
+
+class Progress:
+    """A progress bar with count, rate and time left on a terminal; a line every few seconds elsewhere."""
+
+    def __init__(self, enabled: bool, terminal: bool, every: float = 5.0) -> None:
+        self.enabled = enabled
+        self.terminal = terminal
+        self.every = every
+        self.started = time.monotonic()
+        self.last_line = self.started
+        self.drawn = False
+
+    def update(self, done: int, total: int, outcome: Outcome) -> None:
+        if not self.enabled or total == 0 or outcome.status not in ("rendered", "failed"):
+            return
+        now = time.monotonic()
+        rate = done / max(now - self.started, 1e-9)
+        left = (total - done) / rate if rate else 0.0
+        text = f"{done}/{total} reports  {rate:.1f}/s  {int(left) // 60}:{int(left) % 60:02d} left"
+        if self.terminal:
+            width = 30
+            filled = width * done // total
+            click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {text}   ", nl=False)
+            self.drawn = True
+        elif now - self.last_line >= self.every or done == total:
+            click.echo(f"  {text}")
+            self.last_line = now
+
+    def close(self) -> None:
+        if self.drawn:
+            click.echo()
 
 
 @main.group()
@@ -213,12 +265,19 @@ def _summary(result: pipeline.BuildResult) -> None:
             click.echo(f"  warning: {warning}", err=True)
         if outcome.status in ("invalid", "failed"):
             click.echo(f"  {outcome.status}: row {outcome.source_row}: {outcome.reason}", err=True)
-    parts = [f"{counts['rendered']} rendered"] + [
-        f"{counts[status]} {status}" for status in ("duplicate", "invalid", "failed") if counts[status]
+    for name in result.orphans:
+        click.echo(f"  kept: {name} (its leader is no longer in the input; delete it by hand if it is not needed)")
+    rendered = f"{counts['rendered']} rendered"
+    if result.reused:
+        rendered += f" ({result.reused} unchanged since the last run, not rendered again)"
+    parts = [rendered] + [
+        f"{counts[status]} {status}" for status in ("duplicate", "invalid", "failed", "skipped") if counts[status]
     ]
+    if result.interrupted:
+        click.echo("Interrupted: the reports finished so far are complete; run the same command to finish the rest.")
     click.echo(
         f"{sum(counts.values())} rows: {', '.join(parts)}. Reports in {result.manifest.parent}/, "
-        f"every row listed in {result.manifest}."
+        f"every row listed in {result.manifest}, scores in {result.scores}."
     )
 
 

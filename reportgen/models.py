@@ -228,7 +228,7 @@ class Assessment:
         return next(s for s in self.steps if s.step_id == step_id)
 
 
-Status = Literal["ok", "rendered", "duplicate", "invalid", "failed"]
+Status = Literal["ok", "rendered", "duplicate", "invalid", "failed", "skipped"]
 
 
 @dataclass(frozen=True)
@@ -243,3 +243,5 @@ class Outcome:
     pdf: str | None = None
     superseded_by: int | None = None
     warnings: tuple[Problem, ...] = field(default=())
+    fingerprint: str | None = None  # of the report's inputs; a re-run skips it while unchanged
+    reused: bool = False  # rendered in an earlier run and unchanged since

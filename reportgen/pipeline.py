@@ -10,9 +10,9 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import mapper, scorer, writer
+from . import batch, mapper, scorer, writer
 from .brand import default_brand_dir, init_brand, load_brand
-from .errors import InputError, RenderError, ReportgenError
+from .errors import InputError, ReportgenError
 from .instrument import load_instrument
 from .models import Assessment, Brand, ColumnMap, Instrument, Outcome, Problem, Response
 from .reader import Row, Workbook
@@ -47,6 +47,9 @@ class Settings:
     paper: str | None = None
     cohort_min: int = 5  # fewest scored leaders for the group's average on the radar
     output_format: str = "pdf"  # or "html": each report as HTML with its assets, for designers
+    jobs: int | None = None  # worker processes; None: one per usable core
+    force: bool = False  # render even what is unchanged since the last run
+    only: tuple[str, ...] = ()  # e-mails: render just these leaders
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,10 @@ class BuildResult:
     outcomes: tuple[Outcome, ...]
     manifest: Path
     counts: Counter[str] = field(default_factory=Counter)
+    scores: Path | None = None
+    orphans: tuple[str, ...] = ()  # reports in DIR whose leader is no longer in the input: kept, listed
+    interrupted: bool = False
+    reused: int = 0  # reports unchanged since an earlier run, not rendered again
 
 
 ProgressCallback = Callable[[int, int, Outcome], None]
@@ -206,88 +213,113 @@ def _insufficient(response: Response, assessment: Assessment, instrument: Instru
     )
 
 
-@dataclass(frozen=True)
-class _Job:
-    """What every report of one build shares."""
-
-    survey: Survey
-    language: str
-    renderer: Renderer
-    contents: dict[str, Content]
-    run: RunInfo
-    output: Path
-    name_width: int
-    output_format: str
-
-
 def build(settings: Settings, on_progress: ProgressCallback | None = None) -> BuildResult:
-    """Render one PDF per valid leader into the output folder and write the manifest."""
+    """Render one report per valid leader into the output folder; write the manifest and scores.xlsx."""
     bundled = bundled_templates()
     brand = load_brand(settings.brand or default_brand_dir(bundled), bundled)
     survey = read_survey(settings)
     instrument = survey.instrument
     _check_language(brand.default_language, instrument, "default_language in brand.toml")
-    template_dirs = [d for d in (brand.template_dir, bundled) if d.is_dir()]
-    contents = load_content(template_dirs, instrument.languages)
-    # Imported here so that `score` and `--help` never pay for WeasyPrint.
-    from .renderer import Renderer
+    template_dirs = tuple(d for d in (brand.template_dir, bundled) if d.is_dir())
+    contents = load_content(list(template_dirs), instrument.languages)
+    setup = batch.RendererSetup(template_dirs, contents, brand, settings.paper or brand.paper, (brand.root, bundled))
+    # Fail on a broken template or stylesheet before anything is written (imports WeasyPrint).
+    renderer = setup.create()
+    output = writer.prepare_output(settings.output_dir)
+    writer.remove_temporaries(output)
+    if settings.output_format == "html":
+        _write_html_assets(output, renderer, contents, brand)
 
     scored = [o.assessment for o in survey.outcomes if o.status == "ok" and o.assessment]
-    job = _Job(
-        survey=survey,
-        language=settings.language or brand.default_language or instrument.languages[0],
-        renderer=Renderer(
-            template_dirs, contents, brand, settings.paper or brand.paper, fetch_roots=[brand.root, bundled]
-        ),
-        contents=contents,
-        run=RunInfo(
-            brand=brand,
-            report_date=settings.report_date or brand.date or date.today(),
-            workshop=settings.workshop if settings.workshop is not None else brand.workshop,
-            cohort=cohort_means(scored, settings.cohort_min),
-        ),
-        output=writer.prepare_output(settings.output_dir),
-        name_width=max(2, len(str(max(o.source_row for o in survey.outcomes)))),
-        output_format=settings.output_format,
+    run = RunInfo(
+        brand=brand,
+        report_date=settings.report_date or brand.date or date.today(),
+        workshop=settings.workshop if settings.workshop is not None else brand.workshop,
+        # The group's average is left out of the fingerprint: one leader's change re-renders
+        # only that leader's report; --force refreshes the average everywhere.
+        cohort=cohort_means(scored, settings.cohort_min),
     )
-    if job.output_format == "html":
-        _write_html_assets(job, brand)
-    outcomes = []
-    for done, outcome in enumerate(survey.outcomes, start=1):
-        if outcome.status == "ok":
-            outcome = _render(outcome, job)
-        outcomes.append(outcome)
-        if on_progress:
-            on_progress(done, len(survey.outcomes), outcome)
-    manifest = writer.write_manifest(job.output, outcomes)
-    return BuildResult(survey, tuple(outcomes), manifest, Counter(o.status for o in outcomes))
+    language = settings.language or brand.default_language or instrument.languages[0]
+    fingerprint = batch.run_fingerprint(
+        [instrument.source, brand.root, bundled],
+        {"date": settings.report_date or brand.date, "workshop": run.workshop, "paper": setup.paper,
+         "format": settings.output_format, "cohort_min": settings.cohort_min},
+    )  # fmt: skip
+    previous = writer.read_manifest(output)
+    width = max(2, len(str(max(o.source_row for o in survey.outcomes))))
+    only = {"".join(email.split()).casefold() for email in settings.only}
 
-
-def _render(outcome: Outcome, job: _Job) -> Outcome:
-    """Render and write one leader's report; a render error fails only this row."""
-    assert outcome.assessment is not None
-    response = outcome.response
-    lang = response.language or job.language
-    view = build_view(response, outcome.assessment, job.survey.instrument, job.contents[lang], lang, job.run)
-    suffix = f".{job.output_format}"
-    try:
-        if job.output_format == "html":
-            html = job.renderer.html(view, asset_base=f"{ASSETS}/", stylesheet=f"{ASSETS}/report-{lang}.css")
-            data = html.encode("utf-8")
+    outcomes: dict[int, Outcome] = {}
+    tasks: list[batch.Task] = []
+    for outcome in survey.outcomes:
+        if outcome.status != "ok":
+            outcomes[outcome.source_row] = outcome
+            continue
+        assert outcome.assessment is not None
+        response = outcome.response
+        lang = response.language or language
+        name = writer.report_name(response.source_row, response.name, width, f".{settings.output_format}")
+        current = batch.leader_fingerprint(fingerprint, response, lang)
+        exists = (output / name).is_file()
+        selected = not only or response.email_key in only
+        if exists and ((not settings.force and previous.get(name) == current) or (not selected and name in previous)):
+            outcomes[outcome.source_row] = replace(
+                outcome, status="rendered", pdf=name, fingerprint=previous[name], reused=True
+            )
+        elif not selected:
+            outcomes[outcome.source_row] = replace(outcome, status="skipped", reason="not selected by --only")
         else:
-            data = job.renderer.pdf(view)
-    except RenderError as error:
-        return replace(outcome, status="failed", reason=str(error))
-    name = writer.report_name(response.source_row, response.name, job.name_width, suffix)
-    writer.write_atomic(job.output / name, data)
-    return replace(outcome, status="rendered", pdf=name)
+            outcomes[outcome.source_row] = replace(outcome, pdf=name, fingerprint=current)
+            view = build_view(response, outcome.assessment, instrument, contents[lang], lang, run)
+            tasks.append(
+                batch.Task(response.source_row, view, output / name, settings.output_format,
+                           asset_base=f"{ASSETS}/", stylesheet=f"{ASSETS}/report-{lang}.css")
+            )  # fmt: skip
+
+    done = [0]
+    total = len(tasks)
+    for outcome in outcomes.values():
+        if outcome.status != "ok" and on_progress:
+            on_progress(done[0], total, outcome)
+
+    def finished(result: batch.TaskResult) -> None:
+        outcome = outcomes[result.source_row]
+        if result.reason is None:
+            outcome = replace(outcome, status="rendered")
+        else:
+            outcome = replace(outcome, status="failed", reason=result.reason, pdf=None, fingerprint=None)
+        outcomes[result.source_row] = outcome
+        done[0] += 1
+        if on_progress:
+            on_progress(done[0], total, outcome)
+
+    interrupted = False
+    try:
+        batch.run(tasks, setup, settings.jobs or batch.default_jobs(), finished)
+    except batch.Interrupted:
+        interrupted = True
+        for row, outcome in outcomes.items():
+            if outcome.status == "ok":
+                outcomes[row] = replace(
+                    outcome, status="failed", reason="interrupted before it was rendered; run build again",
+                    pdf=None, fingerprint=None,
+                )  # fmt: skip
+    ordered = tuple(outcomes[o.source_row] for o in survey.outcomes)
+    manifest = writer.write_manifest(output, ordered)
+    scores = writer.write_scores(output, ordered, instrument, language)
+    produced = {o.pdf for o in ordered if o.pdf}
+    orphans = tuple(sorted(name for name in previous if name not in produced and (output / name).is_file()))
+    return BuildResult(
+        survey, ordered, manifest, Counter(o.status for o in ordered), scores=scores, orphans=orphans,
+        interrupted=interrupted, reused=sum(o.reused for o in ordered),
+    )  # fmt: skip
 
 
-def _write_html_assets(job: _Job, brand: Brand) -> None:
+def _write_html_assets(output: Path, renderer: Renderer, contents: dict[str, Content], brand: Brand) -> None:
     """Stylesheets per language, fonts and logo in DIR/assets/, for the HTML reports to link to."""
-    folder = writer.prepare_output(job.output / ASSETS)
-    for lang, content in job.contents.items():
-        css = job.renderer.stylesheet_text(content, asset_base="")
+    folder = writer.prepare_output(output / ASSETS)
+    for lang, content in contents.items():
+        css = renderer.stylesheet_text(content, asset_base="")
         writer.write_atomic(folder / f"report-{lang}.css", css.encode("utf-8"))
     for path in (*brand.fonts.values(), *([brand.logo] if brand.logo else [])):
         writer.write_atomic(folder / path.name, path.read_bytes())

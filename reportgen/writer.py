@@ -6,16 +6,21 @@ import csv
 import io
 import os
 import re
+import statistics
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from .errors import OutputError
-from .models import Outcome
+from .models import Instrument, Outcome
 
 MANIFEST = "manifest.csv"
-MANIFEST_COLUMNS = ("source_row", "status", "reason", "name", "email", "pdf")
+SCORES = "scores.xlsx"
+MANIFEST_COLUMNS = ("source_row", "status", "reason", "name", "email", "pdf", "fingerprint")
+# A cell starting with one of these can run as a formula when the file is opened in Excel.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MAX_SLUG = 60
 # Letters that Unicode decomposition does not turn into ASCII.
 _TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "ß": "ss", "ð": "d", "þ": "th", "ł": "l", "œ": "oe"})
@@ -74,23 +79,52 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def csv_safe(value: object) -> str:
+    """A CSV cell that a spreadsheet shows as text: "=HYPERLINK(…)" becomes "'=HYPERLINK(…)"."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def csv_unsafe(text: str) -> str:
+    """The value csv_safe() protected."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+
+
+def manifest_rows(outcomes: Iterable[Outcome]) -> list[tuple[object, ...]]:
+    """The manifest's rows: every data row of the input with what became of it."""
+    return [
+        (o.source_row, o.status, o.reason or "", o.response.name, o.response.email, o.pdf or "", o.fingerprint or "")
+        for o in outcomes
+    ]
+
+
 def manifest_bytes(outcomes: Iterable[Outcome]) -> bytes:
-    """The manifest: every data row of the input with what became of it."""
+    """The manifest as UTF-8 CSV, formula-looking cells protected."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(MANIFEST_COLUMNS)
-    for outcome in outcomes:
-        writer.writerow(
-            (
-                outcome.source_row,
-                outcome.status,
-                outcome.reason or "",
-                outcome.response.name,
-                outcome.response.email,
-                outcome.pdf or "",
-            )
-        )
+    writer.writerows([csv_safe(cell) for cell in row] for row in manifest_rows(outcomes))
     return buffer.getvalue().encode("utf-8")
+
+
+def read_manifest(directory: Path) -> dict[str, str]:
+    """Report file → fingerprint of the rendered rows of an earlier run's manifest, if any."""
+    try:
+        with (directory / MANIFEST).open(encoding="utf-8", newline="") as file:
+            rows = list(csv.DictReader(file))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return {}
+    return {
+        csv_unsafe(row["pdf"]): row.get("fingerprint") or ""
+        for row in rows
+        if row.get("status") == "rendered" and row.get("pdf")
+    }
+
+
+def remove_temporaries(directory: Path) -> None:
+    """Remove the temporary files of a run that was killed before it could clean up."""
+    for path in directory.glob(".*.tmp"):
+        path.unlink(missing_ok=True)
 
 
 def write_manifest(directory: Path, outcomes: Iterable[Outcome]) -> Path:
@@ -144,3 +178,63 @@ def records_csv(records: list[dict[str, object]], step_ids: Iterable[str]) -> st
             + [">".join(record["priority"])]
         )
     return buffer.getvalue()
+
+
+def write_scores(directory: Path, outcomes: Sequence[Outcome], instrument: Instrument, lang: str) -> Path:
+    """DIR/scores.xlsx: one row per scored leader, the group's figures, and the manifest."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    steps = instrument.steps
+
+    def text_row(sheet: Any, values: Iterable[object]) -> list[object]:
+        # Strings are stored as text cells: a name like "=HYPERLINK(…)" never runs as a formula.
+        row: list[object] = []
+        for value in values:
+            if isinstance(value, str):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"
+                row.append(cell)
+            else:
+                row.append(value)
+        return row
+
+    leaders = book.create_sheet("Leaders")
+    leaders.append(
+        ["Row", "Name", "E-mail", "Organisation"]
+        + [f"{s.title[lang]} score" for s in steps]
+        + [f"{s.title[lang]} band" for s in steps]
+        + ["Reading order", "Report"]
+    )
+    scored = [o for o in outcomes if o.assessment and o.status in ("rendered", "failed", "skipped", "ok")]
+    bands = {band.id: band.label[lang] for band in instrument.bands}
+    titles = {step.id: step.title[lang] for step in steps}
+    for o in scored:
+        assert o.assessment is not None
+        results = [o.assessment.step(s.id) for s in steps]
+        leaders.append(
+            text_row(
+                leaders,
+                [o.source_row, o.response.name, o.response.email, o.response.organisation]
+                + [r.rounded for r in results]
+                + [bands.get(r.band_id or "", "") for r in results]
+                + [" > ".join(titles[s] for s in o.assessment.reading_order), o.pdf or ""],
+            )
+        )
+    group = book.create_sheet("Group")
+    group.append(["Step", "Leaders scored", "Mean", "Median", "Min", "Max"])
+    for step in steps:
+        values = [float(o.assessment.step(step.id).rounded or 0) for o in scored
+                  if o.assessment and o.assessment.step(step.id).score is not None]  # fmt: skip
+        figures = [round(statistics.fmean(values), 1), round(statistics.median(values), 1), min(values), max(values)]
+        group.append(text_row(group, [step.title[lang], len(values), *(figures if values else [None] * 4)]))
+    manifest = book.create_sheet("Manifest")
+    manifest.append(list(MANIFEST_COLUMNS))
+    for row in manifest_rows(outcomes):
+        manifest.append(text_row(manifest, row))
+    path = directory / SCORES
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomic(path, buffer.getvalue())
+    return path

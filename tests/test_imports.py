@@ -14,6 +14,7 @@ PACKAGE = Path(reportgen.__file__).parent
 ALLOWED = {
     "cli.py": {"click"},
     "reader.py": {"openpyxl"},
+    "writer.py": {"openpyxl"},  # writes scores.xlsx
     "renderer.py": {"jinja2", "weasyprint"},
     "report.py": {"babel"},
 }

@@ -84,6 +84,7 @@ def test_output_holds_only_reports_and_manifest(shared_build: BuildResult) -> No
         "06-soren-ostergaard.pdf",
         "07-anna-agree.pdf",
         "manifest.csv",
+        "scores.xlsx",
     ]
 
 

@@ -1,0 +1,173 @@
+"""Renders many reports: in worker processes, skipping unchanged ones, stopping cleanly on Ctrl-C.
+
+Each worker imports WeasyPrint and builds its Renderer (fonts, stylesheets, Jinja) once,
+then renders many reports; workers are recycled now and then because WeasyPrint's
+native memory grows by about 75 KB per report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__, writer
+from .errors import RenderError
+from .models import Brand, Response
+from .report import ReportView
+
+if TYPE_CHECKING:
+    from .renderer import Renderer
+
+REPORTS_PER_WORKER = 250  # then a fresh process: WeasyPrint's native memory only grows
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows
+        return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class RendererSetup:
+    """What a worker needs to build its own Renderer."""
+
+    template_dirs: tuple[Path, ...]
+    contents: dict[str, Any]
+    brand: Brand
+    paper: str
+    fetch_roots: tuple[Path, ...]
+
+    def create(self) -> Renderer:
+        """A Renderer; imports WeasyPrint, so only where reports are rendered."""
+        from .renderer import Renderer
+
+        return Renderer(self.template_dirs, self.contents, self.brand, self.paper, fetch_roots=self.fetch_roots)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One report to render and where to write it."""
+
+    source_row: int
+    view: ReportView
+    path: Path
+    output_format: str  # "pdf" or "html"
+    asset_base: str | None = None
+    stylesheet: str | None = None
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """How one task ended: written, or the one-line reason it failed."""
+
+    source_row: int
+    reason: str | None = None
+
+
+class Interrupted(Exception):
+    """Ctrl-C: the reports finished so far are written whole, the rest are not started."""
+
+
+_renderer: Renderer | None = None
+
+
+def _start_worker(setup: RendererSetup) -> None:
+    global _renderer
+    # Ctrl-C is the main process's to handle: a worker finishes its report, then stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _renderer = setup.create()
+
+
+def render_task(task: Task, renderer: Renderer | None = None) -> TaskResult:
+    """Render one report and write it atomically; any error fails only this report."""
+    renderer = renderer or _renderer
+    assert renderer is not None
+    try:
+        if task.output_format == "html":
+            data = renderer.html(task.view, asset_base=task.asset_base, stylesheet=task.stylesheet).encode("utf-8")
+        else:
+            data = renderer.pdf(task.view)
+        writer.write_atomic(task.path, data)
+    except RenderError as error:
+        return TaskResult(task.source_row, str(error))
+    except Exception as error:  # one leader's problem must not stop the batch
+        return TaskResult(task.source_row, f"{type(error).__name__}: {error}")
+    return TaskResult(task.source_row)
+
+
+def run(tasks: Sequence[Task], setup: RendererSetup, jobs: int, on_result: Callable[[TaskResult], None]) -> None:
+    """Render every task, in `jobs` worker processes; raises Interrupted on Ctrl-C."""
+    if not tasks:
+        return
+    if jobs <= 1 or len(tasks) == 1:
+        renderer = setup.create()
+        try:
+            for task in tasks:
+                on_result(render_task(task, renderer))
+        except KeyboardInterrupt:
+            raise Interrupted from None
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=min(jobs, len(tasks)),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(setup,),
+        max_tasks_per_child=REPORTS_PER_WORKER,
+    )
+    futures: list[Future[TaskResult]] = [pool.submit(render_task, task) for task in tasks]
+    reported: set[int] = set()
+    try:
+        for future in as_completed(futures):
+            result = future.result()
+            reported.add(result.source_row)
+            on_result(result)
+    except KeyboardInterrupt:
+        for future in futures:
+            future.cancel()
+        pool.shutdown(wait=True)  # the reports in progress finish and are written whole
+        for future in futures:
+            if future.done() and not future.cancelled() and future.exception() is None:
+                result = future.result()
+                if result.source_row not in reported:
+                    on_result(result)
+        raise Interrupted from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_fingerprint(paths: Iterable[Path], settings: dict[str, object]) -> str:
+    """A digest of everything every report depends on: files (instrument, brand, templates) and settings."""
+    digest = hashlib.sha256(f"reportgen {__version__}".encode())
+    for root in paths:
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            digest.update(str(path.relative_to(root) if root.is_dir() else path.name).encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def leader_fingerprint(run: str, response: Response, language: str) -> str:
+    """A digest of one report's inputs: the run's, the leader's row and language."""
+    data = {
+        "run": run,
+        "language": language,
+        "row": response.source_row,
+        "name": response.name,
+        "email": response.email,
+        "organisation": response.organisation,
+        "role": response.role,
+        "answers": dict(response.answers),
+        "free_text": dict(response.free_text),
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
