@@ -32,6 +32,10 @@ def write_xlsx(path: Path, rows: Sequence[Sequence[Any]], sheet: str = "Form1", 
     data = book.create_sheet(sheet)
     for row in rows:
         data.append(list(row))
+        # Survey tools export "=…" answers as text, not as formulas.
+        for cell in data[data.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     book.save(path)
     return path
 
