@@ -47,6 +47,9 @@ lint: install ## Ruff (lint and format) and mypy
 test: lint ## Lint, type-check and run the whole test suite
 	$(BIN)/pytest -q
 
+bench: install ## Measure build speed on a generated 300-leader export against naive baselines
+	$(BIN)/python bench/run.py
+
 docs: install ## Render the sample's first report to PNG pages under docs/
 	@command -v pdftoppm >/dev/null || { echo "needs pdftoppm: sudo apt-get install poppler-utils"; exit 1; }
 	$(BIN)/reportgen build sample_data/survey.xlsx -o build/docs-da --date 2026-11-27 --quiet --lang da || [ $$? -eq 1 ]

@@ -1,0 +1,118 @@
+"""`make bench`: how fast reportgen builds reports, against two naive baselines, in one run.
+
+Generates an export of N leaders (default 300), then measures
+  (a) reportgen build --jobs 1
+  (b) reportgen build (default jobs: one per usable core)
+  (c) one process looping over the reports' HTML (build --format html) with
+      weasyprint.HTML(filename=…).write_pdf(…), nothing reused
+  (d) the weasyprint command line once per report (on the first --cli-sample reports)
+and prints reports per second, the ratios, the parallel efficiency and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+
+from openpyxl import Workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+# Runs a command and prints the peak RSS (KB) of the largest process it started.
+PEAK = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(done.returncode)\n"
+)
+NAIVE = (
+    "import sys, pathlib, weasyprint\n"
+    "for html in sorted(pathlib.Path(sys.argv[1]).glob('*.html')):\n"
+    "    weasyprint.HTML(filename=str(html)).write_pdf(str(pathlib.Path(sys.argv[2]) / (html.stem + '.pdf')))\n"
+)
+
+PER_REPORT = (
+    "import subprocess, sys\n"
+    "for html in sys.argv[2:]:\n"
+    "    subprocess.run([sys.argv[1], html, html + '.pdf'], check=True)\n"
+)
+
+
+def make_export(path: Path, leaders: int) -> None:
+    """A Microsoft-Forms-like export with Danish headers and labels, seeded."""
+    instrument = tomllib.loads((ROOT / "reportgen" / "data" / "instrument.toml").read_text("utf-8"))
+    scales = instrument["scales"]
+    items = [(item, "agreement") for step in instrument["steps"] for item in step["items"]]
+    items += [(step["importance"], "importance") for step in instrument["steps"]]
+    rng = random.Random(300)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["ID", "Mail", "Navn", "Organisation", *(item["text"]["da"] for item, _ in items)])
+    for n in range(leaders):
+        labels = [scales[scale]["labels"]["da"][rng.randrange(5)] for _, scale in items]
+        sheet.append([n + 1, f"leader{n}@example.dk", f"Leder {n:04d} Ærøskøbing", "Bench Kommune", *labels])
+    book.save(path)
+
+
+def measure(command: list[str]) -> tuple[float, int]:
+    """Seconds and peak RSS (MB) of the largest process of a command."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", PEAK, *command], capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"failed: {' '.join(command)}\n{done.stderr}")
+    return seconds, int(done.stdout.split()[-1]) // 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--leaders", type=int, default=300)
+    parser.add_argument("--cli-sample", type=int, default=40, help="reports for (d), which is slow")
+    args = parser.parse_args()
+    cores = len(os.sched_getaffinity(0))
+    work = Path(tempfile.mkdtemp(prefix="reportgen-bench-"))
+    try:
+        survey = work / "bench.xlsx"
+        make_export(survey, args.leaders)
+        build = [str(BIN / "reportgen"), "build", str(survey), "--date", "2026-11-27", "--force", "-q"]
+        rows: list[tuple[str, int, float, int]] = []
+        seconds, peak = measure([*build, "-o", str(work / "a"), "--jobs", "1"])
+        rows.append(("(a) reportgen build --jobs 1", args.leaders, seconds, peak))
+        seconds, peak = measure([*build, "-o", str(work / "b")])
+        rows.append((f"(b) reportgen build (--jobs {cores})", args.leaders, seconds, peak))
+        subprocess.run([*build, "-o", str(work / "html"), "--format", "html"], check=False, capture_output=True)
+        (work / "c").mkdir()
+        seconds, peak = measure([sys.executable, "-c", NAIVE, str(work / "html"), str(work / "c")])
+        rows.append(("(c) naive loop, HTML(filename).write_pdf", args.leaders, seconds, peak))
+        htmls = sorted((work / "html").glob("*.html"))[: args.cli_sample]
+        (work / "d").mkdir()
+        seconds, peak = measure([sys.executable, "-c", PER_REPORT, str(BIN / "weasyprint"), *map(str, htmls)])
+        rows.append(("(d) weasyprint command once per report", len(htmls), seconds, peak))
+        rate = {label[:3]: count / seconds for label, count, seconds, _ in rows}
+        pages = len(list((work / "a").glob("*.pdf")))
+        print(f"machine: {platform.machine()}, {cores} usable cores, Python {platform.python_version()}, "
+              f"{platform.system()} {platform.release()}; {pages} reports of 8 pages")  # fmt: skip
+        print()
+        print("| run | reports | seconds | reports/s | peak RSS of largest process |")
+        print("|---|---:|---:|---:|---:|")
+        for label, count, seconds, peak in rows:
+            print(f"| {label} | {count} | {seconds:.1f} | {count / seconds:.2f} | {peak} MB |")
+        print()
+        print(f"(b)/(c) = {rate['(b)'] / rate['(c)']:.2f}×   (b)/(d) = {rate['(b)'] / rate['(d)']:.2f}×   "
+              f"parallel efficiency (b)/((a)×{cores}) = {rate['(b)'] / (rate['(a)'] * cores):.2f}")  # fmt: skip
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
