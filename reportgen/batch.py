@@ -26,7 +26,7 @@ from .report import ReportView
 if TYPE_CHECKING:
     from .renderer import Renderer
 
-REPORTS_PER_WORKER = 250  # then a fresh process: WeasyPrint's native memory only grows
+REPORTS_PER_WORKER = 250  # then fresh processes: WeasyPrint's native memory only grows
 
 
 def default_jobs() -> int:
@@ -117,12 +117,19 @@ def run(tasks: Sequence[Task], setup: RendererSetup, jobs: int, on_result: Calla
         except KeyboardInterrupt:
             raise Interrupted from None
         return
+    # Fresh workers for every chunk of reports. Not max_tasks_per_child: with it, Python
+    # 3.11's ProcessPoolExecutor hung here once the first workers retired (500 of 5,000).
+    chunk = jobs * REPORTS_PER_WORKER
+    for start in range(0, len(tasks), chunk):
+        _run_pool(tasks[start : start + chunk], setup, jobs, on_result)
+
+
+def _run_pool(tasks: Sequence[Task], setup: RendererSetup, jobs: int, on_result: Callable[[TaskResult], None]) -> None:
     pool = ProcessPoolExecutor(
         max_workers=min(jobs, len(tasks)),
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
         initargs=(setup,),
-        max_tasks_per_child=REPORTS_PER_WORKER,
     )
     futures: list[Future[TaskResult]] = [pool.submit(render_task, task) for task in tasks]
     reported: set[int] = set()

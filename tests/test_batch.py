@@ -161,3 +161,20 @@ def test_an_interrupted_run_leaves_only_complete_reports_and_the_next_finishes(t
     assert code == 0
     assert len(list(out.glob("*.pdf"))) == 12 and not list(out.glob(".*.tmp"))
     assert all(_complete(pdf) for pdf in out.glob("*.pdf"))
+
+
+def test_workers_are_renewed_in_chunks_and_every_report_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import date
+
+    from reportgen import batch
+    from reportgen.pipeline import Settings
+    from reportgen.pipeline import build as run_build
+
+    monkeypatch.setattr(batch, "REPORTS_PER_WORKER", 1)  # 5 reports, 2 workers: three pools in turn
+    survey = write_xlsx(tmp_path / "s.xlsx", [HEADER, *leaders(5)])
+    settings = Settings(survey, tmp_path / "out", report_date=date(2026, 11, 27), output_format="html", jobs=2)
+    result = run_build(settings)
+    assert result.counts["rendered"] == 5
+    assert len(list((tmp_path / "out").glob("*.html"))) == 5
