@@ -220,3 +220,17 @@ def test_internal_error_is_a_short_paragraph_and_a_log(
     assert err.startswith("Internal error:") and "reportgen-error.log" in err and "--debug" in err
     result = cli.invoke(main, ["--debug", "score", str(shared_survey)])
     assert isinstance(result.exception, RuntimeError)
+
+
+def test_progress_without_a_terminal_prints_plain_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    from reportgen.cli import Progress
+    from reportgen.models import Outcome, Response
+
+    response = Response(2, "A", "a@example.dk", "", "", None, None, {}, {})
+    progress = Progress(enabled=True, terminal=False, every=0.0)
+    for done in (1, 2, 3):
+        progress.update(done, 3, Outcome(2, "rendered", response, pdf="x.pdf"))
+    progress.close()
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and lines[-1].strip().startswith("3/3 reports")
+    assert "/s" in lines[0] and "left" in lines[0] and "\r" not in "".join(lines)
