@@ -8,6 +8,7 @@ import sys
 import tempfile
 import time
 import traceback
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
@@ -18,6 +19,7 @@ import click
 
 from . import __version__, pipeline, writer
 from .errors import ReportgenError
+from .mapper import column_letter
 from .models import Outcome
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -71,6 +73,66 @@ SHEET = click.option(
 def main(debug: bool) -> None:
     """Score a leadership survey export and write one personal PDF report per leader."""
     logging.captureWarnings(False)
+
+
+@main.command()
+@SURVEY
+@INSTRUMENT
+@SHEET
+@_guarded
+def check(survey: Path, instrument: Path | None, sheet: str | None) -> None:
+    """Show what reportgen understood of SURVEY: columns, ignored columns, every problem by row."""
+    result = pipeline.read_survey(pipeline.Settings(survey=survey, instrument=instrument, sheet=sheet))
+    for line in check_lines(result):
+        click.echo(line)
+    problems = any(o.status == "invalid" or o.warnings for o in result.outcomes)
+    sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
+
+
+def check_lines(survey: pipeline.Survey) -> list[str]:
+    """`reportgen check`'s report, aligned for a terminal."""
+    columns, instrument = survey.columns, survey.instrument
+    rows = [o.source_row for o in survey.outcomes]
+    lines = [
+        f'{survey.path.name}, sheet "{columns.sheet}": header row {columns.header_row}, '
+        f"data rows {min(rows)}–{max(rows)}",
+        "",
+        "Columns used",
+    ]
+    mapped = [(field, column) for field, column in columns.identity.items()]
+    mapped += [(code, column) for code, column in {**columns.items, **columns.free_text}.items()]
+    for name, column in sorted(mapped, key=lambda pair: pair[1]):
+        lines.append(f"  {name:<13} {column_letter(column):<3} {_short(columns.headers[column])}")
+    found = {**columns.items, **columns.free_text}
+    questions = [i.code for i in (*instrument.items, *instrument.free_text) if i.code not in found]
+    optional = [f.id for f in instrument.identity.values() if f.id not in columns.identity]
+    if questions:
+        lines.append(f"  questions not found (counted as not answered): {', '.join(questions)}")
+    if optional:
+        lines.append(f"  optional columns not found: {', '.join(optional)}")
+    if columns.ignored:
+        lines += ["", "Columns ignored"]
+        lines += [f"  {column_letter(c):<3} {_short(columns.headers[c])}" for c in columns.ignored]
+    problems: list[str] = []
+    for outcome in survey.outcomes:
+        if outcome.status == "invalid":
+            problems.append(f"  row {outcome.source_row}: invalid: {outcome.reason}")
+        elif outcome.status == "duplicate":
+            problems.append(
+                f"  row {outcome.source_row}: duplicate: row {outcome.superseded_by} has the same e-mail "
+                "and is the later submission; it is used"
+            )
+        problems += [f"  {warning}" for warning in outcome.warnings]
+    lines += ["", "Problems", *(problems or ["  none"]), ""]
+    counts = Counter(o.status for o in survey.outcomes)
+    parts = [f"{counts[s]} {s}" for s in ("ok", "duplicate", "invalid") if counts[s] or s == "ok"]
+    lines.append(f"{len(survey.outcomes)} rows: {', '.join(parts)}")
+    return lines
+
+
+def _short(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @main.command()

@@ -44,7 +44,7 @@ def test_nothing_imports_the_cli() -> None:
             assert "from .cli" not in source and "reportgen.cli" not in source, path.name
 
 
-def test_help_and_score_do_not_import_weasyprint(tmp_path: Path) -> None:
+def test_help_check_and_score_do_not_import_weasyprint(tmp_path: Path) -> None:
     from .conftest import IDENTITY, SHARED_ROWS, item_headers, write_xlsx
 
     survey = write_xlsx(tmp_path / "s.xlsx", [IDENTITY + item_headers(), *SHARED_ROWS])
@@ -57,6 +57,6 @@ def test_help_and_score_do_not_import_weasyprint(tmp_path: Path) -> None:
         "    pass\n"
         "assert 'weasyprint' not in sys.modules, 'weasyprint was imported'\n"
     )
-    for args in (["--help"], ["score", str(survey)]):
+    for args in (["--help"], ["score", str(survey)], ["check", str(survey)]):
         done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stderr
