@@ -62,6 +62,15 @@ INSTRUMENT = click.option(
     default=None,
     help="Questionnaire file (TOML) to use instead of the bundled Leader's GPS instrument.",
 )
+ENCODING = click.option(
+    "--encoding", default=None, help="Text encoding of a CSV export, e.g. utf-8 or cp1252 (default: detected)."
+)
+DELIMITER = click.option(
+    "--delimiter",
+    type=click.Choice([",", ";", "tab"]),
+    default=None,
+    help="Separator of a CSV export (default: detected).",
+)
 SHEET = click.option(
     "--sheet", default=None, help="Name of the sheet with the responses (default: found by its headers)."
 )
@@ -79,10 +88,18 @@ def main(debug: bool) -> None:
 @SURVEY
 @INSTRUMENT
 @SHEET
+@ENCODING
+@DELIMITER
 @_guarded
-def check(survey: Path, instrument: Path | None, sheet: str | None) -> None:
+def check(
+    survey: Path, instrument: Path | None, sheet: str | None, encoding: str | None, delimiter: str | None
+) -> None:
     """Show what reportgen understood of SURVEY: columns, ignored columns, every problem by row."""
-    result = pipeline.read_survey(pipeline.Settings(survey=survey, instrument=instrument, sheet=sheet))
+    result = pipeline.read_survey(
+        pipeline.Settings(
+            survey=survey, instrument=instrument, sheet=sheet, encoding=encoding, delimiter=_delimiter(delimiter)
+        )
+    )
     for line in check_lines(result):
         click.echo(line)
     problems = any(o.status == "invalid" or o.warnings for o in result.outcomes)
@@ -130,6 +147,10 @@ def check_lines(survey: pipeline.Survey) -> list[str]:
     return lines
 
 
+def _delimiter(choice: str | None) -> str | None:
+    return "\t" if choice == "tab" else choice
+
+
 def _short(text: str, width: int = 70) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -139,6 +160,8 @@ def _short(text: str, width: int = 70) -> str:
 @SURVEY
 @INSTRUMENT
 @SHEET
+@ENCODING
+@DELIMITER
 @click.option(
     "--format",
     "output_format",
@@ -148,9 +171,18 @@ def _short(text: str, width: int = 70) -> str:
     help="Output format of the records.",
 )
 @_guarded
-def score(survey: Path, instrument: Path | None, sheet: str | None, output_format: str) -> None:
+def score(
+    survey: Path,
+    instrument: Path | None,
+    sheet: str | None,
+    encoding: str | None,
+    delimiter: str | None,
+    output_format: str,
+) -> None:
     """Print every row's scores, bands and reading order, without rendering anything."""
-    settings = pipeline.Settings(survey=survey, instrument=instrument, sheet=sheet)
+    settings = pipeline.Settings(
+        survey=survey, instrument=instrument, sheet=sheet, encoding=encoding, delimiter=_delimiter(delimiter)
+    )
     result = pipeline.read_survey(settings)
     step_ids = [step.id for step in result.instrument.steps]
     records = writer.score_records(result.outcomes, step_ids)
@@ -225,6 +257,8 @@ def score(survey: Path, instrument: Path | None, sheet: str | None, output_forma
 )
 @INSTRUMENT
 @SHEET
+@ENCODING
+@DELIMITER
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary and errors.")
 @_guarded
 def build(
@@ -242,6 +276,8 @@ def build(
     only: tuple[str, ...],
     instrument: Path | None,
     sheet: str | None,
+    encoding: str | None,
+    delimiter: str | None,
     quiet: bool,
 ) -> None:
     """Score SURVEY and write one PDF report per leader, plus manifest.csv."""
@@ -250,6 +286,8 @@ def build(
         output_dir=output_dir,
         instrument=instrument,
         sheet=sheet,
+        encoding=encoding,
+        delimiter=_delimiter(delimiter),
         language=lang,
         report_date=report_date.date() if report_date else None,
         workshop=workshop,

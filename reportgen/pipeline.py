@@ -15,7 +15,7 @@ from .brand import default_brand_dir, init_brand, load_brand
 from .errors import InputError, ReportgenError
 from .instrument import load_instrument
 from .models import Assessment, Brand, ColumnMap, Instrument, Outcome, Problem, Response
-from .reader import Row, Workbook
+from .reader import CsvExport, Row, Workbook, open_export
 from .report import Content, RunInfo, build_view, cohort_means, load_content
 
 if TYPE_CHECKING:
@@ -39,6 +39,8 @@ class Settings:
     output_dir: Path = Path("reports")
     instrument: Path | None = None
     sheet: str | None = None
+    encoding: str | None = None  # of a CSV export; None: detected
+    delimiter: str | None = None  # of a CSV export; None: detected
     # None: from the brand, else the instrument's first language.
     language: str | None = None
     report_date: date | None = None
@@ -83,7 +85,7 @@ def read_survey(settings: Settings) -> Survey:
     """Read the export, find its columns, score every row and settle duplicates."""
     instrument = load_instrument(settings.instrument)
     _check_language(settings.language, instrument, "--lang")
-    with Workbook(settings.survey) as book:
+    with open_export(settings.survey, settings.encoding, settings.delimiter) as book:
         columns, rows = _find_sheet(book, settings, instrument)
         responses = [
             response
@@ -116,7 +118,7 @@ def _check_language(language: str | None, instrument: Instrument, source: str) -
 
 
 def _find_sheet(
-    book: Workbook, settings: Settings, instrument: Instrument
+    book: Workbook | CsvExport, settings: Settings, instrument: Instrument
 ) -> tuple[ColumnMap, Iterator[tuple[int, Row]]]:
     """The first sheet (or --sheet) whose header row holds the identity columns, and its data rows."""
     names = book.sheet_names

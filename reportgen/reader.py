@@ -1,10 +1,13 @@
-"""Reads a survey export into raw rows with their sheet row numbers.
+"""Reads a survey export (Excel workbook or CSV) into raw rows with their row numbers.
 
-The only module that imports openpyxl. It knows nothing of the instrument.
+The only module that reads exports with openpyxl or csv. It knows nothing of the instrument.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,8 +22,81 @@ from .models import CellValue
 
 Row = tuple[CellValue, ...]
 _XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm"}
+_CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+_DELIMITERS = ",;\t"
 # What a broken or truncated workbook raises from inside openpyxl and zipfile.
 _BROKEN = (zipfile.BadZipFile, InvalidFileException, KeyError, EOFError, ParseError, ValueError, OSError)
+
+
+def open_export(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Workbook | CsvExport:
+    """The export at path, as a workbook or a CSV file."""
+    _check_file(path)
+    if path.suffix.lower() in _CSV_SUFFIXES:
+        return CsvExport(path, encoding, delimiter)
+    return Workbook(path)
+
+
+class CsvExport:
+    """A CSV export: comma, semicolon or tab separated; UTF-8 (with or without BOM) or Windows-1252."""
+
+    def __init__(self, path: Path, encoding: str | None = None, delimiter: str | None = None) -> None:
+        self.path = path
+        data = path.read_bytes()
+        self.encoding = encoding or _guess_encoding(data)
+        try:
+            self.text = data.decode(self.encoding)
+        except (UnicodeDecodeError, LookupError) as error:
+            raise InputError(
+                f"The file cannot be read as text in the encoding {self.encoding} ({error}).",
+                fix="Give the right one with --encoding (e.g. utf-8 or cp1252), or save the file as .xlsx.",
+                file=path,
+            ) from None
+        self.delimiter = delimiter or _guess_delimiter(self.text)
+
+    def __enter__(self) -> CsvExport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    @property
+    def sheet_names(self) -> list[str]:
+        """A CSV file has one sheet, named after the file."""
+        return [self.path.stem]
+
+    def rows(self, sheet: str) -> Iterator[tuple[int, Row]]:
+        """Yield (line number of the record, values), as a spreadsheet would number the rows."""
+        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+        try:
+            for number, values in enumerate(reader, start=1):
+                yield number, tuple(values)
+        except csv.Error as error:
+            raise InputError(
+                f"The CSV file is malformed near record {reader.line_num} ({error}).",
+                fix="Open it in a spreadsheet program to check it, or save it as .xlsx, and run reportgen again.",
+                file=self.path,
+            ) from None
+
+
+def _guess_encoding(data: bytes) -> str:
+    """UTF-8 (a BOM is dropped) when the bytes are valid UTF-8, else Danish Excel's Windows-1252."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def _guess_delimiter(text: str) -> str:
+    """The separator of the header line: whichever of , ; and tab occurs most often outside quotes."""
+    sample = text[:20_000]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample else ""
+        return max(_DELIMITERS, key=first.count)
 
 
 class Workbook:
@@ -28,7 +104,6 @@ class Workbook:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        _check_file(path)
         try:
             self._book = load_workbook(path, read_only=True, data_only=True)
         except _BROKEN as error:
@@ -77,9 +152,9 @@ def _check_file(path: Path) -> None:
             "and run reportgen on the .xlsx file.",
             file=path,
         )
-    if suffix not in _XLSX_SUFFIXES:
+    if suffix not in _XLSX_SUFFIXES | _CSV_SUFFIXES:
         raise InputError(
-            f'reportgen reads Excel workbooks (.xlsx), not "{suffix or "files without an extension"}".',
+            f'reportgen reads Excel workbooks (.xlsx) and CSV files, not "{suffix or "files without an extension"}".',
             fix="Download the survey results as an Excel file (.xlsx) from the survey tool, "
             "or save the file as .xlsx in Excel, and run reportgen on that file.",
             file=path,

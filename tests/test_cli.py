@@ -146,7 +146,7 @@ def _no_items(path: Path) -> Path:
         ),
         (_truncated, "cut.xlsx", ["cut.xlsx", "damaged, incomplete"]),
         (_xls, "old.xls", ["old.xls", ".xls", "Save as", ".xlsx"]),
-        (_not_a_workbook, "export.csv", ["export.csv", "Excel workbooks"]),
+        (_not_a_workbook, "export.pdf", ["export.pdf", "Excel workbooks (.xlsx) and CSV files"]),
         (_no_identity, "other.xlsx", ["other.xlsx", "No sheet has a header row", '"Form1"', "--sheet"]),
         (_empty, "empty.xlsx", ["empty.xlsx", "No sheet has a header row", "empty"]),
         (_header_only, "header.xlsx", ["header.xlsx", 'sheet "Form1"', "no answers"]),
