@@ -43,6 +43,16 @@ def normalize_header(header: str) -> str:
     return normalize(stripped) or normalize(header)
 
 
+# Matrix questions: "Question [Statement]" (Google Forms), "Question - Statement",
+# "Question.Statement" (Microsoft Forms grids); the statement is what names the item.
+_GRID = (re.compile(r"\[([^\[\]]+)\]\s*$"), re.compile(r"\s[-–]\s(.+)$"), re.compile(r"\.([^.]+\.?)$"))
+
+
+def grid_statements(header: str) -> list[str]:
+    """The statement parts a grid question's header may end with, most specific first."""
+    return [match.group(1) for pattern in _GRID if (match := pattern.search(header.strip()))]
+
+
 def column_letter(index: int) -> str:
     """Spreadsheet column name of a 0-based column index: 0 → A, 27 → AB."""
     letters = ""
@@ -79,6 +89,8 @@ def map_headers(sheet: str, header_row: int, headers: Sequence[str], instrument:
         if not key:
             continue
         target = targets.get(key) or targets.get(normalize(header))
+        for statement in grid_statements(header):
+            target = target or targets.get(normalize_header(statement))
         if target is None:
             unmatched.append((column, key))
             continue

@@ -176,3 +176,22 @@ def test_timestamps_in_common_export_formats(text: str) -> None:
 
 def test_column_letters() -> None:
     assert [column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        f"Hvor enig er du i følgende? [{P3_DA}]",
+        f"How much do you agree? [{P3_EN}]",
+        f"Hvor enig er du i følgende? - {P3_DA}",
+        f"How much do you agree?.{P3_EN}",
+    ],
+)
+def test_grid_headers_match_by_their_statement(header: str) -> None:
+    columns = map_headers("S", 1, ["Navn", "E-mail", header], INSTRUMENT)
+    assert columns.items == {"P3": 2}
+
+
+def test_grid_header_with_an_unknown_statement_is_ignored() -> None:
+    columns = map_headers("S", 1, ["Navn", "E-mail", "Hvor enig er du? [Jeg kan lide kaffe]"], INSTRUMENT)
+    assert columns.items == {} and columns.ignored == (2,)
