@@ -105,12 +105,21 @@ def render_task(task: Task, renderer: Renderer | None = None) -> TaskResult:
     return TaskResult(task.source_row)
 
 
-def run(tasks: Sequence[Task], setup: RendererSetup, jobs: int, on_result: Callable[[TaskResult], None]) -> None:
-    """Render every task, in `jobs` worker processes; raises Interrupted on Ctrl-C."""
+def run(
+    tasks: Sequence[Task],
+    setup: RendererSetup,
+    jobs: int,
+    on_result: Callable[[TaskResult], None],
+    renderer: Renderer | None = None,
+) -> None:
+    """Render every task, in `jobs` worker processes, or here with `renderer` for one job.
+
+    Raises Interrupted on Ctrl-C.
+    """
     if not tasks:
         return
     if jobs <= 1 or len(tasks) == 1:
-        renderer = setup.create()
+        renderer = renderer or setup.create()
         try:
             for task in tasks:
                 on_result(render_task(task, renderer))

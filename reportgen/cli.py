@@ -10,6 +10,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
@@ -84,22 +85,39 @@ def main(debug: bool) -> None:
     logging.captureWarnings(False)
 
 
-@main.command()
-@SURVEY
-@INSTRUMENT
-@SHEET
-@ENCODING
-@DELIMITER
-@_guarded
-def check(
-    survey: Path, instrument: Path | None, sheet: str | None, encoding: str | None, delimiter: str | None
-) -> None:
-    """Show what reportgen understood of SURVEY: columns, ignored columns, every problem by row."""
-    result = pipeline.read_survey(
-        pipeline.Settings(
-            survey=survey, instrument=instrument, sheet=sheet, encoding=encoding, delimiter=_delimiter(delimiter)
+def survey_input(command: F) -> F:
+    """The options that say how to read SURVEY, shared by check, score and build, handed on as Settings."""
+
+    @wraps(command)
+    def with_settings(
+        survey: Path,
+        instrument: Path | None,
+        sheet: str | None,
+        encoding: str | None,
+        delimiter: str | None,
+        **options: Any,
+    ) -> Any:
+        source = pipeline.Settings(
+            survey=survey,
+            instrument=instrument,
+            sheet=sheet,
+            encoding=encoding,
+            delimiter="\t" if delimiter == "tab" else delimiter,
         )
-    )
+        return command(source, **options)
+
+    decorated: Callable[..., Any] = with_settings
+    for option in (DELIMITER, ENCODING, SHEET, INSTRUMENT, SURVEY):
+        decorated = option(decorated)
+    return decorated  # type: ignore[return-value]
+
+
+@main.command()
+@survey_input
+@_guarded
+def check(source: pipeline.Settings) -> None:
+    """Show what reportgen understood of SURVEY: columns, ignored columns, every problem by row."""
+    result = pipeline.read_survey(source)
     for line in check_lines(result):
         click.echo(line)
     problems = any(o.status == "invalid" or o.warnings for o in result.outcomes)
@@ -147,21 +165,13 @@ def check_lines(survey: pipeline.Survey) -> list[str]:
     return lines
 
 
-def _delimiter(choice: str | None) -> str | None:
-    return "\t" if choice == "tab" else choice
-
-
 def _short(text: str, width: int = 70) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @main.command()
-@SURVEY
-@INSTRUMENT
-@SHEET
-@ENCODING
-@DELIMITER
+@survey_input
 @click.option(
     "--format",
     "output_format",
@@ -171,19 +181,9 @@ def _short(text: str, width: int = 70) -> str:
     help="Output format of the records.",
 )
 @_guarded
-def score(
-    survey: Path,
-    instrument: Path | None,
-    sheet: str | None,
-    encoding: str | None,
-    delimiter: str | None,
-    output_format: str,
-) -> None:
+def score(source: pipeline.Settings, output_format: str) -> None:
     """Print every row's scores, bands and reading order, without rendering anything."""
-    settings = pipeline.Settings(
-        survey=survey, instrument=instrument, sheet=sheet, encoding=encoding, delimiter=_delimiter(delimiter)
-    )
-    result = pipeline.read_survey(settings)
+    result = pipeline.read_survey(source)
     step_ids = [step.id for step in result.instrument.steps]
     records = writer.score_records(result.outcomes, step_ids)
     if output_format == "json":
@@ -193,7 +193,7 @@ def score(
 
 
 @main.command()
-@SURVEY
+@survey_input
 @click.option(
     "-o",
     "--output",
@@ -255,14 +255,10 @@ def score(
     metavar="EMAIL",
     help="Render just the leader with this e-mail (repeatable); the other reports are left as they are.",
 )
-@INSTRUMENT
-@SHEET
-@ENCODING
-@DELIMITER
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary and errors.")
 @_guarded
 def build(
-    survey: Path,
+    source: pipeline.Settings,
     output_dir: Path,
     lang: str | None,
     brand_dir: Path | None,
@@ -274,20 +270,12 @@ def build(
     jobs: int | None,
     force: bool,
     only: tuple[str, ...],
-    instrument: Path | None,
-    sheet: str | None,
-    encoding: str | None,
-    delimiter: str | None,
     quiet: bool,
 ) -> None:
     """Score SURVEY and write one PDF report per leader, plus manifest.csv."""
-    settings = pipeline.Settings(
-        survey=survey,
+    settings = replace(
+        source,
         output_dir=output_dir,
-        instrument=instrument,
-        sheet=sheet,
-        encoding=encoding,
-        delimiter=_delimiter(delimiter),
         language=lang,
         report_date=report_date.date() if report_date else None,
         workshop=workshop,

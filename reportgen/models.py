@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -88,7 +89,7 @@ class Instrument:
     steps: tuple[Step, ...]
     free_text: tuple[Item, ...]
 
-    @property
+    @cached_property  # read for every cell of every row
     def items(self) -> tuple[Item, ...]:
         """Every scored and importance item, in questionnaire order."""
         scored = tuple(item for step in self.steps for item in step.items)

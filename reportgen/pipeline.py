@@ -278,26 +278,28 @@ def build(settings: Settings, on_progress: ProgressCallback | None = None) -> Bu
                            asset_base=f"{ASSETS}/", stylesheet=f"{ASSETS}/report-{lang}.css")
             )  # fmt: skip
 
-    done = [0]
+    done = 0
     total = len(tasks)
     for outcome in outcomes.values():
         if outcome.status != "ok" and on_progress:
-            on_progress(done[0], total, outcome)
+            on_progress(done, total, outcome)
 
     def finished(result: batch.TaskResult) -> None:
+        nonlocal done
         outcome = outcomes[result.source_row]
         if result.reason is None:
             outcome = replace(outcome, status="rendered")
         else:
             outcome = replace(outcome, status="failed", reason=result.reason, pdf=None, fingerprint=None)
         outcomes[result.source_row] = outcome
-        done[0] += 1
+        done += 1
         if on_progress:
-            on_progress(done[0], total, outcome)
+            on_progress(done, total, outcome)
 
     interrupted = False
     try:
-        batch.run(tasks, setup, settings.jobs or batch.default_jobs(), finished)
+        # The renderer built above to check the templates renders here too when there is one job.
+        batch.run(tasks, setup, settings.jobs or batch.default_jobs(), finished, renderer)
     except batch.Interrupted:
         interrupted = True
         for row, outcome in outcomes.items():
