@@ -129,7 +129,7 @@ def check_lines(survey: pipeline.Survey) -> list[str]:
     columns, instrument = survey.columns, survey.instrument
     rows = [o.source_row for o in survey.outcomes]
     lines = [
-        f'{survey.path.name}, sheet "{columns.sheet}": header row {columns.header_row}, '
+        f'{survey.path.name}, sheet "{columns.sheet}": header {pipeline.rows_text(columns.header_rows)}, '
         f"data rows {min(rows)}–{max(rows)}",
         "",
         "Columns used",
@@ -140,7 +140,7 @@ def check_lines(survey: pipeline.Survey) -> list[str]:
         lines.append(f"  {name:<13} {column_letter(column):<3} {_short(columns.headers[column])}")
     found = {**columns.items, **columns.free_text}
     questions = [i.code for i in (*instrument.items, *instrument.free_text) if i.code not in found]
-    optional = [f.id for f in instrument.identity.values() if f.id not in columns.identity]
+    optional = [f.id for f in instrument.identity.values() if f.id not in columns.identity and f.mention_if_missing]
     if questions:
         lines.append(f"  questions not found (counted as not answered): {', '.join(questions)}")
     if optional:

@@ -1,4 +1,4 @@
-"""Loads the instrument data file: steps, items, scales, bands and identity columns."""
+"""Loads the instrument data file (steps, items, scales, bands, identity columns) and the export rules."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InstrumentError
-from .models import Band, IdentityField, Instrument, Item, Localized, Scale, Step
+from .models import Band, ExportRules, IdentityField, Instrument, Item, Localized, Scale, Step
 
 DEFAULT_INSTRUMENT = Path(__file__).parent / "data" / "instrument.toml"
+EXPORT_RULES = Path(__file__).parent / "data" / "exports.toml"
 REQUIRED_IDENTITY = ("name", "email")
 
 
@@ -93,12 +94,18 @@ def _parse(data: dict[str, Any], path: Path, problems: _Problems) -> Instrument:
             id=field_id,
             required=bool(table.get("required", False)),
             headers=tuple(problems.need(table, "headers", list, f"identity.{field_id}")),
+            parts=tuple(table.get("parts", ())),
+            mention_if_missing=bool(table.get("mention_if_missing", True)),
         )
         for field_id, table in problems.need(data, "identity", dict, "file").items()
     }
     for field_id in REQUIRED_IDENTITY:
         if field_id not in identity:
             problems.messages.append(f"identity: the '{field_id}' column must be described")
+    for field in identity.values():
+        for part in field.parts:
+            if part not in identity:
+                problems.messages.append(f"identity.{field.id}: the part '{part}' is not an identity column")
 
     steps = tuple(
         _step(table, i, languages, scales, problems)
@@ -130,7 +137,22 @@ def _parse(data: dict[str, Any], path: Path, problems: _Problems) -> Instrument:
         identity=identity,
         steps=steps,
         free_text=free_text,
+        exports=load_export_rules(),
     )
+
+
+def load_export_rules() -> ExportRules:
+    """The bundled description of survey tools' export layouts."""
+    data = tomllib.loads(EXPORT_RULES.read_text(encoding="utf-8"))
+    codebook = data["codebook"]
+    return ExportRules(
+        header_markers=tuple(data["header_markers"]),
+        subheaders=tuple(data["subheaders"]),
+        not_finished=tuple(data["not_finished"]),
+        **{key: tuple(codebook[key]) for key in (
+            "structure_sheets", "label_sheets", "variable_headers", "text_headers", "value_headers", "label_headers"
+        )},
+    )  # fmt: skip
 
 
 def _languages(scales: dict[str, Any], problems: _Problems) -> tuple[str, ...]:

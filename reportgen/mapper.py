@@ -5,12 +5,14 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
-from .models import CellValue, ColumnMap, Instrument, Problem, Response, Scale
+from .models import CellValue, Codebook, ColumnMap, Instrument, Problem, Response, Scale
 
 HEADER_SEARCH_ROWS = 10  # the header row is looked for among the sheet's first rows
+HEADER_ROWS_MAX = 3  # Qualtrics writes three header rows
 FUZZY_HEADER_RATIO = 0.9  # close enough for a header with a typo or a changed word
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 # "3. ", "3) ", "Q3 ", "q3: ", "3.1 " before the text of a header.
@@ -43,14 +45,21 @@ def normalize_header(header: str) -> str:
     return normalize(stripped) or normalize(header)
 
 
-# Matrix questions: "Question [Statement]" (Google Forms), "Question - Statement",
-# "Question.Statement" (Microsoft Forms grids); the statement is what names the item.
-_GRID = (re.compile(r"\[([^\[\]]+)\]\s*$"), re.compile(r"\s[-–]\s(.+)$"), re.compile(r"\.([^.]+\.?)$"))
+# Matrix questions: "Question [Statement]" (Google Forms), "Question - Statement"
+# (Qualtrics, SurveyXact), "Question.Statement" (Microsoft Forms grids); the statement names the item.
+_BRACKETED = re.compile(r"\[([^\[\]]+)\]\s*$")
+_DASH = re.compile(r"\s[-–]\s")
+_DOTTED = re.compile(r"\.([^.]+\.?)$")
 
 
 def grid_statements(header: str) -> list[str]:
     """The statement parts a grid question's header may end with, most specific first."""
-    return [match.group(1) for pattern in _GRID if (match := pattern.search(header.strip()))]
+    header = header.strip()
+    found = [match.group(1)] if (match := _BRACKETED.search(header)) else []
+    found += [header[match.end() :] for match in _DASH.finditer(header)]  # the question may hold a dash too
+    if match := _DOTTED.search(header):
+        found.append(match.group(1))
+    return found
 
 
 def column_letter(index: int) -> str:
@@ -64,35 +73,98 @@ def column_letter(index: int) -> str:
 
 
 def find_columns(
-    sheet: str, rows: Iterable[tuple[int, Sequence[CellValue]]], instrument: Instrument
+    sheet: str,
+    rows: Iterable[tuple[int, Sequence[CellValue]]],
+    instrument: Instrument,
+    codebook: Codebook | None = None,
 ) -> ColumnMap | None:
-    """The column map of the first row that holds every required identity column."""
-    for number, values in rows:
-        if number > HEADER_SEARCH_ROWS:
-            break
-        column_map = map_headers(sheet, number, [_text(v) for v in values], instrument)
-        required = [f.id for f in instrument.identity.values() if f.required]
-        if all(field in column_map.identity for field in required):
-            return column_map
+    """The column map of the first header block that holds every required identity column.
+
+    A header is one row (Microsoft Forms), two (SurveyMonkey: question over statement) or
+    three (Qualtrics: code, text and an ImportId row); of the blocks that start at a row,
+    the one that matches most columns wins, the shortest on a tie.
+    """
+    head = [(number, values) for number, values in rows if number <= HEADER_SEARCH_ROWS]
+    for start in range(len(head)):
+        best: ColumnMap | None = None
+        for depth in range(1, HEADER_ROWS_MAX + 1):
+            block = head[start : start + depth]
+            # A row with an e-mail address in it is a response, never a header.
+            if len(block) < depth or any(_EMAIL.match(_text(v).strip()) for _, values in block for v in values):
+                break
+            candidate = map_headers(sheet, block, instrument, codebook)
+            if has_required(candidate, instrument) and (best is None or candidate.matched > best.matched):
+                best = candidate
+        if best is not None:
+            return _with_marker_rows(best, head, instrument)
     return None
 
 
-def map_headers(sheet: str, header_row: int, headers: Sequence[str], instrument: Instrument) -> ColumnMap:
-    """Match header texts to identity fields, items (by text or code) and free-text questions."""
+def best_guess(
+    sheet: str, rows: Iterable[tuple[int, Sequence[CellValue]]], instrument: Instrument, codebook: Codebook | None
+) -> ColumnMap | None:
+    """The single header row that matches most columns, complete or not: a start for a mapping file."""
+    maps = [
+        map_headers(sheet, [(number, values)], instrument, codebook)
+        for number, values in rows
+        if number <= HEADER_SEARCH_ROWS
+    ]
+    return max(maps, key=lambda m: m.matched, default=None)
+
+
+def has_required(columns: ColumnMap, instrument: Instrument) -> bool:
+    """Whether every required identity field has a column, or the columns of its parts."""
+    return all(
+        field.id in columns.identity or any(part in columns.identity for part in field.parts)
+        for field in instrument.identity.values()
+        if field.required
+    )
+
+
+def _with_marker_rows(
+    columns: ColumnMap, head: Sequence[tuple[int, Sequence[CellValue]]], instrument: Instrument
+) -> ColumnMap:
+    """Take the rows right below the header that are marked as header rows (Qualtrics' ImportId) into it."""
+    rows = list(columns.header_rows)
+    markers = [normalize(marker) for marker in instrument.exports.header_markers]
+    for number, values in head:
+        texts = [normalize(_text(v)) for v in values if _text(v).strip()]
+        if number == rows[-1] + 1 and texts and all(any(t.startswith(m) for m in markers) for t in texts):
+            rows.append(number)
+    return replace(columns, header_rows=tuple(rows))
+
+
+def map_headers(
+    sheet: str,
+    block: Sequence[tuple[int, Sequence[CellValue]]],
+    instrument: Instrument,
+    codebook: Codebook | None = None,
+) -> ColumnMap:
+    """Match each column's header texts to identity fields, items (by text or code) and free-text questions.
+
+    A column's texts are tried from the lowest header row up (the statement under a
+    question is more specific than the question); a codebook's question text for a
+    variable name comes before the name itself.
+    """
     identity: dict[str, tuple[int, int]] = {}  # field → (synonym rank, column)
     items: dict[str, int] = {}
     free_text: dict[str, int] = {}
     targets = _targets(instrument)
-    unmatched: list[tuple[int, str]] = []
-    for column, header in enumerate(headers):
-        key = normalize_header(header)
-        if not key:
-            continue
-        target = targets.get(key) or targets.get(normalize(header))
-        for statement in grid_statements(header):
-            target = target or targets.get(normalize_header(statement))
+    width = max((len(values) for _, values in block), default=0)
+    texts = [[_text(values[c]).strip() if c < len(values) else "" for _, values in block] for c in range(width)]
+    unmatched: list[tuple[int, list[str]]] = []
+    labels: dict[int, Mapping[str, str]] = {}
+    for column, own in enumerate(texts):
+        candidates = [t for t in reversed(own) if t]
+        if codebook:
+            known = [codebook.texts[key] for t in candidates if (key := normalize(t)) in codebook.texts]
+            found = [codebook.labels[key] for t in candidates if (key := normalize(t)) in codebook.labels]
+            candidates = known + candidates
+            if found:
+                labels[column] = found[0]
+        target = _match(candidates, targets)
         if target is None:
-            unmatched.append((column, key))
+            unmatched.append((column, candidates))
             continue
         kind, ident, rank = target
         if kind == "identity":
@@ -104,12 +176,45 @@ def map_headers(sheet: str, header_row: int, headers: Sequence[str], instrument:
     _match_fuzzy(unmatched, instrument, items, free_text)
     return ColumnMap(
         sheet=sheet,
-        header_row=header_row,
-        headers=tuple(headers),
+        header_rows=tuple(number for number, _ in block),
+        headers=tuple(_display(own, instrument) for own in _fill_merged(texts)),
         identity={field: column for field, (_, column) in identity.items()},
         items=items,
         free_text=free_text,
+        value_labels=labels,
     )
+
+
+def _match(candidates: Sequence[str], targets: dict[str, tuple[str, str, int]]) -> tuple[str, str, int] | None:
+    """What the first header text that means something means: whole text first, then its grid statement."""
+    for text in candidates:
+        target = targets.get(normalize_header(text)) or targets.get(normalize(text))
+        for statement in grid_statements(text):
+            target = target or targets.get(normalize_header(statement))
+        if target is not None:
+            return target
+    return None
+
+
+def _fill_merged(texts: list[list[str]]) -> list[list[str]]:
+    """A question over merged cells (SurveyMonkey) is written in its first column only: carry it right."""
+    filled = [list(own) for own in texts]
+    for column in range(1, len(filled)):
+        for row in range(len(filled[column]) - 1):
+            below = any(filled[column][row + 1 :])
+            if not filled[column][row] and below and any(filled[column - 1][row + 1 :]):
+                filled[column][row] = filled[column - 1][row]
+    return filled
+
+
+def _display(own: Sequence[str], instrument: Instrument) -> str:
+    """A column's header texts as one line: "Question / Statement"."""
+    markers = tuple(normalize(m) for m in instrument.exports.header_markers)
+    shown: list[str] = []
+    for text in own:
+        if text and text not in shown and not normalize(text).startswith(markers):
+            shown.append(text)
+    return " / ".join(shown)
 
 
 def _targets(instrument: Instrument) -> dict[str, tuple[str, str, int]]:
@@ -126,7 +231,7 @@ def _targets(instrument: Instrument) -> dict[str, tuple[str, str, int]]:
 
 
 def _match_fuzzy(
-    unmatched: list[tuple[int, str]], instrument: Instrument, items: dict[str, int], free_text: dict[str, int]
+    unmatched: list[tuple[int, list[str]]], instrument: Instrument, items: dict[str, int], free_text: dict[str, int]
 ) -> None:
     """Match a header with a small difference (a typo, an edited word) to the one item it resembles."""
     texts = [
@@ -135,11 +240,16 @@ def _match_fuzzy(
         if item.code not in items and item.code not in free_text
         for text in item.text.values()
     ]
-    for column, key in unmatched:
-        if len(key) < 12:  # short headers (ID, Start time) are never item texts
+    for column, candidates in unmatched:
+        keys = [key for text in candidates if len(key := normalize_header(text)) >= 12]
+        if not keys:  # short headers (ID, Start time) are never item texts
             continue
         scored = sorted(
-            ((difflib.SequenceMatcher(None, key, text).ratio(), item.code, item.kind) for text, item in texts),
+            (
+                (difflib.SequenceMatcher(None, key, text).ratio(), item.code, item.kind)
+                for key in keys
+                for text, item in texts
+            ),
             reverse=True,
         )
         if not scored or scored[0][0] < FUZZY_HEADER_RATIO:
@@ -157,10 +267,21 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
         return None
 
     def cell(column: int | None) -> CellValue:
-        return values[column] if column is not None and column < len(values) else None
+        value = values[column] if column is not None and column < len(values) else None
+        labels = columns.value_labels.get(column) if column is not None else None
+        # A codebook's value code stands for its label ("4" → "Enig").
+        return labels.get(_text(value).strip(), value) if labels else value
+
+    def joined(field: str) -> str:
+        if field in ids:
+            return " ".join(_text(cell(ids[field])).split())
+        parts = instrument.identity[field].parts if field in instrument.identity else ()
+        return " ".join(" ".join(_text(cell(ids.get(part))).split()) for part in parts if part in ids).strip()
 
     def where(column: int) -> str:
         return f"column {column_letter(column)} ({columns.headers[column]})"
+
+    ids = columns.identity
 
     problems: list[Problem] = []
     answers: dict[str, int | None] = {}
@@ -174,12 +295,13 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
         if problem:
             problems.append(Problem(number, column_letter(column), f"{problem}; counted as not answered"))
 
-    ids = columns.identity
-    name = " ".join(_text(cell(ids.get("name"))).split())
+    name = joined("name")
     email = _text(cell(ids.get("email"))).strip()
     invalid = None
     if not name:
-        invalid = f"{where(ids['name'])}: no name"
+        used = ["name"] if "name" in ids else instrument.identity["name"].parts
+        name_columns = [ids[f] for f in used if f in ids]
+        invalid = f"{' and '.join(where(c) for c in name_columns)}: no name"
     elif not email:
         invalid = f"{where(ids['email'])}: no e-mail address"
     elif not _EMAIL.match(email):
@@ -192,15 +314,26 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
         source_row=number,
         name=name,
         email=email,
-        organisation=" ".join(_text(cell(ids.get("organisation"))).split()),
-        role=" ".join(_text(cell(ids.get("role"))).split()),
+        organisation=joined("organisation"),
+        role=joined("role"),
         submitted=submitted,
         language=parse_language(cell(ids.get("language")), instrument.languages),
         answers=answers,
         free_text={code: _text(cell(column)).strip() for code, column in columns.free_text.items()},
         problems=tuple(problems),
         invalid_reason=invalid,
+        unfinished=_unfinished(cell(ids.get("finished")), cell(ids.get("progress")), instrument),
     )
+
+
+def _unfinished(finished: CellValue, progress: CellValue, instrument: Instrument) -> str | None:
+    """Why the export says the respondent did not finish (Qualtrics' Finished and Progress), if it does."""
+    if finished is False or normalize(_text(finished)) in {normalize(v) for v in instrument.exports.not_finished}:
+        return f"not finished ({_text(finished)})"
+    percent = _number(_text(progress).strip().rstrip("%").strip()) if progress not in (None, "") else None
+    if percent is not None and percent < 100:
+        return f"progress {_text(progress).strip().rstrip('%').strip()} %"
+    return None
 
 
 def parse_answer(value: CellValue, scale: Scale) -> tuple[int | None, str | None]:
@@ -311,3 +444,46 @@ def _text(value: CellValue) -> str:
     if isinstance(value, float) and value == int(value):
         return str(int(value))
     return str(value)
+
+
+def read_codebook(
+    structure: Iterable[tuple[int, Sequence[CellValue]]],
+    labels: Iterable[tuple[int, Sequence[CellValue]]],
+    instrument: Instrument,
+) -> Codebook:
+    """Question texts and value labels per variable from a workbook's Structure and Labels sheets.
+
+    Each sheet is a table with a header row; a variable named once over several label
+    rows (one per value) counts for the rows below it.
+    """
+    rules = instrument.exports
+    texts = {
+        variable: text
+        for variable, text in _table(structure, rules.variable_headers, rules.text_headers)
+        if variable and text
+    }
+    value_labels: dict[str, dict[str, str]] = {}
+    for variable, value, label in _table(labels, rules.variable_headers, rules.value_headers, rules.label_headers):
+        if variable and value and label:
+            value_labels.setdefault(variable, {})[value] = label
+    return Codebook(texts=texts, labels=value_labels)
+
+
+def _table(rows: Iterable[tuple[int, Sequence[CellValue]]], *wanted: Sequence[str]) -> Iterator[tuple[str, ...]]:
+    """The wanted columns of a small table, by the first row that names them all; variables carried down."""
+    names = [{normalize(name) for name in names} for names in wanted]
+    columns: list[int] | None = None
+    variable = ""
+    for number, values in rows:
+        texts = [_text(v).strip() for v in values]
+        if columns is None:
+            if number > HEADER_SEARCH_ROWS:
+                return
+            keys = [normalize(t) for t in texts]
+            found = [next((i for i, key in enumerate(keys) if key in accepted), None) for accepted in names]
+            if all(i is not None for i in found) and len(set(found)) == len(found):
+                columns = [i for i in found if i is not None]
+            continue
+        cells = [texts[c] if c < len(texts) else "" for c in columns]
+        variable = normalize(cells[0]) or variable
+        yield (variable, *cells[1:])

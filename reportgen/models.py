@@ -68,6 +68,25 @@ class IdentityField:
     id: str
     required: bool
     headers: tuple[str, ...]
+    # Fields whose values, joined by a space, stand in for this one when its column is
+    # missing: a name from first and last name columns.
+    parts: tuple[str, ...] = ()
+    mention_if_missing: bool = True  # `check` lists it among the optional columns not found
+
+
+@dataclass(frozen=True)
+class ExportRules:
+    """How survey tools lay out exports beyond the instrument's own headers (data/exports.toml)."""
+
+    header_markers: tuple[str, ...]  # a cell starting with one of these makes its row a header row
+    subheaders: tuple[str, ...]  # second-row headers that say nothing ("Response"): the question above counts
+    not_finished: tuple[str, ...]  # values of a Finished column that mean "did not finish"
+    structure_sheets: tuple[str, ...]
+    label_sheets: tuple[str, ...]
+    variable_headers: tuple[str, ...]
+    text_headers: tuple[str, ...]
+    value_headers: tuple[str, ...]
+    label_headers: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -88,6 +107,7 @@ class Instrument:
     identity: Mapping[str, IdentityField]
     steps: tuple[Step, ...]
     free_text: tuple[Item, ...]
+    exports: ExportRules
 
     @cached_property  # read for every cell of every row
     def items(self) -> tuple[Item, ...]:
@@ -146,15 +166,37 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Codebook:
+    """A workbook's own description of its variables (SurveyXact's Structure and Labels sheets)."""
+
+    texts: Mapping[str, str]  # normalised variable name → question text
+    labels: Mapping[str, Mapping[str, str]]  # normalised variable name → value code → label
+
+    def __bool__(self) -> bool:
+        return bool(self.texts or self.labels)
+
+
+@dataclass(frozen=True)
 class ColumnMap:
     """Which column holds which identity field, item and free text."""
 
     sheet: str
-    header_row: int
-    headers: tuple[str, ...]
+    header_rows: tuple[int, ...]  # consecutive; the data starts below the last
+    headers: tuple[str, ...]  # each column's header as shown to the facilitator
     identity: Mapping[str, int]
     items: Mapping[str, int]
     free_text: Mapping[str, int]
+    value_labels: Mapping[int, Mapping[str, str]] = field(default_factory=dict)  # column → code → label
+
+    @property
+    def header_row(self) -> int:
+        """The last header row: the data starts below it."""
+        return self.header_rows[-1]
+
+    @property
+    def matched(self) -> int:
+        """How many columns mean something."""
+        return len(self.identity) + len(self.items) + len(self.free_text)
 
     @property
     def ignored(self) -> tuple[int, ...]:
@@ -178,6 +220,7 @@ class Response:
     free_text: Mapping[str, str]
     problems: tuple[Problem, ...] = ()
     invalid_reason: str | None = None
+    unfinished: str | None = None  # why the export says the leader did not finish, e.g. "Progress 40"
 
     @property
     def email_key(self) -> str:

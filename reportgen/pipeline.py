@@ -14,7 +14,7 @@ from . import batch, mapper, scorer, writer
 from .brand import default_brand_dir, init_brand, load_brand
 from .errors import InputError, ReportgenError
 from .instrument import load_instrument
-from .models import Assessment, Brand, ColumnMap, Instrument, Outcome, Problem, Response
+from .models import Assessment, Brand, Codebook, ColumnMap, Instrument, Outcome, Problem, Response
 from .reader import CsvExport, Row, Workbook, open_export
 from .report import Content, RunInfo, build_view, cohort_means, load_content
 
@@ -94,7 +94,7 @@ def read_survey(settings: Settings) -> Survey:
         ]
     if not responses:
         raise InputError(
-            f"The sheet has a header row (row {columns.header_row}) but no answers below it.",
+            f"The sheet has a header ({rows_text(columns.header_rows)}) but no answers below it.",
             fix="Check that you exported the responses, not just the questions, and run reportgen again.",
             file=settings.survey,
             sheet=columns.sheet,
@@ -128,20 +128,22 @@ def _find_sheet(
             fix="Give one of those names with --sheet, or leave --sheet out to let reportgen find the data.",
             file=settings.survey,
         )
+    codebook, codebook_sheets = _codebook(book, instrument)
     checked = []
-    for sheet in [settings.sheet] if settings.sheet else names:
+    for sheet in [settings.sheet] if settings.sheet else [n for n in names if n not in codebook_sheets]:
         rows = book.rows(sheet)
         head = list(islice(rows, mapper.HEADER_SEARCH_ROWS))
         checked.append(sheet)
-        columns = mapper.find_columns(sheet, head, instrument)
+        columns = mapper.find_columns(sheet, head, instrument, codebook)
         if columns is None:
             continue
         if not columns.items:
             raise InputError(
-                f"The header row (row {columns.header_row}) has the name and e-mail columns, "
+                f"The header ({rows_text(columns.header_rows)}) has the name and e-mail columns, "
                 "but no column matches a question of the questionnaire.",
                 fix="Check that the export has one column per question with the question text or code "
-                "(P1, F2 …) as its header, and run reportgen again.",
+                "(P1, F2 …) as its header, or map the columns yourself: run reportgen check with "
+                "--write-mapping, edit the file and give it with --mapping.",
                 file=settings.survey,
                 sheet=sheet,
             )
@@ -159,6 +161,25 @@ def _find_sheet(
     )
 
 
+def _codebook(book: Workbook | CsvExport, instrument: Instrument) -> tuple[Codebook | None, set[str]]:
+    """The workbook's own description of its variables (SurveyXact), and the sheets it came from."""
+    rules = instrument.exports
+    by_key = {mapper.normalize(name): name for name in book.sheet_names}
+    structure = next((by_key[k] for n in rules.structure_sheets if (k := mapper.normalize(n)) in by_key), None)
+    labels = next((by_key[k] for n in rules.label_sheets if (k := mapper.normalize(n)) in by_key), None)
+    if structure is None and labels is None:
+        return None, set()
+    codebook = mapper.read_codebook(
+        book.rows(structure) if structure else iter(()), book.rows(labels) if labels else iter(()), instrument
+    )
+    return codebook or None, {name for name in (structure, labels) if name}
+
+
+def rows_text(numbers: tuple[int, ...]) -> str:
+    """ "row 1" or "rows 1–3"."""
+    return f"row {numbers[0]}" if len(numbers) == 1 else f"rows {numbers[0]}–{numbers[-1]}"
+
+
 def _settle(responses: list[Response], instrument: Instrument) -> tuple[Outcome, ...]:
     """Score each row, mark rows without any score invalid, then supersede duplicates."""
     scored: dict[int, tuple[Response, Assessment | None]] = {}
@@ -166,8 +187,18 @@ def _settle(responses: list[Response], instrument: Instrument) -> tuple[Outcome,
         if response.invalid_reason:
             continue
         result = scorer.assess(response, instrument)
+        short = [instrument.step(s.step_id).title[instrument.languages[0]] for s in result.steps if s.score is None]
         if not result.reading_order:
             response = replace(response, invalid_reason="no step has enough answers for a score")
+        elif response.unfinished and short:
+            # An unfinished response is scored only when it is complete enough to say something about every step.
+            response = replace(
+                response,
+                invalid_reason=f"unfinished response ({response.unfinished}); too few answers in {', '.join(short)}",
+            )
+        elif response.unfinished:
+            note = f"unfinished response ({response.unfinished}), scored: every step has enough answers"
+            response = replace(response, problems=(*response.problems, Problem(response.source_row, None, note)))
         scored[response.source_row] = (response, result)
     valid = [response for response, _ in scored.values() if not response.invalid_reason]
     superseded = mapper.resolve_duplicates(valid)

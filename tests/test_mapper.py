@@ -42,20 +42,20 @@ IMPORTANCE = INSTRUMENT.scales["importance"]
     ],
 )
 def test_header_variants_match_the_item(header: str) -> None:
-    columns = map_headers("S", 1, ["Navn", "E-mail", header], INSTRUMENT)
+    columns = map_headers("S", [(1, ["Navn", "E-mail", header])], INSTRUMENT)
     assert columns.items == {"P3": 2}
 
 
 def test_unrelated_headers_are_ignored_not_guessed() -> None:
     headers = ["Navn", "E-mail", "ID", "Start time", "Hvad synes du om kaffen i kantinen?"]
-    columns = map_headers("S", 1, headers, INSTRUMENT)
+    columns = map_headers("S", [(1, headers)], INSTRUMENT)
     assert columns.items == {}
     assert columns.ignored == (2, 3, 4)
 
 
 def test_identity_headers_in_both_languages() -> None:
     columns = map_headers(
-        "S", 1, ["E-mail-adresse", "Fulde navn", "Organization", "Completion time", "Sprog"], INSTRUMENT
+        "S", [(1, ["E-mail-adresse", "Fulde navn", "Organization", "Completion time", "Sprog"])], INSTRUMENT
     )
     assert columns.identity == {"email": 0, "name": 1, "organisation": 2, "submitted": 3, "language": 4}
 
@@ -105,7 +105,7 @@ def test_blank_answer_is_missing_without_complaint() -> None:
 
 
 def _columns():  # type: ignore[no-untyped-def]
-    return map_headers("Form1", 1, IDENTITY + item_headers(), INSTRUMENT)
+    return map_headers("Form1", [(1, IDENTITY + item_headers())], INSTRUMENT)
 
 
 def test_map_row_reports_junk_with_row_and_column() -> None:
@@ -188,10 +188,10 @@ def test_column_letters() -> None:
     ],
 )
 def test_grid_headers_match_by_their_statement(header: str) -> None:
-    columns = map_headers("S", 1, ["Navn", "E-mail", header], INSTRUMENT)
+    columns = map_headers("S", [(1, ["Navn", "E-mail", header])], INSTRUMENT)
     assert columns.items == {"P3": 2}
 
 
 def test_grid_header_with_an_unknown_statement_is_ignored() -> None:
-    columns = map_headers("S", 1, ["Navn", "E-mail", "Hvor enig er du? [Jeg kan lide kaffe]"], INSTRUMENT)
+    columns = map_headers("S", [(1, ["Navn", "E-mail", "Hvor enig er du? [Jeg kan lide kaffe]"])], INSTRUMENT)
     assert columns.items == {} and columns.ignored == (2,)
