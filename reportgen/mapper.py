@@ -154,12 +154,14 @@ def map_headers(
     texts = [[_text(values[c]).strip() if c < len(values) else "" for _, values in block] for c in range(width)]
     unmatched: list[tuple[int, list[str]]] = []
     labels: dict[int, Mapping[str, str]] = {}
+    shown = _fill_merged(texts)
     for column, own in enumerate(texts):
         candidates = [t for t in reversed(own) if t]
         if codebook:
             known = [codebook.texts[key] for t in candidates if (key := normalize(t)) in codebook.texts]
             found = [codebook.labels[key] for t in candidates if (key := normalize(t)) in codebook.labels]
             candidates = known + candidates
+            shown[column] += known
             if found:
                 labels[column] = found[0]
         target = _match(candidates, targets)
@@ -177,7 +179,7 @@ def map_headers(
     return ColumnMap(
         sheet=sheet,
         header_rows=tuple(number for number, _ in block),
-        headers=tuple(_display(own, instrument) for own in _fill_merged(texts)),
+        headers=tuple(_display(own, instrument) for own in shown),
         identity={field: column for field, (_, column) in identity.items()},
         items=items,
         free_text=free_text,

@@ -8,12 +8,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
+from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
+from defusedxml.common import DefusedXmlException
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -25,7 +28,18 @@ _XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm"}
 _CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 _DELIMITERS = ",;\t"
 # What a broken or truncated workbook raises from inside openpyxl and zipfile.
-_BROKEN = (zipfile.BadZipFile, InvalidFileException, KeyError, EOFError, ParseError, ValueError, OSError)
+_BROKEN = (
+    zipfile.BadZipFile, InvalidFileException, KeyError, EOFError, ParseError, ValueError, OSError, DefusedXmlException
+)  # fmt: skip
+
+# Limits past which an input is refused before it is read whole (see README, "Safety").
+MAX_ROWS = 100_000  # rows of a sheet or CSV file, counted to the last row with a value
+MAX_UNPACKED_BYTES = 1024**3  # a workbook is a zip file: what it unpacks to
+MAX_CSV_BYTES = 200 * 1024**2
+
+# In a worksheet's XML: a row, or a cell value (<v>, or <t> of an inline string); any namespace prefix.
+_ROW_OR_VALUE = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>|<(?:[\w.-]+:)?[vt]\b[^>/]*>")
+_ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
 
 
 def open_export(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Workbook | CsvExport:
@@ -41,6 +55,9 @@ class CsvExport:
 
     def __init__(self, path: Path, encoding: str | None = None, delimiter: str | None = None) -> None:
         self.path = path
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise _too_big(path, f"is {size / 1024**2:.0f} MB", f"{MAX_CSV_BYTES // 1024**2} MB")
         data = path.read_bytes()
         self.encoding = encoding or _guess_encoding(data)
         try:
@@ -69,6 +86,8 @@ class CsvExport:
         reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
         try:
             for number, values in enumerate(reader, start=1):
+                if number > MAX_ROWS:
+                    raise _too_big(self.path, f"has more than {MAX_ROWS:,} rows", f"{MAX_ROWS:,} rows")
                 yield number, tuple(values)
         except csv.Error as error:
             raise InputError(
@@ -105,6 +124,14 @@ class Workbook:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
+            with zipfile.ZipFile(path) as archive:
+                unpacked = sum(info.file_size for info in archive.infolist())
+        except _BROKEN as error:
+            raise _broken(path, error) from None
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise _too_big(path, f"unpacks to {unpacked / 1024**2:,.0f} MB", f"{MAX_UNPACKED_BYTES // 1024**2:,} MB")
+        try:
+            # read_only streams the sheets; data_only takes a formula's cached value (none: empty), never evaluates.
             self._book = load_workbook(path, read_only=True, data_only=True)
         except _BROKEN as error:
             raise _broken(path, error) from None
@@ -129,14 +156,42 @@ class Workbook:
     def rows(self, sheet: str) -> Iterator[tuple[int, Row]]:
         """Yield (sheet row number, values) for every row, streamed from the file."""
         worksheet = self._book[sheet]
-        # Exports often store wrong dimensions (A1:XFD1048576); trust the rows
-        # that are really in the file instead.
+        # Exports often store wrong dimensions (A1:XFD1048576), and spreadsheets leave
+        # formatted empty rows down to row 1,048,576: read to the last row with a value.
         worksheet.reset_dimensions()
         try:
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            last = _last_row_with_value(worksheet)
+            if last is not None and last > MAX_ROWS:
+                raise _too_big(self.path, f"has values down to row {last:,}", f"{MAX_ROWS:,} rows", sheet)
+            if last == 0:
+                return
+            for number, values in enumerate(worksheet.iter_rows(max_row=last, values_only=True), start=1):
                 yield number, tuple(values)
         except _BROKEN as error:
             raise _broken(self.path, error, sheet) from None
+
+
+def _last_row_with_value(worksheet: Any) -> int | None:
+    """The number of the last row that holds a value, from a fast scan of the sheet's XML; None if unknown."""
+    open_source = getattr(worksheet, "_get_source", None)  # openpyxl's read-only sheets have it
+    if open_source is None:
+        return None
+    row = last = 0
+    pending = b""
+    source: IO[bytes]
+    with open_source() as source:
+        while chunk := source.read(1 << 20):
+            buffer = pending + chunk
+            cut = buffer.rfind(b"<")  # a tag may run on into the next chunk
+            pending, buffer = buffer[cut:], buffer[:cut]
+            for match in _ROW_OR_VALUE.finditer(buffer):
+                attributes = match.group(1)
+                if attributes is None:
+                    last = row
+                else:
+                    number = _ROW_NUMBER.search(attributes)
+                    row = int(number.group(1)) if number else row + 1
+    return last
 
 
 def _check_file(path: Path) -> None:
@@ -161,7 +216,29 @@ def _check_file(path: Path) -> None:
         )
 
 
+def _too_big(path: Path, size: str, limit: str, sheet: str | None = None) -> InputError:
+    return InputError(
+        f"The file {size}; reportgen reads at most {limit}, to stay safe with damaged or hostile files.",
+        fix="Check that this is the survey export; if it is, export only the responses you need "
+        "(for example one workshop's) and run reportgen on that file.",
+        file=path,
+        sheet=sheet,
+    )
+
+
 def _broken(path: Path, error: BaseException, sheet: str | None = None) -> InputError:
+    cause: BaseException | None = error
+    while cause is not None and not isinstance(cause, DefusedXmlException):
+        cause = cause.__cause__ or cause.__context__
+    if cause is not None:
+        return InputError(
+            "The workbook contains XML entity declarations, which survey tools never write and which can "
+            'make a reader use unbounded memory (an "XML bomb"); reportgen refuses to read it.',
+            fix="Download the export from the survey tool again, or open the file in Excel and save it "
+            "as a new .xlsx, and run reportgen on that file.",
+            file=path,
+            sheet=sheet,
+        )
     return InputError(
         f"The file cannot be read as an Excel workbook; it may be damaged, incomplete "
         f"or of another type ({type(error).__name__}: {error}).",
