@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -40,6 +41,10 @@ def _guarded(command: F) -> F:
             sys.exit(EXIT_NOTHING_DONE)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:
+            # The output went to a reader that stopped early (`reportgen check x | head`): not an error.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_OK)
         except Exception:
             if debug:
                 raise
@@ -75,6 +80,12 @@ DELIMITER = click.option(
 SHEET = click.option(
     "--sheet", default=None, help="Name of the sheet with the responses (default: found by its headers)."
 )
+MAPPING = click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Mapping file (TOML) that says which column holds what; write one with check --write-mapping.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -95,6 +106,7 @@ def survey_input(command: F) -> F:
         sheet: str | None,
         encoding: str | None,
         delimiter: str | None,
+        mapping: Path | None,
         **options: Any,
     ) -> Any:
         source = pipeline.Settings(
@@ -103,20 +115,34 @@ def survey_input(command: F) -> F:
             sheet=sheet,
             encoding=encoding,
             delimiter="\t" if delimiter == "tab" else delimiter,
+            mapping=mapping,
         )
         return command(source, **options)
 
     decorated: Callable[..., Any] = with_settings
-    for option in (DELIMITER, ENCODING, SHEET, INSTRUMENT, SURVEY):
+    for option in (MAPPING, DELIMITER, ENCODING, SHEET, INSTRUMENT, SURVEY):
         decorated = option(decorated)
     return decorated  # type: ignore[return-value]
 
 
 @main.command()
 @survey_input
+@click.option(
+    "--write-mapping",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the columns as detected to this mapping file, to edit and give back with --mapping.",
+)
 @_guarded
-def check(source: pipeline.Settings) -> None:
+def check(source: pipeline.Settings, write_mapping: Path | None) -> None:
     """Show what reportgen understood of SURVEY: columns, ignored columns, every problem by row."""
+    if write_mapping is not None:
+        columns = pipeline.write_mapping(source, write_mapping)
+        click.echo(
+            f"Mapping written to {write_mapping}: {columns.matched} columns mapped, {len(columns.ignored)} not "
+            f"matched. Edit it, then run: reportgen check {source.survey} --mapping {write_mapping}",
+            err=True,
+        )
     result = pipeline.read_survey(source)
     for line in check_lines(result):
         click.echo(line)

@@ -10,7 +10,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import batch, mapper, scorer, writer
+from . import batch, mapper, mapping_file, scorer, writer
 from .brand import default_brand_dir, init_brand, load_brand
 from .errors import InputError, ReportgenError
 from .instrument import load_instrument
@@ -41,6 +41,7 @@ class Settings:
     sheet: str | None = None
     encoding: str | None = None  # of a CSV export; None: detected
     delimiter: str | None = None  # of a CSV export; None: detected
+    mapping: Path | None = None  # a mapping file that says which column holds what; None: detected
     # None: from the brand, else the instrument's first language.
     language: str | None = None
     report_date: date | None = None
@@ -102,6 +103,32 @@ def read_survey(settings: Settings) -> Survey:
     return Survey(settings.survey, instrument, columns, _settle(responses, instrument))
 
 
+def write_mapping(settings: Settings, target: Path) -> ColumnMap:
+    """Write the columns as detected (or as the best header row matched them) to a mapping file to edit."""
+    if target.exists():
+        raise InputError(
+            "The mapping file already exists; reportgen does not overwrite it, as it may hold your edits.",
+            fix="Delete it or give another file name to --write-mapping.",
+            file=target,
+        )
+    instrument = load_instrument(settings.instrument)
+    with open_export(settings.survey, settings.encoding, settings.delimiter) as book:
+        try:
+            columns, _ = _find_sheet(book, settings, instrument)
+        except InputError:
+            # Nothing complete: start the facilitator off from the header row that matched most.
+            codebook, codebook_sheets = _codebook(book, instrument)
+            sheets = [settings.sheet] if settings.sheet else [n for n in book.sheet_names if n not in codebook_sheets]
+            heads = {sheet: islice(book.rows(sheet), mapper.HEADER_SEARCH_ROWS) for sheet in sheets}
+            guesses = [mapper.best_guess(sheet, head, instrument, codebook) for sheet, head in heads.items()]
+            best = max((g for g in guesses if g), key=lambda guess: guess.matched, default=None)
+            if best is None:
+                raise
+            columns = best
+    writer.write_atomic(target, mapping_file.text(columns, instrument, settings.survey).encode("utf-8"))
+    return columns
+
+
 def make_brand(folder: Path) -> Path:
     """Copy the bundled brand into a new folder."""
     return init_brand(folder, bundled_templates())
@@ -122,15 +149,25 @@ def _find_sheet(
 ) -> tuple[ColumnMap, Iterator[tuple[int, Row]]]:
     """The first sheet (or --sheet) whose header row holds the identity columns, and its data rows."""
     names = book.sheet_names
-    if settings.sheet is not None and settings.sheet not in names:
+    mapping = mapping_file.load(settings.mapping, instrument) if settings.mapping else None
+    wanted = settings.sheet or (mapping.sheet if mapping else None)
+    if wanted is not None and wanted not in names:
         raise InputError(
-            f'There is no sheet named "{settings.sheet}"; the sheets are {_quoted(names)}.',
-            fix="Give one of those names with --sheet, or leave --sheet out to let reportgen find the data.",
+            f'There is no sheet named "{wanted}"; the sheets are {_quoted(names)}.',
+            fix="Give one of those names with --sheet (or as sheet in the mapping file), "
+            "or leave it out to let reportgen find the data.",
             file=settings.survey,
         )
     codebook, codebook_sheets = _codebook(book, instrument)
+    candidates = [n for n in names if n not in codebook_sheets]
+    if mapping:
+        sheet = wanted or candidates[0]
+        rows = book.rows(sheet)
+        head = list(islice(rows, mapping.header_rows[-1]))
+        mapped = mapping_file.apply(mapping, sheet, head, instrument, codebook)
+        return mapped, (row for row in chain(head, rows) if row[0] > mapped.header_row)
     checked = []
-    for sheet in [settings.sheet] if settings.sheet else [n for n in names if n not in codebook_sheets]:
+    for sheet in [wanted] if wanted else candidates:
         rows = book.rows(sheet)
         head = list(islice(rows, mapper.HEADER_SEARCH_ROWS))
         checked.append(sheet)
