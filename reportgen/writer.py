@@ -227,8 +227,13 @@ def write_scores(directory: Path, outcomes: Sequence[Outcome], instrument: Instr
     for step in steps:
         values = [float(o.assessment.step(step.id).rounded or 0) for o in scored
                   if o.assessment and o.assessment.step(step.id).score is not None]  # fmt: skip
-        figures = [round(statistics.fmean(values), 1), round(statistics.median(values), 1), min(values), max(values)]
-        group.append(text_row(group, [step.title[lang], len(values), *(figures if values else [None] * 4)]))
+        # A step nobody has a score for (no valid rows, or nobody answered it) has no figures.
+        figures = (
+            [round(statistics.fmean(values), 1), round(statistics.median(values), 1), min(values), max(values)]
+            if values
+            else [None] * 4
+        )
+        group.append(text_row(group, [step.title[lang], len(values), *figures]))
     manifest = book.create_sheet("Manifest")
     manifest.append(list(MANIFEST_COLUMNS))
     for row in manifest_rows(outcomes):

@@ -56,3 +56,19 @@ def test_manifest_lists_every_outcome(shared_build) -> None:  # type: ignore[no-
         rows = list(csv.DictReader(file))
     assert list(rows[0]) == list(writer.MANIFEST_COLUMNS)
     assert [int(r["source_row"]) for r in rows] == [o.source_row for o in shared_build.outcomes]
+
+
+def test_scores_workbook_without_any_scored_leader_has_empty_group_figures(tmp_path: Path) -> None:
+    # Found by the property tests: with no valid row, the group's mean of nothing crashed the build.
+    from openpyxl import load_workbook
+
+    from reportgen.pipeline import Settings, build
+
+    from .conftest import write_xlsx
+
+    survey = write_xlsx(tmp_path / "s.xlsx", [["Navn", "Mail", "P1"], [None, "a@example.dk", 3]])
+    result = build(Settings(survey=survey, output_dir=tmp_path / "out", jobs=1))
+    assert [o.status for o in result.outcomes] == ["invalid"]
+    assert result.scores is not None
+    group = load_workbook(result.scores)["Group"]
+    assert [[c.value for c in row][1:] for row in group.iter_rows(min_row=2)] == [[0, None, None, None, None]] * 4

@@ -1,0 +1,135 @@
+"""Property-based tests: random exports never end in a traceback; random answers score as the spec says."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reportgen.cli import main
+from reportgen.pipeline import Settings, read_survey
+
+from .conftest import INSTRUMENT, ITEM_CODES, item_headers, write_xlsx
+from .test_layouts import reference_scores
+
+# Any text a cell can hold: openpyxl refuses control characters, so no export has them.
+TEXT = st.characters(blacklist_categories=("Cc", "Cs"))
+HEADERS = st.one_of(
+    st.sampled_from(["Navn", "Name", "E-mail", "Mail", "Tidspunkt", "Sprog", "Finished", "Progress", "Fornavn"]),
+    st.sampled_from(ITEM_CODES + item_headers("da") + item_headers("en")),
+    st.sampled_from([f"Hvor enig er du? [{text}]" for text in item_headers("da")]),
+    st.text(TEXT, max_size=30),
+    st.none(),
+)
+CELLS = st.one_of(
+    st.none(),
+    st.integers(min_value=-10, max_value=10),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.booleans(),
+    st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1)),
+    st.sampled_from(["Enig", "Helt enig", "4 - Enig", "ved ikke", "4,0", "", "  ", "=SUM(A1)", '{"ImportId": 1}']),
+    st.text(TEXT, max_size=20),
+)
+EMAILS = st.emails().map(lambda e: e[:60])
+
+
+@st.composite
+def sheets(draw: st.DrawFn) -> list[list[Any]]:
+    width = draw(st.integers(min_value=1, max_value=12))
+    header = draw(st.lists(HEADERS, min_size=width, max_size=width))
+    # Most examples are usable exports with junk in them, so that mapping and scoring are reached.
+    usable = draw(st.booleans())
+    if usable:
+        header = ["Navn", "Mail", *header]
+    body = draw(st.lists(st.lists(CELLS, min_size=0, max_size=width + 2), max_size=6))
+    if usable:
+        body = [[draw(CELLS | st.text(TEXT, max_size=5)), draw(EMAILS | CELLS), *row] for row in body]
+    leading = draw(st.lists(st.lists(CELLS, max_size=3), max_size=2))  # title rows above the header
+    return [*leading, header, *body]
+
+
+@st.composite
+def exports(draw: st.DrawFn) -> list[list[Any]]:
+    """Exports with every item's column and mostly valid answers among junk: leaders get reports."""
+    extra = draw(st.lists(HEADERS, max_size=3))
+    answer = st.integers(min_value=1, max_value=5) | st.integers(min_value=1, max_value=5) | CELLS
+    body = []
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        name, email = draw(st.text(TEXT, min_size=1, max_size=40)), draw(EMAILS)
+        answers = [draw(answer) for _ in ITEM_CODES]
+        body.append([name, email, *answers, *draw(st.lists(CELLS, min_size=len(extra), max_size=len(extra)))])
+    return [["Navn", "Mail", *ITEM_CODES, *extra], *body]
+
+
+def run(*args: str) -> int:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code in (0, 1, 2), (result.exit_code, result.output)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output and "Internal error" not in result.output, result.output
+    return result.exit_code
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=sheets() | exports())
+def test_random_workbooks_never_end_in_a_traceback(rows: list[list[Any]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_xlsx(Path(folder) / "random.xlsx", rows)
+        run("check", str(path))
+        run("score", str(path), "--format", "csv")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    text=st.text(max_size=400),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    encoding=st.sampled_from(["utf-8", "cp1252", "utf-16"]),
+)
+def test_random_csv_files_never_end_in_a_traceback(text: str, delimiter: str, encoding: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "random.csv"
+        path.write_bytes(f"Navn{delimiter}Mail{delimiter}P1\n{text}".encode(encoding, errors="replace"))
+        run("check", str(path))
+        run("score", str(path))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=sheets() | exports())
+def test_random_workbooks_never_make_build_end_in_a_traceback(rows: list[list[Any]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_xlsx(Path(folder) / "random.xlsx", rows)
+        # HTML takes the whole path through mapping, scoring and templates, without PDF's cost.
+        run("build", str(path), "-o", str(Path(folder) / "out"), "--format", "html", "-q", "--jobs", "1")
+
+
+ANSWER = st.one_of(st.none(), st.integers(min_value=1, max_value=5))
+LEADER = st.fixed_dictionaries({code: ANSWER for code in ITEM_CODES})
+
+
+@settings(max_examples=80, deadline=None)
+@given(leaders=st.lists(LEADER, min_size=1, max_size=5))
+def test_random_valid_answers_score_as_the_reference_computation(leaders: list[dict[str, int | None]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        rows = [[f"Leder {n}", f"leder{n}@example.dk", *(a[c] for c in ITEM_CODES)] for n, a in enumerate(leaders)]
+        path = write_xlsx(Path(folder) / "answers.xlsx", [["Navn", "Mail", *ITEM_CODES], *rows])
+        survey = read_survey(Settings(survey=path))
+    for outcome, answers in zip(survey.outcomes, leaders, strict=True):
+        expected = reference_scores(answers)
+        if all(score is None for score in expected.values()):
+            assert outcome.status == "invalid"
+            continue
+        assert outcome.assessment is not None
+        for step in outcome.assessment.steps:
+            reference = expected[step.step_id]
+            if reference is None:
+                assert step.score is None
+            else:
+                assert step.score is not None and 0 <= step.score <= 100
+                assert abs(float(step.score) - reference) < 1e-9
+        assert [s.importance for s in outcome.assessment.steps] == [
+            answers[step.importance.code] for step in INSTRUMENT.steps if step.importance
+        ]
