@@ -166,7 +166,11 @@ def check_lines(survey: pipeline.Survey) -> list[str]:
         lines.append(f"  {name:<13} {column_letter(column):<3} {_short(columns.headers[column])}")
     found = {**columns.items, **columns.free_text}
     questions = [i.code for i in (*instrument.items, *instrument.free_text) if i.code not in found]
-    optional = [f.id for f in instrument.identity.values() if f.id not in columns.identity and f.mention_if_missing]
+    optional = [
+        f.id
+        for f in instrument.identity.values()
+        if f.mention_if_missing and f.id not in columns.identity and not set(f.parts) & set(columns.identity)
+    ]
     if questions:
         lines.append(f"  questions not found (counted as not answered): {', '.join(questions)}")
     if optional:

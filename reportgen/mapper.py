@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -14,11 +15,12 @@ from .models import CellValue, Codebook, ColumnMap, Instrument, Problem, Respons
 HEADER_SEARCH_ROWS = 10  # the header row is looked for among the sheet's first rows
 HEADER_ROWS_MAX = 3  # Qualtrics writes three header rows
 FUZZY_HEADER_RATIO = 0.9  # close enough for a header with a typo or a changed word
+FUZZY_MARGIN = 0.05  # ... and clearly closer to one question than to any other
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 # "3. ", "3) ", "Q3 ", "q3: ", "3.1 " before the text of a header.
 _NUMBERING = re.compile(r"^\s*(?:q\s*)?\d+(?:[._]\d+)*(?:\s*[.):]\s*|\s+)(?=\S)", re.IGNORECASE)
 # "4 - Enig", "4 = Agree", "4: Enig" as an answer.
-_NUMBER_AND_LABEL = re.compile(r"^(\d+)\s*[-–=:.)]\s*(.+)$")
+_NUMBER_AND_LABEL = re.compile(r"^(\d{1,3})\s*[-–=:.)]\s*(.+)$")
 _TIMESTAMP_FORMATS = (
     "%d-%m-%Y %H:%M:%S",
     "%d-%m-%Y %H:%M",
@@ -92,11 +94,13 @@ def find_columns(
             # A row with an e-mail address in it is a response, never a header.
             if len(block) < depth or any(_EMAIL.match(_text(v).strip()) for _, values in block for v in values):
                 break
-            candidate = map_headers(sheet, block, instrument, codebook)
+            # Screen without fuzzy matching, the slow part; the chosen block gets it below.
+            candidate = map_headers(sheet, block, instrument, codebook, fuzzy=False)
             if has_required(candidate, instrument) and (best is None or candidate.matched > best.matched):
                 best = candidate
         if best is not None:
-            return _with_marker_rows(best, head, instrument)
+            block = [(number, values) for number, values in head if number in best.header_rows]
+            return _with_marker_rows(map_headers(sheet, block, instrument, codebook), head, instrument)
     return None
 
 
@@ -104,12 +108,10 @@ def best_guess(
     sheet: str, rows: Iterable[tuple[int, Sequence[CellValue]]], instrument: Instrument, codebook: Codebook | None
 ) -> ColumnMap | None:
     """The single header row that matches most columns, complete or not: a start for a mapping file."""
-    maps = [
-        map_headers(sheet, [(number, values)], instrument, codebook)
-        for number, values in rows
-        if number <= HEADER_SEARCH_ROWS
-    ]
-    return max(maps, key=lambda m: m.matched, default=None)
+    head = [(number, values) for number, values in rows if number <= HEADER_SEARCH_ROWS]
+    maps = [map_headers(sheet, [row], instrument, codebook, fuzzy=False) for row in head]
+    best = max(maps, key=lambda m: m.matched, default=None)
+    return None if best is None else map_headers(sheet, [head[maps.index(best)]], instrument, codebook)
 
 
 def has_required(columns: ColumnMap, instrument: Instrument) -> bool:
@@ -139,6 +141,7 @@ def map_headers(
     block: Sequence[tuple[int, Sequence[CellValue]]],
     instrument: Instrument,
     codebook: Codebook | None = None,
+    fuzzy: bool = True,
 ) -> ColumnMap:
     """Match each column's header texts to identity fields, items (by text or code) and free-text questions.
 
@@ -175,7 +178,8 @@ def map_headers(
         else:
             chosen = items if kind == "item" else free_text
             chosen.setdefault(ident, column)
-    _match_fuzzy(unmatched, instrument, items, free_text)
+    if fuzzy:
+        _match_fuzzy(unmatched, instrument, items, free_text)
     return ColumnMap(
         sheet=sheet,
         header_rows=tuple(number for number, _ in block),
@@ -247,11 +251,7 @@ def _match_fuzzy(
         if not keys:  # short headers (ID, Start time) are never item texts
             continue
         scored = sorted(
-            (
-                (difflib.SequenceMatcher(None, key, text).ratio(), item.code, item.kind)
-                for key in keys
-                for text, item in texts
-            ),
+            ((_similarity(key, text), item.code, item.kind) for key in keys for text, item in texts),
             reverse=True,
         )
         if not scored or scored[0][0] < FUZZY_HEADER_RATIO:
@@ -259,8 +259,19 @@ def _match_fuzzy(
         ratio, code, kind = scored[0]
         runner_up = next((r for r, c, _ in scored if c != code), 0.0)
         chosen = free_text if kind == "free_text" else items
-        if ratio - runner_up > 0.05 and code not in chosen:
+        if ratio - runner_up > FUZZY_MARGIN and code not in chosen:
             chosen[code] = column
+
+
+def _similarity(key: str, text: str) -> float:
+    """difflib's ratio, skipped (0) where its cheap upper bound shows it can't matter (below the margin)."""
+    matcher = difflib.SequenceMatcher(None, key, text)
+    if (
+        matcher.real_quick_ratio() < FUZZY_HEADER_RATIO - FUZZY_MARGIN
+        or matcher.quick_ratio() < FUZZY_HEADER_RATIO - FUZZY_MARGIN
+    ):
+        return 0.0
+    return matcher.ratio()
 
 
 def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instrument: Instrument) -> Response | None:
@@ -331,10 +342,11 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
 def _unfinished(finished: CellValue, progress: CellValue, instrument: Instrument) -> str | None:
     """Why the export says the respondent did not finish (Qualtrics' Finished and Progress), if it does."""
     if finished is False or normalize(_text(finished)) in {normalize(v) for v in instrument.exports.not_finished}:
-        return f"not finished ({_text(finished)})"
-    percent = _number(_text(progress).strip().rstrip("%").strip()) if progress not in (None, "") else None
+        return f"Finished: {_text(finished)}"
+    shown = _text(progress).strip().rstrip("%").strip()
+    percent = _number(shown) if shown else None
     if percent is not None and percent < 100:
-        return f"progress {_text(progress).strip().rstrip('%').strip()} %"
+        return f"Progress: {shown} %"
     return None
 
 
@@ -361,12 +373,15 @@ def parse_answer(value: CellValue, scale: Scale) -> tuple[int | None, str | None
 
 def _number(text: str) -> float | None:
     try:
-        return float(text.replace(",", "."))
+        number = float(text.replace(",", "."))
     except ValueError:
         return None
+    return number if math.isfinite(number) else None  # "inf" and "nan" are text, not numbers
 
 
 def _on_scale(number: float, scale: Scale) -> tuple[int | None, str | None]:
+    if not math.isfinite(number):
+        return None, f"{number} is outside the scale {_describe(scale)}"
     if number == int(number) and scale.min <= number <= scale.max:
         return int(number), None
     shown = int(number) if number == int(number) else number
@@ -443,7 +458,7 @@ def resolve_duplicates(responses: Iterable[Response]) -> dict[int, int]:
 def _text(value: CellValue) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value == int(value):
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
         return str(int(value))
     return str(value)
 

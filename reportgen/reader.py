@@ -10,7 +10,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -135,6 +135,7 @@ class Workbook:
             self._book = load_workbook(path, read_only=True, data_only=True)
         except _BROKEN as error:
             raise _broken(path, error) from None
+        self._reading: list[Generator[tuple[int, Row], None, None]] = []
 
     def __enter__(self) -> Workbook:
         return self
@@ -145,7 +146,9 @@ class Workbook:
         self.close()
 
     def close(self) -> None:
-        """Close the workbook and its zip file."""
+        """Close the sheets being read, then the workbook and its zip file."""
+        for rows in self._reading:
+            rows.close()
         self._book.close()
 
     @property
@@ -155,6 +158,12 @@ class Workbook:
 
     def rows(self, sheet: str) -> Iterator[tuple[int, Row]]:
         """Yield (sheet row number, values) for every row, streamed from the file."""
+        rows = self._rows(sheet)
+        # A sheet read in part keeps its part of the zip file open until close() ends it.
+        self._reading.append(rows)
+        return rows
+
+    def _rows(self, sheet: str) -> Generator[tuple[int, Row], None, None]:
         worksheet = self._book[sheet]
         # Exports often store wrong dimensions (A1:XFD1048576), and spreadsheets leave
         # formatted empty rows down to row 1,048,576: read to the last row with a value.

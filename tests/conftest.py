@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -9,12 +10,17 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 from openpyxl import Workbook
 from pypdf import PdfReader
 
 from reportgen.instrument import load_instrument
 from reportgen.models import Instrument
 from reportgen.pipeline import BuildResult, Settings, build
+
+# CI replays the same examples on every run (HYPOTHESIS_PROFILE=ci); a developer's runs explore new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 INSTRUMENT = load_instrument()
 ITEM_CODES = [item.code for item in INSTRUMENT.items]

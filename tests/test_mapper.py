@@ -195,3 +195,10 @@ def test_grid_headers_match_by_their_statement(header: str) -> None:
 def test_grid_header_with_an_unknown_statement_is_ignored() -> None:
     columns = map_headers("S", [(1, ["Navn", "E-mail", "Hvor enig er du? [Jeg kan lide kaffe]"])], INSTRUMENT)
     assert columns.items == {} and columns.ignored == (2,)
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "1e999", float("inf"), float("nan")])
+def test_infinite_and_nan_answers_are_not_answers(value: object) -> None:
+    # Found by the property tests: "inf" read as a number crashed the scale check.
+    answer, problem = parse_answer(value, INSTRUMENT.scales["agreement"])  # type: ignore[arg-type]
+    assert answer is None and problem is not None
