@@ -14,7 +14,9 @@ from .models import Brand
 
 BRAND_FILE = "brand.toml"
 KEYS = {"organisation", "default_language", "logo", "contact", "footer", "workshop", "date", "paper", "title",
-        "colours", "fonts"}  # fmt: skip
+        "colours", "fonts", "mail"}  # fmt: skip
+# `send`'s settings a brand may hold; the same keys as the [send] table of reportgen.toml.
+MAIL_KEYS = ("from", "smtp_host", "smtp_port", "smtp_user", "smtp_security", "rate", "daily_cap")
 COLOURS = ("primary", "accent", "text")
 FONTS = ("regular", "bold", "italic", "bold_italic")
 PAPERS = ("A4", "letter")
@@ -65,6 +67,7 @@ def load_brand(folder: Path, bundled_templates: Path) -> Brand:
         problems.append(f'paper = {paper!r} must be "A4" or "letter"')
     when = _date(data.get("date", ""), problems)
     title = _table(data, "title", None, problems)
+    mail = _table(data, "mail", MAIL_KEYS, problems)
     texts = {key: data.get(key, "") for key in ("organisation", "contact", "footer", "workshop", "default_language")}
     for key, value in {**texts, **title}.items():
         if not isinstance(value, str):
@@ -87,6 +90,7 @@ def load_brand(folder: Path, bundled_templates: Path) -> Brand:
         paper=paper,
         title=title,
         colours=colours,
+        mail=mail,
         fonts={name: font for name, font in fonts.items() if font is not None}
         if fonts
         else {name: bundled_templates / "fonts" / f"Lato-{_lato(name)}.ttf" for name in FONTS},

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, pipeline, writer
+from . import __version__, deliver, pipeline, writer
 from .errors import ReportgenError
 from .mapper import column_letter
 from .models import Outcome
@@ -401,3 +401,106 @@ def _summary(result: pipeline.BuildResult) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--send", "really", is_flag=True, help="Send for real; without it, only show what would be sent.")
+@click.option("--to-me", metavar="ADDRESS", help="Send every message to this one address instead, as a test.")
+@click.option("--resend", metavar="EMAIL", multiple=True, help="Send this leader's report again (repeatable).")
+@click.option(
+    "--eml",
+    "eml_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write one .eml draft per leader into this folder instead of sending.",
+)
+@click.option("--from", "sender", metavar="'NAME <ADDRESS>'", help="Sender (default: the brand's mail.from).")
+@click.option("--smtp-host", help="SMTP server, e.g. smtp.office365.com.")
+@click.option("--smtp-port", type=int, help="SMTP port (default: 587 for starttls, 465 for ssl).")
+@click.option("--smtp-user", help=f"SMTP login; the password comes from {deliver.PASSWORD_VARIABLE} or a prompt.")
+@click.option(
+    "--smtp-security",
+    type=click.Choice(["starttls", "ssl", "none"]),
+    help="starttls (default), ssl (implicit TLS), or none (only to a relay on this machine).",
+)
+@click.option(
+    "--smtp-cafile",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Also trust this certificate authority (a relay's own).",
+)
+@click.option("--rate", type=click.IntRange(1, 600), help="Messages per minute (default 20).")
+@click.option("--daily-cap", type=click.IntRange(1), help="Messages per 24 hours (default 300).")
+@click.option("--brand", "brand_dir", type=click.Path(path_type=Path, file_okay=False), help="Brand folder.")
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Settings file with a [send] table (default: reportgen.toml in this folder, if there is one).",
+)
+@_guarded
+def send(
+    folder: Path,
+    really: bool,
+    to_me: str | None,
+    resend: tuple[str, ...],
+    eml_dir: Path | None,
+    brand_dir: Path | None,
+    config: Path | None,
+    **given: Any,
+) -> None:
+    """E-mail each leader their report from FOLDER (written by build), exactly once. Dry run unless --send."""
+    settings = pipeline.send_settings(folder, brand_dir, config, given)
+    letters = deliver.plan(folder, resend)
+    if eml_dir is not None:
+        summary = deliver.write_drafts(folder, eml_dir, letters, settings.compose)
+    elif not really:
+        summary = deliver.dry_run(folder, letters)
+    else:
+        if to_me:
+            click.echo(f"Test run: every message goes to {to_me}, none to the leaders.", err=True)
+        mailer = deliver.Mailer(settings.options, _password)
+        summary = deliver.deliver(
+            folder, letters, settings.compose, mailer, settings.options, to_me,
+            on_letter=lambda letter: click.echo(f"  sent     {letter.email:<32} {letter.pdf}"),
+        )  # fmt: skip
+    for line in send_lines(summary, folder, settings, eml_dir, to_me):
+        click.echo(line)
+    if summary.interrupted:
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(EXIT_PROBLEMS if summary.failed or summary.not_sent or summary.changed else EXIT_OK)
+
+
+def _password() -> str:
+    password = os.environ.get(deliver.PASSWORD_VARIABLE)
+    if password is None:
+        password = click.prompt("SMTP password", hide_input=True, err=True)
+    return password
+
+
+def send_lines(
+    summary: deliver.Summary, folder: Path, settings: pipeline.SendSettings, eml_dir: Path | None, to_me: str | None
+) -> list[str]:
+    """What `send` did or would do, one line per leader, then the counts."""
+    lines = []
+    for letter in summary.planned:
+        subject = settings.compose(letter, to_me or letter.email)["Subject"]
+        size = f"{letter.size / 1024:.0f} KB"
+        lines.append(f"  would send to {to_me or letter.email:<32} {letter.pdf} ({size}): {subject}")
+    lines += [f"  drafted  {letter.email:<32} {letter.pdf}" for letter in summary.drafts]
+    lines += [f"  skipped  {letter.email:<32} {letter.reason}" for letter in summary.skipped]
+    lines += [f"  changed  {letter.email:<32} {letter.reason} (--resend {letter.email})" for letter in summary.changed]
+    lines += [f"  failed   {letter.email:<32} {letter.reason}" for letter in summary.failed]
+    lines += [f"  not sent {letter.email:<32} left for the next run" for letter in summary.not_sent]
+    if summary.stopped:
+        lines.append(f"Stopped: {summary.stopped}.")
+    if summary.interrupted:
+        lines.append("Interrupted: delivery.csv holds every message sent so far; run send again to finish.")
+    if eml_dir is not None:
+        counts = f"{len(summary.drafts)} drafts written to {eml_dir}"
+    elif summary.planned or not (summary.sent or summary.not_sent):
+        counts = f"Dry run: {len(summary.planned)} to send, nothing sent (add --send to send)"
+    else:
+        counts = f"{len(summary.sent)} sent" + (" (to --to-me only)" if to_me else "")
+    counts += f", {len(summary.skipped)} already sent, {len(summary.changed)} changed, {len(summary.failed)} failed"
+    if summary.not_sent:
+        counts += f", {len(summary.not_sent)} not sent"
+    return [*lines, counts + f"; log: {folder / deliver.DELIVERY}"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -140,6 +141,7 @@ class Brand:
     title: Mapping[Language, str]
     colours: Mapping[str, str]
     fonts: Mapping[str, Path]
+    mail: Mapping[str, object] = field(default_factory=dict)  # `send`'s sender and SMTP settings
 
     @property
     def template_dir(self) -> Path:
@@ -225,7 +227,25 @@ class Response:
     @property
     def email_key(self) -> str:
         """The e-mail as compared for duplicates: case and spaces ignored."""
-        return "".join(self.email.split()).casefold()
+        return email_key(self.email)
+
+    @property
+    def leader_id(self) -> str:
+        """The id written into the leader's PDF, which `send` checks before attaching it."""
+        return leader_id(self.email)
+
+
+def email_key(email: str) -> str:
+    """An e-mail address as compared: case and spaces ignored."""
+    return "".join(email.split()).casefold()
+
+
+PDF_LEADER_KEY = "ReportgenLeader"  # the PDF's document information entry that holds its leader's id
+
+
+def leader_id(email: str) -> str:
+    """A stable id of the leader with this e-mail, written into their PDF's metadata."""
+    return "sha256:" + hashlib.sha256(email_key(email).encode("utf-8")).hexdigest()[:32]
 
 
 # --- scores ----------------------------------------------------------------------------
@@ -289,3 +309,4 @@ class Outcome:
     warnings: tuple[Problem, ...] = field(default=())
     fingerprint: str | None = None  # of the report's inputs; a re-run skips it while unchanged
     reused: bool = False  # rendered in an earlier run and unchanged since
+    language: str | None = None  # of the report, and of the mail that `send` writes with it

@@ -6,11 +6,12 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from email.message import EmailMessage
 from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import batch, mapper, mapping_file, scorer, writer
+from . import batch, deliver, mapper, mapping_file, scorer, writer
 from .brand import default_brand_dir, init_brand, load_brand
 from .errors import InputError, ReportgenError
 from .instrument import load_instrument
@@ -127,6 +128,35 @@ def write_mapping(settings: Settings, target: Path) -> ColumnMap:
             columns = best
     writer.write_atomic(target, mapping_file.text(columns, instrument, settings.survey).encode("utf-8"))
     return columns
+
+
+@dataclass(frozen=True)
+class SendSettings:
+    """How `send` delivers: the merged options, and how to write each leader's message."""
+
+    options: deliver.Options
+    compose: Callable[[deliver.Letter, str], EmailMessage]
+
+
+def send_settings(folder: Path, brand_dir: Path | None, config: Path | None, given: dict[str, object]) -> SendSettings:
+    """Options from the command line, else reportgen.toml, else the brand; mail templates from the brand."""
+    from .renderer import MailTemplates  # imports WeasyPrint: only when mail is written
+
+    bundled = bundled_templates()
+    brand = load_brand(brand_dir or default_brand_dir(bundled), bundled)
+    deliver.check_options(brand.mail, brand.root / "brand.toml", "[mail] table of the brand")
+    settings = deliver.load_config(config or Path("reportgen.toml"), required=config is not None)
+    given = {("from" if key == "sender" else key): value for key, value in given.items()}
+    options = deliver.merge_options(given, settings, brand.mail)
+    templates = MailTemplates([d for d in (brand.template_dir, bundled) if d.is_dir()])
+    instrument = load_instrument()
+
+    def compose(letter: deliver.Letter, to: str) -> EmailMessage:
+        lang = letter.language if letter.language in instrument.languages else instrument.languages[0]
+        values = {"title": instrument.title[lang], "workshop": brand.workshop, "organisation": brand.organisation}
+        return deliver.compose(folder, replace(letter, language=lang), templates.render, options, values, to)
+
+    return SendSettings(options, compose)
 
 
 def make_brand(folder: Path) -> Path:
@@ -334,12 +364,12 @@ def build(settings: Settings, on_progress: ProgressCallback | None = None) -> Bu
         selected = not only or response.email_key in only
         if exists and ((not settings.force and previous.get(name) == current) or (not selected and name in previous)):
             outcomes[outcome.source_row] = replace(
-                outcome, status="rendered", pdf=name, fingerprint=previous[name], reused=True
+                outcome, status="rendered", pdf=name, fingerprint=previous[name], reused=True, language=lang
             )
         elif not selected:
             outcomes[outcome.source_row] = replace(outcome, status="skipped", reason="not selected by --only")
         else:
-            outcomes[outcome.source_row] = replace(outcome, pdf=name, fingerprint=current)
+            outcomes[outcome.source_row] = replace(outcome, pdf=name, fingerprint=current, language=lang)
             view = build_view(response, outcome.assessment, instrument, contents[lang], lang, run)
             tasks.append(
                 batch.Task(response.source_row, view, output / name, settings.output_format,

@@ -20,7 +20,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .errors import RenderError, TemplateError
-from .models import Brand
+from .models import PDF_LEADER_KEY, Brand
 from .report import ReportView
 
 REPORT_TEMPLATE = "report.html"
@@ -187,9 +187,12 @@ class Renderer:
         html = self.html(view)
         with _weasyprint_warnings() as warnings:
             try:
-                data = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).write_pdf(
+                document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
                     stylesheets=[self.stylesheets[view.lang]], font_config=self.fonts, pdf_tags=True
                 )
+                # In code, not in the template, so that a brand's own template can't leave it out.
+                document.metadata.custom[PDF_LEADER_KEY] = view.leader_id
+                data = document.write_pdf(pdf_tags=True, custom_metadata=True)
             except FatalURLFetchingError as error:
                 raise RenderError(f"blocked resource: {error}") from None
             except Exception as error:  # WeasyPrint has no error base class of its own
@@ -198,3 +201,31 @@ class Renderer:
             raise RenderError("; ".join(dict.fromkeys(warnings.messages)))
         assert isinstance(data, bytes)
         return data
+
+
+class MailTemplates:
+    """The subject and body of each leader's e-mail, from mail/subject-LANG.txt and mail/body-LANG.txt.
+
+    Plain text, so nothing is HTML-escaped; a brand's templates/mail/ files replace the bundled ones.
+    """
+
+    def __init__(self, template_dirs: Sequence[Path]) -> None:
+        self.environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(list(template_dirs)),
+            autoescape=False,  # plain-text mail, never shown as HTML
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+        )
+
+    def render(self, lang: str, values: dict[str, Any]) -> tuple[str, str]:
+        """(subject, body) in the language; the subject on one line whatever the values hold."""
+        try:
+            subject = self.environment.get_template(f"mail/subject-{lang}.txt").render(values)
+            body = self.environment.get_template(f"mail/body-{lang}.txt").render(values)
+        except jinja2.TemplateError as error:
+            raise TemplateError(
+                f"The mail template for language {lang} cannot be used ({type(error).__name__}: {error}).",
+                fix="Correct templates/mail/subject-LANG.txt and body-LANG.txt in the brand folder, "
+                "or remove them to use the bundled ones.",
+            ) from None
+        return " ".join(subject.split()), body

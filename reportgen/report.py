@@ -126,6 +126,7 @@ class ReportView:
     logo: Path | None
     name: str
     email: str
+    leader_id: str  # written into the PDF's metadata, for `send` to check
     organisation: str
     role: str
     date: str
@@ -188,6 +189,7 @@ def build_view(
         logo=brand.logo,
         name=response.name,
         email=response.email,
+        leader_id=response.leader_id,
         organisation=response.organisation,
         role=response.role,
         date=format_date(run.report_date, format="long", locale=content["report"]["locale"]),

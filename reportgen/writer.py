@@ -18,7 +18,7 @@ from .models import Instrument, Outcome
 
 MANIFEST = "manifest.csv"
 SCORES = "scores.xlsx"
-MANIFEST_COLUMNS = ("source_row", "status", "reason", "name", "email", "pdf", "fingerprint")
+MANIFEST_COLUMNS = ("source_row", "status", "reason", "name", "email", "pdf", "fingerprint", "language")
 # A cell starting with one of these can run as a formula when the file is opened in Excel.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MAX_SLUG = 60
@@ -93,7 +93,16 @@ def csv_unsafe(text: str) -> str:
 def manifest_rows(outcomes: Iterable[Outcome]) -> list[tuple[object, ...]]:
     """The manifest's rows: every data row of the input with what became of it."""
     return [
-        (o.source_row, o.status, o.reason or "", o.response.name, o.response.email, o.pdf or "", o.fingerprint or "")
+        (
+            o.source_row,
+            o.status,
+            o.reason or "",
+            o.response.name,
+            o.response.email,
+            o.pdf or "",
+            o.fingerprint or "",
+            o.language or "",
+        )
         for o in outcomes
     ]
 

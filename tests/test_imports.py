@@ -17,6 +17,7 @@ ALLOWED = {
     "writer.py": {"openpyxl"},  # writes scores.xlsx
     "renderer.py": {"jinja2", "weasyprint"},
     "report.py": {"babel"},
+    "deliver.py": {"pypdf"},  # reads the leader id out of each PDF before sending it
 }
 THIRD_PARTY = {"click", "openpyxl", "jinja2", "weasyprint", "babel", "pypdf", "defusedxml"}
 

@@ -1,0 +1,247 @@
+"""`reportgen send` against a real SMTP server on 127.0.0.1 (aiosmtpd), started by the tests."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import ssl
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+from click.testing import CliRunner, Result
+
+from reportgen import deliver
+from reportgen.cli import main
+from reportgen.pipeline import Settings, build
+
+from .conftest import IDENTITY, item_headers, leader_row, write_xlsx
+
+LEADERS = [
+    ("Søren Østergaard", "soren@example.dk"),
+    ("Åse Bræmer", "aase@example.dk"),
+    ("Lars Nielsen", "lars@example.com"),
+]
+SENDER = "Workshop <workshop@example.dk>"
+
+
+@dataclass
+class Mailbox:
+    """What the server received, and how it should behave."""
+
+    messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
+    drop_after: int | None = None  # drop the connection instead of accepting more than this many
+    refuse: set[str] = field(default_factory=set)  # recipients refused for good (550)
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.drop_after is not None and len(self.messages) >= self.drop_after:
+            server.transport.close()
+            return "421 closing"
+        message = BytesParser(policy=policy.default).parsebytes(envelope.content)
+        self.messages.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+        return f"250 OK queued as {len(self.messages)}"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[Mailbox, int]]:
+    mailbox, port = Mailbox(), _free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield mailbox, port
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three leaders' reports, built once; each test sends from its own copy."""
+    folder = tmp_path_factory.mktemp("send")
+    rows = [leader_row(name, email, 3 + n % 2) for n, (name, email) in enumerate(LEADERS)]
+    survey = write_xlsx(folder / "survey.xlsx", [IDENTITY + item_headers(), *rows])
+    build(Settings(survey=survey, output_dir=folder / "reports", report_date=date(2026, 11, 27), jobs=1))
+    return folder / "reports"
+
+
+@pytest.fixture
+def reports(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(deliver, "RETRY_DELAYS", (0.0, 0.0))
+    monkeypatch.chdir(tmp_path)  # no reportgen.toml of the developer's
+    return Path(shutil.copytree(built, tmp_path / "reports"))
+
+
+def send(folder: Path, port: int, *options: str, env: dict[str, str] | None = None) -> Result:
+    args = ["send", str(folder), "--from", SENDER, "--smtp-host", "127.0.0.1", "--smtp-port", str(port)]
+    return CliRunner().invoke(main, [*args, "--rate", "600", *options], env=env)
+
+
+def attachment(message: EmailMessage) -> tuple[str, bytes]:
+    [part] = list(message.iter_attachments())
+    return str(part.get_filename()), part.get_content()
+
+
+def test_each_leader_gets_one_message_with_one_recipient_and_their_own_pdf(
+    reports: Path, server: tuple[Mailbox, int]
+) -> None:
+    mailbox, port = server
+    result = send(reports, port, "--smtp-security", "none", "--send")
+    assert result.exit_code == 0, result.output
+    assert sorted(rcpts[0] for rcpts, _ in mailbox.messages) == sorted(email for _, email in LEADERS)
+    for rcpts, message in mailbox.messages:
+        assert len(rcpts) == 1 and message["To"].addresses[0].addr_spec == rcpts[0]
+        assert message["Cc"] is None and message["Bcc"] is None
+        name, data = attachment(message)
+        assert data == (reports / name).read_bytes()
+        assert deliver.check_owner(reports, deliver.Letter(0, "", rcpts[0], name, "da")) is None
+        assert message["Subject"].startswith("Din personlige rapport")
+    # Again: nothing new is sent.
+    again = send(reports, port, "--smtp-security", "none", "--send")
+    assert again.exit_code == 0 and len(mailbox.messages) == len(LEADERS)
+    assert "3 already sent" in again.output
+
+
+def test_an_interrupted_run_resumes_without_sending_anyone_twice(reports: Path, server: tuple[Mailbox, int]) -> None:
+    mailbox, port = server
+    mailbox.drop_after = 1
+    first = send(reports, port, "--smtp-security", "none", "--send")
+    assert first.exit_code == 1 and "could not be reached" in first.output
+    assert len(mailbox.messages) == 1
+    mailbox.drop_after = None
+    second = send(reports, port, "--smtp-security", "none", "--send")
+    assert second.exit_code == 0, second.output
+    received = sorted(rcpts[0] for rcpts, _ in mailbox.messages)
+    assert received == sorted(email for _, email in LEADERS)  # each exactly once
+
+
+def test_dry_run_sends_nothing_and_to_me_sends_only_to_me(reports: Path, server: tuple[Mailbox, int]) -> None:
+    mailbox, port = server
+    dry = send(reports, port, "--smtp-security", "none")
+    assert dry.exit_code == 0 and "Dry run: 3 to send" in dry.output and not mailbox.messages
+    assert not (reports / deliver.DELIVERY).exists()
+    test = send(reports, port, "--smtp-security", "none", "--send", "--to-me", "me@example.dk")
+    assert test.exit_code == 0, test.output
+    assert [rcpts for rcpts, _ in mailbox.messages] == [["me@example.dk"]] * 3
+    # A test run does not count as delivery: the real run still sends to every leader.
+    real = send(reports, port, "--smtp-security", "none", "--send")
+    assert real.exit_code == 0 and len(mailbox.messages) == 6
+
+
+def test_drafts_parse_back_with_the_right_attachment(reports: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["send", str(reports), "--from", SENDER, "--eml", str(tmp_path / "drafts")])
+    assert result.exit_code == 0, result.output
+    drafts = sorted((tmp_path / "drafts").glob("*.eml"))
+    assert len(drafts) == 3
+    for draft in drafts:
+        message = BytesParser(policy=policy.default).parsebytes(draft.read_bytes())
+        assert message["X-Unsent"] == "1"
+        name, data = attachment(message)  # type: ignore[arg-type]
+        assert name == f"{draft.stem}.pdf" and data == (reports / name).read_bytes()
+        assert message["To"].addresses[0].addr_spec in {email for _, email in LEADERS}
+
+
+def test_a_pdf_swapped_for_another_leaders_is_caught_before_sending(reports: Path, server: tuple[Mailbox, int]) -> None:
+    mailbox, port = server
+    first, second = sorted(reports.glob("*.pdf"))[:2]
+    shutil.copy(second, first)  # the first leader's file now holds the second leader's report
+    result = send(reports, port, "--smtp-security", "none", "--send")
+    assert result.exit_code == 1
+    assert "belongs to another leader" in result.output and first.name in result.output
+    assert len(mailbox.messages) == 2
+    assert all(attachment(m)[0] != first.name for _, m in mailbox.messages)
+
+
+def test_a_refused_recipient_fails_alone_and_a_changed_pdf_waits_for_resend(
+    reports: Path, server: tuple[Mailbox, int]
+) -> None:
+    mailbox, port = server
+    mailbox.refuse = {"lars@example.com"}
+    result = send(reports, port, "--smtp-security", "none", "--send")
+    assert result.exit_code == 1 and "550" in result.output and len(mailbox.messages) == 2
+    pdf = next(reports.glob("*soren*.pdf"))
+    pdf.write_bytes(pdf.read_bytes() + b"\n% changed\n")
+    mailbox.refuse = set()
+    again = send(reports, port, "--smtp-security", "none", "--send")
+    assert "changed since it was sent" in again.output
+    assert [rcpts for rcpts, _ in mailbox.messages[2:]] == [["lars@example.com"]]
+    resend = send(reports, port, "--smtp-security", "none", "--send", "--resend", "SOREN@example.dk")
+    assert resend.exit_code == 0, resend.output
+    assert [rcpts for rcpts, _ in mailbox.messages[3:]] == [["soren@example.dk"]]
+
+
+def test_no_encryption_is_refused_for_a_remote_host(reports: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["send", str(reports), "--from", SENDER, "--smtp-host", "192.0.2.1", "--smtp-security", "none", "--send"]
+    )
+    assert result.exit_code == 2 and "only to a relay on this machine" in result.output
+
+
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+@pytest.fixture
+def tls_server(certificate: tuple[Path, Path]) -> Iterator[tuple[Mailbox, int]]:
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(str(cert), str(key))
+
+    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        return AuthResult(success=data.login == b"ws" and data.password == b"right", handled=False)
+
+    mailbox, port = Mailbox(), _free_port()
+    controller = Controller(
+        mailbox, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True,
+        authenticator=authenticate, auth_required=True,
+    )  # fmt: skip
+    controller.start()
+    yield mailbox, port
+    controller.stop()
+
+
+def test_starttls_with_a_self_signed_certificate_is_refused_unless_trusted(
+    reports: Path, tls_server: tuple[Mailbox, int], certificate: tuple[Path, Path]
+) -> None:
+    mailbox, port = tls_server
+    env = {deliver.PASSWORD_VARIABLE: "right"}
+    refused = send(reports, port, "--smtp-user", "ws", "--send", env=env)
+    assert refused.exit_code == 2 and "cannot be verified" in refused.output and not mailbox.messages
+    trusted = send(reports, port, "--smtp-user", "ws", "--smtp-cafile", str(certificate[0]), "--send", env=env)
+    assert trusted.exit_code == 0, trusted.output
+    assert len(mailbox.messages) == 3
+
+
+def test_a_failed_login_stops_at_once_and_mentions_app_passwords(
+    reports: Path, tls_server: tuple[Mailbox, int], certificate: tuple[Path, Path]
+) -> None:
+    mailbox, port = tls_server
+    env = {deliver.PASSWORD_VARIABLE: "wrong"}
+    result = send(reports, port, "--smtp-user", "ws", "--smtp-cafile", str(certificate[0]), "--send", env=env)
+    assert result.exit_code == 2 and "app password" in result.output
+    assert not mailbox.messages and not (reports / deliver.DELIVERY).exists()
