@@ -321,16 +321,7 @@ class Mailer:
             context.load_verify_locations(cafile=str(options.smtp_cafile))
         host = str(options.smtp_host)
         try:
-            if options.smtp_security == "ssl":
-                connection: smtplib.SMTP = smtplib.SMTP_SSL(host, self.port, context=context, timeout=60)
-            else:
-                connection = smtplib.SMTP(host, self.port, timeout=60)
-                connection.ehlo()
-                if options.smtp_security == "starttls":
-                    connection.starttls(context=context)
-                    connection.ehlo()
-            if options.smtp_user:
-                connection.login(options.smtp_user, self.password or "")
+            connection = self._open(host, context)
         except smtplib.SMTPAuthenticationError as error:
             raise SendError(
                 f"The SMTP server {host} refused the login of {options.smtp_user} "
@@ -353,6 +344,25 @@ class Mailer:
         except (OSError, smtplib.SMTPException) as error:
             raise TemporaryFailure(f"cannot connect to {host}:{self.port} ({error})") from None
         self.connection = connection
+        return connection
+
+    def _open(self, host: str, context: ssl.SSLContext) -> smtplib.SMTP:
+        """A connection, encrypted and logged in; closed again if any of that fails."""
+        options = self.options
+        if options.smtp_security == "ssl":
+            connection: smtplib.SMTP = smtplib.SMTP_SSL(host, self.port, context=context, timeout=60)
+        else:
+            connection = smtplib.SMTP(host, self.port, timeout=60)
+        try:
+            connection.ehlo()
+            if options.smtp_security == "starttls":
+                connection.starttls(context=context)
+                connection.ehlo()
+            if options.smtp_user:
+                connection.login(options.smtp_user, self.password or "")
+        except BaseException:
+            connection.close()
+            raise
         return connection
 
     def send(self, message: EmailMessage, recipient: str) -> str:

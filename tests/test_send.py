@@ -41,6 +41,7 @@ class Mailbox:
     messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
     drop_after: int | None = None  # drop the connection instead of accepting more than this many
     refuse: set[str] = field(default_factory=set)  # recipients refused for good (550)
+    busy: int = 0  # answer this many DATA commands with "451 try again later" first
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address in self.refuse:
@@ -49,6 +50,9 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.busy:
+            self.busy -= 1
+            return "451 4.3.0 try again later"
         if self.drop_after is not None and len(self.messages) >= self.drop_after:
             server.transport.close()
             return "421 closing"
@@ -245,3 +249,38 @@ def test_a_failed_login_stops_at_once_and_mentions_app_passwords(
     result = send(reports, port, "--smtp-user", "ws", "--smtp-cafile", str(certificate[0]), "--send", env=env)
     assert result.exit_code == 2 and "app password" in result.output
     assert not mailbox.messages and not (reports / deliver.DELIVERY).exists()
+
+
+def test_a_temporary_failure_is_retried_and_sent_once(reports: Path, server: tuple[Mailbox, int]) -> None:
+    mailbox, port = server
+    mailbox.busy = 2  # the first message is refused twice with 451, then accepted
+    result = send(reports, port, "--smtp-security", "none", "--send")
+    assert result.exit_code == 0, result.output
+    assert sorted(rcpts[0] for rcpts, _ in mailbox.messages) == sorted(email for _, email in LEADERS)
+
+
+def test_the_daily_cap_stops_the_run_and_counts_earlier_sends(reports: Path, server: tuple[Mailbox, int]) -> None:
+    mailbox, port = server
+    first = send(reports, port, "--smtp-security", "none", "--send", "--daily-cap", "2")
+    assert first.exit_code == 1 and "daily cap of 2" in first.output and len(mailbox.messages) == 2
+    again = send(reports, port, "--smtp-security", "none", "--send", "--daily-cap", "2")
+    assert again.exit_code == 1 and len(mailbox.messages) == 2
+    raised = send(reports, port, "--smtp-security", "none", "--send", "--daily-cap", "3")
+    assert raised.exit_code == 0 and len(mailbox.messages) == 3
+
+
+def test_settings_come_from_reportgen_toml_and_options_win(reports: Path, tmp_path: Path) -> None:
+    (tmp_path / "reportgen.toml").write_text('[send]\nfrom = "Toml Sender <toml@example.dk>"\n', encoding="utf-8")
+    drafts = tmp_path / "drafts"
+    assert CliRunner().invoke(main, ["send", str(reports), "--eml", str(drafts)]).exit_code == 0
+    message = BytesParser(policy=policy.default).parsebytes(next(drafts.glob("*.eml")).read_bytes())
+    assert message["From"].addresses[0].addr_spec == "toml@example.dk"
+    given = CliRunner().invoke(main, ["send", str(reports), "--eml", str(tmp_path / "d2"), "--from", SENDER])
+    assert given.exit_code == 0
+    message = BytesParser(policy=policy.default).parsebytes(next((tmp_path / "d2").glob("*.eml")).read_bytes())
+    assert message["From"].addresses[0].addr_spec == "workshop@example.dk"
+    (tmp_path / "reportgen.toml").write_text('[send]\nsmtp_hots = "x"\nrate = "fast"\n', encoding="utf-8")
+    bad = CliRunner().invoke(main, ["send", str(reports)])
+    assert (
+        bad.exit_code == 2 and "unknown key 'smtp_hots'" in bad.output and "'rate' must be a whole number" in bad.output
+    )
