@@ -397,10 +397,7 @@ def _summary(result: pipeline.BuildResult) -> None:
         f"{sum(counts.values())} rows: {', '.join(parts)}. Reports in {result.manifest.parent}/, "
         f"every row listed in {result.manifest}, scores in {result.scores}."
     )
-
-
-if __name__ == "__main__":
-    main()
+    click.echo(f"Cohort report: {result.cohort}." if result.cohort else f"No cohort report: {result.cohort_note}.")
 
 
 @main.command()
@@ -504,3 +501,7 @@ def send_lines(
     if summary.not_sent:
         counts += f", {len(summary.not_sent)} not sent"
     return [*lines, counts + f"; log: {folder / deliver.DELIVERY}"]
+
+
+if __name__ == "__main__":
+    main()

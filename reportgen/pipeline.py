@@ -11,13 +11,13 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import batch, deliver, mapper, mapping_file, scorer, writer
+from . import batch, cohort, deliver, mapper, mapping_file, scorer, writer
 from .brand import default_brand_dir, init_brand, load_brand
-from .errors import InputError, ReportgenError
+from .errors import InputError, RenderError, ReportgenError
 from .instrument import load_instrument
 from .models import Assessment, Brand, Codebook, ColumnMap, Instrument, Outcome, Problem, Response
 from .reader import CsvExport, Row, Workbook, open_export
-from .report import Content, RunInfo, build_view, cohort_means, load_content
+from .report import Content, RunInfo, build_view, cohort_header, cohort_means, load_content
 
 if TYPE_CHECKING:
     from .renderer import Renderer
@@ -78,6 +78,8 @@ class BuildResult:
     orphans: tuple[str, ...] = ()  # reports in DIR whose leader is no longer in the input: kept, listed
     interrupted: bool = False
     reused: int = 0  # reports unchanged since an earlier run, not rendered again
+    cohort: Path | None = None  # the facilitator's report on the group
+    cohort_note: str = ""  # why there is none
 
 
 ProgressCallback = Callable[[int, int, Outcome], None]
@@ -407,14 +409,40 @@ def build(settings: Settings, on_progress: ProgressCallback | None = None) -> Bu
                     pdf=None, fingerprint=None,
                 )  # fmt: skip
     ordered = tuple(outcomes[o.source_row] for o in survey.outcomes)
+    group = [(o.response, o.assessment) for o in survey.outcomes if o.status == "ok" and o.assessment]
+    cohort_view = cohort.cohort_view(
+        group, instrument, contents[language], language, settings.cohort_min,
+        cohort_header(run, instrument, contents[language], language),
+    )  # fmt: skip
+    cohort_path, cohort_note = None, ""
+    if cohort_view is None:
+        cohort_note = f"{len(group)} leaders scored, fewer than the {settings.cohort_min} needed to keep them anonymous"
+    elif not interrupted:
+        try:
+            cohort_path = _write_cohort(output, renderer, cohort_view, settings.output_format)
+        except RenderError as error:
+            cohort_note = f"it could not be rendered ({error})"
     manifest = writer.write_manifest(output, ordered)
     scores = writer.write_scores(output, ordered, instrument, language)
     produced = {o.pdf for o in ordered if o.pdf}
     orphans = tuple(sorted(name for name in previous if name not in produced and (output / name).is_file()))
     return BuildResult(
         survey, ordered, manifest, Counter(o.status for o in ordered), scores=scores, orphans=orphans,
-        interrupted=interrupted, reused=sum(o.reused for o in ordered),
+        interrupted=interrupted, reused=sum(o.reused for o in ordered), cohort=cohort_path, cohort_note=cohort_note,
     )  # fmt: skip
+
+
+def _write_cohort(output: Path, renderer: Renderer, view: cohort.CohortView, output_format: str) -> Path:
+    """DIR/cohort.pdf (or .html), the facilitator's view of the group."""
+    from .renderer import COHORT_TEMPLATE
+
+    path = output / f"cohort.{output_format}"
+    if output_format == "html":
+        html = renderer.html(view, f"{ASSETS}/", f"{ASSETS}/report-{view.lang}.css", COHORT_TEMPLATE)
+        writer.write_atomic(path, html.encode("utf-8"))
+    else:
+        writer.write_atomic(path, renderer.pdf(view, COHORT_TEMPLATE))
+    return path
 
 
 def _write_html_assets(output: Path, renderer: Renderer, contents: dict[str, Content], brand: Brand) -> None:

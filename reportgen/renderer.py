@@ -19,11 +19,13 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from .cohort import CohortView
 from .errors import RenderError, TemplateError
 from .models import PDF_LEADER_KEY, Brand
 from .report import ReportView
 
 REPORT_TEMPLATE = "report.html"
+COHORT_TEMPLATE = "cohort.html"
 STYLESHEET_TEMPLATE = "report.css"
 
 
@@ -168,7 +170,13 @@ class Renderer:
             t=content, brand=self.brand, paper=self.paper, asset_base=asset_base
         )
 
-    def html(self, view: ReportView, asset_base: str | None = None, stylesheet: str | None = None) -> str:
+    def html(
+        self,
+        view: ReportView | CohortView,
+        asset_base: str | None = None,
+        stylesheet: str | None = None,
+        template: str = REPORT_TEMPLATE,
+    ) -> str:
         """The report as HTML.
 
         For the PDF, files (fonts, logo) are referred to by file URL and the stylesheet is
@@ -176,22 +184,24 @@ class Renderer:
         the files are copied to and `stylesheet` the link to the CSS file.
         """
         try:
-            return self._template(REPORT_TEMPLATE).render(
-                report=view, t=view.t, brand_colours=self.brand.colours, asset_base=asset_base, stylesheet=stylesheet
-            )
+            return self._template(template).render(
+                report=view, view=view, t=view.t, brand_colours=self.brand.colours, asset_base=asset_base,
+                stylesheet=stylesheet,
+            )  # fmt: skip
         except (jinja2.TemplateError, KeyError, IndexError, ValueError) as error:
             raise RenderError(f"template error: {type(error).__name__}: {error}") from None
 
-    def pdf(self, view: ReportView) -> bytes:
-        """The report as PDF bytes; any WeasyPrint warning fails it."""
-        html = self.html(view)
+    def pdf(self, view: ReportView | CohortView, template: str = REPORT_TEMPLATE) -> bytes:
+        """The report (or with COHORT_TEMPLATE the cohort report) as PDF bytes; any WeasyPrint warning fails it."""
+        html = self.html(view, template=template)
         with _weasyprint_warnings() as warnings:
             try:
                 document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
                     stylesheets=[self.stylesheets[view.lang]], font_config=self.fonts, pdf_tags=True
                 )
                 # In code, not in the template, so that a brand's own template can't leave it out.
-                document.metadata.custom[PDF_LEADER_KEY] = view.leader_id
+                if view.leader_id:
+                    document.metadata.custom[PDF_LEADER_KEY] = view.leader_id
                 data = document.write_pdf(pdf_tags=True, custom_metadata=True)
             except FatalURLFetchingError as error:
                 raise RenderError(f"blocked resource: {error}") from None

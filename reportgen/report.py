@@ -204,6 +204,18 @@ def build_view(
     )
 
 
+def cohort_header(run: RunInfo, instrument: Instrument, content: Content, lang: str) -> dict[str, Any]:
+    """The cover facts of the cohort report: the brand's and the workshop's, no leader's."""
+    return {
+        "title": content["cohort"]["title"],
+        "instrument_title": instrument.title[lang],
+        "organisation_brand": run.brand.organisation,
+        "logo": run.brand.logo,
+        "date": format_date(run.report_date, format="long", locale=content["report"]["locale"]),
+        "workshop": run.workshop,
+    }
+
+
 @dataclass(frozen=True)
 class RunInfo:
     """What every report of one build shares: brand, date, workshop, the group's averages."""

@@ -40,8 +40,8 @@ def test_one_job_and_two_jobs_give_the_same_files_and_text(tmp_path: Path) -> No
     survey = write_xlsx(tmp_path / "s.xlsx", [HEADER, *leaders(3)])
     assert build(str(survey), "-o", str(tmp_path / "one"), "--jobs", "1", "-q")[0] == 0
     assert build(str(survey), "-o", str(tmp_path / "two"), "--jobs", "2", "-q")[0] == 0
-    one = sorted(p.name for p in (tmp_path / "one").glob("*.pdf"))
-    assert one == sorted(p.name for p in (tmp_path / "two").glob("*.pdf")) and len(one) == 3
+    one = sorted(p.name for p in (tmp_path / "one").glob("[0-9]*.pdf"))
+    assert one == sorted(p.name for p in (tmp_path / "two").glob("[0-9]*.pdf")) and len(one) == 3
     for name in one:
         assert pdf_text(tmp_path / "one" / name) == pdf_text(tmp_path / "two" / name)
     assert [r["fingerprint"] for r in manifest(tmp_path / "one")] == [
@@ -54,11 +54,11 @@ def test_rerun_renders_only_what_changed(tmp_path: Path) -> None:
     survey = write_xlsx(tmp_path / "s.xlsx", [HEADER, *rows])
     out = tmp_path / "out"
     build(str(survey), "-o", str(out), "-q", "--jobs", "1")
-    stamps = {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")}
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.glob("[0-9]*.pdf")}
 
     code, text, _ = build(str(survey), "-o", str(out), "-q", "--jobs", "1")
     assert code == 0 and "3 unchanged since the last run, not rendered again" in text
-    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")} == stamps
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("[0-9]*.pdf")} == stamps
 
     rows[1] = leader_row("Leader 01", "l1@example.dk", 1)  # one leader changes their answers (was 5)
     write_xlsx(survey, [HEADER, *rows])
@@ -78,7 +78,7 @@ def test_only_renders_the_chosen_leaders_and_a_vanished_leader_is_listed(tmp_pat
     out = tmp_path / "out"
     code, text, _ = build(str(survey), "-o", str(out), "-q", "--only", " L1@Example.dk ")
     assert code == 0
-    assert sorted(p.name for p in out.glob("*.pdf")) == ["03-leader-01.pdf"]
+    assert sorted(p.name for p in out.glob("[0-9]*.pdf")) == ["03-leader-01.pdf"]
     assert [r["status"] for r in manifest(out)] == ["skipped", "rendered", "skipped"]
     assert "2 skipped" in text
 
@@ -130,7 +130,7 @@ def _start(survey: Path, out: Path) -> subprocess.Popen[bytes]:
 
 def _wait_for_reports(out: Path, count: int, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 120
-    while len(list(out.glob("*.pdf"))) < count:
+    while len(list(out.glob("[0-9]*.pdf"))) < count:
         assert process.poll() is None, "the build ended before it could be interrupted"
         assert time.monotonic() < deadline
         time.sleep(0.05)
@@ -148,7 +148,7 @@ def test_an_interrupted_run_leaves_only_complete_reports_and_the_next_finishes(t
     _wait_for_reports(out, 2, process)
     process.send_signal(signal.SIGKILL if how == "kill" else signal.SIGINT)
     stdout, _ = process.communicate(timeout=60)
-    finished = list(out.glob("*.pdf"))
+    finished = list(out.glob("[0-9]*.pdf"))
     assert 2 <= len(finished) < 12
     assert all(_complete(pdf) for pdf in finished)
     if how == "ctrl-c":
@@ -159,8 +159,8 @@ def test_an_interrupted_run_leaves_only_complete_reports_and_the_next_finishes(t
         assert statuses.count("rendered") == len(finished)
     code, _, _ = build(str(survey), "-o", str(out), "-q", "--jobs", "1")
     assert code == 0
-    assert len(list(out.glob("*.pdf"))) == 12 and not list(out.glob(".*.tmp"))
-    assert all(_complete(pdf) for pdf in out.glob("*.pdf"))
+    assert len(list(out.glob("[0-9]*.pdf"))) == 12 and not list(out.glob(".*.tmp"))
+    assert all(_complete(pdf) for pdf in out.glob("[0-9]*.pdf"))
 
 
 def test_workers_are_renewed_in_chunks_and_every_report_is_written(
@@ -177,4 +177,4 @@ def test_workers_are_renewed_in_chunks_and_every_report_is_written(
     settings = Settings(survey, tmp_path / "out", report_date=date(2026, 11, 27), output_format="html", jobs=2)
     result = run_build(settings)
     assert result.counts["rendered"] == 5
-    assert len(list((tmp_path / "out").glob("*.html"))) == 5
+    assert len(list((tmp_path / "out").glob("[0-9]*.html"))) == 5

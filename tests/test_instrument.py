@@ -123,7 +123,7 @@ def test_another_instrument_works_without_code_changes(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["build", str(survey), "--instrument", str(path), "-o", str(out), "--quiet"])
     assert result.exit_code == 0, result.output + result.stderr
-    assert sorted(p.name for p in out.glob("*.pdf")) == ["02-kim.pdf", "03-lea.pdf"]
+    assert sorted(p.name for p in out.glob("[0-9]*.pdf")) == ["02-kim.pdf", "03-lea.pdf"]
 
 
 def test_broken_instrument_lists_every_problem(tmp_path: Path) -> None:

@@ -99,7 +99,7 @@ def test_build_takes_a_mapping_too(tmp_path: Path, cli: CliRunner) -> None:
     mapping.write_text(f"header_rows = 1\n[columns]\n{body}\n", encoding="utf-8")
     result = cli.invoke(main, ["build", str(survey), "--mapping", str(mapping), "-o", str(tmp_path / "out"), "-q"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == [
+    assert sorted(p.name for p in (tmp_path / "out").glob("[0-9]*.pdf")) == [
         "02-soren-ostergaard.pdf",
         "03-aase-braemer.pdf",
     ]

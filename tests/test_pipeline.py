@@ -106,11 +106,11 @@ def _html_build(tmp_path: Path, leaders: int, cohort_min: int = 5) -> Path:
 def test_group_average_on_the_radar_only_from_five_scored_leaders(tmp_path: Path) -> None:
     four, five = _html_build(tmp_path, 4), _html_build(tmp_path, 5)
     dashed = 'stroke-dasharray="5 4"'
-    assert all(dashed not in page.read_text("utf-8") for page in four.glob("*.html"))
-    assert all(dashed in page.read_text("utf-8") for page in five.glob("*.html"))
+    assert all(dashed not in page.read_text("utf-8") for page in four.glob("[0-9]*.html"))
+    assert all(dashed in page.read_text("utf-8") for page in five.glob("[0-9]*.html"))
     # The threshold is configurable: three leaders are enough with --cohort-min 3.
     three = _html_build(tmp_path, 3, cohort_min=3)
-    assert all(dashed in page.read_text("utf-8") for page in three.glob("*.html"))
+    assert all(dashed in page.read_text("utf-8") for page in three.glob("[0-9]*.html"))
 
 
 def test_html_format_writes_reports_with_their_assets(tmp_path: Path) -> None:

@@ -1,0 +1,204 @@
+"""The facilitator's cohort report: the group's figures, never any one leader's.
+
+Pure arithmetic over the scored leaders' assessments and answers. Every figure built from
+fewer than `minimum` leaders is withheld ("too few answers"), and no figure at all is made
+for a group smaller than that.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .models import Assessment, Instrument, Item, Response
+
+Content = Mapping[str, Any]
+
+# Geometry of the dot plot of each step's scores, in SVG user units.
+PLOT_LEFT, PLOT_WIDTH, ROW_HEIGHT, DOT = 150.0, 330.0, 62.0, 2.6
+BIN = 2  # scores within 2 points share a column of dots
+
+
+@dataclass(frozen=True)
+class Dot:
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class StepFigures:
+    """One step over the group."""
+
+    id: str
+    chapter: int
+    title: str
+    scored: int  # leaders with a score on the step
+    too_few: bool
+    mean: float | None
+    median: float | None
+    spread: float | None  # standard deviation
+    low: float | None
+    high: float | None
+    bands: tuple[tuple[str, str, int], ...]  # (band id, label, leaders)
+    importance: float | None  # the group's mean importance answer (1–5)
+    focus: bool  # rated important, scored weak: where the workshop should spend its time
+    first_in_order: int  # leaders who have this step first in their reading order
+    dots: tuple[Dot, ...]
+    mean_x: float | None
+    row_y: float
+
+
+@dataclass(frozen=True)
+class ItemFigures:
+    """One item over the group."""
+
+    code: str
+    text: str
+    step_title: str
+    answered: int
+    too_few: bool
+    mean: float | None  # the mean answer on the item's own scale
+    value: float | None  # the same on 0–100, reverse-keyed items turned, for ranking
+    mark: str  # "strength", "blind_spot" or ""
+
+
+@dataclass(frozen=True)
+class CohortView:
+    """Everything cohort.html needs."""
+
+    lang: str
+    t: Content
+    title: str
+    instrument_title: str
+    organisation_brand: str
+    logo: Path | None
+    date: str
+    workshop: str
+    leaders: int
+    minimum: int
+    steps: tuple[StepFigures, ...]
+    items: tuple[ItemFigures, ...]
+    strengths: tuple[ItemFigures, ...]
+    blind_spots: tuple[ItemFigures, ...]
+    plot_height: float
+    plot_left: float = PLOT_LEFT
+    plot_width: float = PLOT_WIDTH
+    leader_id: str = ""  # a cohort report belongs to no leader
+
+
+def cohort_view(
+    scored: Sequence[tuple[Response, Assessment]],
+    instrument: Instrument,
+    content: Content,
+    lang: str,
+    minimum: int,
+    header: Mapping[str, Any],
+) -> CohortView | None:
+    """The group's figures in one language, or None when the group is smaller than `minimum`."""
+    if len(scored) < minimum:
+        return None
+    bands = [(band.id, band.label[lang]) for band in instrument.bands]
+    first = Counter(a.reading_order[0] for _, a in scored if a.reading_order)
+    steps = []
+    for row, step in enumerate(instrument.steps):
+        results = [a.step(step.id) for _, a in scored if a.step(step.id).score is not None]
+        values = [float(result.score) for result in results if result.score is not None]
+        code = step.importance.code if step.importance else ""
+        importance = [answer for r, _ in scored if (answer := r.answers.get(code)) is not None]
+        too_few = len(values) < minimum
+        mean = None if too_few else statistics.fmean(values)
+        mean_importance = statistics.fmean(importance) if len(importance) >= minimum else None
+        row_y = row * ROW_HEIGHT
+        steps.append(
+            StepFigures(
+                id=step.id,
+                chapter=step.chapter,
+                title=step.title[lang],
+                scored=len(values),
+                too_few=too_few,
+                mean=mean,
+                median=None if too_few else statistics.median(values),
+                spread=None if too_few else statistics.pstdev(values),
+                low=None if too_few else min(values),
+                high=None if too_few else max(values),
+                bands=tuple(
+                    (band_id, label, 0 if too_few else sum(r.band_id == band_id for r in results))
+                    for band_id, label in bands
+                ),
+                importance=mean_importance,
+                focus=(
+                    mean is not None
+                    and mean_importance is not None
+                    and mean < instrument.score_split
+                    and mean_importance > instrument.importance_split
+                ),
+                first_in_order=first.get(step.id, 0) if len(scored) >= minimum else 0,
+                dots=() if too_few else _dots(values, row_y),
+                mean_x=None if mean is None else _x(mean),
+                row_y=row_y,
+            )
+        )
+    items = [_item(item, scored, instrument, lang, minimum) for item in instrument.items if item.kind == "step"]
+    ranked = sorted((i for i in items if i.value is not None), key=lambda i: (-(i.value or 0), i.code))
+    strengths = {i.code for i in ranked[:3]}
+    blind_spots = {i.code for i in ranked[-3:]} - strengths if len(ranked) > 3 else set()
+    marked = tuple(
+        _mark(i, "strength" if i.code in strengths else "blind_spot" if i.code in blind_spots else "") for i in items
+    )
+    return CohortView(
+        lang=lang,
+        t=content,
+        leaders=len(scored),
+        minimum=minimum,
+        steps=tuple(steps),
+        items=marked,
+        strengths=tuple(i for i in marked if i.mark == "strength"),
+        blind_spots=tuple(i for i in marked if i.mark == "blind_spot"),
+        plot_height=len(steps) * ROW_HEIGHT,
+        **header,
+    )
+
+
+def _item(
+    item: Item, scored: Sequence[tuple[Response, Assessment]], instrument: Instrument, lang: str, minimum: int
+) -> ItemFigures:
+    scale = instrument.scales[item.scale_id]
+    answers = [answer for r, _ in scored if (answer := r.answers.get(item.code)) is not None]
+    too_few = len(answers) < minimum
+    mean = None if too_few else statistics.fmean(answers)
+    turned = None if mean is None else (scale.min + scale.max - mean if item.reverse else mean)
+    return ItemFigures(
+        code=item.code,
+        text=item.text[lang],
+        step_title=instrument.step(item.step_id).title[lang],
+        answered=len(answers),
+        too_few=too_few,
+        mean=mean,
+        value=None if turned is None else (turned - scale.min) / (scale.max - scale.min) * 100,
+        mark="",
+    )
+
+
+def _mark(item: ItemFigures, mark: str) -> ItemFigures:
+    return ItemFigures(**{**item.__dict__, "mark": mark})
+
+
+def _x(score: float) -> float:
+    return PLOT_LEFT + score / 100 * PLOT_WIDTH
+
+
+def _dots(values: Sequence[float], row_y: float) -> tuple[Dot, ...]:
+    """Each score as a dot on the 0–100 axis; equal scores stack upwards, closer together in a big group."""
+    columns = [int(value // BIN) for value in sorted(values)]
+    tallest = max(Counter(columns).values(), default=1)
+    step = min(DOT * 2.1, 40 / tallest)  # the stacks stay inside their row
+    stacks: Counter[int] = Counter()
+    dots = []
+    for column in columns:
+        dots.append(Dot(_x(column * BIN + BIN / 2), row_y + ROW_HEIGHT - 16 - stacks[column] * step))
+        stacks[column] += 1
+    return tuple(dots)

@@ -1,0 +1,93 @@
+"""The cohort report: the group's figures, checked against `reportgen score`, and nobody named."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportgen import cohort
+from reportgen.cli import main
+from reportgen.pipeline import BuildResult, Settings, build, read_survey
+
+from .conftest import INSTRUMENT, ITEM_CODES, pdf_text, write_xlsx
+
+NAMES = ["Søren Østergaard", "Åse Bræmer", "Lars Nielsen", "Mette Holm", "Jens Berg", "Ida Mørch"]
+CUSTOMERS = [item.code for item in INSTRUMENT.step("customers").items]
+
+
+def group_rows() -> list[list[object]]:
+    """Six leaders with varied answers and free text; only three of them answer the customers step."""
+    rows = []
+    for n, name in enumerate(NAMES):
+        answers = {code: 1 + (n + i) % 5 for i, code in enumerate(ITEM_CODES)}
+        if n >= 3:
+            answers |= {code: None for code in CUSTOMERS}
+        email = f"leader{n}@example.dk"
+        rows.append([name, email, *(answers[c] for c in ITEM_CODES), f"Mit hemmelige formål nr. {n}"])
+    return rows
+
+
+@pytest.fixture(scope="module")
+def survey(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cohort")
+    header = ["Navn", "Mail", *ITEM_CODES, "T1"]
+    return write_xlsx(folder / "group.xlsx", [header, *group_rows()])
+
+
+@pytest.fixture(scope="module")
+def built(survey: Path) -> BuildResult:
+    # --only someone not in the file: no personal report is rendered, the cohort report is.
+    settings = Settings(
+        survey=survey, output_dir=survey.parent / "out", report_date=date(2026, 11, 27), only=("none@example.invalid",)
+    )
+    return build(settings)
+
+
+def test_cohort_figures_equal_a_reference_computation_over_score(survey: Path) -> None:
+    records = json.loads(CliRunner().invoke(main, ["score", str(survey)]).stdout)
+    read = read_survey(Settings(survey=survey))
+    group = [(o.response, o.assessment) for o in read.outcomes if o.assessment]
+    view = cohort.cohort_view(group, INSTRUMENT, {}, "da", 5, _header())
+    assert view is not None and view.leaders == len(records) == 6
+    for step in view.steps:
+        scores = [r["scores"][step.id] for r in records if r["scores"][step.id] is not None]
+        if len(scores) < 5:
+            assert step.too_few and step.mean is None and not step.dots
+            continue
+        assert step.mean == pytest.approx(statistics.fmean(scores), abs=0.05)
+        assert step.median == pytest.approx(statistics.median(scores), abs=0.05)
+        assert step.spread == pytest.approx(statistics.pstdev(scores), abs=0.1)
+        bands = [r["bands"][step.id] for r in records if r["bands"][step.id]]
+        assert {band_id: count for band_id, _, count in step.bands} == {
+            band.id: bands.count(band.id) for band in INSTRUMENT.bands
+        }
+        assert step.first_in_order == sum(r["priority"][0] == step.id for r in records)
+    ranked = sorted((i for i in view.items if i.value is not None), key=lambda i: (-(i.value or 0), i.code))
+    assert [i.code for i in view.strengths] == sorted([i.code for i in ranked[:3]], key=ITEM_CODES.index)
+
+
+def test_the_cohort_report_names_nobody_and_withholds_small_figures(built: BuildResult) -> None:
+    assert built.cohort is not None and built.cohort.name == "cohort.pdf"
+    assert not list(built.cohort.parent.glob("0*.pdf"))  # no personal report was asked for
+    text = pdf_text(built.cohort)
+    assert "6 ledere med scorer" in text
+    for n, name in enumerate(NAMES):
+        for part in name.split():
+            assert part not in text
+        assert f"leader{n}@example.dk" not in text and "hemmelige" not in text
+    assert "For få svar" in text  # the customers step has three answers
+
+
+def test_a_group_of_four_gets_no_cohort_report(shared_build: BuildResult) -> None:
+    assert shared_build.counts["rendered"] == 4
+    assert shared_build.cohort is None and "fewer than the 5 needed" in shared_build.cohort_note
+    assert not (shared_build.manifest.parent / "cohort.pdf").exists()
+
+
+def _header() -> dict[str, object]:
+    return {"title": "", "instrument_title": "", "organisation_brand": "", "logo": None, "date": "", "workshop": ""}
