@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__, writer
 from .errors import RenderError
-from .models import Brand, Response
+from .models import Assessment, Brand, Response
 from .report import ReportView
 
 if TYPE_CHECKING:
@@ -173,9 +173,10 @@ def run_fingerprint(paths: Iterable[Path], settings: dict[str, object]) -> str:
     return digest.hexdigest()
 
 
-def leader_fingerprint(run: str, response: Response, language: str) -> str:
-    """A digest of one report's inputs: the run's, the leader's row and language."""
+def leader_fingerprint(run: str, response: Response, language: str, previous: Assessment | None = None) -> str:
+    """A digest of one report's inputs: the run's, the leader's row and language, and earlier scores."""
     data = {
+        "previous": [str(step.score) for step in previous.steps] if previous else None,
         "run": run,
         "language": language,
         "row": response.source_row,

@@ -80,6 +80,12 @@ DELIMITER = click.option(
 SHEET = click.option(
     "--sheet", default=None, help="Name of the sheet with the responses (default: found by its headers)."
 )
+PREVIOUS = click.option(
+    "--previous",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="An earlier export of the same survey: leaders are matched by e-mail and shown their progress.",
+)
 MAPPING = click.option(
     "--mapping",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -210,12 +216,13 @@ def _short(text: str, width: int = 70) -> str:
     show_default=True,
     help="Output format of the records.",
 )
+@PREVIOUS
 @_guarded
-def score(source: pipeline.Settings, output_format: str) -> None:
+def score(source: pipeline.Settings, output_format: str, previous: Path | None) -> None:
     """Print every row's scores, bands and reading order, without rendering anything."""
-    result = pipeline.read_survey(source)
+    result = pipeline.read_survey(replace(source, previous=previous))
     step_ids = [step.id for step in result.instrument.steps]
-    records = writer.score_records(result.outcomes, step_ids)
+    records = writer.score_records(result.outcomes, step_ids, with_previous=previous is not None)
     if output_format == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     else:
@@ -285,6 +292,7 @@ def score(source: pipeline.Settings, output_format: str) -> None:
     metavar="EMAIL",
     help="Render just the leader with this e-mail (repeatable); the other reports are left as they are.",
 )
+@PREVIOUS
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary and errors.")
 @_guarded
 def build(
@@ -300,6 +308,7 @@ def build(
     jobs: int | None,
     force: bool,
     only: tuple[str, ...],
+    previous: Path | None,
     quiet: bool,
 ) -> None:
     """Score SURVEY and write one PDF report per leader, plus manifest.csv."""
@@ -316,6 +325,7 @@ def build(
         jobs=jobs,
         force=force,
         only=only,
+        previous=previous,
     )
     progress = Progress(enabled=not quiet, terminal=sys.stdout.isatty())
     result = pipeline.build(settings, progress.update)

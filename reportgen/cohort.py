@@ -47,6 +47,8 @@ class StepFigures:
     importance: float | None  # the group's mean importance answer (1–5)
     focus: bool  # rated important, scored weak: where the workshop should spend its time
     first_in_order: int  # leaders who have this step first in their reading order
+    matched: int  # leaders scored on the step now and in the --previous export
+    change: float | None  # their mean change; None below the minimum
     dots: tuple[Dot, ...]
     mean_x: float | None
     row_y: float
@@ -85,22 +87,28 @@ class CohortView:
     strengths: tuple[ItemFigures, ...]
     blind_spots: tuple[ItemFigures, ...]
     plot_height: float
+    since: bool  # the build had a --previous export
     plot_left: float = PLOT_LEFT
     plot_width: float = PLOT_WIDTH
     leader_id: str = ""  # a cohort report belongs to no leader
 
 
 def cohort_view(
-    scored: Sequence[tuple[Response, Assessment]],
+    group: Sequence[tuple[Response, Assessment, Assessment | None]],
     instrument: Instrument,
     content: Content,
     lang: str,
     minimum: int,
     header: Mapping[str, Any],
 ) -> CohortView | None:
-    """The group's figures in one language, or None when the group is smaller than `minimum`."""
-    if len(scored) < minimum:
+    """The group's figures in one language, or None when the group is smaller than `minimum`.
+
+    Each leader comes with their scores in a --previous export, if any: the group's change per
+    step is the mean over the leaders scored on it both times.
+    """
+    if len(group) < minimum:
         return None
+    scored = [(response, assessment) for response, assessment, _ in group]
     bands = [(band.id, band.label[lang]) for band in instrument.bands]
     first = Counter(a.reading_order[0] for _, a in scored if a.reading_order)
     steps = []
@@ -111,6 +119,13 @@ def cohort_view(
         importance = [answer for r, _ in scored if (answer := r.answers.get(code)) is not None]
         too_few = len(values) < minimum
         mean = None if too_few else statistics.fmean(values)
+        deltas = [
+            float(now - before)
+            for _, a, p in group
+            if p is not None
+            and (now := a.step(step.id).score) is not None
+            and (before := p.step(step.id).score) is not None
+        ]
         mean_importance = statistics.fmean(importance) if len(importance) >= minimum else None
         row_y = row * ROW_HEIGHT
         steps.append(
@@ -136,7 +151,9 @@ def cohort_view(
                     and mean < instrument.score_split
                     and mean_importance > instrument.importance_split
                 ),
-                first_in_order=first.get(step.id, 0) if len(scored) >= minimum else 0,
+                first_in_order=first.get(step.id, 0),
+                matched=len(deltas),
+                change=statistics.fmean(deltas) if len(deltas) >= minimum else None,
                 dots=() if too_few else _dots(values, row_y),
                 mean_x=None if mean is None else _x(mean),
                 row_y=row_y,
@@ -159,6 +176,7 @@ def cohort_view(
         strengths=tuple(i for i in marked if i.mark == "strength"),
         blind_spots=tuple(i for i in marked if i.mark == "blind_spot"),
         plot_height=len(steps) * ROW_HEIGHT,
+        since=any(previous is not None for _, _, previous in group),
         **header,
     )
 

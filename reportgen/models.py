@@ -310,3 +310,4 @@ class Outcome:
     fingerprint: str | None = None  # of the report's inputs; a re-run skips it while unchanged
     reused: bool = False  # rendered in an earlier run and unchanged since
     language: str | None = None  # of the report, and of the mail that `send` writes with it
+    previous: Assessment | None = None  # the same leader's scores in the --previous export

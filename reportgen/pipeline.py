@@ -43,6 +43,7 @@ class Settings:
     encoding: str | None = None  # of a CSV export; None: detected
     delimiter: str | None = None  # of a CSV export; None: detected
     mapping: Path | None = None  # a mapping file that says which column holds what; None: detected
+    previous: Path | None = None  # an earlier export of the same survey, for progress over time
     # None: from the brand, else the instrument's first language.
     language: str | None = None
     report_date: date | None = None
@@ -103,7 +104,18 @@ def read_survey(settings: Settings) -> Survey:
             file=settings.survey,
             sheet=columns.sheet,
         )
-    return Survey(settings.survey, instrument, columns, _settle(responses, instrument))
+    outcomes = _settle(responses, instrument)
+    if settings.previous is not None:
+        outcomes = _with_previous(outcomes, settings)
+    return Survey(settings.survey, instrument, columns, outcomes)
+
+
+def _with_previous(outcomes: tuple[Outcome, ...], settings: Settings) -> tuple[Outcome, ...]:
+    """Each leader's scores in the earlier export, matched by e-mail (case and spaces ignored)."""
+    assert settings.previous is not None
+    earlier = read_survey(replace(settings, survey=settings.previous, previous=None, sheet=None, mapping=None))
+    by_email = {o.response.email_key: o.assessment for o in earlier.outcomes if o.status == "ok" and o.assessment}
+    return tuple(replace(o, previous=by_email.get(o.response.email_key)) for o in outcomes)
 
 
 def write_mapping(settings: Settings, target: Path) -> ColumnMap:
@@ -361,7 +373,7 @@ def build(settings: Settings, on_progress: ProgressCallback | None = None) -> Bu
         response = outcome.response
         lang = response.language or language
         name = writer.report_name(response.source_row, response.name, width, f".{settings.output_format}")
-        current = batch.leader_fingerprint(fingerprint, response, lang)
+        current = batch.leader_fingerprint(fingerprint, response, lang, outcome.previous)
         exists = (output / name).is_file()
         selected = not only or response.email_key in only
         if exists and ((not settings.force and previous.get(name) == current) or (not selected and name in previous)):
@@ -372,7 +384,7 @@ def build(settings: Settings, on_progress: ProgressCallback | None = None) -> Bu
             outcomes[outcome.source_row] = replace(outcome, status="skipped", reason="not selected by --only")
         else:
             outcomes[outcome.source_row] = replace(outcome, pdf=name, fingerprint=current, language=lang)
-            view = build_view(response, outcome.assessment, instrument, contents[lang], lang, run)
+            view = build_view(response, outcome.assessment, instrument, contents[lang], lang, run, outcome.previous)
             tasks.append(
                 batch.Task(response.source_row, view, output / name, settings.output_format,
                            asset_base=f"{ASSETS}/", stylesheet=f"{ASSETS}/report-{lang}.css")
@@ -409,7 +421,7 @@ def build(settings: Settings, on_progress: ProgressCallback | None = None) -> Bu
                     pdf=None, fingerprint=None,
                 )  # fmt: skip
     ordered = tuple(outcomes[o.source_row] for o in survey.outcomes)
-    group = [(o.response, o.assessment) for o in survey.outcomes if o.status == "ok" and o.assessment]
+    group = [(o.response, o.assessment, o.previous) for o in survey.outcomes if o.status == "ok" and o.assessment]
     cohort_view = cohort.cohort_view(
         group, instrument, contents[language], language, settings.cohort_min,
         cohort_header(run, instrument, contents[language], language),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,9 @@ class StepView:
     text: Content | None  # the content file's texts for this step, if it has any
     band_text: Content | None  # ... and for this step at this band
     quadrant: str | None  # where-to-start matrix: start_here, build_on, later or keep
+    previous: int | None = None  # the score in the --previous export
+    change: int | None = None  # score − previous
+    since: str | None = None  # a sentence when the step moved to another band since then
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class RadarChart:
     axes: tuple[RadarAxis, ...]
     polygon: str  # points of the leader's polygon, scored steps only
     cohort_polygon: str  # the group's average, or "" when the group is too small
+    previous_polygon: str = ""  # the leader's earlier scores, or "" without --previous
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,7 @@ class ReportView:
     free_text: Mapping[str, str]
     chart: RadarChart
     matrix: MatrixChart
+    since: bool = False  # the leader answered the --previous export too: show the progress
 
 
 def load_content(template_dirs: list[Path], languages: tuple[str, ...]) -> dict[str, Content]:
@@ -170,9 +175,12 @@ def build_view(
     content: Content,
     lang: str,
     run: RunInfo,
+    previous: Assessment | None = None,
 ) -> ReportView:
-    """The report of one leader in one language."""
+    """The report of one leader in one language; with `previous`, also what changed since then."""
     steps = tuple(_step_view(step.id, response, assessment, instrument, content, lang) for step in instrument.steps)
+    if previous is not None:
+        steps = tuple(_since(step, previous, instrument, content, lang) for step in steps)
     by_id = {step.id: step for step in steps}
     scored = [step for step in steps if step.score is not None]
     strongest = max(scored, key=lambda s: s.score or 0, default=None)
@@ -200,8 +208,25 @@ def build_view(
         weakest=weakest if weakest is not strongest else None,
         free_text={code: text for code, text in response.free_text.items() if text},
         chart=radar_chart(steps, run.cohort),
+        since=previous is not None,
         matrix=matrix_chart(steps, instrument),
     )
+
+
+def _since(step: StepView, previous: Assessment, instrument: Instrument, content: Content, lang: str) -> StepView:
+    """The step with its earlier score, the change, and a sentence if it moved to another band."""
+    earlier = previous.step(step.id)
+    before = earlier.whole if earlier.score is not None else None
+    sentence = None
+    if before is not None and step.score is not None and earlier.band_id != step.band_id:
+        bands = {band.id: band.label[lang] for band in instrument.bands}
+        key = "up" if step.score > before else "down"
+        sentence = content["since"][key].format(
+            step=step.title, before=before, now=step.score,
+            band_before=bands[earlier.band_id or ""], band_now=step.band_label,
+        )  # fmt: skip
+    change = None if before is None or step.score is None else step.score - before
+    return replace(step, previous=before, change=change, since=sentence)
 
 
 def cohort_header(run: RunInfo, instrument: Instrument, content: Content, lang: str) -> dict[str, Any]:
@@ -342,6 +367,9 @@ def radar_chart(
         polygon=points([axis.point for axis in axes if axis.point is not None]),
         cohort_polygon=points(
             [at(i, radius * cohort[step.id] / 100) for i, step in enumerate(steps) if step.id in cohort]
+        ),
+        previous_polygon=points(
+            [at(i, radius * step.previous / 100) for i, step in enumerate(steps) if step.previous is not None]
         ),
     )
 

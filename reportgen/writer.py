@@ -143,8 +143,13 @@ def write_manifest(directory: Path, outcomes: Iterable[Outcome]) -> Path:
     return path
 
 
-def score_records(outcomes: Iterable[Outcome], step_ids: Iterable[str]) -> list[dict[str, object]]:
-    """`reportgen score`'s records: one per data row, in input order. Keep this form stable."""
+def score_records(
+    outcomes: Iterable[Outcome], step_ids: Iterable[str], with_previous: bool = False
+) -> list[dict[str, object]]:
+    """`reportgen score`'s records: one per data row, in input order. Keep this form stable.
+
+    With --previous, each record also has the earlier scores and the changes (None where either is missing).
+    """
     steps = list(step_ids)
     records: list[dict[str, object]] = []
     for outcome in outcomes:
@@ -162,7 +167,22 @@ def score_records(outcomes: Iterable[Outcome], step_ids: Iterable[str]) -> list[
                 "priority": list(assessment.reading_order) if assessment else [],
             }
         )
+        if with_previous:
+            earlier = {s.step_id: s for s in outcome.previous.steps} if outcome.previous else {}
+            before = {step: earlier[step].rounded if step in earlier else None for step in steps}
+            now = records[-1]["scores"]
+            assert isinstance(now, dict)
+            records[-1]["previous_scores"] = before
+            records[-1]["changes"] = {
+                step: None if before[step] is None or now[step] is None else round(now[step] - before[step], 1)
+                for step in steps
+            }
     return records
+
+
+def _blank(values: object, step: str) -> object:
+    assert isinstance(values, dict)
+    return "" if values[step] is None else values[step]
 
 
 def records_csv(records: list[dict[str, object]], step_ids: Iterable[str]) -> str:
@@ -170,10 +190,12 @@ def records_csv(records: list[dict[str, object]], step_ids: Iterable[str]) -> st
     steps = list(step_ids)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    earlier = bool(records) and "previous_scores" in records[0]
     writer.writerow(
         ["source_row", "status", "reason", "name", "email"]
         + [f"score_{s}" for s in steps]
         + [f"band_{s}" for s in steps]
+        + ([f"previous_{s}" for s in steps] + [f"change_{s}" for s in steps] if earlier else [])
         + ["priority"]
     )
     for record in records:
@@ -184,6 +206,11 @@ def records_csv(records: list[dict[str, object]], step_ids: Iterable[str]) -> st
             [record["source_row"], record["status"], record["reason"] or "", record["name"], record["email"]]
             + ["" if scores[s] is None else scores[s] for s in steps]
             + [bands[s] or "" for s in steps]
+            + (
+                [_blank(record["previous_scores"], s) for s in steps] + [_blank(record["changes"], s) for s in steps]
+                if earlier
+                else []
+            )
             + [">".join(record["priority"])]
         )
     return buffer.getvalue()

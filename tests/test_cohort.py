@@ -51,7 +51,7 @@ def built(survey: Path) -> BuildResult:
 def test_cohort_figures_equal_a_reference_computation_over_score(survey: Path) -> None:
     records = json.loads(CliRunner().invoke(main, ["score", str(survey)]).stdout)
     read = read_survey(Settings(survey=survey))
-    group = [(o.response, o.assessment) for o in read.outcomes if o.assessment]
+    group = [(o.response, o.assessment, None) for o in read.outcomes if o.assessment]
     view = cohort.cohort_view(group, INSTRUMENT, {}, "da", 5, _header())
     assert view is not None and view.leaders == len(records) == 6
     for step in view.steps:
@@ -91,3 +91,22 @@ def test_a_group_of_four_gets_no_cohort_report(shared_build: BuildResult) -> Non
 
 def _header() -> dict[str, object]:
     return {"title": "", "instrument_title": "", "organisation_brand": "", "logo": None, "date": "", "workshop": ""}
+
+
+def test_the_groups_change_is_the_mean_change_of_matched_leaders(survey: Path) -> None:
+    earlier = [
+        [row[0], str(row[1]).upper(), *[1 + (i % 3) for i in range(len(ITEM_CODES))], ""] for row in group_rows()
+    ]
+    previous = write_xlsx(survey.parent / "earlier.xlsx", [["Navn", "Mail", *ITEM_CODES, "T1"], *earlier[:5]])
+    records = json.loads(CliRunner().invoke(main, ["score", str(survey), "--previous", str(previous)]).stdout)
+    read = read_survey(Settings(survey=survey, previous=previous))
+    group = [(o.response, o.assessment, o.previous) for o in read.outcomes if o.assessment]
+    view = cohort.cohort_view(group, INSTRUMENT, {}, "da", 5, _header())
+    assert view is not None and view.since
+    for step in view.steps:
+        changes = [r["changes"][step.id] for r in records if r["changes"][step.id] is not None]
+        assert step.matched == len(changes)
+        if len(changes) < 5:
+            assert step.change is None  # customers: three leaders answered it, too few
+        else:
+            assert step.change == pytest.approx(statistics.fmean(changes), abs=0.05)
