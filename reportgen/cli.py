@@ -293,6 +293,12 @@ def score(source: pipeline.Settings, output_format: str, previous: Path | None) 
     help="Render just the leader with this e-mail (repeatable); the other reports are left as they are.",
 )
 @PREVIOUS
+@click.option(
+    "--group-by",
+    metavar="COLUMN",
+    default=None,
+    help="Add a section per group of this column (e.g. Organisation) to the cohort report.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary and errors.")
 @_guarded
 def build(
@@ -309,6 +315,7 @@ def build(
     force: bool,
     only: tuple[str, ...],
     previous: Path | None,
+    group_by: str | None,
     quiet: bool,
 ) -> None:
     """Score SURVEY and write one PDF report per leader, plus manifest.csv."""
@@ -326,6 +333,7 @@ def build(
         force=force,
         only=only,
         previous=previous,
+        group_by=group_by,
     )
     progress = Progress(enabled=not quiet, terminal=sys.stdout.isatty())
     result = pipeline.build(settings, progress.update)

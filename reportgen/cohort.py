@@ -69,6 +69,15 @@ class ItemFigures:
 
 
 @dataclass(frozen=True)
+class GroupSection:
+    """The step figures of one group of the --group-by column."""
+
+    name: str
+    leaders: int
+    steps: tuple[StepFigures, ...]
+
+
+@dataclass(frozen=True)
 class CohortView:
     """Everything cohort.html needs."""
 
@@ -88,6 +97,8 @@ class CohortView:
     blind_spots: tuple[ItemFigures, ...]
     plot_height: float
     since: bool  # the build had a --previous export
+    groups: tuple[GroupSection, ...]  # --group-by: one per group of at least `minimum` leaders
+    groups_left_out: int  # groups smaller than that, or without a value: not shown
     plot_left: float = PLOT_LEFT
     plot_width: float = PLOT_WIDTH
     leader_id: str = ""  # a cohort report belongs to no leader
@@ -100,6 +111,7 @@ def cohort_view(
     lang: str,
     minimum: int,
     header: Mapping[str, Any],
+    by_group: bool = False,
 ) -> CohortView | None:
     """The group's figures in one language, or None when the group is smaller than `minimum`.
 
@@ -166,8 +178,21 @@ def cohort_view(
     marked = tuple(
         _mark(i, "strength" if i.code in strengths else "blind_spot" if i.code in blind_spots else "") for i in items
     )
+    sections: list[GroupSection] = []
+    left_out = 0
+    if by_group:
+        names = sorted({response.group for response, _, _ in group}, key=str.casefold)
+        for name in names:
+            members = [entry for entry in group if entry[0].group == name]
+            part = cohort_view(members, instrument, content, lang, minimum, header) if name else None
+            if part is None:
+                left_out += 1
+            else:
+                sections.append(GroupSection(name=name, leaders=part.leaders, steps=part.steps))
     return CohortView(
         lang=lang,
+        groups=tuple(sections),
+        groups_left_out=left_out,
         t=content,
         leaders=len(scored),
         minimum=minimum,

@@ -274,6 +274,17 @@ def _similarity(key: str, text: str) -> float:
     return matcher.ratio()
 
 
+def group_column(columns: ColumnMap, wanted: str) -> int | None:
+    """The column a --group-by names: by its header (any header row), or an identity field's id."""
+    if wanted in columns.identity:
+        return columns.identity[wanted]
+    key = normalize(wanted)
+    return next(
+        (i for i, header in enumerate(columns.headers) if key and key in {normalize(p) for p in header.split(" / ")}),
+        None,
+    )
+
+
 def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instrument: Instrument) -> Response | None:
     """The response in one data row, or None for a blank row."""
     if all(not _text(v).strip() for v in values):
@@ -328,6 +339,7 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
         name=name,
         email=email,
         organisation=joined("organisation"),
+        group=" ".join(_text(cell(columns.group)).split()),
         role=joined("role"),
         submitted=submitted,
         language=parse_language(cell(ids.get("language")), instrument.languages),

@@ -189,6 +189,7 @@ class ColumnMap:
     items: Mapping[str, int]
     free_text: Mapping[str, int]
     value_labels: Mapping[int, Mapping[str, str]] = field(default_factory=dict)  # column → code → label
+    group: int | None = None  # the --group-by column
 
     @property
     def header_row(self) -> int:
@@ -223,6 +224,7 @@ class Response:
     problems: tuple[Problem, ...] = ()
     invalid_reason: str | None = None
     unfinished: str | None = None  # why the export says the leader did not finish, e.g. "Progress 40"
+    group: str = ""  # the value of the --group-by column
 
     @property
     def email_key(self) -> str:

@@ -44,6 +44,7 @@ class Settings:
     delimiter: str | None = None  # of a CSV export; None: detected
     mapping: Path | None = None  # a mapping file that says which column holds what; None: detected
     previous: Path | None = None  # an earlier export of the same survey, for progress over time
+    group_by: str | None = None  # a column whose values split the cohort report into sections
     # None: from the brand, else the instrument's first language.
     language: str | None = None
     report_date: date | None = None
@@ -92,6 +93,8 @@ def read_survey(settings: Settings) -> Survey:
     _check_language(settings.language, instrument, "--lang")
     with open_export(settings.survey, settings.encoding, settings.delimiter) as book:
         columns, rows = _find_sheet(book, settings, instrument)
+        if settings.group_by:
+            columns = replace(columns, group=_group_column(columns, settings))
         responses = [
             response
             for number, values in rows
@@ -110,10 +113,26 @@ def read_survey(settings: Settings) -> Survey:
     return Survey(settings.survey, instrument, columns, outcomes)
 
 
+def _group_column(columns: ColumnMap, settings: Settings) -> int:
+    assert settings.group_by is not None
+    column = mapper.group_column(columns, settings.group_by)
+    if column is None:
+        headers = ", ".join(f'"{h}"' for h in columns.headers if h)
+        raise InputError(
+            f'No column is named "{settings.group_by}" (--group-by); the columns are {headers}.',
+            fix="Give one of those headers, e.g. --group-by Organisation.",
+            file=settings.survey,
+            sheet=columns.sheet,
+        )
+    return column
+
+
 def _with_previous(outcomes: tuple[Outcome, ...], settings: Settings) -> tuple[Outcome, ...]:
     """Each leader's scores in the earlier export, matched by e-mail (case and spaces ignored)."""
     assert settings.previous is not None
-    earlier = read_survey(replace(settings, survey=settings.previous, previous=None, sheet=None, mapping=None))
+    earlier = read_survey(
+        replace(settings, survey=settings.previous, previous=None, sheet=None, mapping=None, group_by=None)
+    )
     by_email = {o.response.email_key: o.assessment for o in earlier.outcomes if o.status == "ok" and o.assessment}
     return tuple(replace(o, previous=by_email.get(o.response.email_key)) for o in outcomes)
 
@@ -424,7 +443,7 @@ def build(settings: Settings, on_progress: ProgressCallback | None = None) -> Bu
     group = [(o.response, o.assessment, o.previous) for o in survey.outcomes if o.status == "ok" and o.assessment]
     cohort_view = cohort.cohort_view(
         group, instrument, contents[language], language, settings.cohort_min,
-        cohort_header(run, instrument, contents[language], language),
+        cohort_header(run, instrument, contents[language], language), by_group=settings.group_by is not None,
     )  # fmt: skip
     cohort_path, cohort_note = None, ""
     if cohort_view is None:

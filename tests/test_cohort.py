@@ -110,3 +110,22 @@ def test_the_groups_change_is_the_mean_change_of_matched_leaders(survey: Path) -
             assert step.change is None  # customers: three leaders answered it, too few
         else:
             assert step.change == pytest.approx(statistics.fmean(changes), abs=0.05)
+
+
+def test_group_by_adds_a_section_per_group_of_the_minimum_size(tmp_path: Path) -> None:
+    sizes = {"Salg": 6, "HR": 5, "IT": 2}
+    rows = [["Navn", "Mail", "Afdeling", *ITEM_CODES]]
+    for n, unit in enumerate(unit for unit, size in sizes.items() for _ in range(size)):
+        rows.append([f"Leder {n}", f"l{n}@example.dk", unit, *[1 + (n + i) % 5 for i in range(len(ITEM_CODES))]])
+    path = write_xlsx(tmp_path / "units.xlsx", rows)
+    read = read_survey(Settings(survey=path, group_by="afdeling"))
+    group = [(o.response, o.assessment, None) for o in read.outcomes if o.assessment]
+    view = cohort.cohort_view(group, INSTRUMENT, {}, "da", 5, _header(), by_group=True)
+    assert view is not None and [(g.name, g.leaders) for g in view.groups] == [("HR", 5), ("Salg", 6)]
+    assert view.groups_left_out == 1
+    records = json.loads(CliRunner().invoke(main, ["score", str(path)]).stdout)
+    salg = [r for r, row in zip(records, rows[1:], strict=True) if row[2] == "Salg"]
+    for step in view.groups[1].steps:
+        assert step.mean == pytest.approx(statistics.fmean(r["scores"][step.id] for r in salg), abs=0.05)
+    wrong = CliRunner().invoke(main, ["build", str(path), "--group-by", "Region", "-o", str(tmp_path / "o")])
+    assert wrong.exit_code == 2 and 'No column is named "Region"' in wrong.output
