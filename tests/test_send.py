@@ -284,3 +284,29 @@ def test_settings_come_from_reportgen_toml_and_options_win(reports: Path, tmp_pa
     assert (
         bad.exit_code == 2 and "unknown key 'smtp_hots'" in bad.output and "'rate' must be a whole number" in bad.output
     )
+
+
+def test_ctrl_c_leaves_the_log_consistent_and_a_rerun_finishes(reports: Path, server: tuple[Mailbox, int]) -> None:
+    from reportgen.pipeline import send_settings
+
+    mailbox, port = server
+    given = {"sender": SENDER, "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none", "rate": 600}
+    settings = send_settings(reports, None, None, given)
+    calls = 0
+
+    def compose_then_interrupt(letter: deliver.Letter, to: str) -> EmailMessage:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise KeyboardInterrupt  # Ctrl-C while the second message is being prepared
+        return settings.compose(letter, to)
+
+    letters = deliver.plan(reports)
+    mailer = deliver.Mailer(settings.options, lambda: None)
+    summary = deliver.deliver(reports, letters, compose_then_interrupt, mailer, settings.options)
+    assert summary.interrupted and len(summary.sent) == 1 and len(summary.not_sent) == 2
+    lines = (reports / deliver.DELIVERY).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2 and ",sent," in lines[1]
+    rerun = send(reports, port, "--smtp-security", "none", "--send")
+    assert rerun.exit_code == 0 and "1 already sent" in rerun.output
+    assert sorted(rcpts[0] for rcpts, _ in mailbox.messages) == sorted(email for _, email in LEADERS)
