@@ -310,3 +310,18 @@ def test_ctrl_c_leaves_the_log_consistent_and_a_rerun_finishes(reports: Path, se
     rerun = send(reports, port, "--smtp-security", "none", "--send")
     assert rerun.exit_code == 0 and "1 already sent" in rerun.output
     assert sorted(rcpts[0] for rcpts, _ in mailbox.messages) == sorted(email for _, email in LEADERS)
+
+
+def test_implicit_tls_on_its_own_port(reports: Path, certificate: tuple[Path, Path]) -> None:
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(str(cert), str(key))
+    mailbox, port = Mailbox(), _free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port, ssl_context=context)
+    controller.start()
+    try:
+        result = send(reports, port, "--smtp-security", "ssl", "--smtp-cafile", str(cert), "--send")
+    finally:
+        controller.stop()
+    assert result.exit_code == 0, result.output
+    assert sorted(rcpts[0] for rcpts, _ in mailbox.messages) == sorted(email for _, email in LEADERS)
