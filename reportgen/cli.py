@@ -497,7 +497,7 @@ def send_lines(
     """What `send` did or would do, one line per leader, then the counts."""
     lines = []
     for letter in summary.planned:
-        subject = settings.compose(letter, to_me or letter.email)["Subject"]
+        subject = settings.mail_text(letter)[0]
         size = f"{letter.size / 1024:.0f} KB"
         lines.append(f"  would send to {to_me or letter.email:<32} {letter.pdf} ({size}): {subject}")
     lines += [f"  drafted  {letter.email:<32} {letter.pdf}" for letter in summary.drafts]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import io
 import ipaddress
 import os
 import smtplib
@@ -167,26 +168,26 @@ def plan(folder: Path, resend: tuple[str, ...] = ()) -> list[Letter]:
         )
         path = folder / pdf_name
         if Path(pdf_name).name != pdf_name or not path.is_file():
-            letters.append(_with(letter, action="failed", reason=f"{pdf_name} is missing; run build again"))
+            letters.append(replace(letter, action="failed", reason=f"{pdf_name} is missing; run build again"))
             continue
         data = path.read_bytes()
-        letter = _with(letter, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+        letter = replace(letter, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
         earlier = sent.get(email_key(email))
         if email_key(email) in again:
             pass
         elif earlier is not None and earlier["sha256"] == letter.sha256:
-            letter = _with(letter, action="skip", reason=f"already sent {earlier['time']}")
+            letter = replace(letter, action="skip", reason=f"already sent {earlier['time']}")
         elif earlier is not None:
-            letter = _with(letter, action="changed", reason=f"changed since it was sent {earlier['time']}; not sent")
+            letter = replace(letter, action="changed", reason=f"changed since it was sent {earlier['time']}; not sent")
         letters.append(letter)
     return letters
 
 
-def check_owner(folder: Path, letter: Letter) -> str | None:
-    """Why the PDF must not go to this leader, or None: its metadata must name the manifest row's leader."""
+def owner_problem(data: bytes, letter: Letter) -> str | None:
+    """Why this PDF must not go to this leader, or None: its metadata must name the manifest row's leader."""
     try:
-        metadata: Mapping[str, object] = PdfReader(folder / letter.pdf).metadata or {}
-    except (PyPdfError, OSError, ValueError) as error:
+        metadata: Mapping[str, object] = PdfReader(io.BytesIO(data)).metadata or {}
+    except (PyPdfError, ValueError) as error:
         return f"{letter.pdf} cannot be read as a PDF ({error})"
     found = metadata.get(f"/{PDF_LEADER_KEY}")
     if found is None:
@@ -196,13 +197,20 @@ def check_owner(folder: Path, letter: Letter) -> str | None:
     return None
 
 
-MailRender = Callable[[str, dict[str, str]], tuple[str, str]]  # (language, values) → (subject, body)
+def _checked_pdf(folder: Path, letter: Letter) -> tuple[Letter, bytes | None]:
+    """The PDF's bytes, read once: checked for its owner, then attached and recorded as they are."""
+    try:
+        data = (folder / letter.pdf).read_bytes()
+    except OSError as error:
+        return replace(letter, action="failed", reason=f"{letter.pdf} cannot be read ({error})"), None
+    problem = owner_problem(data, letter)
+    if problem:
+        return replace(letter, action="failed", reason=problem), None
+    return replace(letter, sha256=hashlib.sha256(data).hexdigest(), size=len(data)), data
 
 
-def compose(
-    folder: Path, letter: Letter, render: MailRender, options: Options, values: Mapping[str, str], to: str
-) -> EmailMessage:
-    """The message to one leader (or to --to-me), their PDF attached."""
+def sender(options: Options) -> tuple[str, str]:
+    """(name, address) of the sender; an address is required."""
     name, address = parseaddr(options.sender)
     if "@" not in address:
         raise SendError(
@@ -210,9 +218,13 @@ def compose(
             fix='Give --from "Name <address>", or set from in the [mail] table of brand.toml '
             "or the [send] table of reportgen.toml.",
         )
-    subject, body = render(
-        letter.language, {**values, "name": letter.name, "email": letter.email, "sender_name": name or address}
-    )
+    return name, address
+
+
+def compose(letter: Letter, to: str, pdf: bytes, text: tuple[str, str], options: Options) -> EmailMessage:
+    """The message (subject, body) to one leader, or to --to-me, with their PDF attached."""
+    name, address = sender(options)
+    subject, body = text
     message = EmailMessage()
     message["From"] = formataddr((name, address))
     message["To"] = formataddr((letter.name, to)) if to == letter.email else to
@@ -220,9 +232,7 @@ def compose(
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=address.rpartition("@")[2] or None)
     message.set_content(body)
-    message.add_attachment(
-        (folder / letter.pdf).read_bytes(), maintype="application", subtype="pdf", filename=letter.pdf
-    )
+    message.add_attachment(pdf, maintype="application", subtype="pdf", filename=letter.pdf)
     return message
 
 
@@ -416,10 +426,13 @@ def _is_loopback(host: str) -> bool:
 # --- the run --------------------------------------------------------------------------------
 
 
+Compose = Callable[[Letter, str, bytes], EmailMessage]  # (letter, recipient, PDF) → the message
+
+
 def deliver(
     folder: Path,
     letters: list[Letter],
-    compose_for: Callable[[Letter, str], EmailMessage],
+    compose_for: Compose,
     mailer: Mailer,
     options: Options,
     to_me: str | None = None,
@@ -438,19 +451,18 @@ def deliver(
                 summary.stopped = f"the daily cap of {options.daily_cap} messages is reached; run send again tomorrow"
                 summary.not_sent += queue[index:]
                 break
-            problem = check_owner(folder, letter)
-            if problem:
-                failed = _with(letter, action="failed", reason=problem)
-                record(folder, failed, "failed", "", problem)
-                summary.failed.append(failed)
+            letter, pdf = _checked_pdf(folder, letter)
+            if pdf is None:
+                record(folder, letter, "failed", "", letter.reason)
+                summary.failed.append(letter)
                 continue
             recipient = to_me or letter.email
-            message = compose_for(letter, recipient)
+            message = compose_for(letter, recipient, pdf)
             sleep(max(0.0, last + interval - time.monotonic()))
             try:
                 response = _with_retries(mailer, message, recipient, options, sleep)
             except PermanentFailure as error:
-                failed = _with(letter, action="failed", reason=f"refused by the server: {error}")
+                failed = replace(letter, action="failed", reason=f"refused by the server: {error}")
                 record(folder, failed, "failed", recipient, str(error))
                 summary.failed.append(failed)
                 continue
@@ -467,8 +479,8 @@ def deliver(
                 on_letter(letter)
     except KeyboardInterrupt:
         summary.interrupted = True
-        done = {id(letter) for letter in (*summary.sent, *summary.failed)}
-        summary.not_sent += [letter for letter in queue if id(letter) not in done]
+        done = {letter.source_row for letter in (*summary.sent, *summary.failed)}
+        summary.not_sent += [letter for letter in queue if letter.source_row not in done]
     finally:
         mailer.close()
     return summary
@@ -486,20 +498,18 @@ def _with_retries(
     raise failure
 
 
-def write_drafts(
-    folder: Path, target: Path, letters: list[Letter], compose_for: Callable[[Letter, str], EmailMessage]
-) -> Summary:
+def write_drafts(folder: Path, target: Path, letters: list[Letter], compose_for: Compose) -> Summary:
     """One .eml draft per letter to send, marked unsent, for the facilitator's own mail program."""
     summary = _sorted(letters)
     target.mkdir(parents=True, exist_ok=True)
     for letter in letters:
         if letter.action != "send":
             continue
-        problem = check_owner(folder, letter)
-        if problem:
-            summary.failed.append(_with(letter, action="failed", reason=problem))
+        letter, pdf = _checked_pdf(folder, letter)
+        if pdf is None:
+            summary.failed.append(letter)
             continue
-        message = compose_for(letter, letter.email)
+        message = compose_for(letter, letter.email, pdf)
         message["X-Unsent"] = "1"  # Outlook and Thunderbird open it as a draft to send
         writer.write_atomic(target / f"{Path(letter.pdf).stem}.eml", message.as_bytes())
         summary.drafts.append(letter)
@@ -511,25 +521,19 @@ def dry_run(folder: Path, letters: list[Letter]) -> Summary:
     summary = _sorted(letters)
     for letter in letters:
         if letter.action == "send":
-            problem = check_owner(folder, letter)
-            if problem:
-                summary.failed.append(_with(letter, action="failed", reason=problem))
-            else:
-                summary.planned.append(letter)
+            letter, pdf = _checked_pdf(folder, letter)
+            (summary.planned if pdf is not None else summary.failed).append(letter)
     return summary
 
 
 def _sorted(letters: list[Letter]) -> Summary:
+    """A summary that already lists the letters the plan skips, holds back or can't send."""
     summary = Summary()
+    lists = {"skip": summary.skipped, "changed": summary.changed, "failed": summary.failed}
     for letter in letters:
-        {"skip": summary.skipped, "changed": summary.changed, "failed": summary.failed}.get(letter.action, []).append(
-            letter
-        )
+        if letter.action in lists:
+            lists[letter.action].append(letter)
     return summary
-
-
-def _with(letter: Letter, **changes: object) -> Letter:
-    return replace(letter, **changes)  # type: ignore[arg-type]
 
 
 def _optional(value: object) -> str | None:

@@ -165,10 +165,11 @@ def write_mapping(settings: Settings, target: Path) -> ColumnMap:
 
 @dataclass(frozen=True)
 class SendSettings:
-    """How `send` delivers: the merged options, and how to write each leader's message."""
+    """How `send` delivers: the merged options, each leader's mail text, and the message with the PDF."""
 
     options: deliver.Options
-    compose: Callable[[deliver.Letter, str], EmailMessage]
+    mail_text: Callable[[deliver.Letter], tuple[str, str]]  # (subject, body) in the leader's language
+    compose: deliver.Compose
 
 
 def send_settings(folder: Path, brand_dir: Path | None, config: Path | None, given: dict[str, object]) -> SendSettings:
@@ -184,12 +185,19 @@ def send_settings(folder: Path, brand_dir: Path | None, config: Path | None, giv
     templates = MailTemplates([d for d in (brand.template_dir, bundled) if d.is_dir()])
     instrument = load_instrument()
 
-    def compose(letter: deliver.Letter, to: str) -> EmailMessage:
+    def mail_text(letter: deliver.Letter) -> tuple[str, str]:
         lang = letter.language if letter.language in instrument.languages else instrument.languages[0]
-        values = {"title": instrument.title[lang], "workshop": brand.workshop, "organisation": brand.organisation}
-        return deliver.compose(folder, replace(letter, language=lang), templates.render, options, values, to)
+        name, address = deliver.sender(options)
+        values = {
+            "title": instrument.title[lang], "workshop": brand.workshop, "organisation": brand.organisation,
+            "name": letter.name, "email": letter.email, "sender_name": name or address,
+        }  # fmt: skip
+        return templates.render(lang, values)
 
-    return SendSettings(options, compose)
+    def compose(letter: deliver.Letter, to: str, pdf: bytes) -> EmailMessage:
+        return deliver.compose(letter, to, pdf, mail_text(letter), options)
+
+    return SendSettings(options, mail_text, compose)
 
 
 def make_brand(folder: Path) -> Path:

@@ -115,7 +115,7 @@ def test_each_leader_gets_one_message_with_one_recipient_and_their_own_pdf(
         assert message["Cc"] is None and message["Bcc"] is None
         name, data = attachment(message)
         assert data == (reports / name).read_bytes()
-        assert deliver.check_owner(reports, deliver.Letter(0, "", rcpts[0], name, "da")) is None
+        assert deliver.owner_problem(data, deliver.Letter(0, "", rcpts[0], name, "da")) is None
         assert message["Subject"].startswith("Din personlige rapport")
     # Again: nothing new is sent.
     again = send(reports, port, "--smtp-security", "none", "--send")
@@ -294,12 +294,12 @@ def test_ctrl_c_leaves_the_log_consistent_and_a_rerun_finishes(reports: Path, se
     settings = send_settings(reports, None, None, given)
     calls = 0
 
-    def compose_then_interrupt(letter: deliver.Letter, to: str) -> EmailMessage:
+    def compose_then_interrupt(letter: deliver.Letter, to: str, pdf: bytes) -> EmailMessage:
         nonlocal calls
         calls += 1
         if calls == 2:
             raise KeyboardInterrupt  # Ctrl-C while the second message is being prepared
-        return settings.compose(letter, to)
+        return settings.compose(letter, to, pdf)
 
     letters = deliver.plan(reports)
     mailer = deliver.Mailer(settings.options, lambda: None)
