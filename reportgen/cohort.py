@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -78,17 +78,24 @@ class GroupSection:
 
 
 @dataclass(frozen=True)
-class CohortView:
-    """Everything cohort.html needs."""
+class Cover:
+    """The cover facts of the cohort report: the brand's and the workshop's, no leader's."""
 
-    lang: str
-    t: Content
     title: str
     instrument_title: str
     organisation_brand: str
     logo: Path | None
     date: str
     workshop: str
+
+
+@dataclass(frozen=True)
+class CohortView:
+    """Everything cohort.html needs."""
+
+    lang: str
+    t: Content
+    cover: Cover
     leaders: int
     minimum: int
     steps: tuple[StepFigures, ...]
@@ -101,7 +108,6 @@ class CohortView:
     groups_left_out: int  # groups smaller than that, or without a value: not shown
     plot_left: float = PLOT_LEFT
     plot_width: float = PLOT_WIDTH
-    leader_id: str = ""  # a cohort report belongs to no leader
 
 
 def cohort_view(
@@ -110,7 +116,7 @@ def cohort_view(
     content: Content,
     lang: str,
     minimum: int,
-    header: Mapping[str, Any],
+    cover: Cover,
     by_group: bool = False,
 ) -> CohortView | None:
     """The group's figures in one language, or None when the group is smaller than `minimum`.
@@ -120,24 +126,57 @@ def cohort_view(
     """
     if len(group) < minimum:
         return None
+    steps = _steps(group, instrument, lang, minimum)
     scored = [(response, assessment) for response, assessment, _ in group]
-    bands = [(band.id, band.label[lang]) for band in instrument.bands]
-    first = Counter(a.reading_order[0] for _, a in scored if a.reading_order)
+    items = [_item(item, scored, instrument, lang, minimum) for item in instrument.items if item.kind == "step"]
+    ranked = sorted((i for i in items if i.value is not None), key=lambda i: (-(i.value or 0), i.code))
+    strengths = {i.code for i in ranked[:3]}
+    blind_spots = {i.code for i in ranked[-3:]} - strengths if len(ranked) > 3 else set()
+    marked = tuple(
+        replace(i, mark="strength" if i.code in strengths else "blind_spot" if i.code in blind_spots else "")
+        for i in items
+    )
+    sections: list[GroupSection] = []
+    left_out = 0
+    if by_group:
+        for name in sorted({response.group for response, _, _ in group}, key=str.casefold):
+            members = [entry for entry in group if entry[0].group == name]
+            if name and len(members) >= minimum:
+                sections.append(GroupSection(name, len(members), _steps(members, instrument, lang, minimum)))
+            else:
+                left_out += 1
+    return CohortView(
+        lang=lang,
+        t=content,
+        cover=cover,
+        leaders=len(group),
+        minimum=minimum,
+        steps=steps,
+        items=marked,
+        strengths=tuple(i for i in marked if i.mark == "strength"),
+        blind_spots=tuple(i for i in marked if i.mark == "blind_spot"),
+        plot_height=len(steps) * ROW_HEIGHT,
+        since=any(previous is not None for _, _, previous in group),
+        groups=tuple(sections),
+        groups_left_out=left_out,
+    )
+
+
+def _steps(
+    group: Sequence[tuple[Response, Assessment, Assessment | None]], instrument: Instrument, lang: str, minimum: int
+) -> tuple[StepFigures, ...]:
+    """Each step's figures over the group, withheld where fewer than `minimum` leaders have a score."""
+    first = Counter(a.reading_order[0] for _, a, _ in group if a.reading_order)
     steps = []
     for row, step in enumerate(instrument.steps):
-        results = [a.step(step.id) for _, a in scored if a.step(step.id).score is not None]
+        results = [result for _, a, _ in group if (result := a.step(step.id)).score is not None]
         values = [float(result.score) for result in results if result.score is not None]
         code = step.importance.code if step.importance else ""
-        importance = [answer for r, _ in scored if (answer := r.answers.get(code)) is not None]
+        importance = [answer for r, _, _ in group if (answer := r.answers.get(code)) is not None]
+        pairs = [(a.step(step.id).score, p.step(step.id).score) for _, a, p in group if p is not None]
+        deltas = [float(now - before) for now, before in pairs if now is not None and before is not None]
         too_few = len(values) < minimum
         mean = None if too_few else statistics.fmean(values)
-        deltas = [
-            float(now - before)
-            for _, a, p in group
-            if p is not None
-            and (now := a.step(step.id).score) is not None
-            and (before := p.step(step.id).score) is not None
-        ]
         mean_importance = statistics.fmean(importance) if len(importance) >= minimum else None
         row_y = row * ROW_HEIGHT
         steps.append(
@@ -153,8 +192,8 @@ def cohort_view(
                 low=None if too_few else min(values),
                 high=None if too_few else max(values),
                 bands=tuple(
-                    (band_id, label, 0 if too_few else sum(r.band_id == band_id for r in results))
-                    for band_id, label in bands
+                    (band.id, band.label[lang], 0 if too_few else sum(r.band_id == band.id for r in results))
+                    for band in instrument.bands
                 ),
                 importance=mean_importance,
                 focus=(
@@ -171,39 +210,7 @@ def cohort_view(
                 row_y=row_y,
             )
         )
-    items = [_item(item, scored, instrument, lang, minimum) for item in instrument.items if item.kind == "step"]
-    ranked = sorted((i for i in items if i.value is not None), key=lambda i: (-(i.value or 0), i.code))
-    strengths = {i.code for i in ranked[:3]}
-    blind_spots = {i.code for i in ranked[-3:]} - strengths if len(ranked) > 3 else set()
-    marked = tuple(
-        _mark(i, "strength" if i.code in strengths else "blind_spot" if i.code in blind_spots else "") for i in items
-    )
-    sections: list[GroupSection] = []
-    left_out = 0
-    if by_group:
-        names = sorted({response.group for response, _, _ in group}, key=str.casefold)
-        for name in names:
-            members = [entry for entry in group if entry[0].group == name]
-            part = cohort_view(members, instrument, content, lang, minimum, header) if name else None
-            if part is None:
-                left_out += 1
-            else:
-                sections.append(GroupSection(name=name, leaders=part.leaders, steps=part.steps))
-    return CohortView(
-        lang=lang,
-        groups=tuple(sections),
-        groups_left_out=left_out,
-        t=content,
-        leaders=len(scored),
-        minimum=minimum,
-        steps=tuple(steps),
-        items=marked,
-        strengths=tuple(i for i in marked if i.mark == "strength"),
-        blind_spots=tuple(i for i in marked if i.mark == "blind_spot"),
-        plot_height=len(steps) * ROW_HEIGHT,
-        since=any(previous is not None for _, _, previous in group),
-        **header,
-    )
+    return tuple(steps)
 
 
 def _item(
@@ -224,10 +231,6 @@ def _item(
         value=None if turned is None else (turned - scale.min) / (scale.max - scale.min) * 100,
         mark="",
     )
-
-
-def _mark(item: ItemFigures, mark: str) -> ItemFigures:
-    return ItemFigures(**{**item.__dict__, "mark": mark})
 
 
 def _x(score: float) -> float:

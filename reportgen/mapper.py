@@ -109,9 +109,10 @@ def best_guess(
 ) -> ColumnMap | None:
     """The single header row that matches most columns, complete or not: a start for a mapping file."""
     head = [(number, values) for number, values in rows if number <= HEADER_SEARCH_ROWS]
-    maps = [map_headers(sheet, [row], instrument, codebook, fuzzy=False) for row in head]
-    best = max(maps, key=lambda m: m.matched, default=None)
-    return None if best is None else map_headers(sheet, [head[maps.index(best)]], instrument, codebook)
+    if not head:
+        return None
+    best = max(head, key=lambda row: map_headers(sheet, [row], instrument, codebook, fuzzy=False).matched)
+    return map_headers(sheet, [best], instrument, codebook)
 
 
 def has_required(columns: ColumnMap, instrument: Instrument) -> bool:

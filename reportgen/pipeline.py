@@ -17,7 +17,7 @@ from .errors import InputError, RenderError, ReportgenError
 from .instrument import load_instrument
 from .models import Assessment, Brand, Codebook, ColumnMap, Instrument, Outcome, Problem, Response
 from .reader import CsvExport, Row, Workbook, open_export
-from .report import Content, RunInfo, build_view, cohort_header, cohort_means, load_content
+from .report import Content, RunInfo, build_view, cohort_cover, cohort_means, load_content
 
 if TYPE_CHECKING:
     from .renderer import Renderer
@@ -451,7 +451,7 @@ def build(settings: Settings, on_progress: ProgressCallback | None = None) -> Bu
     group = [(o.response, o.assessment, o.previous) for o in survey.outcomes if o.status == "ok" and o.assessment]
     cohort_view = cohort.cohort_view(
         group, instrument, contents[language], language, settings.cohort_min,
-        cohort_header(run, instrument, contents[language], language), by_group=settings.group_by is not None,
+        cohort_cover(run, instrument, contents[language], language), by_group=settings.group_by is not None,
     )  # fmt: skip
     cohort_path, cohort_note = None, ""
     if cohort_view is None:

@@ -200,7 +200,7 @@ class Renderer:
                     stylesheets=[self.stylesheets[view.lang]], font_config=self.fonts, pdf_tags=True
                 )
                 # In code, not in the template, so that a brand's own template can't leave it out.
-                if view.leader_id:
+                if isinstance(view, ReportView):  # a cohort report belongs to no leader
                     document.metadata.custom[PDF_LEADER_KEY] = view.leader_id
                 data = document.write_pdf(pdf_tags=True, custom_metadata=True)
             except FatalURLFetchingError as error:

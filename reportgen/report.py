@@ -16,6 +16,7 @@ from typing import Any
 
 from babel.dates import format_date
 
+from .cohort import Cover
 from .errors import TemplateError
 from .models import Assessment, Brand, Instrument, Response
 
@@ -229,16 +230,16 @@ def _since(step: StepView, previous: Assessment, instrument: Instrument, content
     return replace(step, previous=before, change=change, since=sentence)
 
 
-def cohort_header(run: RunInfo, instrument: Instrument, content: Content, lang: str) -> dict[str, Any]:
-    """The cover facts of the cohort report: the brand's and the workshop's, no leader's."""
-    return {
-        "title": content["cohort"]["title"],
-        "instrument_title": instrument.title[lang],
-        "organisation_brand": run.brand.organisation,
-        "logo": run.brand.logo,
-        "date": format_date(run.report_date, format="long", locale=content["report"]["locale"]),
-        "workshop": run.workshop,
-    }
+def cohort_cover(run: RunInfo, instrument: Instrument, content: Content, lang: str) -> Cover:
+    """The cover facts of the cohort report."""
+    return Cover(
+        title=content["cohort"]["title"],
+        instrument_title=instrument.title[lang],
+        organisation_brand=run.brand.organisation,
+        logo=run.brand.logo,
+        date=format_date(run.report_date, format="long", locale=content["report"]["locale"]),
+        workshop=run.workshop,
+    )
 
 
 @dataclass(frozen=True)

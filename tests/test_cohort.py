@@ -89,8 +89,8 @@ def test_a_group_of_four_gets_no_cohort_report(shared_build: BuildResult) -> Non
     assert not (shared_build.manifest.parent / "cohort.pdf").exists()
 
 
-def _header() -> dict[str, object]:
-    return {"title": "", "instrument_title": "", "organisation_brand": "", "logo": None, "date": "", "workshop": ""}
+def _header() -> cohort.Cover:
+    return cohort.Cover(title="", instrument_title="", organisation_brand="", logo=None, date="", workshop="")
 
 
 def test_the_groups_change_is_the_mean_change_of_matched_leaders(survey: Path) -> None:
