@@ -9,8 +9,9 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
+from functools import cache
 
-from .models import CellValue, Codebook, ColumnMap, Instrument, Problem, Response, Scale
+from .models import CellValue, Codebook, ColumnMap, ExportRules, Instrument, Problem, Response, Scale
 
 HEADER_SEARCH_ROWS = 10  # the header row is looked for among the sheet's first rows
 HEADER_ROWS_MAX = 3  # Qualtrics writes three header rows
@@ -352,9 +353,15 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
     )
 
 
+@cache
+def _not_finished(rules: ExportRules) -> frozenset[str]:
+    """The values that mean "did not finish", normalised once, not for every row."""
+    return frozenset(normalize(value) for value in rules.not_finished)
+
+
 def _unfinished(finished: CellValue, progress: CellValue, instrument: Instrument) -> str | None:
     """Why the export says the respondent did not finish (Qualtrics' Finished and Progress), if it does."""
-    if finished is False or normalize(_text(finished)) in {normalize(v) for v in instrument.exports.not_finished}:
+    if finished is False or normalize(_text(finished)) in _not_finished(instrument.exports):
         return f"Finished: {_text(finished)}"
     shown = _text(progress).strip().rstrip("%").strip()
     percent = _number(shown) if shown else None

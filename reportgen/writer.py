@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OutputError
-from .models import Instrument, Outcome
+from .models import Assessment, Instrument, Outcome
 
 MANIFEST = "manifest.csv"
 SCORES = "scores.xlsx"
@@ -154,30 +154,33 @@ def score_records(
     records: list[dict[str, object]] = []
     for outcome in outcomes:
         assessment = outcome.assessment if outcome.status != "invalid" else None
+        scores = _rounded(assessment, steps)
         results = {s.step_id: s for s in assessment.steps} if assessment else {}
-        records.append(
-            {
-                "source_row": outcome.source_row,
-                "status": "ok" if outcome.status in ("ok", "rendered", "failed") else outcome.status,
-                "reason": outcome.reason,
-                "name": outcome.response.name,
-                "email": outcome.response.email,
-                "scores": {step: results[step].rounded if step in results else None for step in steps},
-                "bands": {step: results[step].band_id if step in results else None for step in steps},
-                "priority": list(assessment.reading_order) if assessment else [],
-            }
-        )
+        record: dict[str, object] = {
+            "source_row": outcome.source_row,
+            "status": "ok" if outcome.status in ("ok", "rendered", "failed") else outcome.status,
+            "reason": outcome.reason,
+            "name": outcome.response.name,
+            "email": outcome.response.email,
+            "scores": scores,
+            "bands": {step: results[step].band_id if step in results else None for step in steps},
+            "priority": list(assessment.reading_order) if assessment else [],
+        }
         if with_previous:
-            earlier = {s.step_id: s for s in outcome.previous.steps} if outcome.previous else {}
-            before = {step: earlier[step].rounded if step in earlier else None for step in steps}
-            now = records[-1]["scores"]
-            assert isinstance(now, dict)
-            records[-1]["previous_scores"] = before
-            records[-1]["changes"] = {
-                step: None if before[step] is None or now[step] is None else round(now[step] - before[step], 1)
+            before = _rounded(outcome.previous, steps)
+            record["previous_scores"] = before
+            record["changes"] = {
+                step: None if (b := before[step]) is None or (n := scores[step]) is None else round(n - b, 1)
                 for step in steps
             }
+        records.append(record)
     return records
+
+
+def _rounded(assessment: Assessment | None, steps: list[str]) -> dict[str, float | None]:
+    """Each step's score as `score` prints it (one decimal), None where there is none."""
+    results = {s.step_id: s for s in assessment.steps} if assessment else {}
+    return {step: results[step].rounded if step in results else None for step in steps}
 
 
 def _blank(values: object, step: str) -> object:
