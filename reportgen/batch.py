@@ -7,6 +7,7 @@ native memory grows by about 75 KB per report.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -86,12 +87,30 @@ def _start_worker(setup: RendererSetup) -> None:
     # Ctrl-C is the main process's to handle: a worker finishes its report, then stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _renderer = setup.create()
+    _freeze_long_lived()
+
+
+def _freeze_long_lived() -> None:
+    """Keep what lives for the whole run (modules, fonts, stylesheets) out of every collection."""
+    gc.collect()
+    gc.freeze()
 
 
 def render_task(task: Task, renderer: Renderer | None = None) -> TaskResult:
     """Render one report and write it atomically; any error fails only this report."""
     renderer = renderer or _renderer
     assert renderer is not None
+    # One collection after each report instead of dozens during it: WeasyPrint makes
+    # hundreds of thousands of objects per report. Measured 4% of a render.
+    gc.disable()
+    try:
+        return _render(task, renderer)
+    finally:
+        gc.collect()
+        gc.enable()
+
+
+def _render(task: Task, renderer: Renderer) -> TaskResult:
     try:
         if task.output_format == "html":
             data = renderer.html(task.view, asset_base=task.asset_base, stylesheet=task.stylesheet).encode("utf-8")
@@ -120,11 +139,14 @@ def run(
         return
     if jobs <= 1 or len(tasks) == 1:
         renderer = renderer or setup.create()
+        _freeze_long_lived()
         try:
             for task in tasks:
                 on_result(render_task(task, renderer))
         except KeyboardInterrupt:
             raise Interrupted from None
+        finally:
+            gc.unfreeze()
         return
     # Fresh workers for every chunk of reports. Not max_tasks_per_child: with it, Python
     # 3.11's ProcessPoolExecutor hung here once the first workers retired (500 of 5,000).
