@@ -1,8 +1,8 @@
 """Renders many reports: in worker processes, skipping unchanged ones, stopping cleanly on Ctrl-C.
 
-Each worker imports WeasyPrint and builds its Renderer (fonts, stylesheets, Jinja) once,
-then renders many reports; workers are recycled now and then because WeasyPrint's
-native memory grows by about 75 KB per report.
+Each worker builds its Renderer (fonts, stylesheets, Jinja) once, then renders many
+reports; workers are recycled now and then because WeasyPrint's native memory grows by
+about 75 KB per report. They fork from a server that has imported WeasyPrint once.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import signal
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from multiprocessing import forkserver
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -90,6 +91,23 @@ def _start_worker(setup: RendererSetup) -> None:
     _freeze_long_lived()
 
 
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a server that has imported WeasyPrint once (about 0.5 s a worker
+    saved, for every chunk); a fresh interpreter each where there is no fork server (Windows).
+    Never a plain fork of this process, whose state workers need not share."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([f"{__package__}.renderer"])
+    return context
+
+
+def warm_up(jobs: int) -> None:
+    """Start the fork server now, so that it imports WeasyPrint while this process reads the survey."""
+    if jobs > 1 and _worker_context().get_start_method() == "forkserver":
+        forkserver.ensure_running()
+
+
 def _freeze_long_lived() -> None:
     """Keep what lives for the whole run (modules, fonts, stylesheets) out of every collection."""
     gc.collect()
@@ -158,7 +176,7 @@ def run(
 def _run_pool(tasks: Sequence[Task], setup: RendererSetup, jobs: int, on_result: Callable[[TaskResult], None]) -> None:
     pool = ProcessPoolExecutor(
         max_workers=min(jobs, len(tasks)),
-        mp_context=multiprocessing.get_context("spawn"),
+        mp_context=_worker_context(),
         initializer=_start_worker,
         initargs=(setup,),
     )
