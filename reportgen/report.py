@@ -329,7 +329,8 @@ def radar_chart(
     """
     width = height + 2 * side_room
     center = Point(width / 2, height / 2)
-    radius = height * 0.36
+    # Room for two lines of label (name, score) above the top spoke and below the bottom one.
+    radius = height * 0.34
 
     def at(index: int, distance: float) -> Point:
         angle = -math.pi / 2 + 2 * math.pi * index / len(steps)
