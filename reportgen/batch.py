@@ -103,7 +103,7 @@ def _worker_context() -> multiprocessing.context.BaseContext:
 
 
 def warm_up(jobs: int) -> None:
-    """Start the fork server now, so that it imports WeasyPrint while this process reads the survey."""
+    """Start the fork server now, so that it imports WeasyPrint while this process prepares the reports."""
     if jobs > 1 and _worker_context().get_start_method() == "forkserver":
         forkserver.ensure_running()
 

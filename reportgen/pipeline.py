@@ -356,10 +356,10 @@ def _insufficient(response: Response, assessment: Assessment, instrument: Instru
 
 def build(settings: Settings, on_progress: ProgressCallback | None = None) -> BuildResult:
     """Render one report per valid leader into the output folder; write the manifest and scores.xlsx."""
-    batch.warm_up(settings.jobs or batch.default_jobs())
     bundled = bundled_templates()
     brand = load_brand(settings.brand or default_brand_dir(bundled), bundled)
     survey = read_survey(settings)
+    batch.warm_up(settings.jobs or batch.default_jobs())  # the input is good: workers will be needed
     instrument = survey.instrument
     _check_language(brand.default_language, instrument, "default_language in brand.toml")
     template_dirs = tuple(d for d in (brand.template_dir, bundled) if d.is_dir())
