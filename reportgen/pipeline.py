@@ -359,7 +359,8 @@ def build(settings: Settings, on_progress: ProgressCallback | None = None) -> Bu
     bundled = bundled_templates()
     brand = load_brand(settings.brand or default_brand_dir(bundled), bundled)
     survey = read_survey(settings)
-    batch.warm_up(settings.jobs or batch.default_jobs())  # the input is good: workers will be needed
+    # The input is good, so workers will most likely be needed: let them get ready meanwhile.
+    batch.warm_up(settings.jobs or batch.default_jobs())
     instrument = survey.instrument
     _check_language(brand.default_language, instrument, "default_language in brand.toml")
     template_dirs = tuple(d for d in (brand.template_dir, bundled) if d.is_dir())

@@ -73,7 +73,8 @@ class RadarAxis:
     label: str
     score: int | None
     end: Point
-    label_at: Point
+    label_at: Point  # baseline of the step's name
+    score_at: Point  # baseline of its score, the line below
     anchor: str  # SVG text-anchor
     point: Point | None  # where the score sits on the spoke
 
@@ -352,6 +353,7 @@ def radar_chart(
                 score=step.score,
                 end=at(index, radius),
                 label_at=label_at,
+                score_at=Point(label_at.x, label_at.y + 14),
                 anchor=anchor,
                 point=None if step.score is None else at(index, radius * step.score / 100),
             )
