@@ -68,5 +68,9 @@ class OutputError(ReportgenError):
     """The output folder cannot be written."""
 
 
+class SendError(ReportgenError):
+    """Delivery cannot start or must stop: bad settings, no server, failed login."""
+
+
 class RenderError(Exception):
     """One report could not be rendered; the batch goes on and the row is marked failed."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -313,3 +314,32 @@ class Outcome:
     reused: bool = False  # rendered in an earlier run and unchanged since
     language: str | None = None  # of the report, and of the mail that `send` writes with it
     previous: Assessment | None = None  # the same leader's scores in the --previous export
+
+
+# --- a run's results -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Survey:
+    """A read, mapped and scored export."""
+
+    path: Path
+    instrument: Instrument
+    columns: ColumnMap
+    outcomes: tuple[Outcome, ...]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What `build` did: one outcome per data row, and where the manifest is."""
+
+    survey: Survey
+    outcomes: tuple[Outcome, ...]
+    manifest: Path
+    counts: Counter[str] = field(default_factory=Counter)
+    scores: Path | None = None
+    orphans: tuple[str, ...] = ()  # reports in DIR whose leader is no longer in the input: kept, listed
+    interrupted: bool = False
+    reused: int = 0  # reports unchanged since an earlier run, not rendered again
+    cohort: Path | None = None  # the facilitator's report on the group
+    cohort_note: str = ""  # why there is none

@@ -14,9 +14,10 @@ from hypothesis import settings
 from openpyxl import Workbook
 from pypdf import PdfReader
 
-from reportgen.instrument import load_instrument
-from reportgen.models import Instrument
-from reportgen.pipeline import BuildResult, Settings, build
+from reportgen.config import Settings
+from reportgen.models import BuildResult, Instrument
+from reportgen.pipeline import build
+from reportgen.survey.instrument import load_instrument
 
 # CI replays the same examples on every run (HYPOTHESIS_PROFILE=ci); a developer's runs explore new ones.
 settings.register_profile("ci", derandomize=True, print_blob=True)

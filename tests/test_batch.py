@@ -168,9 +168,9 @@ def test_workers_are_renewed_in_chunks_and_every_report_is_written(
 ) -> None:
     from datetime import date
 
-    from reportgen import batch
-    from reportgen.pipeline import Settings
+    from reportgen.config import Settings
     from reportgen.pipeline import build as run_build
+    from reportgen.report import batch
 
     monkeypatch.setattr(batch, "REPORTS_PER_WORKER", 1)  # 5 reports, 2 workers: three pools in turn
     survey = write_xlsx(tmp_path / "s.xlsx", [HEADER, *leaders(5)])

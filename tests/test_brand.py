@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from reportgen.brand import default_brand_dir, load_brand
 from reportgen.cli import main
+from reportgen.config import bundled_templates
 from reportgen.errors import BrandError
-from reportgen.pipeline import bundled_templates
+from reportgen.report.brand import default_brand_dir, load_brand
 
 from .conftest import IDENTITY, item_headers, leader_row, pdf_text, write_xlsx
 

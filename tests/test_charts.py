@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen.report import StepView, radar_chart
+from reportgen.report.charts import radar_chart
+from reportgen.report.view import StepView
 
 ASCENT, DESCENT = 12, 4  # of the 12-unit bold name and the 11-unit score line (charts.html)
 

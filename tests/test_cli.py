@@ -223,7 +223,7 @@ def test_internal_error_is_a_short_paragraph_and_a_log(
 
 
 def test_progress_without_a_terminal_prints_plain_lines(capsys: pytest.CaptureFixture[str]) -> None:
-    from reportgen.cli import Progress
+    from reportgen.console import Progress
     from reportgen.models import Outcome, Response
 
     response = Response(2, "A", "a@example.dk", "", "", None, None, {}, {})

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reportgen import cohort
 from reportgen.cli import main
-from reportgen.pipeline import BuildResult, Settings, build, read_survey
+from reportgen.config import Settings
+from reportgen.models import BuildResult
+from reportgen.pipeline import build, read_survey
+from reportgen.report import cohort
 
 from .conftest import INSTRUMENT, ITEM_CODES, pdf_text, write_xlsx
 

@@ -6,7 +6,7 @@ import string
 import tomllib
 from typing import Any
 
-from reportgen.pipeline import bundled_templates
+from reportgen.config import bundled_templates
 
 from .conftest import INSTRUMENT
 

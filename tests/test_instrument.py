@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from reportgen.cli import main
 from reportgen.errors import InstrumentError
-from reportgen.instrument import load_instrument
+from reportgen.survey.instrument import load_instrument
 
 from .conftest import INSTRUMENT, write_xlsx
 

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from reportgen.pipeline import Settings, read_survey
+from reportgen.config import Settings
+from reportgen.pipeline import read_survey
 
 from .conftest import INSTRUMENT, ITEM_CODES
 
@@ -252,7 +253,7 @@ def _text(value: int | None) -> str | None:
 
 
 def _letter(index: int) -> str:
-    from reportgen.mapper import column_letter
+    from reportgen.survey.headers import column_letter
 
     return column_letter(index)
 

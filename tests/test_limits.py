@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook as NewWorkbook
 
-from reportgen import reader
 from reportgen.errors import InputError
-from reportgen.reader import open_export
+from reportgen.survey import reader
+from reportgen.survey.reader import open_export
 
 from .conftest import IDENTITY, item_headers, leader_row, write_xlsx
 

@@ -6,15 +6,9 @@ from datetime import datetime
 
 import pytest
 
-from reportgen.mapper import (
-    column_letter,
-    map_headers,
-    map_row,
-    normalize_header,
-    parse_answer,
-    parse_timestamp,
-    resolve_duplicates,
-)
+from reportgen.survey.headers import column_letter, map_headers, normalize_header
+from reportgen.survey.mapper import map_row, parse_answer, parse_timestamp
+from reportgen.survey.settle import resolve_duplicates
 
 from .conftest import IDENTITY, INSTRUMENT, item_headers
 

@@ -106,6 +106,6 @@ def test_build_takes_a_mapping_too(tmp_path: Path, cli: CliRunner) -> None:
 
 
 def _letter(index: int) -> str:
-    from reportgen.mapper import column_letter
+    from reportgen.survey.headers import column_letter
 
     return column_letter(index)

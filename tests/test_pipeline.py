@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from reportgen.pipeline import BuildResult
+from reportgen.models import BuildResult
 
 from .conftest import pdf_text
 
@@ -83,6 +83,7 @@ def test_output_holds_only_reports_and_manifest(shared_build: BuildResult) -> No
         "04-img-src-file-etc-passwd-hacker.pdf",
         "06-soren-ostergaard.pdf",
         "07-anna-agree.pdf",
+        "build.json",  # what send must know: the instrument, brand and languages the reports were built with
         "manifest.csv",
         "scores.xlsx",
     ]
@@ -91,7 +92,8 @@ def test_output_holds_only_reports_and_manifest(shared_build: BuildResult) -> No
 def _html_build(tmp_path: Path, leaders: int, cohort_min: int = 5) -> Path:
     from datetime import date
 
-    from reportgen.pipeline import Settings, build
+    from reportgen.config import Settings
+    from reportgen.pipeline import build
 
     from .conftest import IDENTITY, item_headers, leader_row, write_xlsx
 

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import main
-from reportgen.pipeline import Settings, build
+from reportgen.config import Settings
+from reportgen.pipeline import build
 
 from .conftest import ITEM_CODES, pdf_text, write_xlsx
 

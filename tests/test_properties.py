@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reportgen.cli import main
-from reportgen.pipeline import Settings, read_survey
+from reportgen.config import Settings
+from reportgen.pipeline import read_survey
 
 from .conftest import INSTRUMENT, ITEM_CODES, item_headers, write_xlsx
 from .test_layouts import reference_scores

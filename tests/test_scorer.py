@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from reportgen.models import Response
-from reportgen.scorer import assess, band_for
+from reportgen.scoring.scorer import assess, band_for
 
 from .conftest import INSTRUMENT, ITEM_CODES
 

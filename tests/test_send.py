@@ -20,9 +20,13 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from click.testing import CliRunner, Result
 
-from reportgen import deliver
+from reportgen import config, pipeline
 from reportgen.cli import main
-from reportgen.pipeline import Settings, build
+from reportgen.config import Settings
+from reportgen.delivery.letters import Letter, MailText
+from reportgen.delivery.log import DELIVERY
+from reportgen.delivery.owner import owner_problem
+from reportgen.pipeline import build
 
 from .conftest import IDENTITY, item_headers, leader_row, write_xlsx
 
@@ -88,7 +92,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def reports(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(deliver, "RETRY_DELAYS", (0.0, 0.0))
+    monkeypatch.setattr(config, "RETRY_DELAYS", (0.0, 0.0))
     monkeypatch.chdir(tmp_path)  # no reportgen.toml of the developer's
     return Path(shutil.copytree(built, tmp_path / "reports"))
 
@@ -115,7 +119,7 @@ def test_each_leader_gets_one_message_with_one_recipient_and_their_own_pdf(
         assert message["Cc"] is None and message["Bcc"] is None
         name, data = attachment(message)
         assert data == (reports / name).read_bytes()
-        assert deliver.owner_problem(data, deliver.Letter(0, "", rcpts[0], name, "da")) is None
+        assert owner_problem(data, name, rcpts[0]) is None
         assert message["Subject"].startswith("Din personlige rapport")
     # Again: nothing new is sent.
     again = send(reports, port, "--smtp-security", "none", "--send")
@@ -140,7 +144,7 @@ def test_dry_run_sends_nothing_and_to_me_sends_only_to_me(reports: Path, server:
     mailbox, port = server
     dry = send(reports, port, "--smtp-security", "none")
     assert dry.exit_code == 0 and "Dry run: 3 to send" in dry.output and not mailbox.messages
-    assert not (reports / deliver.DELIVERY).exists()
+    assert not (reports / DELIVERY).exists()
     test = send(reports, port, "--smtp-security", "none", "--send", "--to-me", "me@example.dk")
     assert test.exit_code == 0, test.output
     assert [rcpts for rcpts, _ in mailbox.messages] == [["me@example.dk"]] * 3
@@ -233,7 +237,7 @@ def test_starttls_with_a_self_signed_certificate_is_refused_unless_trusted(
     reports: Path, tls_server: tuple[Mailbox, int], certificate: tuple[Path, Path]
 ) -> None:
     mailbox, port = tls_server
-    env = {deliver.PASSWORD_VARIABLE: "right"}
+    env = {config.PASSWORD_VARIABLE: "right"}
     refused = send(reports, port, "--smtp-user", "ws", "--send", env=env)
     assert refused.exit_code == 2 and "cannot be verified" in refused.output and not mailbox.messages
     trusted = send(reports, port, "--smtp-user", "ws", "--smtp-cafile", str(certificate[0]), "--send", env=env)
@@ -245,10 +249,10 @@ def test_a_failed_login_stops_at_once_and_mentions_app_passwords(
     reports: Path, tls_server: tuple[Mailbox, int], certificate: tuple[Path, Path]
 ) -> None:
     mailbox, port = tls_server
-    env = {deliver.PASSWORD_VARIABLE: "wrong"}
+    env = {config.PASSWORD_VARIABLE: "wrong"}
     result = send(reports, port, "--smtp-user", "ws", "--smtp-cafile", str(certificate[0]), "--send", env=env)
     assert result.exit_code == 2 and "app password" in result.output
-    assert not mailbox.messages and not (reports / deliver.DELIVERY).exists()
+    assert not mailbox.messages and not (reports / DELIVERY).exists()
 
 
 def test_a_temporary_failure_is_retried_and_sent_once(reports: Path, server: tuple[Mailbox, int]) -> None:
@@ -286,26 +290,26 @@ def test_settings_come_from_reportgen_toml_and_options_win(reports: Path, tmp_pa
     )
 
 
-def test_ctrl_c_leaves_the_log_consistent_and_a_rerun_finishes(reports: Path, server: tuple[Mailbox, int]) -> None:
-    from reportgen.pipeline import send_settings
-
+def test_ctrl_c_leaves_the_log_consistent_and_a_rerun_finishes(
+    reports: Path, server: tuple[Mailbox, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
     mailbox, port = server
     given = {"sender": SENDER, "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none", "rate": 600}
-    settings = send_settings(reports, None, None, given)
+    run = pipeline.prepare_send(reports, None, None, given)
     calls = 0
+    compose = MailText.message
 
-    def compose_then_interrupt(letter: deliver.Letter, to: str, pdf: bytes) -> EmailMessage:
+    def compose_then_interrupt(mail: MailText, letter: Letter, to: str, pdf: bytes) -> EmailMessage:
         nonlocal calls
         calls += 1
         if calls == 2:
             raise KeyboardInterrupt  # Ctrl-C while the second message is being prepared
-        return settings.compose(letter, to, pdf)
+        return compose(mail, letter, to, pdf)
 
-    letters = deliver.plan(reports)
-    mailer = deliver.Mailer(settings.options, lambda: None)
-    summary = deliver.deliver(reports, letters, compose_then_interrupt, mailer, settings.options)
+    monkeypatch.setattr(MailText, "message", compose_then_interrupt)
+    summary = pipeline.send(run, lambda: None)
     assert summary.interrupted and len(summary.sent) == 1 and len(summary.not_sent) == 2
-    lines = (reports / deliver.DELIVERY).read_text(encoding="utf-8").splitlines()
+    lines = (reports / DELIVERY).read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2 and ",sent," in lines[1]
     rerun = send(reports, port, "--smtp-security", "none", "--send")
     assert rerun.exit_code == 0 and "1 already sent" in rerun.output
@@ -325,3 +329,24 @@ def test_implicit_tls_on_its_own_port(reports: Path, certificate: tuple[Path, Pa
         controller.stop()
     assert result.exit_code == 0, result.output
     assert sorted(rcpts[0] for rcpts, _ in mailbox.messages) == sorted(email for _, email in LEADERS)
+
+
+def test_mail_uses_the_instrument_the_reports_were_built_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportgen.survey.instrument import DEFAULT_INSTRUMENT
+
+    monkeypatch.chdir(tmp_path)
+    own = tmp_path / "own.toml"
+    own.write_text(
+        DEFAULT_INSTRUMENT.read_text(encoding="utf-8").replace(
+            'title = { da = "Lederens GPS til sociale medier"', 'title = { da = "Vores egen ledertest"'
+        ),
+        encoding="utf-8",
+    )
+    rows = [leader_row(name, email, 4) for name, email in LEADERS[:1]]
+    survey = write_xlsx(tmp_path / "survey.xlsx", [IDENTITY + item_headers(), *rows])
+    build(Settings(survey=survey, output_dir=tmp_path / "r", instrument=own, report_date=date(2026, 11, 27), jobs=1))
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")  # send finds the instrument from build.json, not from the cwd
+    dry = CliRunner().invoke(main, ["send", str(tmp_path / "r"), "--from", SENDER])
+    assert dry.exit_code == 0, dry.output
+    assert "Din personlige rapport: Vores egen ledertest" in dry.output

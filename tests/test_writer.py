@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import writer
+from reportgen.output import manifest, writer
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,7 @@ def test_failed_atomic_write_keeps_the_old_file(tmp_path: Path) -> None:
 def test_manifest_lists_every_outcome(shared_build) -> None:  # type: ignore[no-untyped-def]
     with shared_build.manifest.open(encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file))
-    assert list(rows[0]) == list(writer.MANIFEST_COLUMNS)
+    assert list(rows[0]) == list(manifest.MANIFEST_COLUMNS)
     assert [int(r["source_row"]) for r in rows] == [o.source_row for o in shared_build.outcomes]
 
 
@@ -62,7 +62,8 @@ def test_scores_workbook_without_any_scored_leader_has_empty_group_figures(tmp_p
     # Found by the property tests: with no valid row, the group's mean of nothing crashed the build.
     from openpyxl import load_workbook
 
-    from reportgen.pipeline import Settings, build
+    from reportgen.config import Settings
+    from reportgen.pipeline import build
 
     from .conftest import write_xlsx
 

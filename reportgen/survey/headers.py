@@ -1,4 +1,4 @@
-"""Turns raw rows into responses: headers → items and identity fields, answers → numbers."""
+"""Finds what each column of an export holds: header blocks, header texts matched to the instrument, codebooks."""
 
 from __future__ import annotations
 
@@ -6,34 +6,18 @@ import difflib
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, time
-from functools import cache
 
-from .models import CellValue, Codebook, ColumnMap, ExportRules, Instrument, Problem, Response, Scale
+from ..models import CellValue, Codebook, ColumnMap, Instrument
 
 HEADER_SEARCH_ROWS = 10  # the header row is looked for among the sheet's first rows
 HEADER_ROWS_MAX = 3  # Qualtrics writes three header rows
 FUZZY_HEADER_RATIO = 0.9  # close enough for a header with a typo or a changed word
 FUZZY_MARGIN = 0.05  # ... and clearly closer to one question than to any other
-_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 # "3. ", "3) ", "Q3 ", "q3: ", "3.1 " before the text of a header.
 _NUMBERING = re.compile(r"^\s*(?:q\s*)?\d+(?:[._]\d+)*(?:\s*[.):]\s*|\s+)(?=\S)", re.IGNORECASE)
-# "4 - Enig", "4 = Agree", "4: Enig" as an answer.
-_NUMBER_AND_LABEL = re.compile(r"^(\d{1,3})\s*[-–=:.)]\s*(.+)$")
-_TIMESTAMP_FORMATS = (
-    "%d-%m-%Y %H:%M:%S",
-    "%d-%m-%Y %H:%M",
-    "%d.%m.%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    "%m/%d/%Y %I:%M:%S %p",
-    "%m/%d/%Y %I:%M %p",
-    "%Y/%m/%d %I:%M:%S %p",
-    "%Y/%m/%d %H:%M:%S",
-)
 
 
 def normalize(text: str) -> str:
@@ -50,6 +34,8 @@ def normalize_header(header: str) -> str:
 
 # Matrix questions: "Question [Statement]" (Google Forms), "Question - Statement"
 # (Qualtrics, SurveyXact), "Question.Statement" (Microsoft Forms grids); the statement names the item.
+
+
 _BRACKETED = re.compile(r"\[([^\[\]]+)\]\s*$")
 _DASH = re.compile(r"\s[-–]\s")
 _DOTTED = re.compile(r"\.([^.]+\.?)$")
@@ -93,7 +79,7 @@ def find_columns(
         for depth in range(1, HEADER_ROWS_MAX + 1):
             block = head[start : start + depth]
             # A row with an e-mail address in it is a response, never a header.
-            if len(block) < depth or any(_EMAIL.match(_text(v).strip()) for _, values in block for v in values):
+            if len(block) < depth or any(EMAIL.match(cell_text(v).strip()) for _, values in block for v in values):
                 break
             # Screen without fuzzy matching, the slow part; the chosen block gets it below.
             candidate = map_headers(sheet, block, instrument, codebook, fuzzy=False)
@@ -132,7 +118,7 @@ def _with_marker_rows(
     rows = list(columns.header_rows)
     markers = [normalize(marker) for marker in instrument.exports.header_markers]
     for number, values in head:
-        texts = [normalize(_text(v)) for v in values if _text(v).strip()]
+        texts = [normalize(cell_text(v)) for v in values if cell_text(v).strip()]
         if number == rows[-1] + 1 and texts and all(any(t.startswith(m) for m in markers) for t in texts):
             rows.append(number)
     return replace(columns, header_rows=tuple(rows))
@@ -156,7 +142,7 @@ def map_headers(
     free_text: dict[str, int] = {}
     targets = _targets(instrument)
     width = max((len(values) for _, values in block), default=0)
-    texts = [[_text(values[c]).strip() if c < len(values) else "" for _, values in block] for c in range(width)]
+    texts = [[cell_text(values[c]).strip() if c < len(values) else "" for _, values in block] for c in range(width)]
     unmatched: list[tuple[int, list[str]]] = []
     labels: dict[int, Mapping[str, str]] = {}
     shown = _fill_merged(texts)
@@ -287,202 +273,6 @@ def group_column(columns: ColumnMap, wanted: str) -> int | None:
     )
 
 
-def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instrument: Instrument) -> Response | None:
-    """The response in one data row, or None for a blank row."""
-    if all(not _text(v).strip() for v in values):
-        return None
-
-    def cell(column: int | None) -> CellValue:
-        value = values[column] if column is not None and column < len(values) else None
-        labels = columns.value_labels.get(column) if column is not None else None
-        # A codebook's value code stands for its label ("4" → "Enig").
-        return labels.get(_text(value).strip(), value) if labels else value
-
-    def joined(field: str) -> str:
-        if field in ids:
-            return " ".join(_text(cell(ids[field])).split())
-        parts = instrument.identity[field].parts if field in instrument.identity else ()
-        return " ".join(" ".join(_text(cell(ids.get(part))).split()) for part in parts if part in ids).strip()
-
-    def where(column: int) -> str:
-        return f"column {column_letter(column)} ({columns.headers[column]})"
-
-    ids = columns.identity
-
-    problems: list[Problem] = []
-    answers: dict[str, int | None] = {}
-    for item in instrument.items:
-        column = columns.items.get(item.code)
-        if column is None:
-            answers[item.code] = None
-            continue
-        value, problem = parse_answer(cell(column), instrument.scales[item.scale_id])
-        answers[item.code] = value
-        if problem:
-            problems.append(Problem(number, column_letter(column), f"{problem}; counted as not answered"))
-
-    name = joined("name")
-    email = _text(cell(ids.get("email"))).strip()
-    invalid = None
-    if not name:
-        used = ["name"] if "name" in ids else instrument.identity["name"].parts
-        name_columns = [ids[f] for f in used if f in ids]
-        invalid = f"{' and '.join(where(c) for c in name_columns)}: no name"
-    elif not email:
-        invalid = f"{where(ids['email'])}: no e-mail address"
-    elif not _EMAIL.match(email):
-        invalid = f'{where(ids["email"])}: "{email}" is not an e-mail address'
-
-    submitted, problem = parse_timestamp(cell(ids.get("submitted")))
-    if problem:
-        problems.append(Problem(number, column_letter(ids["submitted"]), problem))
-    return Response(
-        source_row=number,
-        name=name,
-        email=email,
-        organisation=joined("organisation"),
-        group=" ".join(_text(cell(columns.group)).split()),
-        role=joined("role"),
-        submitted=submitted,
-        language=parse_language(cell(ids.get("language")), instrument.languages),
-        answers=answers,
-        free_text={code: _text(cell(column)).strip() for code, column in columns.free_text.items()},
-        problems=tuple(problems),
-        invalid_reason=invalid,
-        unfinished=_unfinished(cell(ids.get("finished")), cell(ids.get("progress")), instrument),
-    )
-
-
-@cache
-def _not_finished(rules: ExportRules) -> frozenset[str]:
-    """The values that mean "did not finish", normalised once, not for every row."""
-    return frozenset(normalize(value) for value in rules.not_finished)
-
-
-def _unfinished(finished: CellValue, progress: CellValue, instrument: Instrument) -> str | None:
-    """Why the export says the respondent did not finish (Qualtrics' Finished and Progress), if it does."""
-    if finished is False or normalize(_text(finished)) in _not_finished(instrument.exports):
-        return f"Finished: {_text(finished)}"
-    shown = _text(progress).strip().rstrip("%").strip()
-    percent = _number(shown) if shown else None
-    if percent is not None and percent < 100:
-        return f"Progress: {shown} %"
-    return None
-
-
-def parse_answer(value: CellValue, scale: Scale) -> tuple[int | None, str | None]:
-    """An answer as a number on the scale, or None with the reason it is not one."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None, None
-    if isinstance(value, bool | datetime | date | time):
-        return None, f'"{value}" is not an answer on the scale {_describe(scale)}'
-    if isinstance(value, int | float):
-        return _on_scale(value, scale)
-    text = str(value).strip()
-    number = _number(text)
-    if number is not None:
-        return _on_scale(number, scale)
-    labelled = _label_value(text, scale)
-    if labelled is not None:
-        return labelled, None
-    both = _NUMBER_AND_LABEL.match(text)
-    if both and _label_value(both.group(2), scale) == int(both.group(1)):
-        return int(both.group(1)), None
-    return None, f'"{text}" is not an answer on the scale {_describe(scale)}'
-
-
-def _number(text: str) -> float | None:
-    try:
-        number = float(text.replace(",", "."))
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None  # "inf" and "nan" are text, not numbers
-
-
-def _on_scale(number: float, scale: Scale) -> tuple[int | None, str | None]:
-    if not math.isfinite(number):
-        return None, f"{number} is outside the scale {_describe(scale)}"
-    if number == int(number) and scale.min <= number <= scale.max:
-        return int(number), None
-    shown = int(number) if number == int(number) else number
-    return None, f"{shown} is outside the scale {_describe(scale)}"
-
-
-def _label_value(text: str, scale: Scale) -> int | None:
-    key = normalize(text)
-    for labels in scale.labels.values():
-        for offset, label in enumerate(labels):
-            if normalize(label) == key:
-                return scale.min + offset
-    return None
-
-
-def _describe(scale: Scale) -> str:
-    first = next(iter(scale.labels.values()))
-    return f"({scale.min}–{scale.max} or {first[0]} … {first[-1]})"
-
-
-def parse_timestamp(value: CellValue) -> tuple[datetime | None, str | None]:
-    """A submission time from a date cell or a text in a common export format."""
-    if value is None or value == "":
-        return None, None
-    if isinstance(value, datetime):
-        return value, None
-    if isinstance(value, date):
-        return datetime.combine(value, time()), None
-    text = " ".join(str(value).split())
-    for parse in (datetime.fromisoformat, *(_strptime(fmt) for fmt in _TIMESTAMP_FORMATS)):
-        try:
-            parsed = parse(text)
-        except ValueError:
-            continue
-        # Compare times with and without a zone as UTC, so that max() never fails.
-        if parsed.tzinfo is not None:
-            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-        return parsed, None
-    return None, f'"{text}" is not a date and time; the row order decides between duplicates'
-
-
-def _strptime(fmt: str) -> Callable[[str], datetime]:
-    return lambda text: datetime.strptime(text, fmt)
-
-
-def parse_language(value: CellValue, languages: Sequence[str]) -> str | None:
-    """A language code such as "da", "en" or "en-GB" if the instrument has that language."""
-    code = re.split(r"[-_\s]", _text(value).strip().casefold(), maxsplit=1)[0]
-    return code if code in languages else None
-
-
-def resolve_duplicates(responses: Iterable[Response]) -> dict[int, int]:
-    """Superseded row → the row that supersedes it, among valid responses with the same e-mail.
-
-    The latest by the timestamp wins; without timestamps on every submission, the
-    row furthest down the sheet (the later submission) wins.
-    """
-    groups: dict[str, list[Response]] = {}
-    for response in responses:
-        if response.invalid_reason is None:
-            groups.setdefault(response.email_key, []).append(response)
-    superseded: dict[int, int] = {}
-    for group in groups.values():
-        if len(group) < 2:
-            continue
-        timed = all(r.submitted is not None for r in group)
-        winner = max(group, key=lambda r: (r.submitted if timed else datetime.min, r.source_row))
-        for response in group:
-            if response is not winner:
-                superseded[response.source_row] = winner.source_row
-    return superseded
-
-
-def _text(value: CellValue) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and math.isfinite(value) and value == int(value):
-        return str(int(value))
-    return str(value)
-
-
 def read_codebook(
     structure: Iterable[tuple[int, Sequence[CellValue]]],
     labels: Iterable[tuple[int, Sequence[CellValue]]],
@@ -512,7 +302,7 @@ def _table(rows: Iterable[tuple[int, Sequence[CellValue]]], *wanted: Sequence[st
     columns: list[int] | None = None
     variable = ""
     for number, values in rows:
-        texts = [_text(v).strip() for v in values]
+        texts = [cell_text(v).strip() for v in values]
         if columns is None:
             if number > HEADER_SEARCH_ROWS:
                 return
@@ -524,3 +314,17 @@ def _table(rows: Iterable[tuple[int, Sequence[CellValue]]], *wanted: Sequence[st
         cells = [texts[c] if c < len(texts) else "" for c in columns]
         variable = normalize(cells[0]) or variable
         yield (variable, *cells[1:])
+
+
+def cell_text(value: CellValue) -> str:
+    """A cell as text: a whole float without its ".0", nothing for an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+        return str(int(value))
+    return str(value)
+
+
+def rows_text(numbers: tuple[int, ...]) -> str:
+    """ "row 1" or "rows 1–3"."""
+    return f"row {numbers[0]}" if len(numbers) == 1 else f"rows {numbers[0]}–{numbers[-1]}"

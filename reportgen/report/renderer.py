@@ -1,28 +1,26 @@
-"""Turns a report view into HTML and PDF through Jinja2 templates and WeasyPrint.
+"""Turns a report view into HTML and PDF through the templates and WeasyPrint; the only weasyprint importer.
 
-The only module that imports jinja2 and weasyprint. One Renderer is built per
-process and renders many reports: the stylesheet is parsed and fonts are
-configured once (re-creating them costs about 20% per report).
+One Renderer is built per process and renders many reports: the stylesheet is parsed and
+fonts are configured once (re-creating them costs about 20% per report).
 """
 
 from __future__ import annotations
 
 import logging
-import string
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from ..errors import RenderError, TemplateError
+from ..models import PDF_LEADER_KEY, Brand
 from .cohort import CohortView
-from .errors import RenderError, TemplateError
-from .models import PDF_LEADER_KEY, Brand
-from .report import ReportView
+from .templates import Template, TemplateProblem, environment
+from .view import ReportView
 
 REPORT_TEMPLATE = "report.html"
 COHORT_TEMPLATE = "cohort.html"
@@ -68,35 +66,6 @@ def _weasyprint_warnings() -> Iterator[_Collector]:
         logger.removeHandler(collector)
 
 
-def css_string(value: str) -> str:
-    """A CSS string literal of any text."""
-    escaped = "".join(ch if ch.isalnum() or ch in " .,-–·:/()" else f"\\{ord(ch):x} " for ch in str(value))
-    return f'"{escaped}"'
-
-
-def css_counter_text(template: str) -> str:
-    """CSS content from "Side {page} af {pages}": "Side " counter(page) " af " counter(pages)."""
-    parts = []
-    for literal, field, _, _ in string.Formatter().parse(template):
-        if literal:
-            parts.append(css_string(literal))
-        if field in ("page", "pages"):
-            parts.append(f"counter({field})")
-    return " ".join(parts)
-
-
-@jinja2.pass_context
-def asset(context: jinja2.runtime.Context, path: Path) -> str:
-    """A file's URL: a file URL for the PDF, or its name under asset_base for HTML output."""
-    base = context.get("asset_base")
-    return Path(path).as_uri() if base is None else f"{base}{Path(path).name}"
-
-
-def fill(template: str, **values: Any) -> str:
-    """Fill a content text's {placeholders}."""
-    return template.format(**values)
-
-
 class Renderer:
     """Renders reports from the first template folder that has each file; the last is the bundled one."""
 
@@ -111,34 +80,16 @@ class Renderer:
         self.template_dirs = list(template_dirs)
         self.brand = brand
         self.paper = paper
-        self.environment = jinja2.Environment(
-            # A brand's template may replace a bundled one and still extend it as
-            # "!bundled/report.html" (Pelican's "!default/" prefix).
-            loader=jinja2.ChoiceLoader(
-                [
-                    jinja2.FileSystemLoader(self.template_dirs),
-                    jinja2.PrefixLoader({"!bundled": jinja2.FileSystemLoader(self.template_dirs[-1])}),
-                ]
-            ),
-            # HTML is escaped always: names and answers are user data. The stylesheet
-            # template holds only our own texts, through the css_string filter.
-            autoescape=lambda name: not (name or "").endswith(".css"),
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.environment.filters.update(
-            css_string=css_string, css_counter_text=css_counter_text, fill=fill, asset=asset
-        )
+        self.environment = environment(self.template_dirs)
         self.fetcher = LocalFetcher(fetch_roots)
         self.fonts = FontConfiguration()
         self.base_url = str(self.template_dirs[-1])
         self.stylesheets = {lang: self._stylesheet(content) for lang, content in contents.items()}
 
-    def _template(self, name: str) -> jinja2.Template:
+    def _template(self, name: str) -> Template:
         try:
             return self.environment.get_template(name)
-        except jinja2.TemplateError as error:
+        except TemplateProblem as error:
             raise TemplateError(
                 f"The template {name} cannot be loaded ({error}).",
                 fix="Correct the template, or remove it from the brand to use the bundled one.",
@@ -148,7 +99,7 @@ class Renderer:
     def _stylesheet(self, content: Any) -> CSS:
         try:
             text = self.stylesheet_text(content)
-        except jinja2.TemplateError as error:
+        except TemplateProblem as error:
             raise TemplateError(
                 f"The stylesheet cannot be built ({error}).",
                 fix="Correct the template.",
@@ -188,7 +139,7 @@ class Renderer:
                 report=view, view=view, t=view.t, brand_colours=self.brand.colours, asset_base=asset_base,
                 stylesheet=stylesheet,
             )  # fmt: skip
-        except (jinja2.TemplateError, KeyError, IndexError, ValueError) as error:
+        except (TemplateProblem, KeyError, IndexError, ValueError) as error:
             raise RenderError(f"template error: {type(error).__name__}: {error}") from None
 
     def pdf(self, view: ReportView | CohortView, template: str = REPORT_TEMPLATE) -> bytes:
@@ -211,31 +162,3 @@ class Renderer:
             raise RenderError("; ".join(dict.fromkeys(warnings.messages)))
         assert isinstance(data, bytes)
         return data
-
-
-class MailTemplates:
-    """The subject and body of each leader's e-mail, from mail/subject-LANG.txt and mail/body-LANG.txt.
-
-    Plain text, so nothing is HTML-escaped; a brand's templates/mail/ files replace the bundled ones.
-    """
-
-    def __init__(self, template_dirs: Sequence[Path]) -> None:
-        self.environment = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(list(template_dirs)),
-            autoescape=False,  # plain-text mail, never shown as HTML
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
-        )
-
-    def render(self, lang: str, values: dict[str, Any]) -> tuple[str, str]:
-        """(subject, body) in the language; the subject on one line whatever the values hold."""
-        try:
-            subject = self.environment.get_template(f"mail/subject-{lang}.txt").render(values)
-            body = self.environment.get_template(f"mail/body-{lang}.txt").render(values)
-        except jinja2.TemplateError as error:
-            raise TemplateError(
-                f"The mail template for language {lang} cannot be used ({type(error).__name__}: {error}).",
-                fix="Correct templates/mail/subject-LANG.txt and body-LANG.txt in the brand folder, "
-                "or remove them to use the bundled ones.",
-            ) from None
-        return " ".join(subject.split()), body

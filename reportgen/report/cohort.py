@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
-from .models import Assessment, Instrument, Item, Response
-
-Content = Mapping[str, Any]
+from ..models import Assessment, Instrument, Item, Response
+from ..scoring.group import figures, step_scores
+from .content import Content, long_date
+from .view import RunInfo
 
 # Geometry of the dot plot of each step's scores, in SVG user units.
 PLOT_LEFT, PLOT_WIDTH, ROW_HEIGHT, DOT = 150.0, 330.0, 62.0, 2.6
@@ -110,6 +110,18 @@ class CohortView:
     plot_width: float = PLOT_WIDTH
 
 
+def cohort_cover(run: RunInfo, instrument: Instrument, content: Content, lang: str) -> Cover:
+    """The cover facts of the cohort report."""
+    return Cover(
+        title=content["cohort"]["title"],
+        instrument_title=instrument.title[lang],
+        organisation_brand=run.brand.organisation,
+        logo=run.brand.logo,
+        date=long_date(run.report_date, content),
+        workshop=run.workshop,
+    )
+
+
 def cohort_view(
     group: Sequence[tuple[Response, Assessment, Assessment | None]],
     instrument: Instrument,
@@ -170,13 +182,15 @@ def _steps(
     steps = []
     for row, step in enumerate(instrument.steps):
         results = [result for _, a, _ in group if (result := a.step(step.id)).score is not None]
-        values = [float(result.score) for result in results if result.score is not None]
+        exact = step_scores((a for _, a, _ in group), step.id)
+        values = [float(score) for score in exact]
+        found = figures(exact) if len(exact) >= minimum else None
         code = step.importance.code if step.importance else ""
         importance = [answer for r, _, _ in group if (answer := r.answers.get(code)) is not None]
         pairs = [(a.step(step.id).score, p.step(step.id).score) for _, a, p in group if p is not None]
         deltas = [float(now - before) for now, before in pairs if now is not None and before is not None]
-        too_few = len(values) < minimum
-        mean = None if too_few else statistics.fmean(values)
+        too_few = found is None
+        mean = None if found is None else float(found.mean)
         mean_importance = statistics.fmean(importance) if len(importance) >= minimum else None
         row_y = row * ROW_HEIGHT
         steps.append(
@@ -187,10 +201,10 @@ def _steps(
                 scored=len(values),
                 too_few=too_few,
                 mean=mean,
-                median=None if too_few else statistics.median(values),
-                spread=None if too_few else statistics.pstdev(values),
-                low=None if too_few else min(values),
-                high=None if too_few else max(values),
+                median=None if found is None else float(found.median),
+                spread=None if found is None else found.spread,
+                low=None if found is None else float(found.low),
+                high=None if found is None else float(found.high),
                 bands=tuple(
                     (band.id, band.label[lang], 0 if too_few else sum(r.band_id == band.id for r in results))
                     for band in instrument.bands

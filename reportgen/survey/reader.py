@@ -20,8 +20,8 @@ from defusedxml.common import DefusedXmlException
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .errors import InputError
-from .models import CellValue
+from ..errors import InputError
+from ..models import CellValue
 
 Row = tuple[CellValue, ...]
 _XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm"}

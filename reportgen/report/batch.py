@@ -20,10 +20,11 @@ from multiprocessing import forkserver
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, writer
-from .errors import RenderError
-from .models import Assessment, Brand, Response
-from .report import ReportView
+from .. import __version__
+from ..errors import RenderError
+from ..models import Assessment, Brand, Response
+from ..output import writer
+from .view import ReportView
 
 if TYPE_CHECKING:
     from .renderer import Renderer

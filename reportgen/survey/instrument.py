@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
-from .errors import InstrumentError
-from .models import Band, ExportRules, IdentityField, Instrument, Item, Localized, Scale, Step
+from ..config import PACKAGE_DIR, load_toml
+from ..errors import InstrumentError
+from ..models import Band, ExportRules, IdentityField, Instrument, Item, Localized, Scale, Step
 
-DEFAULT_INSTRUMENT = Path(__file__).parent / "data" / "instrument.toml"
-EXPORT_RULES = Path(__file__).parent / "data" / "exports.toml"
+DEFAULT_INSTRUMENT = PACKAGE_DIR / "data" / "instrument.toml"
+EXPORT_RULES = PACKAGE_DIR / "data" / "exports.toml"
 REQUIRED_IDENTITY = ("name", "email")
 
 
@@ -31,20 +31,13 @@ class _Problems:
 def load_instrument(path: Path | None = None) -> Instrument:
     """Read and check an instrument file; every problem is listed in one error."""
     path = path or DEFAULT_INSTRUMENT
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InstrumentError(
-            "The instrument file does not exist.",
-            fix="Check the path given to --instrument.",
-            file=path,
-        ) from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise InstrumentError(
-            f"The instrument file cannot be read as TOML ({error}).",
-            fix="Correct the file; the bundled instrument.toml shows the expected form.",
-            file=path,
-        ) from None
+    data = load_toml(
+        path,
+        InstrumentError,
+        "instrument file",
+        fix="Correct the file; the bundled instrument.toml shows the expected form.",
+        missing_fix="Check the path given to --instrument.",
+    )
     problems = _Problems()
     instrument = _parse(data, path, problems)
     if problems.messages:
@@ -143,7 +136,7 @@ def _parse(data: dict[str, Any], path: Path, problems: _Problems) -> Instrument:
 
 def load_export_rules() -> ExportRules:
     """The bundled description of survey tools' export layouts."""
-    data = tomllib.loads(EXPORT_RULES.read_text(encoding="utf-8"))
+    data = load_toml(EXPORT_RULES, InstrumentError, "export rules file", fix="Reinstall reportgen.")
     codebook = data["codebook"]
     return ExportRules(
         header_markers=tuple(data["header_markers"]),

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import mapper
-from .errors import InputError
-from .models import CellValue, Codebook, ColumnMap, Instrument, Item
+from ..config import load_toml
+from ..errors import InputError
+from ..models import CellValue, Codebook, ColumnMap, Instrument, Item
+from .headers import column_letter, has_required, map_headers
 
 _LETTERS = re.compile(r"^[A-Z]{1,3}$")
 
@@ -33,18 +33,13 @@ class MappingFile:
 
 def load(path: Path, instrument: Instrument) -> MappingFile:
     """Read a mapping file and note its problems; `apply` reports them with the sheet's."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(
-            "The mapping file does not exist.", fix="Check the path given to --mapping.", file=path
-        ) from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise InputError(
-            f"The mapping file cannot be read as TOML ({error}).",
-            fix="Correct it, or write a new one with: reportgen check SURVEY --write-mapping FILE.",
-            file=path,
-        ) from None
+    data = load_toml(
+        path,
+        InputError,
+        "mapping file",
+        fix="Correct it, or write a new one with: reportgen check SURVEY --write-mapping FILE.",
+        missing_fix="Check the path given to --mapping.",
+    )
     problems: list[str] = []
     sheet = data.get("sheet")
     if sheet is not None and not isinstance(sheet, str):
@@ -99,12 +94,12 @@ def apply(
 ) -> ColumnMap:
     """The column map the mapping file describes, checked against the sheet's header rows."""
     block = [(number, values) for number, values in head if number in mapping.header_rows]
-    detected = mapper.map_headers(sheet, block, instrument, codebook)
+    detected = map_headers(sheet, block, instrument, codebook)
     width = max((_width(values) for _, values in block), default=0)
     problems = [*mapping.problems]
     problems += [
-        f"column {mapper.column_letter(c)} ({target}) is not in the sheet, whose last column with a header is "
-        f"{mapper.column_letter(width - 1) if width else 'none'}"
+        f"column {column_letter(c)} ({target}) is not in the sheet, whose last column with a header is "
+        f"{column_letter(width - 1) if width else 'none'}"
         for c, target in sorted(mapping.columns.items())
         if c >= width
     ]
@@ -115,7 +110,7 @@ def apply(
         items={t: c for c, t in mapping.columns.items() if kinds.get(t) == "item"},
         free_text={t: c for c, t in mapping.columns.items() if kinds.get(t) == "free_text"},
     )
-    if not mapper.has_required(columns, instrument):
+    if not has_required(columns, instrument):
         required = [f for f in instrument.identity.values() if f.required]
         missing = [f.id for f in required if f.id not in columns.identity and not set(f.parts) & set(columns.identity)]
         problems.append(f"no column is mapped to {' or '.join(missing)}, which every report needs")
@@ -146,12 +141,12 @@ def text(columns: ColumnMap, instrument: Instrument, survey: Path) -> str:
     unmatched = columns.ignored
     for column in sorted(by_column):
         lines.append(
-            f"{mapper.column_letter(column)} = {_string(by_column[column]):<14} # {_one_line(columns.headers[column])}"
+            f"{column_letter(column)} = {_string(by_column[column]):<14} # {_one_line(columns.headers[column])}"
         )
     if unmatched:
         lines += ["", "# Not matched: write what each holds, or leave it empty to leave the column out."]
         empty = '""'
-        lines += [f"{mapper.column_letter(c):<3}= {empty:<13} # {_one_line(columns.headers[c])}" for c in unmatched]
+        lines += [f"{column_letter(c):<3}= {empty:<13} # {_one_line(columns.headers[c])}" for c in unmatched]
     found = set(by_column.values())
     fields = [f.id for f in instrument.identity.values() if f.mention_if_missing]
     missing = [t for t in (*fields, *codes) if t not in found]

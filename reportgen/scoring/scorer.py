@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from .models import Assessment, Band, Instrument, Response, StepScore, round_half_up
+from ..models import Assessment, Band, Instrument, Response, StepScore, round_half_up
 
 
 def assess(response: Response, instrument: Instrument) -> Assessment:

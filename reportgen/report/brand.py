@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .errors import BrandError
-from .models import Brand
+from ..config import load_toml
+from ..errors import BrandError
+from ..models import Brand
 
 BRAND_FILE = "brand.toml"
 KEYS = {"organisation", "default_language", "logo", "contact", "footer", "workshop", "date", "paper", "title",
@@ -40,13 +40,12 @@ def load_brand(folder: Path, bundled_templates: Path) -> Brand:
             fix="Give the folder made by `reportgen brand init DIR`, or leave --brand out.",
             file=folder,
         )
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise BrandError(f"{BRAND_FILE} cannot be read ({error}).", fix="Correct the file.", file=path) from None
+    data = load_toml(path, BrandError, "brand file", fix="Correct the file.")
 
     problems: list[str] = [f"unknown key '{key}'" for key in sorted(set(data) - KEYS)]
-    defaults = tomllib.loads((default_brand_dir(bundled_templates) / BRAND_FILE).read_text(encoding="utf-8"))
+    defaults = load_toml(
+        default_brand_dir(bundled_templates) / BRAND_FILE, BrandError, "bundled brand file", fix="Reinstall reportgen."
+    )
     colours = {**defaults["colours"], **_table(data, "colours", COLOURS, problems)}
     for name, value in colours.items():
         if not isinstance(value, str) or not _COLOUR.match(value):

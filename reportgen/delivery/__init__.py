@@ -1,0 +1,1 @@
+"""Delivery: the reports mailed to their leaders, at most once each, or written as drafts."""

@@ -1,0 +1,1 @@
+"""Output files: names and atomic writes, the manifest, score records, scores.xlsx."""

@@ -1,0 +1,131 @@
+"""DIR/manifest.csv, every input row with what became of it, and DIR/build.json, what `send` must know.
+
+The only module that writes or reads either file: build writes them, build (what can be
+reused) and send (what to deliver, with which instrument and brand) read them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..errors import OutputError
+from ..models import Outcome
+from .writer import csv_safe, csv_unsafe, write_atomic
+
+MANIFEST = "manifest.csv"
+MANIFEST_COLUMNS = ("source_row", "status", "reason", "name", "email", "pdf", "fingerprint", "language")
+BUILD_INFO = "build.json"
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    """One line of the manifest, as build wrote it."""
+
+    source_row: int
+    status: str
+    reason: str
+    name: str
+    email: str
+    pdf: str
+    fingerprint: str
+    language: str
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """What the reports of a folder were built with, for `send`'s mail: instrument, brand, languages."""
+
+    instrument: str  # the instrument file's path; "" for the bundled one
+    brand: str  # the brand folder's path; "" for the bundled one
+    languages: tuple[str, ...]
+
+
+def manifest_rows(outcomes: Iterable[Outcome]) -> list[tuple[object, ...]]:
+    """The manifest's rows: every data row of the input with what became of it."""
+    return [
+        (
+            o.source_row,
+            o.status,
+            o.reason or "",
+            o.response.name,
+            o.response.email,
+            o.pdf or "",
+            o.fingerprint or "",
+            o.language or "",
+        )
+        for o in outcomes
+    ]
+
+
+def manifest_bytes(outcomes: Iterable[Outcome]) -> bytes:
+    """The manifest as UTF-8 CSV, formula-looking cells protected."""
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\n")
+    out.writerow(MANIFEST_COLUMNS)
+    out.writerows([csv_safe(cell) for cell in row] for row in manifest_rows(outcomes))
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_manifest(directory: Path, outcomes: Iterable[Outcome]) -> Path:
+    """Write DIR/manifest.csv atomically and return its path."""
+    path = directory / MANIFEST
+    write_atomic(path, manifest_bytes(outcomes))
+    return path
+
+
+def read_manifest(directory: Path) -> list[ManifestRow] | None:
+    """The rows of DIR/manifest.csv; None when there is none; OutputError when it cannot be read."""
+    path = directory / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        with path.open(encoding="utf-8", newline="") as file:
+            records = list(csv.DictReader(file))
+        return [
+            ManifestRow(
+                source_row=int(record["source_row"]),
+                **{key: csv_unsafe(record.get(key) or "") for key in MANIFEST_COLUMNS[1:]},
+            )
+            for record in records
+        ]
+    except (OSError, UnicodeDecodeError, csv.Error, KeyError, TypeError, ValueError) as error:
+        raise OutputError(
+            f"The manifest cannot be read ({type(error).__name__}: {error}).",
+            fix="Run reportgen build again into this folder; it writes a new manifest.",
+            file=path,
+        ) from None
+
+
+def earlier_fingerprints(directory: Path) -> dict[str, str]:
+    """Report file → fingerprint of the rendered rows of an earlier run's manifest; {} if none is readable."""
+    try:
+        rows = read_manifest(directory) or []
+    except OutputError:
+        return {}
+    return {row.pdf: row.fingerprint for row in rows if row.status == "rendered" and row.pdf}
+
+
+def write_build_info(directory: Path, info: BuildInfo) -> None:
+    """Write DIR/build.json atomically."""
+    write_atomic(directory / BUILD_INFO, (json.dumps(asdict(info), indent=2) + "\n").encode("utf-8"))
+
+
+def read_build_info(directory: Path) -> BuildInfo:
+    """What the folder's reports were built with; the bundled defaults for a folder built before build.json."""
+    path = directory / BUILD_INFO
+    if not path.is_file():
+        return BuildInfo(instrument="", brand="", languages=())
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return BuildInfo(str(data["instrument"]), str(data["brand"]), tuple(str(x) for x in data["languages"]))
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+        raise OutputError(
+            f"The build information cannot be read ({type(error).__name__}: {error}).",
+            fix="Run reportgen build again into this folder; it writes it anew.",
+            file=path,
+        ) from None

@@ -1,0 +1,86 @@
+"""DIR/scores.xlsx for the facilitator: the leaders' scores, the group's figures, and the manifest."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from ..models import Instrument, Outcome, round_half_up
+from ..scoring.group import figures, step_scores
+from .manifest import MANIFEST_COLUMNS, manifest_rows
+from .writer import write_atomic
+
+SCORES = "scores.xlsx"
+
+
+def write_scores(directory: Path, outcomes: Sequence[Outcome], instrument: Instrument, lang: str) -> Path:
+    """DIR/scores.xlsx: one row per scored leader, the group's figures, and the manifest."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    steps = instrument.steps
+
+    def text_row(sheet: Any, values: Iterable[object]) -> list[object]:
+        # Strings are stored as text cells: a name like "=HYPERLINK(…)" never runs as a formula.
+        row: list[object] = []
+        for value in values:
+            if isinstance(value, str):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"
+                row.append(cell)
+            else:
+                row.append(value)
+        return row
+
+    leaders = book.create_sheet("Leaders")
+    leaders.append(
+        ["Row", "Name", "E-mail", "Organisation"]
+        + [f"{s.title[lang]} score" for s in steps]
+        + [f"{s.title[lang]} band" for s in steps]
+        + ["Reading order", "Report"]
+    )
+    scored = [o for o in outcomes if o.assessment and o.status in ("rendered", "failed", "skipped", "ok")]
+    bands = {band.id: band.label[lang] for band in instrument.bands}
+    titles = {step.id: step.title[lang] for step in steps}
+    for o in scored:
+        assert o.assessment is not None
+        results = [o.assessment.step(s.id) for s in steps]
+        leaders.append(
+            text_row(
+                leaders,
+                [o.source_row, o.response.name, o.response.email, o.response.organisation]
+                + [r.rounded for r in results]
+                + [bands.get(r.band_id or "", "") for r in results]
+                + [" > ".join(titles[s] for s in o.assessment.reading_order), o.pdf or ""],
+            )
+        )
+    group = book.create_sheet("Group")
+    group.append(["Step", "Leaders scored", "Mean", "Median", "Min", "Max"])
+    assessments = [o.assessment for o in scored if o.assessment]
+    for step in steps:
+        found = figures(step_scores(assessments, step.id))
+        # A step nobody has a score for (no valid rows, or nobody answered it) has no figures.
+        values = (
+            [found.count, *(_one_decimal(v) for v in (found.mean, found.median, found.low, found.high))]
+            if found
+            else [0, None, None, None, None]
+        )
+        group.append(text_row(group, [step.title[lang], *values]))
+    manifest = book.create_sheet("Manifest")
+    manifest.append(list(MANIFEST_COLUMNS))
+    for row in manifest_rows(outcomes):
+        manifest.append(text_row(manifest, row))
+    path = directory / SCORES
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomic(path, buffer.getvalue())
+    return path
+
+
+def _one_decimal(value: Fraction) -> float:
+    """A group figure as scores.xlsx shows it, rounded as the scores are (half up)."""
+    return float(round_half_up(value, 1))

@@ -1,0 +1,87 @@
+"""Output files: safe unique names, atomic writes, formula-safe CSV cells."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from ..errors import OutputError
+
+# A cell starting with one of these can run as a formula when the file is opened in Excel.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_MAX_SLUG = 60
+# Letters that Unicode decomposition does not turn into ASCII.
+_TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "ß": "ss", "ð": "d", "þ": "th", "ł": "l", "œ": "oe"})
+
+
+def slugify(text: str) -> str:
+    """A file-name part safe on Windows, macOS and Linux: "Søren Østergaard" → "soren-ostergaard"."""
+    text = text.casefold().translate(_TRANSLITERATE)
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    return slug[:_MAX_SLUG].rstrip("-") or "leader"
+
+
+def report_name(source_row: int, name: str, width: int, suffix: str = ".pdf") -> str:
+    """The report's file name: the sheet row keeps it unique, the name keeps it readable."""
+    return f"{source_row:0{width}d}-{slugify(name)}{suffix}"
+
+
+def prepare_output(directory: Path) -> Path:
+    """Create the output folder, or say why it cannot be used."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(
+            f"The output folder cannot be created ({error.strerror}).",
+            fix="Choose another folder with -o, or check its permissions.",
+            file=directory,
+        ) from None
+    if not os.access(directory, os.W_OK):
+        raise OutputError("The output folder is not writable.", fix="Choose another folder with -o.", file=directory)
+    return directory
+
+
+def _file_mode() -> int:
+    """The mode a plainly created file gets (mkstemp makes files private to the owner)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE = _file_mode()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so that it is either complete or absent, never half-written."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.chmod(temporary, _FILE_MODE)
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def csv_safe(value: object) -> str:
+    """A CSV cell that a spreadsheet shows as text: "=HYPERLINK(…)" becomes "'=HYPERLINK(…)"."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def csv_unsafe(text: str) -> str:
+    """The value csv_safe() protected."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+
+
+def remove_temporaries(directory: Path) -> None:
+    """Remove the temporary files of a run that was killed before it could clean up."""
+    for path in directory.glob(".*.tmp"):
+        path.unlink(missing_ok=True)

@@ -1,0 +1,1 @@
+"""The report stage: views, charts, templates, rendering in a worker pool, the brand."""

@@ -1,0 +1,38 @@
+"""The report texts per language (content/LANG.toml), from the brand's templates or the bundled ones."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date
+
+from ..config import load_toml
+from ..errors import TemplateError
+
+Content = Mapping[str, Any]
+
+
+def load_content(template_dirs: list[Path], languages: tuple[str, ...]) -> dict[str, Content]:
+    """Each language's content file (content/da.toml ...), from the first folder that has it."""
+    contents: dict[str, Content] = {}
+    for lang in languages:
+        path = next(
+            (d / "content" / f"{lang}.toml" for d in template_dirs if (d / "content" / f"{lang}.toml").is_file()),
+            None,
+        )
+        if path is None:
+            raise TemplateError(
+                f"There is no content file for the language '{lang}' (content/{lang}.toml).",
+                fix="Add the file to the templates folder; the bundled one shows its form.",
+                file=template_dirs[0],
+            )
+        contents[lang] = load_toml(path, TemplateError, "content file", fix="Correct the file.")
+    return contents
+
+
+def long_date(day: date, content: Content) -> str:
+    """A date as the report's language writes it in full: "27. november 2026"."""
+    return str(format_date(day, format="long", locale=content["report"]["locale"]))

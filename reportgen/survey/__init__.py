@@ -1,0 +1,1 @@
+"""Reading an export: file formats → rows → columns → responses → settled outcomes."""
