@@ -58,7 +58,7 @@ class Settings:
 
 # --- send ------------------------------------------------------------------------------
 
-PASSWORD_VARIABLE = "REPORTGEN_SMTP_PASSWORD"
+PASSWORD_VARIABLE = "REPORTGEN_SMTP_PASSWORD"  # noqa: S105 (the name of a variable, not a password)
 SECURITY_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 RETRY_DELAYS = (5.0, 30.0, 120.0)  # seconds to wait before each retry of a temporary failure
 DEFAULTS: dict[str, object] = {"smtp_security": "starttls", "rate": 20, "daily_cap": 300}

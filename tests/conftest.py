@@ -66,7 +66,7 @@ def leader_row(
 
 @pytest.fixture
 def workbook(tmp_path: Path) -> Callable[..., Path]:
-    """Factory: workbook(rows, headers=None, name="survey.xlsx", ...) → path of a real .xlsx."""
+    """A factory of real .xlsx files: make(rows, headers=None, name="survey.xlsx", ...) → its path."""
 
     def make(
         rows: Sequence[Sequence[Any]],

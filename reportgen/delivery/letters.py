@@ -69,7 +69,8 @@ def plan(folder: Path, rows: list[ManifestRow] | None, resend: tuple[str, ...] =
 class TextTemplates(Protocol):
     """The mail templates: (subject, body) in a language from the letter's values."""
 
-    def render(self, lang: str, values: dict[str, Any]) -> tuple[str, str]: ...
+    def render(self, lang: str, values: dict[str, Any]) -> tuple[str, str]:
+        """(subject, body) in the language."""
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,20 @@ class Logged(Protocol):
     """What a log line says of the message: whose report, which file, its hash."""
 
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The leader's name."""
+
     @property
-    def email(self) -> str: ...
+    def email(self) -> str:
+        """The leader's e-mail address."""
+
     @property
-    def pdf(self) -> str: ...
+    def pdf(self) -> str:
+        """The report's file name."""
+
     @property
-    def sha256(self) -> str: ...
+    def sha256(self) -> str:
+        """The report's hash."""
 
 
 def sent_before(folder: Path) -> dict[str, dict[str, str]]:

@@ -79,6 +79,7 @@ class Mailer:
         self.connection: smtplib.SMTP | None = None
 
     def connect(self) -> smtplib.SMTP:
+        """Open the connection: encrypted, certificates verified, logged in."""
         options = self.options
         context = ssl.create_default_context()  # certificates and host names verified
         if options.smtp_cafile:
@@ -149,6 +150,7 @@ class Mailer:
         return f"{code} {_text(reply)}"
 
     def close(self) -> None:
+        """Say goodbye to the server, or just close the connection if it is gone."""
         if self.connection is not None:
             try:
                 self.connection.quit()

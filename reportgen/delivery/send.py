@@ -28,8 +28,11 @@ if TYPE_CHECKING:
 class Clock(Protocol):
     """Time as the pacing sees it; tests give one that never sleeps."""
 
-    def monotonic(self) -> float: ...
-    def sleep(self, seconds: float) -> None: ...
+    def monotonic(self) -> float:
+        """Seconds on a clock that never goes back."""
+
+    def sleep(self, seconds: float) -> None:
+        """Wait this long."""
 
 
 class SystemClock:

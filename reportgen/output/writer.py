@@ -59,12 +59,12 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write a file so that it is either complete or absent, never half-written."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.chmod(temporary, _FILE_MODE)
+        Path(temporary).chmod(_FILE_MODE)
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        os.replace(temporary, path)
+        Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -93,9 +93,11 @@ def _start_worker(setup: RendererSetup) -> None:
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a server that has imported WeasyPrint once (about 0.5 s a worker
-    saved, for every chunk); a fresh interpreter each where there is no fork server (Windows).
-    Never a plain fork of this process, whose state workers need not share."""
+    """Workers forked from a server that has imported WeasyPrint once.
+
+    That saves about 0.5 s a worker, for every chunk; a fresh interpreter each where there is
+    no fork server (Windows). Never a plain fork of this process, whose state workers need not share.
+    """
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
@@ -132,8 +134,10 @@ def render_task(task: Task, renderer: Renderer | None = None) -> TaskResult:
 
 
 def _rendered(task: Task, renderer: Renderer) -> bytes:
-    """The report's bytes, with one garbage collection after it instead of dozens during it:
-    WeasyPrint makes hundreds of thousands of objects per report. Measured 4% of a render."""
+    """The report's bytes, with one garbage collection after it instead of dozens during it.
+
+    WeasyPrint makes hundreds of thousands of objects per report. Measured 4% of a render.
+    """
     gc.disable()
     try:
         if task.output_format == "html":

@@ -14,17 +14,28 @@ class Charted(Protocol):
     """What a chart needs of a step: its id, chapter, name, score, importance and earlier score."""
 
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The step's id."""
+
     @property
-    def chapter(self) -> int: ...
+    def chapter(self) -> int:
+        """Its chapter in the e-book."""
+
     @property
-    def title(self) -> str: ...
+    def title(self) -> str:
+        """Its name."""
+
     @property
-    def score(self) -> int | None: ...
+    def score(self) -> int | None:
+        """The leader's score, 0–100, or None."""
+
     @property
-    def importance(self) -> int | None: ...
+    def importance(self) -> int | None:
+        """The leader's importance answer, or None."""
+
     @property
-    def previous(self) -> int | None: ...
+    def previous(self) -> int | None:
+        """The score in the --previous export, or None."""
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ BIN = 2  # scores within 2 points share a column of dots
 
 @dataclass(frozen=True)
 class Dot:
+    """One leader's score in the dot plot."""
+
     x: float
     y: float
 

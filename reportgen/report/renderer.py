@@ -35,6 +35,7 @@ class LocalFetcher(URLFetcher):  # type: ignore[misc]
         self.roots = [root.resolve() for root in roots]
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        """The bytes of a data: URL or of a template file; anything else is refused."""
         if url.startswith("data:"):
             return super().fetch(url, headers)
         if url.startswith("file:"):

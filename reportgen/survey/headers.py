@@ -252,7 +252,7 @@ def _match_fuzzy(
 
 
 def _similarity(key: str, text: str) -> float:
-    """difflib's ratio, skipped (0) where its cheap upper bound shows it can't matter (below the margin)."""
+    """Difflib's ratio, skipped (0) where its cheap upper bound shows it can't matter (below the margin)."""
     matcher = difflib.SequenceMatcher(None, key, text)
     if (
         matcher.real_quick_ratio() < FUZZY_HEADER_RATIO - FUZZY_MARGIN
@@ -326,5 +326,5 @@ def cell_text(value: CellValue) -> str:
 
 
 def rows_text(numbers: tuple[int, ...]) -> str:
-    """ "row 1" or "rows 1–3"."""
+    """The header rows in words: "row 1" or "rows 1–3"."""
     return f"row {numbers[0]}" if len(numbers) == 1 else f"rows {numbers[0]}–{numbers[-1]}"
