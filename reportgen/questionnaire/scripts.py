@@ -105,7 +105,8 @@ def qualtrics_txt(view: Questionnaire) -> str:
         out += ["[[Question:TE:SingleLine]]", f"[[ID:{qualtrics_id(field.id)}]]", _qualtrics_text(field.label), ""]
     for grid in view.grids:
         out += [f"[[Block:{_block_name(grid.title)}]]", ""]
-        out += ["[[Question:Matrix]]", f"[[ID:{qualtrics_id(grid.key)}]]", _qualtrics_text(f"{grid.title}. {grid.help}")]
+        matrix_text = _qualtrics_text(f"{grid.title}. {grid.help}")
+        out += ["[[Question:Matrix]]", f"[[ID:{qualtrics_id(grid.key)}]]", matrix_text]
         out += ["", "[[AdvancedChoices]]"]
         for number, question in enumerate(grid.questions, start=1):
             out += [f"[[Choice:{number}]]", _qualtrics_text(question.text)]

@@ -109,10 +109,12 @@ def build(instrument: Instrument, lang: Language, templates: Path) -> Questionna
         )
     t = load_text(templates, lang)
     grids = [
-        _grid(step.id, _fill(t["step_title"], number=number, title=step.title[lang]), t["step_help"], items, instrument, lang)
-        for number, step in enumerate(instrument.steps, start=1)
+        _grid(
+            step.id, _fill(t["step_title"], number=n, title=step.title[lang]), t["step_help"], items, instrument, lang
+        )
+        for n, step in enumerate(instrument.steps, start=1)
         for items in _by_scale(step.items)
-    ]  # fmt: skip
+    ]
     importance = [step.importance for step in instrument.steps if step.importance is not None]
     grids += [
         _grid(IMPORTANCE_KEY, t["importance_title"], t["importance_help"], items, instrument, lang)
