@@ -1,0 +1,207 @@
+"""Text formats that survey tools import: a Google Apps Script, Qualtrics' Advanced TXT, LimeSurvey's TSV.
+
+Each survey is built so that its export is read by `build` as it is: grids are titled so that
+the export's header ends in the statement's exact text ("Title [Statement]", "Title - Statement"),
+and question codes are the instrument's item codes (LimeSurvey's "purpose[P1]").
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+
+from .view import Questionnaire
+
+# --- Google Forms: an Apps Script that creates the form ------------------------------------------
+
+
+def _js(text: str) -> str:
+    """A JavaScript string literal: JSON's, with the two line separators JSON allows raw escaped too."""
+    return json.dumps(text, ensure_ascii=False).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _js_list(texts: tuple[str, ...] | list[str]) -> str:
+    return "[" + ", ".join(_js(text) for text in texts) + "]"
+
+
+def google_script(view: Questionnaire) -> str:
+    """An Apps Script that, run once in script.google.com, creates the Google Form and logs its links."""
+    t = view.t
+    lines = [
+        f"// {view.title}: run createForm() once at script.google.com to create the Google Form.",
+        "// Written by reportgen questionnaire; the form's export is read by reportgen build as it is.",
+        "function createForm() {",
+        f"  var form = FormApp.create({_js(view.title)});",
+        f"  form.setDescription({_js(t['intro'] + ' ' + t['required_note'])});",
+        "  form.setCollectEmail(true);",
+        "  form.setProgressBar(true);",
+        f"  form.setConfirmationMessage({_js(t['thanks'])});",
+        f"  form.addSectionHeaderItem().setTitle({_js(t['about_you'])});",
+    ]
+    for field in view.fields:
+        lines.append(f"  var {_js_name(field.id)} = form.addTextItem().setTitle({_js(field.label)})"
+                     f".setRequired({json.dumps(field.required)});")  # fmt: skip
+        if field.id == "email":
+            lines.append(
+                f"  {_js_name(field.id)}.setValidation(FormApp.createTextValidation()"
+                f".setHelpText({_js(t['email_help'])}).requireTextIsEmail().build());"
+            )
+    for grid in view.grids:
+        lines += [
+            "  form.addPageBreakItem();",
+            "  form.addGridItem()",
+            f"    .setTitle({_js(grid.title)})",
+            f"    .setHelpText({_js(grid.help)})",
+            f"    .setRows({_js_list([q.text for q in grid.questions])})",
+            f"    .setColumns({_js_list(grid.labels)})",
+            "    .setRequired(true);",
+        ]
+    if view.free_text:
+        lines.append(f"  form.addPageBreakItem().setTitle({_js(t['free_text_title'])});")
+    for question in view.free_text:
+        lines.append(
+            f"  form.addParagraphTextItem().setTitle({_js(question.text)}).setHelpText({_js(t['free_text_help'])});"
+        )
+    lines += [
+        '  Logger.log("Edit the form: " + form.getEditUrl());',
+        '  Logger.log("Send this link to the leaders: " + form.getPublishedUrl());',
+        "}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _js_name(field_id: str) -> str:
+    return "field_" + re.sub(r"\W", "_", field_id)
+
+
+# --- Qualtrics: the Advanced Format TXT import file --------------------------------------------------
+
+
+def _qualtrics_text(text: str) -> str:
+    """One line of question text: Qualtrics reads a line break or "[[" as the end of the text or a tag."""
+    return html.escape(" ".join(text.split()).replace("[[", "[ ["), quote=False)
+
+
+def qualtrics_id(code: str) -> str:
+    """A question's [[ID:...]], which becomes its export tag ("purpose" → columns purpose_1, purpose_2 …)."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", code)
+
+
+def qualtrics_txt(view: Questionnaire) -> str:
+    """The survey in Qualtrics' Advanced Format: a block per page, a matrix per grid.
+
+    Choices and answers are numbered explicitly ([[Choice:1]], [[Answer:1]]): the export tags
+    are then <ID>_<statement number>, and a numeric export holds the scale's own values.
+    """
+    t = view.t
+    out = ["[[AdvancedFormat]]", "", f"[[Block:{_block_name(t['about_you'])}]]", ""]
+    out += ["[[Question:DB]]", "[[ID:intro]]", _qualtrics_text(f"{t['intro']} {t['required_note']}"), ""]
+    for field in view.fields:
+        # The format has no tag for a required question: the README says to turn on "Force response".
+        out += ["[[Question:TE:SingleLine]]", f"[[ID:{qualtrics_id(field.id)}]]", _qualtrics_text(field.label), ""]
+    for grid in view.grids:
+        out += [f"[[Block:{_block_name(grid.title)}]]", ""]
+        matrix_text = _qualtrics_text(f"{grid.title}. {grid.help}")
+        out += ["[[Question:Matrix]]", f"[[ID:{qualtrics_id(grid.key)}]]", matrix_text]
+        out += ["", "[[AdvancedChoices]]"]
+        for number, question in enumerate(grid.questions, start=1):
+            out += [f"[[Choice:{number}]]", _qualtrics_text(question.text)]
+        out += ["", "[[AdvancedAnswers]]"]
+        for value, label in zip(grid.values, grid.labels, strict=True):
+            out += [f"[[Answer:{value}]]", _qualtrics_text(label)]
+        out.append("")
+    if view.free_text:
+        out += [f"[[Block:{_block_name(t['free_text_title'])}]]", ""]
+    for question in view.free_text:
+        out += ["[[Question:TE:Essay]]", f"[[ID:{qualtrics_id(question.code)}]]", _qualtrics_text(question.text), ""]
+    return "\n".join(out)
+
+
+def _block_name(text: str) -> str:
+    return re.sub(r"[\[\]:]", " ", " ".join(text.split())).strip()
+
+
+# --- LimeSurvey: the tab-separated survey structure ---------------------------------------------------
+
+# The columns LimeSurvey's TSV export writes and TSVImportSurvey() reads (import_helper.php). On a
+# question row any further non-empty column becomes a question attribute, so these stay empty there.
+LIMESURVEY_COLUMNS = (
+    "id", "related_id", "class", "type/scale", "name", "relevance", "text", "help", "language",
+    "validation", "mandatory", "encrypted", "other", "default", "same_default",
+)  # fmt: skip
+EMAIL_PATTERN = r"/^[^@\s]+@[^@\s]+\.[^@\s]+$/"
+
+
+def limesurvey_code(text: str, prefix: str = "q") -> str:
+    """A LimeSurvey question code: letters and digits only, starting with a letter."""
+    code = re.sub(r"[^A-Za-z0-9]", "", text)
+    return code if code[:1].isalpha() else prefix + code
+
+
+def _lime_text(text: str) -> str:
+    return html.escape(" ".join(text.split()), quote=False)
+
+
+def limesurvey_tsv(view: Questionnaire) -> str:
+    """The survey as LimeSurvey's tab-separated structure file, one language.
+
+    Question codes: an identity question's code is its label's letters ("E-mail" → Email), which
+    `build` recognises as that field; an array's subquestions are coded by item code (P1 …),
+    so that the code-headed export ("purpose[P1]") is read as well as the full-text one.
+    """
+    t = view.t
+    lang = view.lang
+    rows: list[dict[str, str]] = [
+        {"class": "S", "name": "language", "text": lang},
+        {"class": "S", "name": "format", "text": "G"},  # one group per page
+        {"class": "S", "name": "showprogress", "text": "Y"},
+        {"class": "SL", "name": "surveyls_title", "text": _lime_text(view.title), "language": lang},
+        {"class": "SL", "name": "surveyls_description", "text": _lime_text(t["intro"]), "language": lang},
+        {"class": "SL", "name": "surveyls_welcometext", "text": _lime_text(t["intro"]), "language": lang},
+        {"class": "SL", "name": "surveyls_endtext", "text": _lime_text(t["thanks"]), "language": lang},
+    ]
+    group = 0
+
+    def add_group(name: str, text: str = "") -> None:
+        nonlocal group
+        group += 1
+        rows.append({"class": "G", "type/scale": f"G{group}", "name": _lime_text(name), "text": _lime_text(text),
+                     "language": lang, "relevance": "1"})  # fmt: skip
+
+    add_group(t["about_you"], t["required_note"])
+    for field in view.fields:
+        question = {"class": "Q", "type/scale": "S", "name": limesurvey_code(field.label), "relevance": "1",
+                    "text": _lime_text(field.label), "language": lang, "mandatory": "Y" if field.required else "N",
+                    "other": "N", "same_default": "0"}  # fmt: skip
+        if field.id == "email":
+            question |= {"validation": EMAIL_PATTERN, "help": _lime_text(t["email_help"])}
+        rows.append(question)
+    for grid in view.grids:
+        add_group(grid.title)
+        rows.append({"class": "Q", "type/scale": "F", "name": limesurvey_code(grid.key), "relevance": "1",
+                     "text": _lime_text(grid.title), "help": _lime_text(grid.help), "language": lang,
+                     "mandatory": "Y", "other": "N", "same_default": "0"})  # fmt: skip
+        rows += [
+            {"class": "SQ", "type/scale": "0", "name": limesurvey_code(q.code, "sq"), "relevance": "1",
+             "text": _lime_text(q.text), "language": lang}
+            for q in grid.questions
+        ]  # fmt: skip
+        rows += [
+            {"class": "A", "type/scale": "0", "name": str(value), "text": _lime_text(label), "language": lang}
+            for value, label in zip(grid.values, grid.labels, strict=True)
+        ]
+    if view.free_text:
+        add_group(t["free_text_title"], t["free_text_help"])
+    for q in view.free_text:
+        rows.append({"class": "Q", "type/scale": "T", "name": limesurvey_code(q.code), "relevance": "1",
+                     "text": _lime_text(q.text), "language": lang, "mandatory": "N", "other": "N",
+                     "same_default": "0"})  # fmt: skip
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, LIMESURVEY_COLUMNS, delimiter="\t", lineterminator="\n", restval="")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
