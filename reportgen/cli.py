@@ -287,6 +287,41 @@ def build(
     sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
 
 
+@main.command()
+@click.option(
+    "--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Language of the questionnaire."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "docx", "xlsx", "google", "qualtrics", "limesurvey"]),
+    default="pdf",
+    show_default=True,
+    help="pdf: to print; xlsx: answer sheet to type paper answers into; docx: Microsoft Forms (Quick import); "
+    "google: Apps Script that creates a Google Form; qualtrics / limesurvey: survey import files.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="File to write (default: questionnaire-LANG and the format's ending, in this folder).",
+)
+@click.option(
+    "--brand",
+    "brand_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Brand folder for the PDF's logo, colours and fonts (made by `reportgen brand init`).",
+)
+@INSTRUMENT
+@_guarded
+def questionnaire(lang: str, fmt: str, output: Path | None, brand_dir: Path | None, instrument: Path | None) -> None:
+    """Write the questionnaire to print, to type answers into, or to import into a survey tool."""
+    written = pipeline.write_questionnaire(instrument, lang, fmt, output, brand_dir)
+    click.echo(f"Questionnaire ({fmt}, {lang}) written to {written}.")
+
+
 @main.group()
 def brand() -> None:
     """Make and check brand folders (logo, colours, fonts, templates)."""

@@ -107,6 +107,17 @@ def check_language(language: str | None, instrument: Instrument, source: str) ->
         )
 
 
+def write_questionnaire(
+    instrument: Path | None, lang: str, fmt: str, target: Path | None, brand_dir: Path | None
+) -> Path:
+    """The survey to set up in the facilitator's tool, written from the instrument file."""
+    from .questionnaire import default_name
+    from .questionnaire import write_questionnaire as write
+    from .survey.instrument import load_instrument
+
+    return write(load_instrument(instrument), lang, fmt, target or Path(default_name(lang, fmt)), brand_dir)
+
+
 # --- build ---------------------------------------------------------------------------------
 
 

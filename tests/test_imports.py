@@ -11,11 +11,13 @@ import reportgen
 
 PACKAGE = Path(reportgen.__file__).parent
 MODULES = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py"))
-THIRD_PARTY = {"click", "openpyxl", "jinja2", "weasyprint", "babel", "pypdf", "defusedxml"}
+THIRD_PARTY = {"click", "openpyxl", "jinja2", "weasyprint", "babel", "pypdf", "defusedxml", "docx"}
 # The one module (or two) that may import each library; everything else uses the stdlib and reportgen.
 OWNERS = {
     "click": {"cli.py", "console.py"},
-    "openpyxl": {"survey/reader.py", "output/workbook.py"},  # reading exports; writing scores.xlsx
+    # Reading exports; writing scores.xlsx, and the questionnaire's answer sheet with its drop-down lists.
+    "openpyxl": {"survey/reader.py", "output/workbook.py", "questionnaire/sheet.py"},
+    "docx": {"questionnaire/word.py"},  # python-docx: the Word file for Microsoft Forms' Quick import
     "defusedxml": {"survey/reader.py"},  # to recognise a refused XML bomb
     "jinja2": {"report/templates.py"},
     "weasyprint": {"report/renderer.py"},
@@ -33,6 +35,8 @@ STAGE_USES = {
     "report": {"reportgen.scoring", "reportgen.output.writer"},
     "output": {"reportgen.scoring"},
     "delivery": {"reportgen.output"},
+    # The survey to set up, from the instrument: it writes files and renders its PDF like a report.
+    "questionnaire": {"reportgen.report", "reportgen.output.writer"},
 }
 
 

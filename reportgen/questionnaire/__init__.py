@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from reportgen.brand import default_brand_dir, load_brand
-from reportgen.errors import OutputError
-from reportgen.models import Instrument, Language
-from reportgen.writer import write_atomic
-
+from ..config import bundled_templates
+from ..errors import OutputError
+from ..models import Instrument, Language
+from ..output.writer import write_atomic
+from ..report.brand import default_brand_dir, load_brand
 from . import scripts, sheet, word
 from .view import Questionnaire, build
 
@@ -30,15 +30,8 @@ FORMATS: dict[str, str] = {
 
 
 def default_name(lang: Language, fmt: str) -> str:
-    """The output file's name when -o is not given: questionnaire-da.pdf, questionnaire-en.gs …"""
+    """The output file's name when -o is not given, e.g. questionnaire-da.pdf or questionnaire-en.gs."""
     return f"questionnaire-{lang}{FORMATS[fmt]}"
-
-
-def bundled_templates() -> Path:
-    """The bundled templates folder, as the pipeline finds it (imported late: the pipeline is a big import)."""
-    from reportgen import pipeline
-
-    return pipeline.bundled_templates()
 
 
 def write_questionnaire(

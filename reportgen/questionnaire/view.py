@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportgen.errors import InstrumentError, TemplateError
-from reportgen.models import Instrument, Item, Language, Scale
+from ..config import load_toml
+from ..errors import InstrumentError, TemplateError
+from ..models import Instrument, Item, Language, Scale
 
 CONTENT_DIR = "content"
 STRING_KEYS = (
@@ -75,16 +75,13 @@ def content_path(templates: Path, lang: Language) -> Path:
 def load_text(templates: Path, lang: Language) -> dict[str, Any]:
     """The questionnaire's wording in one language, checked for the keys every format needs."""
     path = content_path(templates, lang)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TemplateError(
-            f"There is no questionnaire wording for the language {lang}.",
-            fix=f"Add {path.name} next to questionnaire-da.toml, with the same keys.",
-            file=path,
-        ) from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise TemplateError(f"The file cannot be read ({error}).", fix="Correct the file.", file=path) from None
+    data = load_toml(
+        path,
+        TemplateError,
+        f"questionnaire wording for the language {lang}",
+        fix="Correct the file.",
+        missing_fix=f"Add {path.name} next to questionnaire-da.toml, with the same keys.",
+    )
     missing = [key for key in STRING_KEYS if not isinstance(data.get(key), str)]
     if not isinstance(data.get("sheet_guide_text"), list):
         missing.append("sheet_guide_text")

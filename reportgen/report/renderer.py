@@ -163,3 +163,18 @@ class Renderer:
             raise RenderError("; ".join(dict.fromkeys(warnings.messages)))
         assert isinstance(data, bytes)
         return data
+
+
+def html_to_pdf(html: str, base_url: Path, fetch_roots: Sequence[Path]) -> bytes:
+    """A stand-alone document (the printable questionnaire) as PDF; any WeasyPrint warning fails it."""
+    with _weasyprint_warnings() as warnings:
+        try:
+            data = HTML(string=html, base_url=str(base_url), url_fetcher=LocalFetcher(fetch_roots)).write_pdf(
+                pdf_tags=True
+            )
+        except FatalURLFetchingError as error:
+            raise RenderError(f"blocked resource: {error}") from None
+    if warnings.messages:
+        raise RenderError("; ".join(dict.fromkeys(warnings.messages)))
+    assert isinstance(data, bytes)
+    return data
