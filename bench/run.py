@@ -25,9 +25,10 @@ import time
 import tomllib
 from pathlib import Path
 
-from openpyxl import Workbook
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.factory import write_xlsx  # noqa: E402  (the one workbook factory)
+
 BIN = Path(sys.executable).parent
 # Runs a command and prints the peak RSS (KB) of the largest process it started.
 PEAK = (
@@ -58,14 +59,13 @@ def make_export(path: Path, leaders: int) -> None:
     items = [(item, "agreement") for step in instrument["steps"] for item in step["items"]]
     items += [(step["importance"], "importance") for step in instrument["steps"]]
     rng = random.Random(300)
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["ID", "Mail", "Navn", "Organisation", *(item["text"]["da"] for item, _ in items)])
-    for n in range(leaders):
-        labels = [scales[scale]["labels"]["da"][rng.randrange(5)] for _, scale in items]
-        sheet.append([n + 1, f"leader{n}@example.dk", f"Leder {n:04d} Ærøskøbing", "Bench Kommune", *labels])
-    book.save(path)
+    header = ["ID", "Mail", "Navn", "Organisation", *(item["text"]["da"] for item, _ in items)]
+    rows = [
+        [n + 1, f"leader{n}@example.dk", f"Leder {n:04d} Ærøskøbing", "Bench Kommune",
+         *(scales[scale]["labels"]["da"][rng.randrange(5)] for _, scale in items)]
+        for n in range(leaders)
+    ]  # fmt: skip
+    write_xlsx(path, [header, *rows])
 
 
 def measure(command: list[str]) -> tuple[float, int]:

@@ -23,10 +23,9 @@ Run:  python sample_data/make_sample.py
 
 from __future__ import annotations
 
-import io
 import random
+import sys
 import tomllib
-import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,7 +34,9 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.factory import deterministic_bytes, export_workbook
 
 HERE = Path(__file__).resolve().parent
 INSTRUMENT = HERE.parent / "reportgen" / "data" / "instrument.toml"
@@ -43,7 +44,6 @@ OUTPUT = HERE / "survey.xlsx"
 
 SEED = 2026
 FIXED_TIME = datetime(2026, 11, 30, 12, 0, 0)
-ZIP_TIME = (2026, 11, 30, 12, 0, 0)
 DATE_FORMAT = "dd-mm-yyyy hh:mm:ss"
 
 STEP_IDS = ("purpose", "skills", "employees", "customers")
@@ -237,25 +237,17 @@ def build_workbook(
     """Lay the submissions out like a Microsoft Forms export."""
     items = item_columns(instrument)
     free = instrument["free_text"][0]["text"]["da"]
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Form1"
     fixed = ["ID", "Starttidspunkt", "Færdiggørelsestidspunkt", "Mail", "Navn"]
-    ws.append([*fixed, "Organisation", *(text for _, text in items), free])
-    for row_id, (sub, (start, done)) in enumerate(zip(rows, times, strict=True), start=1):
-        answers = [sub.answers[code] or None for code, _ in items]
-        ws.append(
-            [
-                row_id,
-                start,
-                done,
-                sub.email or None,
-                sub.name,
-                sub.organisation,
-                *answers,
-                sub.free_text or None,
-            ]
-        )
+    header = [*fixed, "Organisation", *(text for _, text in items), free]
+    data = [
+        [row_id, start, done, sub.email or None, sub.name, sub.organisation,
+         *(sub.answers[code] or None for code, _ in items), sub.free_text or None]
+        for row_id, (sub, (start, done)) in enumerate(zip(rows, times, strict=True), start=1)
+    ]  # fmt: skip
+    wb = export_workbook([header, *data], sheet="Form1")
+    ws = wb.active
+    assert ws is not None
+    for row_id in range(1, len(data) + 1):
         for col in (2, 3):
             ws.cell(row=row_id + 1, column=col).number_format = DATE_FORMAT
 
@@ -272,29 +264,6 @@ def build_workbook(
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
     return wb
-
-
-def deterministic_bytes(wb: Workbook) -> bytes:
-    """Serialise the workbook with fixed properties and zip timestamps.
-
-    openpyxl's save() stamps "modified" with the current time and the zip
-    entries with the local clock, so write through ExcelWriter directly and
-    repack the archive with a fixed date_time for every entry.
-    """
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).write_data()
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(raw) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
-    return out.getvalue()
 
 
 def main() -> None:

@@ -9,15 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from hypothesis import settings
-from openpyxl import Workbook
 from pypdf import PdfReader
 
+from reportgen.cli import main
 from reportgen.config import Settings
 from reportgen.models import BuildResult, Instrument
 from reportgen.pipeline import build
 from reportgen.survey.instrument import load_instrument
+
+from .factory import write_xlsx
 
 # CI replays the same examples on every run (HYPOTHESIS_PROFILE=ci); a developer's runs explore new ones.
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -26,25 +28,6 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 INSTRUMENT = load_instrument()
 ITEM_CODES = [item.code for item in INSTRUMENT.items]
 IDENTITY = ["Tidspunkt", "Mail", "Navn", "Organisation"]
-
-
-def write_xlsx(path: Path, rows: Sequence[Sequence[Any]], sheet: str = "Form1", before: Sequence[str] = ()) -> Path:
-    """Write a real workbook with openpyxl; `before` adds sheets (e.g. a cover) in front."""
-    book = Workbook()
-    first = book.active
-    assert first is not None
-    book.remove(first)
-    for name in before:
-        book.create_sheet(name).append(["This sheet describes the survey."])
-    data = book.create_sheet(sheet)
-    for row in rows:
-        data.append(list(row))
-        # Survey tools export "=…" answers as text, not as formulas.
-        for cell in data[data.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
-    book.save(path)
-    return path
 
 
 def item_headers(lang: str = "da", instrument: Instrument = INSTRUMENT) -> list[str]:
@@ -133,6 +116,38 @@ def shared_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     return build(settings)
 
 
+Cli = Callable[..., Result]  # what the `cli` fixture is: invoke
+
+
+def invoke(args: Sequence[str], **options: Any) -> Result:
+    """`reportgen ARGS` in this process through Click's test runner: the one way the tests run the CLI."""
+    return CliRunner().invoke(main, list(args), **options)
+
+
 @pytest.fixture
-def cli() -> CliRunner:
-    return CliRunner()
+def cli() -> Cli:
+    """The CLI runner, for tests that take it as a fixture."""
+    return invoke
+
+
+class FakeClock:
+    """Send's clock in the tests: sleeping only moves the time on, and is written down."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def fake_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """Every send in the test paces and retries on a fake clock: no real sleeps."""
+    clock = FakeClock()
+    monkeypatch.setattr("reportgen.delivery.send.SystemClock", lambda: clock)
+    return clock

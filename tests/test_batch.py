@@ -10,13 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from reportgen.cli import main
-
-from .conftest import IDENTITY, item_headers, leader_row, pdf_text, write_xlsx
+from .conftest import IDENTITY, invoke, item_headers, leader_row, pdf_text, write_xlsx
 
 HEADER = IDENTITY + item_headers()
 
@@ -26,7 +23,7 @@ def leaders(count: int, answer: int = 3) -> list[list[object]]:
 
 
 def build(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["build", *args, "--date", "2026-11-27"])
+    result = invoke(["build", *args, "--date", "2026-11-27"])
     assert "Traceback" not in result.output + result.stderr
     return result.exit_code, result.stdout, result.stderr
 
@@ -90,7 +87,7 @@ def test_only_renders_the_chosen_leaders_and_a_vanished_leader_is_listed(tmp_pat
 
 def test_a_report_that_fails_to_render_fails_alone(tmp_path: Path) -> None:
     brand = tmp_path / "brand"
-    CliRunner().invoke(main, ["brand", "init", str(brand)])
+    invoke(["brand", "init", str(brand)])
     # A template that breaks for one leader only, as bad data might.
     (brand / "templates" / "report.html").write_text(
         '{% extends "!bundled/report.html" %}{% block cover %}'

@@ -6,15 +6,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from pypdf import PdfReader
 
-from reportgen.cli import main
 from reportgen.config import bundled_templates
 from reportgen.errors import BrandError
 from reportgen.report.brand import default_brand_dir, load_brand
 
-from .conftest import IDENTITY, item_headers, leader_row, pdf_text, write_xlsx
+from .conftest import IDENTITY, invoke, item_headers, leader_row, pdf_text, write_xlsx
 
 BUNDLED = bundled_templates()
 CONTENT = {lang: tomllib.loads((BUNDLED / "content" / f"{lang}.toml").read_text("utf-8")) for lang in ("da", "en")}
@@ -45,8 +43,7 @@ def test_default_brand_colours_meet_wcag_aa_on_white() -> None:
 def branded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A build with a brand folder that changes colours, organisation, paper and one template."""
     folder = tmp_path_factory.mktemp("branded")
-    runner = CliRunner()
-    assert runner.invoke(main, ["brand", "init", str(folder / "brand")]).exit_code == 0
+    assert invoke(["brand", "init", str(folder / "brand")]).exit_code == 0
     toml = (folder / "brand" / "brand.toml").read_text("utf-8")
     toml = toml.replace('organisation = "Lederens GPS"', 'organisation = "Acme Rådgivning"')
     toml = toml.replace('primary = "#1f4e79"', 'primary = "#0b5d3b"').replace('paper = "A4"', 'paper = "letter"')
@@ -63,7 +60,7 @@ def branded(tmp_path_factory: pytest.TempPathFactory) -> Path:
         [*leader_row("Emma English", "ee@example.dk", 5)[:4], "en", *leader_row("x", "y", 5)[4:], ""],
     ]
     survey = write_xlsx(folder / "s.xlsx", [header, *rows])
-    result = runner.invoke(main, ["build", str(survey), "--brand", str(folder / "brand"), "-o", str(folder / "out")])
+    result = invoke(["build", str(survey), "--brand", str(folder / "brand"), "-o", str(folder / "out")])
     assert result.exit_code == 0, result.output + result.stderr
     return folder / "out"
 
@@ -113,7 +110,7 @@ def test_reports_stay_under_the_size_budget(branded: Path) -> None:
 
 def test_broken_brand_lists_every_problem_and_renders_nothing(tmp_path: Path) -> None:
     folder = tmp_path / "brand"
-    CliRunner().invoke(main, ["brand", "init", str(folder)])
+    invoke(["brand", "init", str(folder)])
     (folder / "fonts").mkdir()
     (folder / "fonts" / "Bad.ttf").write_text("not a font", "utf-8")
     toml = (folder / "brand.toml").read_text("utf-8")
@@ -121,7 +118,7 @@ def test_broken_brand_lists_every_problem_and_renders_nothing(tmp_path: Path) ->
     toml = toml.replace('# regular = "fonts/MyFont-Regular.ttf"', 'regular = "fonts/Bad.ttf"')
     (folder / "brand.toml").write_text("shadow = true\n" + toml, "utf-8")
     survey = write_xlsx(tmp_path / "s.xlsx", [IDENTITY + item_headers(), leader_row("A", "a@example.dk", 3)])
-    result = CliRunner().invoke(main, ["build", str(survey), "--brand", str(folder), "-o", str(tmp_path / "out")])
+    result = invoke(["build", str(survey), "--brand", str(folder), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
     message = result.stderr
     assert "Traceback" not in message and len(message.strip().splitlines()) == 1
@@ -133,14 +130,14 @@ def test_broken_brand_lists_every_problem_and_renders_nothing(tmp_path: Path) ->
 
 def test_brand_init_refuses_a_folder_with_files(tmp_path: Path) -> None:
     (tmp_path / "keep.txt").write_text("mine", "utf-8")
-    result = CliRunner().invoke(main, ["brand", "init", str(tmp_path)])
+    result = invoke(["brand", "init", str(tmp_path)])
     assert result.exit_code == 2 and "not empty" in result.stderr
     assert (tmp_path / "keep.txt").read_text("utf-8") == "mine"
 
 
 def test_brand_file_outside_the_folder_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "brand"
-    CliRunner().invoke(main, ["brand", "init", str(folder)])
+    invoke(["brand", "init", str(folder)])
     toml = (folder / "brand.toml").read_text("utf-8").replace('logo = "logo.svg"', 'logo = "../../etc/passwd"')
     (folder / "brand.toml").write_text(toml, "utf-8")
     with pytest.raises(BrandError, match="outside the brand folder"):
@@ -149,11 +146,11 @@ def test_brand_file_outside_the_folder_is_refused(tmp_path: Path) -> None:
 
 def test_brand_stylesheet_with_bad_css_stops_before_rendering(tmp_path: Path) -> None:
     folder = tmp_path / "brand"
-    CliRunner().invoke(main, ["brand", "init", str(folder)])
+    invoke(["brand", "init", str(folder)])
     bundled_css = (BUNDLED / "report.css").read_text("utf-8")
     (folder / "templates" / "report.css").write_text(bundled_css + "\nh2 { colour: red; }\n", "utf-8")
     survey = write_xlsx(tmp_path / "s.xlsx", [IDENTITY + item_headers(), leader_row("A", "a@example.dk", 3)])
-    result = CliRunner().invoke(main, ["build", str(survey), "--brand", str(folder), "-o", str(tmp_path / "out")])
+    result = invoke(["build", str(survey), "--brand", str(folder), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "stylesheet has problems" in result.stderr and "colour" in result.stderr
     assert not list((tmp_path / "out").glob("*.pdf"))

@@ -9,11 +9,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from reportgen.cli import main
-
-from .conftest import INSTRUMENT, item_headers, write_xlsx
+from .conftest import INSTRUMENT, invoke, item_headers, write_xlsx
 
 GOLDEN = Path(__file__).parent / "golden" / "check_dirty.txt"
 
@@ -47,7 +43,7 @@ def dirty_export(path: Path) -> Path:
 
 def test_check_output_matches_the_golden_file(tmp_path: Path) -> None:
     survey = dirty_export(tmp_path / "dirty.xlsx")
-    result = CliRunner().invoke(main, ["check", str(survey)])
+    result = invoke(["check", str(survey)])
     assert result.exit_code == 1
     if os.environ.get("REPORTGEN_UPDATE_GOLDEN"):
         GOLDEN.write_text(result.stdout, encoding="utf-8")
@@ -58,11 +54,11 @@ def test_check_exits_0_for_a_clean_export(tmp_path: Path) -> None:
     from .conftest import IDENTITY, leader_row
 
     survey = write_xlsx(tmp_path / "clean.xlsx", [IDENTITY + item_headers(), leader_row("A", "a@example.dk", 3)])
-    result = CliRunner().invoke(main, ["check", str(survey)])
+    result = invoke(["check", str(survey)])
     assert result.exit_code == 0, result.stdout
     assert "Problems\n  none" in result.stdout and "1 rows: 1 ok" in result.stdout
 
 
 def test_check_on_a_file_that_cannot_be_used_exits_2(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["check", str(tmp_path / "nope.xlsx")])
+    result = invoke(["check", str(tmp_path / "nope.xlsx")])
     assert result.exit_code == 2 and "does not exist" in result.stderr

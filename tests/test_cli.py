@@ -8,15 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from reportgen.cli import main
 
-from .conftest import IDENTITY, SHARED_ROWS, item_headers, leader_row, write_xlsx
+from .conftest import IDENTITY, SHARED_ROWS, Cli, item_headers, leader_row, write_xlsx
 
 
-def run(cli: CliRunner, *args: str) -> tuple[int, str, str]:
-    result = cli.invoke(main, list(args))
+def run(cli: Cli, *args: str) -> tuple[int, str, str]:
+    result = cli(list(args))
     assert "Traceback" not in result.stdout + result.stderr
     return result.exit_code, result.stdout, result.stderr
 
@@ -26,7 +25,7 @@ def shared_survey(workbook: Callable[..., Path]) -> Path:
     return workbook(SHARED_ROWS)
 
 
-def test_score_json_is_the_machine_readable_truth(cli: CliRunner, shared_survey: Path) -> None:
+def test_score_json_is_the_machine_readable_truth(cli: Cli, shared_survey: Path) -> None:
     code, out, _ = run(cli, "score", str(shared_survey))
     assert code == 0
     records = json.loads(out)
@@ -56,7 +55,7 @@ def test_score_json_is_the_machine_readable_truth(cli: CliRunner, shared_survey:
     assert records[3]["scores"]["purpose"] is None and records[3]["priority"] == []
 
 
-def test_score_csv_flattens_the_same_records(cli: CliRunner, shared_survey: Path) -> None:
+def test_score_csv_flattens_the_same_records(cli: Cli, shared_survey: Path) -> None:
     code, out, _ = run(cli, "score", str(shared_survey), "--format", "csv")
     assert code == 0
     rows = list(csv.DictReader(out.splitlines()))
@@ -65,9 +64,7 @@ def test_score_csv_flattens_the_same_records(cli: CliRunner, shared_survey: Path
     assert rows[1]["priority"] == "purpose>employees>skills"
 
 
-def test_build_exit_1_with_invalid_rows_and_lists_every_row(
-    cli: CliRunner, shared_survey: Path, tmp_path: Path
-) -> None:
+def test_build_exit_1_with_invalid_rows_and_lists_every_row(cli: Cli, shared_survey: Path, tmp_path: Path) -> None:
     out_dir = tmp_path / "out"
     code, out, err = run(cli, "build", str(shared_survey), "-o", str(out_dir), "--quiet", "--lang", "en")
     assert code == 1
@@ -89,7 +86,7 @@ def test_build_exit_1_with_invalid_rows_and_lists_every_row(
             assert (out_dir / row["pdf"]).read_bytes().startswith(b"%PDF")
 
 
-def test_build_exit_0_when_every_row_is_rendered(cli: CliRunner, workbook: Callable[..., Path], tmp_path: Path) -> None:
+def test_build_exit_0_when_every_row_is_rendered(cli: Cli, workbook: Callable[..., Path], tmp_path: Path) -> None:
     survey = workbook([leader_row("Ida Mørch", "ida@example.dk", 4)])
     code, out, _ = run(cli, "build", str(survey), "-o", str(tmp_path / "out"))
     assert code == 0
@@ -155,7 +152,7 @@ def _no_items(path: Path) -> Path:
 )
 @pytest.mark.parametrize("command", ["build", "score"])
 def test_bad_input_exits_2_with_one_clear_paragraph(
-    cli: CliRunner,
+    cli: Cli,
     tmp_path: Path,
     make: Callable[[Path], Path],
     filename: str,
@@ -173,24 +170,24 @@ def test_bad_input_exits_2_with_one_clear_paragraph(
     assert not (tmp_path / "out").exists()
 
 
-def test_unknown_sheet_lists_the_sheets(cli: CliRunner, shared_survey: Path) -> None:
+def test_unknown_sheet_lists_the_sheets(cli: Cli, shared_survey: Path) -> None:
     code, _, err = run(cli, "score", str(shared_survey), "--sheet", "Data")
     assert code == 2
     assert 'no sheet named "Data"' in err and '"Form1"' in err
 
 
-def test_data_sheet_found_behind_a_cover_sheet(cli: CliRunner, tmp_path: Path) -> None:
+def test_data_sheet_found_behind_a_cover_sheet(cli: Cli, tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "s.xlsx", [IDENTITY + item_headers(), *SHARED_ROWS[:2]], sheet="Svar", before=["Info"])
     code, out, _ = run(cli, "score", str(path))
     assert code == 0 and len(json.loads(out)) == 2
 
 
-def test_unknown_language_is_refused(cli: CliRunner, shared_survey: Path, tmp_path: Path) -> None:
+def test_unknown_language_is_refused(cli: Cli, shared_survey: Path, tmp_path: Path) -> None:
     code, _, err = run(cli, "build", str(shared_survey), "--lang", "de", "-o", str(tmp_path / "o"))
     assert code == 2 and '"de"' in err and "--lang" in err
 
 
-def test_every_command_and_option_has_help(cli: CliRunner) -> None:
+def test_every_command_and_option_has_help(cli: Cli) -> None:
     for command in main.commands.values():
         assert command.help
         for param in command.params:
@@ -207,7 +204,7 @@ def test_python_dash_m_works() -> None:
 
 
 def test_internal_error_is_a_short_paragraph_and_a_log(
-    cli: CliRunner, shared_survey: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, shared_survey: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from reportgen import pipeline
 
@@ -218,7 +215,7 @@ def test_internal_error_is_a_short_paragraph_and_a_log(
     code, _, err = run(cli, "score", str(shared_survey))
     assert code == 2
     assert err.startswith("Internal error:") and "reportgen-error.log" in err and "--debug" in err
-    result = cli.invoke(main, ["--debug", "score", str(shared_survey)])
+    result = cli(["--debug", "score", str(shared_survey)])
     assert isinstance(result.exception, RuntimeError)
 
 

@@ -8,15 +8,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from reportgen.cli import main
 from reportgen.config import Settings
 from reportgen.models import BuildResult
 from reportgen.pipeline import build, read_survey
 from reportgen.report import cohort
 
-from .conftest import INSTRUMENT, ITEM_CODES, pdf_text, write_xlsx
+from .conftest import INSTRUMENT, ITEM_CODES, invoke, pdf_text, write_xlsx
 
 NAMES = ["Søren Østergaard", "Åse Bræmer", "Lars Nielsen", "Mette Holm", "Jens Berg", "Ida Mørch"]
 CUSTOMERS = [item.code for item in INSTRUMENT.step("customers").items]
@@ -51,7 +49,7 @@ def built(survey: Path) -> BuildResult:
 
 
 def test_cohort_figures_equal_a_reference_computation_over_score(survey: Path) -> None:
-    records = json.loads(CliRunner().invoke(main, ["score", str(survey)]).stdout)
+    records = json.loads(invoke(["score", str(survey)]).stdout)
     read = read_survey(Settings(survey=survey))
     group = [(o.response, o.assessment, None) for o in read.outcomes if o.assessment]
     view = cohort.cohort_view(group, INSTRUMENT, {}, "da", 5, _header())
@@ -100,7 +98,7 @@ def test_the_groups_change_is_the_mean_change_of_matched_leaders(survey: Path) -
         [row[0], str(row[1]).upper(), *[1 + (i % 3) for i in range(len(ITEM_CODES))], ""] for row in group_rows()
     ]
     previous = write_xlsx(survey.parent / "earlier.xlsx", [["Navn", "Mail", *ITEM_CODES, "T1"], *earlier[:5]])
-    records = json.loads(CliRunner().invoke(main, ["score", str(survey), "--previous", str(previous)]).stdout)
+    records = json.loads(invoke(["score", str(survey), "--previous", str(previous)]).stdout)
     read = read_survey(Settings(survey=survey, previous=previous))
     group = [(o.response, o.assessment, o.previous) for o in read.outcomes if o.assessment]
     view = cohort.cohort_view(group, INSTRUMENT, {}, "da", 5, _header())
@@ -125,9 +123,9 @@ def test_group_by_adds_a_section_per_group_of_the_minimum_size(tmp_path: Path) -
     view = cohort.cohort_view(group, INSTRUMENT, {}, "da", 5, _header(), by_group=True)
     assert view is not None and [(g.name, g.leaders) for g in view.groups] == [("HR", 5), ("Salg", 6)]
     assert view.groups_left_out == 1
-    records = json.loads(CliRunner().invoke(main, ["score", str(path)]).stdout)
+    records = json.loads(invoke(["score", str(path)]).stdout)
     salg = [r for r, row in zip(records, rows[1:], strict=True) if row[2] == "Salg"]
     for step in view.groups[1].steps:
         assert step.mean == pytest.approx(statistics.fmean(r["scores"][step.id] for r in salg), abs=0.05)
-    wrong = CliRunner().invoke(main, ["build", str(path), "--group-by", "Region", "-o", str(tmp_path / "o")])
+    wrong = invoke(["build", str(path), "--group-by", "Region", "-o", str(tmp_path / "o")])
     assert wrong.exit_code == 2 and 'No column is named "Region"' in wrong.output

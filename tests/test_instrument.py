@@ -6,13 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from reportgen.cli import main
 from reportgen.errors import InstrumentError
 from reportgen.survey.instrument import load_instrument
 
-from .conftest import INSTRUMENT, write_xlsx
+from .conftest import INSTRUMENT, invoke, write_xlsx
 
 SECOND = """
 [instrument]
@@ -110,7 +108,7 @@ def test_another_instrument_works_without_code_changes(tmp_path: Path) -> None:
             ["Lea", "lea@example.dk", "No", "Yes", None, None],
         ],
     )
-    result = CliRunner().invoke(main, ["score", str(survey), "--instrument", str(path)])
+    result = invoke(["score", str(survey), "--instrument", str(path)])
     assert result.exit_code == 0, result.output
     kim, lea = json.loads(result.stdout)
     # A1 = 2 → 100, A2 = 0 reversed → 2 → 100; B1 = 1 → 50 on the 0–2 scale.
@@ -121,7 +119,7 @@ def test_another_instrument_works_without_code_changes(tmp_path: Path) -> None:
     assert lea["scores"] == {"focus": 0.0, "calm": None}
     # build renders it too, with the bundled templates (no content for these steps: none needed).
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["build", str(survey), "--instrument", str(path), "-o", str(out), "--quiet"])
+    result = invoke(["build", str(survey), "--instrument", str(path), "-o", str(out), "--quiet"])
     assert result.exit_code == 0, result.output + result.stderr
     assert sorted(p.name for p in out.glob("[0-9]*.pdf")) == ["02-kim.pdf", "03-lea.pdf"]
 

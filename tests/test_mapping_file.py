@@ -6,11 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from reportgen.cli import main
-
-from .conftest import IDENTITY, ITEM_CODES, item_headers, leader_row, write_xlsx
+from .conftest import IDENTITY, ITEM_CODES, Cli, item_headers, leader_row, write_xlsx
 
 ANSWERS = [
     ["Søren Østergaard", "soren@example.dk", *[(i % 5) + 1 for i in range(len(ITEM_CODES))]],
@@ -24,16 +20,16 @@ def unmatched_export(folder: Path) -> Path:
     return write_xlsx(folder / "own.xlsx", [header, *ANSWERS], sheet="Besvarelser")
 
 
-def scores(cli: CliRunner, *args: str) -> list[dict[str, object]]:
-    result = cli.invoke(main, ["score", *args])
+def scores(cli: Cli, *args: str) -> list[dict[str, object]]:
+    result = cli(["score", *args])
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
-def test_a_written_mapping_lists_every_column_and_once_edited_scores_the_file(tmp_path: Path, cli: CliRunner) -> None:
+def test_a_written_mapping_lists_every_column_and_once_edited_scores_the_file(tmp_path: Path, cli: Cli) -> None:
     survey = unmatched_export(tmp_path)
     mapping = tmp_path / "mapping.toml"
-    result = cli.invoke(main, ["check", str(survey), "--write-mapping", str(mapping)])
+    result = cli(["check", str(survey), "--write-mapping", str(mapping)])
     assert result.exit_code == 2  # nothing to score before the mapping is edited
     assert "Mapping written to" in result.stderr and "no sheet has a header row" in result.stderr.lower()
     text = mapping.read_text(encoding="utf-8")
@@ -46,7 +42,7 @@ def test_a_written_mapping_lists_every_column_and_once_edited_scores_the_file(tm
         r'^([A-Z]+)( += )""', lambda m: f'{m.group(1)}{m.group(2)}"{targets[m.group(1)]}"', text, flags=re.MULTILINE
     )
     mapping.write_text(edited, encoding="utf-8")
-    check = cli.invoke(main, ["check", str(survey), "--mapping", str(mapping)])
+    check = cli(["check", str(survey), "--mapping", str(mapping)])
     assert check.exit_code == 0, check.output
     assert "2 rows: 2 ok" in check.stdout
 
@@ -54,16 +50,16 @@ def test_a_written_mapping_lists_every_column_and_once_edited_scores_the_file(tm
     assert scores(cli, str(survey), "--mapping", str(mapping)) == scores(cli, str(standard))
 
 
-def test_a_mapping_written_from_a_detected_export_reads_it_the_same_way(tmp_path: Path, cli: CliRunner) -> None:
+def test_a_mapping_written_from_a_detected_export_reads_it_the_same_way(tmp_path: Path, cli: Cli) -> None:
     rows = [leader_row("Søren Østergaard", "soren@example.dk", 4), leader_row("Åse Bræmer", "aase@example.dk", 2)]
     survey = write_xlsx(tmp_path / "s.xlsx", [["Kaffe?", *IDENTITY, *item_headers()], *[[None, *r] for r in rows]])
     mapping = tmp_path / "m.toml"
-    assert cli.invoke(main, ["check", str(survey), "--write-mapping", str(mapping)]).exit_code == 0
+    assert cli(["check", str(survey), "--write-mapping", str(mapping)]).exit_code == 0
     assert re.search(r'^A += "" +# Kaffe\?$', mapping.read_text(encoding="utf-8"), flags=re.MULTILINE)
     assert scores(cli, str(survey), "--mapping", str(mapping)) == scores(cli, str(survey))
 
 
-def test_every_problem_of_a_mapping_is_listed_in_one_error(tmp_path: Path, cli: CliRunner) -> None:
+def test_every_problem_of_a_mapping_is_listed_in_one_error(tmp_path: Path, cli: Cli) -> None:
     survey = unmatched_export(tmp_path)
     mapping = tmp_path / "bad.toml"
     mapping.write_text(
@@ -71,7 +67,7 @@ def test_every_problem_of_a_mapping_is_listed_in_one_error(tmp_path: Path, cli: 
         'A = "name"\nC = "P1"\nD = "P1"\nZZ = "P2"\nE = "Q9"\n1 = "P3"\n',
         encoding="utf-8",
     )
-    result = cli.invoke(main, ["score", str(survey), "--mapping", str(mapping)])
+    result = cli(["score", str(survey), "--mapping", str(mapping)])
     assert result.exit_code == 2
     message = result.stderr
     assert "bad.toml" in message and "Traceback" not in message
@@ -82,22 +78,22 @@ def test_every_problem_of_a_mapping_is_listed_in_one_error(tmp_path: Path, cli: 
     assert "no column is mapped to email" in message
 
 
-def test_an_existing_mapping_file_is_never_overwritten(tmp_path: Path, cli: CliRunner) -> None:
+def test_an_existing_mapping_file_is_never_overwritten(tmp_path: Path, cli: Cli) -> None:
     survey = unmatched_export(tmp_path)
     mapping = tmp_path / "mine.toml"
     mapping.write_text("# my edits\n", encoding="utf-8")
-    result = cli.invoke(main, ["check", str(survey), "--write-mapping", str(mapping)])
+    result = cli(["check", str(survey), "--write-mapping", str(mapping)])
     assert result.exit_code == 2 and "does not overwrite" in result.stderr
     assert mapping.read_text(encoding="utf-8") == "# my edits\n"
 
 
-def test_build_takes_a_mapping_too(tmp_path: Path, cli: CliRunner) -> None:
+def test_build_takes_a_mapping_too(tmp_path: Path, cli: Cli) -> None:
     survey = unmatched_export(tmp_path)
     mapping = tmp_path / "m.toml"
     columns = {"A": "name", "B": "email"} | {_letter(2 + i): code for i, code in enumerate(ITEM_CODES)}
     body = "\n".join(f'{letter} = "{target}"' for letter, target in columns.items())
     mapping.write_text(f"header_rows = 1\n[columns]\n{body}\n", encoding="utf-8")
-    result = cli.invoke(main, ["build", str(survey), "--mapping", str(mapping), "-o", str(tmp_path / "out"), "-q"])
+    result = cli(["build", str(survey), "--mapping", str(mapping), "-o", str(tmp_path / "out"), "-q"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out").glob("[0-9]*.pdf")) == [
         "02-soren-ostergaard.pdf",

@@ -7,13 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from reportgen.cli import main
 from reportgen.config import Settings
 from reportgen.pipeline import build
 
-from .conftest import ITEM_CODES, pdf_text, write_xlsx
+from .conftest import ITEM_CODES, invoke, pdf_text, write_xlsx
 
 HEADER = ["Navn", "Mail", *ITEM_CODES]
 
@@ -34,7 +32,7 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_score_adds_the_earlier_scores_and_the_changes(exports: tuple[Path, Path]) -> None:
     before, now = exports
-    result = CliRunner().invoke(main, ["score", str(now), "--previous", str(before)])
+    result = invoke(["score", str(now), "--previous", str(before)])
     assert result.exit_code == 0, result.output
     soren, new = json.loads(result.stdout)
     # All 2s: 25 on every step (F5 reversed: 4 → 75, mean of 25,25,25,25,75 = 35 for skills).
@@ -42,10 +40,10 @@ def test_score_adds_the_earlier_scores_and_the_changes(exports: tuple[Path, Path
     assert soren["scores"] == {"purpose": 75.0, "skills": 65.0, "employees": 75.0, "customers": 75.0}
     assert soren["changes"] == {"purpose": 50.0, "skills": 30.0, "employees": 50.0, "customers": 50.0}
     assert new["previous_scores"] == dict.fromkeys(soren["scores"]) and new["changes"] == dict.fromkeys(soren["scores"])
-    csv = CliRunner().invoke(main, ["score", str(now), "--previous", str(before), "--format", "csv"]).stdout
+    csv = invoke(["score", str(now), "--previous", str(before), "--format", "csv"]).stdout
     header, first = csv.splitlines()[:2]
     assert "previous_purpose" in header and "change_customers" in header and ",25.0," in first and ",50.0," in first
-    plain = json.loads(CliRunner().invoke(main, ["score", str(now)]).stdout)
+    plain = json.loads(invoke(["score", str(now)]).stdout)
     assert "previous_scores" not in plain[0]  # the form without --previous is unchanged
 
 

@@ -2,7 +2,7 @@
 
 A round trip generates the file, reads the survey back out of it as the tool would build it,
 writes the export that tool writes (its documented header layout) with known answers, runs
-`reportgen score` on it and compares with a reference calculation written here.
+`reportgen score` on it and compares with the reference calculation (tests/reference.py).
 """
 
 from __future__ import annotations
@@ -14,23 +14,22 @@ import re
 import shutil
 import subprocess
 import tomllib
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from docx import Document
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
-from reportgen.cli import main
 from reportgen.config import bundled_templates
 from reportgen.errors import TemplateError
 from reportgen.models import Instrument
 from reportgen.questionnaire import FORMATS, default_name, write_questionnaire
 from reportgen.survey.instrument import load_instrument
+
+from .conftest import invoke
+from .reference import printed_scores
 
 INSTRUMENT = load_instrument()
 CODES = [item.code for item in INSTRUMENT.items]
@@ -48,27 +47,9 @@ LEADERS: list[dict[str, Any]] = [
 # --- reference and helpers --------------------------------------------------------------------
 
 
-def reference(answers: dict[str, int | None], instrument: Instrument = INSTRUMENT) -> dict[str, float | None]:
-    """Step score = mean over answered items of (answer − 1) / 4 × 100, reverse-keyed turned 6 − answer, half up."""
-    scores: dict[str, float | None] = {}
-    for step in instrument.steps:
-        values = [
-            6 - answer if item.reverse else answer
-            for item in step.items
-            if (answer := answers.get(item.code)) is not None
-        ]
-        if len(values) < len(step.items) / 2:
-            scores[step.id] = None
-            continue
-        exact = (Fraction(sum(values), len(values)) - 1) / 4 * 100
-        rounded = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-        scores[step.id] = float(rounded)
-    return scores
-
-
 def score(path: Path) -> list[dict[str, Any]]:
     """`reportgen score` on the file: the JSON records."""
-    result = CliRunner().invoke(main, ["score", str(path)])
+    result = invoke(["score", str(path)])
     assert result.exit_code == 0, result.output
     records: list[dict[str, Any]] = json.loads(result.stdout)
     return records
@@ -80,7 +61,7 @@ def assert_scores_match(path: Path) -> None:
         (leader["name"], leader["email"], "ok") for leader in LEADERS
     ]
     for record, leader in zip(records, LEADERS, strict=True):
-        assert record["scores"] == reference(leader["answers"]), leader["name"]
+        assert record["scores"] == printed_scores(leader["answers"]), leader["name"]
 
 
 def generate(tmp_path: Path, lang: str, fmt: str, instrument: Instrument = INSTRUMENT) -> Path:

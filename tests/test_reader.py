@@ -6,17 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from reportgen.cli import main
-
-from .conftest import IDENTITY, item_headers, leader_row, write_xlsx
+from .conftest import IDENTITY, invoke, item_headers, leader_row, write_xlsx
 
 ROWS = [leader_row("Søren Østergaard", "s@example.dk", 4), leader_row("Åse Bræmer", "a@example.dk", {"P1": "Enig"})]
 
 
 def scores(path: Path, *options: str) -> list[dict[str, object]]:
-    result = CliRunner().invoke(main, ["score", str(path), *options])
+    result = invoke(["score", str(path), *options])
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
@@ -49,5 +46,5 @@ def test_encoding_and_delimiter_can_be_given(tmp_path: Path) -> None:
 
 def test_a_wrong_encoding_is_a_clear_error(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "s.csv", ";", "cp1252")
-    result = CliRunner().invoke(main, ["score", str(path), "--encoding", "utf-8"])
+    result = invoke(["score", str(path), "--encoding", "utf-8"])
     assert result.exit_code == 2 and "--encoding" in result.stderr and "Traceback" not in result.stderr

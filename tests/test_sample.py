@@ -5,30 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from reportgen.cli import main
+from .conftest import invoke
+from .reference import printed_scores
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "survey.xlsx"
 AGREE = ["helt uenig", "uenig", "hverken enig eller uenig", "enig", "helt enig"]
-STEPS = {"purpose": "P", "skills": "F", "employees": "M", "customers": "K"}
 ITEMS = {"P": 4, "F": 5, "M": 4, "K": 4}
-
-
-def reference(answers: dict[str, int]) -> dict[str, float | None]:
-    """instrument.md by hand: F5 reversed, mean of answered, (mean − 1) / 4 × 100, none below half."""
-    scores: dict[str, float | None] = {}
-    for step, letter in STEPS.items():
-        values = [
-            (6 - answers[code] if code == "F5" else answers[code])
-            for code in (f"{letter}{n}" for n in range(1, ITEMS[letter] + 1))
-            if code in answers
-        ]
-        scores[step] = (
-            round((sum(values) / len(values) - 1) / 4 * 100 + 1e-9, 1) if len(values) * 2 >= ITEMS[letter] else None
-        )
-    return scores
 
 
 def test_score_agrees_with_a_reference_computation() -> None:
@@ -44,8 +28,8 @@ def test_score_agrees_with_a_reference_computation() -> None:
             for code, value in zip(codes, row[6 : 6 + len(codes)], strict=True)
             if value and str(value).strip().lower() in AGREE
         }
-        expected[number] = reference(answers)
-    result = CliRunner().invoke(main, ["score", str(SAMPLE)])
+        expected[number] = printed_scores(answers)
+    result = invoke(["score", str(SAMPLE)])
     records = json.loads(result.stdout)
     assert len(records) == len(expected) == 25
     for record in records:

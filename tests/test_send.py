@@ -18,17 +18,16 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from reportgen import config, pipeline
-from reportgen.cli import main
 from reportgen.config import Settings
 from reportgen.delivery.letters import Letter, MailText
 from reportgen.delivery.log import DELIVERY
 from reportgen.delivery.owner import owner_problem
 from reportgen.pipeline import build
 
-from .conftest import IDENTITY, item_headers, leader_row, write_xlsx
+from .conftest import IDENTITY, FakeClock, invoke, item_headers, leader_row, write_xlsx
 
 LEADERS = [
     ("Søren Østergaard", "soren@example.dk"),
@@ -91,15 +90,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def reports(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(config, "RETRY_DELAYS", (0.0, 0.0))
+def reports(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock) -> Path:
     monkeypatch.chdir(tmp_path)  # no reportgen.toml of the developer's
     return Path(shutil.copytree(built, tmp_path / "reports"))
 
 
 def send(folder: Path, port: int, *options: str, env: dict[str, str] | None = None) -> Result:
     args = ["send", str(folder), "--from", SENDER, "--smtp-host", "127.0.0.1", "--smtp-port", str(port)]
-    return CliRunner().invoke(main, [*args, "--rate", "600", *options], env=env)
+    return invoke([*args, "--rate", "600", *options], env=env)
 
 
 def attachment(message: EmailMessage) -> tuple[str, bytes]:
@@ -154,7 +152,7 @@ def test_dry_run_sends_nothing_and_to_me_sends_only_to_me(reports: Path, server:
 
 
 def test_drafts_parse_back_with_the_right_attachment(reports: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["send", str(reports), "--from", SENDER, "--eml", str(tmp_path / "drafts")])
+    result = invoke(["send", str(reports), "--from", SENDER, "--eml", str(tmp_path / "drafts")])
     assert result.exit_code == 0, result.output
     drafts = sorted((tmp_path / "drafts").glob("*.eml"))
     assert len(drafts) == 3
@@ -196,8 +194,8 @@ def test_a_refused_recipient_fails_alone_and_a_changed_pdf_waits_for_resend(
 
 
 def test_no_encryption_is_refused_for_a_remote_host(reports: Path) -> None:
-    result = CliRunner().invoke(
-        main, ["send", str(reports), "--from", SENDER, "--smtp-host", "192.0.2.1", "--smtp-security", "none", "--send"]
+    result = invoke(
+        ["send", str(reports), "--from", SENDER, "--smtp-host", "192.0.2.1", "--smtp-security", "none", "--send"]
     )
     assert result.exit_code == 2 and "only to a relay on this machine" in result.output
 
@@ -276,15 +274,15 @@ def test_the_daily_cap_stops_the_run_and_counts_earlier_sends(reports: Path, ser
 def test_settings_come_from_reportgen_toml_and_options_win(reports: Path, tmp_path: Path) -> None:
     (tmp_path / "reportgen.toml").write_text('[send]\nfrom = "Toml Sender <toml@example.dk>"\n', encoding="utf-8")
     drafts = tmp_path / "drafts"
-    assert CliRunner().invoke(main, ["send", str(reports), "--eml", str(drafts)]).exit_code == 0
+    assert invoke(["send", str(reports), "--eml", str(drafts)]).exit_code == 0
     message = BytesParser(policy=policy.default).parsebytes(next(drafts.glob("*.eml")).read_bytes())
     assert message["From"].addresses[0].addr_spec == "toml@example.dk"
-    given = CliRunner().invoke(main, ["send", str(reports), "--eml", str(tmp_path / "d2"), "--from", SENDER])
+    given = invoke(["send", str(reports), "--eml", str(tmp_path / "d2"), "--from", SENDER])
     assert given.exit_code == 0
     message = BytesParser(policy=policy.default).parsebytes(next((tmp_path / "d2").glob("*.eml")).read_bytes())
     assert message["From"].addresses[0].addr_spec == "workshop@example.dk"
     (tmp_path / "reportgen.toml").write_text('[send]\nsmtp_hots = "x"\nrate = "fast"\n', encoding="utf-8")
-    bad = CliRunner().invoke(main, ["send", str(reports)])
+    bad = invoke(["send", str(reports)])
     assert (
         bad.exit_code == 2 and "unknown key 'smtp_hots'" in bad.output and "'rate' must be a whole number" in bad.output
     )
@@ -347,6 +345,20 @@ def test_mail_uses_the_instrument_the_reports_were_built_with(tmp_path: Path, mo
     build(Settings(survey=survey, output_dir=tmp_path / "r", instrument=own, report_date=date(2026, 11, 27), jobs=1))
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")  # send finds the instrument from build.json, not from the cwd
-    dry = CliRunner().invoke(main, ["send", str(tmp_path / "r"), "--from", SENDER])
+    dry = invoke(["send", str(tmp_path / "r"), "--from", SENDER])
     assert dry.exit_code == 0, dry.output
     assert "Din personlige rapport: Vores egen ledertest" in dry.output
+
+
+def test_messages_are_paced_by_the_rate_and_retries_wait(
+    reports: Path, server: tuple[Mailbox, int], fake_clock: FakeClock
+) -> None:
+    mailbox, port = server
+    mailbox.busy = 1  # the first DATA is answered "451 try again later"
+    args = ["send", str(reports), "--from", SENDER, "--smtp-host", "127.0.0.1", "--smtp-port", str(port)]
+    result = invoke([*args, "--smtp-security", "none", "--rate", "20", "--send"])
+    assert result.exit_code == 0, result.output
+    assert len(mailbox.messages) == len(LEADERS)
+    waits = [s for s in fake_clock.slept if s > 0]
+    assert config.RETRY_DELAYS[0] in waits  # the retry waited its delay, on the fake clock
+    assert waits.count(3.0) == len(LEADERS) - 1  # 20 a minute: 3 s between one message and the next

@@ -1,0 +1,58 @@
+"""The one workbook factory: real .xlsx files written with openpyxl, for the tests, bench/ and the sample."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
+
+ZIP_TIME = (2026, 11, 30, 12, 0, 0)  # every entry of a deterministic file
+
+
+def export_workbook(rows: Sequence[Sequence[Any]], sheet: str = "Form1", before: Sequence[str] = ()) -> Workbook:
+    """A workbook laid out like a survey export: `rows` (header first) on `sheet`, after the `before` sheets."""
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = (*before, sheet)[0]
+    for index, name in enumerate(before):
+        cover = first if index == 0 else book.create_sheet(name)
+        cover.append(["This sheet describes the survey."])
+    data = book.create_sheet(sheet) if before else first
+    for row in rows:
+        data.append(list(row))
+        # Survey tools export "=…" answers as text, not as formulas.
+        for cell in data[data.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+    return book
+
+
+def write_xlsx(path: Path, rows: Sequence[Sequence[Any]], sheet: str = "Form1", before: Sequence[str] = ()) -> Path:
+    """Write a real workbook; `before` adds sheets (e.g. a cover) in front."""
+    export_workbook(rows, sheet, before).save(path)
+    return path
+
+
+def deterministic_bytes(book: Workbook) -> bytes:
+    """The workbook as a file that is the same byte for byte on every run.
+
+    openpyxl's save() stamps "modified" with the current time and the zip entries with the
+    local clock, so write through ExcelWriter and repack with a fixed date for every entry.
+    """
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).write_data()
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
