@@ -157,9 +157,12 @@ def _read(folder: Path) -> tuple[list[Entry], list[Damaged]]:
         cells: list[str] = []
         if problem is None:
             try:
-                rows = list(csv.reader([raw.decode("utf-8")], strict=True))
-                cells = [csv_unsafe(cell) for cell in rows[0]] if len(rows) == 1 else []
-            except (UnicodeDecodeError, csv.Error) as error:
+                text = raw.decode("utf-8")
+                [written] = csv.reader([text], strict=True)
+                cells = [csv_unsafe(cell) for cell in written]
+                if _csv_line(written) != text + "\n":  # e.g. a quote inside a cell that was not quoted
+                    problem = "it is not as reportgen wrote it"
+            except (UnicodeDecodeError, csv.Error, ValueError) as error:
                 problem = f"it cannot be read as CSV ({error})"
         if problem is None:
             problem = _problem(cells, columns)

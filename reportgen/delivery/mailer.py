@@ -10,9 +10,8 @@ import socket
 import ssl
 from collections.abc import Callable
 from email import policy
-from email.headerregistry import Address as HeaderAddress
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, parseaddr
+from email.utils import formataddr, formatdate, parseaddr, quote
 
 from ..config import PASSWORD_VARIABLE, SECURITY_PORTS, SendOptions
 from ..errors import SendError
@@ -74,10 +73,10 @@ def compose(
     return message
 
 
-def _header_address(name: str, address: Address) -> HeaderAddress | str:
+def _header_address(name: str, address: Address) -> str:
     """A From or To header's value; the domain in IDNA unless the whole address must be UTF-8 anyway."""
-    if address.smtputf8:
-        return HeaderAddress(display_name=name, addr_spec=address.envelope)
+    if address.smtputf8:  # formataddr wants ASCII; the message then goes out with UTF-8 headers (RFC 6532)
+        return f'"{quote(name)}" <{address.envelope}>' if name else address.envelope
     return formataddr((name, address.envelope))
 
 

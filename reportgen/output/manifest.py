@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Protocol
 
 from ..errors import OutputError
 from ..models import Outcome
@@ -90,11 +91,12 @@ def read_manifest(directory: Path) -> list[ManifestRow] | None:
     try:
         with path.open(encoding="utf-8", newline="") as file:
             reader = csv.reader(file, strict=True)
+            start = [1]  # the line the record being read starts on (a quoted cell may span lines)
             try:
-                return _manifest_rows(reader)
+                return _manifest_rows(reader, start)
             except (csv.Error, ValueError) as error:
                 raise OutputError(
-                    f"The manifest cannot be read: line {max(reader.line_num, 1)} is damaged ({error}).",
+                    f"The manifest cannot be read: line {start[0]} is damaged ({error}).",
                     fix=fix,
                     file=path,
                 ) from None
@@ -104,11 +106,12 @@ def read_manifest(directory: Path) -> list[ManifestRow] | None:
         raise OutputError(f"The manifest cannot be read ({error.strerror}).", fix=fix, file=path) from None
 
 
-def _manifest_rows(reader: Iterator[list[str]]) -> list[ManifestRow]:
-    """The manifest's rows; ValueError saying what is wrong with the line just read."""
+def _manifest_rows(reader: _Reader, start: list[int]) -> list[ManifestRow]:
+    """The manifest's rows; ValueError saying what is wrong with the record starting on line start[0]."""
     if tuple(next(reader, ())) != MANIFEST_COLUMNS:
         raise ValueError(f"it is not the header {','.join(MANIFEST_COLUMNS)}")
     rows = []
+    start[0] = reader.line_num + 1
     for cells in reader:
         if len(cells) != len(MANIFEST_COLUMNS):
             raise ValueError(f"it has {len(cells)} fields instead of {len(MANIFEST_COLUMNS)}")
@@ -117,7 +120,18 @@ def _manifest_rows(reader: Iterator[list[str]]) -> list[ManifestRow]:
             raise ValueError(f'its source_row "{values["source_row"]}" is not a row number')
         fields = {key: csv_unsafe(values[key]) for key in MANIFEST_COLUMNS[1:]}
         rows.append(ManifestRow(source_row=int(values["source_row"]), **fields))
+        start[0] = reader.line_num + 1
     return rows
+
+
+class _Reader(Protocol):
+    """A csv reader: rows, and the number of lines read so far."""
+
+    line_num: int
+
+    def __iter__(self) -> Iterator[list[str]]: ...
+
+    def __next__(self) -> list[str]: ...
 
 
 def earlier_fingerprints(directory: Path) -> dict[str, str]:
