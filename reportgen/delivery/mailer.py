@@ -249,5 +249,6 @@ def _is_loopback(host: str) -> bool:
 
 
 def as_bytes(message: EmailMessage) -> bytes:
-    """The message as a file, for an .eml draft."""
-    return message.as_bytes()
+    """The message as a file, for an .eml draft; with UTF-8 headers when an address needs them."""
+    local_parts = [address.username for name in ("From", "To") for address in message[name].addresses]
+    return message.as_bytes(policy=policy.default.clone(utf8=not all(part.isascii() for part in local_parts)))
