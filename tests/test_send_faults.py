@@ -267,6 +267,33 @@ def test_an_answer_after_the_clients_timeout_is_unknown_and_the_rest_go_on(
     assert "unknown  aase@example.dk" in again.output and len(handler.messages) == 3
 
 
+def test_a_server_that_answers_no_one_stops_the_run_after_two(reports: Path, server: tuple[Faulty, int]) -> None:
+    handler, port = server
+    handler.drop = {email for _, email in LEADERS}
+    result = send(reports, port, "--send")
+    assert result.exit_code == 1 and "answer was lost for 2 messages in a row" in result.output
+    assert handler.received() == ["aase@example.dk", "soren@example.dk"]  # not a third into the void
+    assert "not sent lars@example.com" in result.output and result.output.count("unknown  ") == 2
+    handler.drop = set()
+    rerun = send(reports, port, "--send")
+    assert handler.received() == sorted(email for _, email in LEADERS) and rerun.output.count("unknown  ") == 2
+
+
+def test_a_log_from_before_message_ids_is_read_and_appended_to_as_it_is(
+    reports: Path, server: tuple[Faulty, int]
+) -> None:
+    handler, port = server
+    assert send(reports, port, "--send", "--daily-cap", "2").exit_code == 1
+    path = reports / DELIVERY
+    earlier = [line.split(",") for line in log_lines(reports) if ",sending," not in line]
+    path.write_text("".join(",".join(c[:7] + c[8:]) + "\n" for c in earlier), encoding="utf-8")
+    assert path.read_text(encoding="utf-8").startswith("time,status,name,email,sent_to,pdf,sha256,smtp_response\n")
+    rerun = send(reports, port, "--send")
+    assert rerun.exit_code == 0 and "2 already sent" in rerun.output
+    assert handler.received() == sorted(email for _, email in LEADERS)
+    assert all(len(line.split(",")) == 8 for line in log_lines(reports))  # its own columns kept
+
+
 # --- the server refused: 421, 452, 550 -----------------------------------------------------------
 
 

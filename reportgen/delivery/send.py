@@ -80,6 +80,7 @@ def _checked_pdf(folder: Path, letter: Letter) -> tuple[Letter, bytes | None]:
     return replace(letter, sha256=hashlib.sha256(data).hexdigest(), size=len(data)), data
 
 
+UNANSWERED_STOP = 2  # messages in a row whose answer was lost, after which the run stops
 Compose = Callable[[Letter, str, bytes], "EmailMessage"]  # (letter, recipient, PDF) → the message
 
 
@@ -100,6 +101,7 @@ def deliver(
     interval = 60.0 / max(options.rate, 1)
     last = 0.0
     queue = [letter for letter in letters if letter.action == "send"]
+    unanswered = 0  # messages in a row whose outcome is unknown
     try:
         if queue and budget > 0:
             _first_connection(mailer)
@@ -132,6 +134,14 @@ def deliver(
                 else:
                     reason = f"handed to the server as {attempt.message_id}, but {error}"
                     summary.unknown.append(replace(letter, action="unknown", reason=reason))
+                unanswered += 1
+                if unanswered == UNANSWERED_STOP:  # a server that answers no one: don't leave everyone unknown
+                    summary.stopped = (
+                        f"the server's answer was lost for {unanswered} messages in a row; check those, and run "
+                        "send again later (or with a longer --smtp-timeout) to finish"
+                    )
+                    summary.not_sent += queue[index + 1 :]
+                    break
                 continue
             except TemporaryFailure as error:
                 summary.stopped = f"the server could not be reached: {error}; run send again to finish"
@@ -139,6 +149,7 @@ def deliver(
                 break
             finally:
                 last = clock.monotonic()
+            unanswered = 0
             attempt.outcome("sent", response)
             if to_me:
                 record(folder, letter, "test", recipient, response, attempt.message_id)
