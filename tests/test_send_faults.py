@@ -294,6 +294,29 @@ def test_a_log_from_before_message_ids_is_read_and_appended_to_as_it_is(
     assert all(len(line.split(",")) == 8 for line in log_lines(reports))  # its own columns kept
 
 
+def test_ctrl_c_while_a_message_is_on_its_way_leaves_it_unknown(
+    reports: Path, server: tuple[Faulty, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handler, port = server
+    logged = send_module.record
+
+    def record_then_interrupt(folder: Path, letter: Any, status: str, *rest: Any) -> None:
+        logged(folder, letter, status, *rest)
+        if status == "sending" and letter.email == "aase@example.dk":
+            raise KeyboardInterrupt  # Ctrl-C just after the intent is on disk
+
+    monkeypatch.setattr(send_module, "record", record_then_interrupt)
+    result = send(reports, port, "--send")
+    assert result.exit_code == 130 and "unknown  aase@example.dk" in result.output
+    assert "not sent lars@example.com" in result.output and "not sent aase" not in result.output
+    statuses = [line.split(",")[1] for line in log_lines(reports) if "aase@example.dk" in line]
+    assert statuses == ["sending", "unknown"]
+    monkeypatch.setattr(send_module, "record", logged)
+    rerun = send(reports, port, "--send")
+    assert "unknown  aase@example.dk" in rerun.output
+    assert "aase@example.dk" not in handler.received()  # here the message never left; the rerun can't know
+
+
 # --- the server refused: 421, 452, 550 -----------------------------------------------------------
 
 

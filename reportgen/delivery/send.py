@@ -102,6 +102,7 @@ def deliver(
     last = 0.0
     queue = [letter for letter in letters if letter.action == "send"]
     unanswered = 0  # messages in a row whose outcome is unknown
+    attempt: _Attempt | None = None
     try:
         if queue and budget > 0:
             _first_connection(mailer)
@@ -159,6 +160,10 @@ def deliver(
                 on_letter(letter)
     except KeyboardInterrupt:
         summary.interrupted = True
+        if attempt is not None and attempt.pending:  # Ctrl-C while the message was on its way
+            attempt.outcome("unknown", "interrupted (Ctrl-C) while the message was on its way")
+            reason = f"handed to the server as {attempt.message_id}, but the run was interrupted before its answer"
+            summary.unknown.append(replace(attempt.letter, action="unknown", reason=reason))
         done = {letter.source_row for letter in (*summary.sent, *summary.failed, *summary.unknown)}
         summary.not_sent += [letter for letter in queue if letter.source_row not in done]
     finally:
@@ -194,8 +199,8 @@ class _Attempt:
     def intend(self) -> None:
         """Log that the message is about to go out: from here on, a crash leaves it "unknown"."""
         if self.logged:
+            self.pending = True  # from the first byte of the line on: a line cut short is read as unknown too
             record(self.folder, self.letter, "sending", self.recipient, "", self.message_id)
-            self.pending = True
 
     def outcome(self, status: str, response: str, always: bool = False) -> None:
         """Log what became of the message logged as intended (or, `always`, of one refused before that)."""
