@@ -194,8 +194,7 @@ class Mailer:
             _check(code, reply, connection)
             before_data()
             code, reply = connection.docmd("DATA")
-            if code != 354:
-                _check(code, reply, connection)
+            _check(code, reply, connection, ok=(354,))
             # CRLF line ends, as SMTP wants; UTF-8 headers only where the server was asked for SMTPUTF8.
             payload = _dot_stuffed(message.as_bytes(policy=policy.SMTPUTF8 if utf8 else policy.SMTP))
         except (smtplib.SMTPServerDisconnected, OSError) as error:
@@ -222,8 +221,9 @@ class Mailer:
             self.connection = None
 
 
-def _check(code: int, reply: bytes | str, connection: smtplib.SMTP) -> None:
-    if code in (250, 251):
+def _check(code: int, reply: bytes | str, connection: smtplib.SMTP, ok: tuple[int, ...] = (250, 251)) -> None:
+    """Nothing if the server said `ok`; else the failure its code means, the transaction ended."""
+    if code in ok:
         return
     with contextlib.suppress(smtplib.SMTPException, OSError):
         connection.rset()  # end the refused transaction; the connection serves the next message
