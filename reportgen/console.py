@@ -168,7 +168,7 @@ def send_lines(summary: Summary, folder: Path, mail: MailText, eml_dir: Path | N
         lines.append("Interrupted: delivery.csv holds every message sent so far; run send again to finish.")
     if eml_dir is not None:
         counts = f"{len(summary.drafts)} drafts written to {eml_dir}"
-    elif summary.planned or not (summary.sent or summary.not_sent):
+    elif summary.dry:
         counts = f"Dry run: {len(summary.planned)} to send, nothing sent (add --send to send)"
     else:
         counts = f"{len(summary.sent)} sent" + (" (to --to-me only)" if to_me else "")

@@ -229,7 +229,7 @@ def test_a_server_that_stores_and_drops_leaves_the_message_unknown_and_it_is_nev
     intent, outcome = [line for line in log_lines(reports) if "lars@example.com" in line]
     message_id = str(dict(handler.messages)["lars@example.com"]["Message-ID"])
     assert ",sending," in intent and message_id in intent  # the intent, with the Message-ID, before DATA
-    assert ",unknown," in outcome and "connection was lost after the message was handed over" in outcome
+    assert ",unknown," in outcome and "connection was lost before the server's answer" in outcome
     again = send(reports, port, "--send")
     assert again.exit_code == 1 and "unknown  lars@example.com" in again.output
     assert len(handler.messages) == 3  # nothing sent, to Lars or anyone

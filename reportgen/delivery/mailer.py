@@ -205,7 +205,7 @@ class Mailer:
             code, reply = connection.getreply()
         except (smtplib.SMTPServerDisconnected, OSError) as error:
             self.close()
-            raise UnknownOutcome(f"the connection was lost after the message was handed over ({error})") from None
+            raise UnknownOutcome(f"the connection was lost before the server's answer ({error})") from None
         if code != 250:
             failure = TemporaryFailure if 400 <= code < 500 else PermanentFailure
             raise failure(f"{code} {_text(reply)}")

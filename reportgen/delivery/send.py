@@ -66,6 +66,7 @@ class Summary:
     not_sent: list[Letter] = field(default_factory=list)  # left for the next run: stopped, cap reached
     interrupted: bool = False
     stopped: str = ""
+    dry: bool = False  # a dry run: nothing was meant to be sent
 
 
 def _checked_pdf(folder: Path, letter: Letter) -> tuple[Letter, bytes | None]:
@@ -242,6 +243,7 @@ def write_drafts(folder: Path, target: Path, letters: list[Letter], compose_for:
 def dry_run(folder: Path, letters: list[Letter]) -> Summary:
     """What a real run would do, with each PDF's owner checked; nothing sent, nothing recorded."""
     summary = _sorted(letters)
+    summary.dry = True
     for letter in letters:
         if letter.action == "send":
             letter, pdf = _checked_pdf(folder, letter)
