@@ -345,6 +345,14 @@ def brand_init(folder: Path) -> None:
 @click.option("--to-me", metavar="ADDRESS", help="Send every message to this one address instead, as a test.")
 @click.option("--resend", metavar="EMAIL", multiple=True, help="Send this leader's report again (repeatable).")
 @click.option(
+    "--mark-sent",
+    "mark_sent",
+    metavar="EMAIL",
+    multiple=True,
+    help='Record this leader\'s report as sent, without sending it (repeatable): for an "unknown" one that your '
+    "Sent folder shows went out.",
+)
+@click.option(
     "--eml",
     "eml_dir",
     type=click.Path(path_type=Path, file_okay=False),
@@ -364,6 +372,12 @@ def brand_init(folder: Path) -> None:
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="Also trust this certificate authority (a relay's own).",
 )
+@click.option(
+    "--smtp-timeout",
+    type=click.FloatRange(min=0.1),
+    metavar="SECONDS",
+    help="How long to wait for the server's answer (default 60).",
+)
 @click.option("--rate", type=click.IntRange(1, 600), help="Messages per minute (default 20).")
 @click.option("--daily-cap", type=click.IntRange(1), help="Messages per 24 hours (default 300).")
 @click.option("--brand", "brand_dir", type=click.Path(path_type=Path, file_okay=False), help="Brand folder.")
@@ -378,26 +392,33 @@ def send(
     really: bool,
     to_me: str | None,
     resend: tuple[str, ...],
+    mark_sent: tuple[str, ...],
     eml_dir: Path | None,
     brand_dir: Path | None,
     config: Path | None,
     **given: Any,
 ) -> None:
-    """E-mail each leader their report from FOLDER (written by build), exactly once. Dry run unless --send."""
-    run = pipeline.prepare_send(folder, brand_dir, config, given, resend)
-    if eml_dir is not None:
-        summary = pipeline.write_drafts(run, eml_dir)
-    elif not really:
-        summary = pipeline.dry_run(run)
-    else:
-        if to_me:
-            click.echo(f"Test run: every message goes to {to_me}, none to the leaders.", err=True)
-        summary = pipeline.send(run, _password, to_me, on_letter=console.sent_line)
+    """E-mail each leader their report from FOLDER (written by build), at most once. Dry run unless --send."""
+    command = "reportgen send" + (f" --eml {eml_dir}" if eml_dir else " --send" if really else "")
+    # One run per folder: a second `send --send` at once would mail everyone twice.
+    with pipeline.folder_lock(folder, command):
+        run = pipeline.prepare_send(folder, brand_dir, config, given, resend, mark_sent)
+        if mark_sent:
+            run = pipeline.mark_sent(run, mark_sent)
+        if eml_dir is not None:
+            summary = pipeline.write_drafts(run, eml_dir)
+        elif not really:
+            summary = pipeline.dry_run(run)
+        else:
+            if to_me:
+                click.echo(f"Test run: every message goes to {to_me}, none to the leaders.", err=True)
+            summary = pipeline.send(run, _password, to_me, on_letter=console.sent_line)
     for line in console.send_lines(summary, folder, run.mail, eml_dir, to_me):
         click.echo(line)
     if summary.interrupted:
         sys.exit(EXIT_INTERRUPTED)
-    sys.exit(EXIT_PROBLEMS if summary.failed or summary.not_sent or summary.changed else EXIT_OK)
+    attention = summary.failed or summary.not_sent or summary.changed or summary.unknown
+    sys.exit(EXIT_PROBLEMS if attention else EXIT_OK)
 
 
 def _password() -> str:

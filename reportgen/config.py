@@ -61,10 +61,10 @@ class Settings:
 PASSWORD_VARIABLE = "REPORTGEN_SMTP_PASSWORD"  # noqa: S105 (the name of a variable, not a password)
 SECURITY_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 RETRY_DELAYS = (5.0, 30.0, 120.0)  # seconds to wait before each retry of a temporary failure
-DEFAULTS: dict[str, object] = {"smtp_security": "starttls", "rate": 20, "daily_cap": 300}
+DEFAULTS: dict[str, object] = {"smtp_security": "starttls", "rate": 20, "daily_cap": 300, "smtp_timeout": 60}
 OPTION_TYPES: dict[str, type] = {
     "from": str, "smtp_host": str, "smtp_port": int, "smtp_user": str, "smtp_security": str, "rate": int,
-    "daily_cap": int,
+    "daily_cap": int, "smtp_timeout": float,
 }  # fmt: skip
 
 
@@ -80,6 +80,7 @@ class SendOptions:
     smtp_cafile: Path | None = None  # a certificate authority to trust besides the system's
     rate: int = 20  # messages per minute
     daily_cap: int = 300  # messages per 24 hours, counted in delivery.csv
+    smtp_timeout: float = 60.0  # seconds to wait for the server's answer; a message whose answer is late is "unknown"
     retry_delays: tuple[float, ...] = field(default_factory=lambda: RETRY_DELAYS)
 
 
@@ -104,6 +105,7 @@ def merge_options(
         smtp_cafile=Path(str(merged["smtp_cafile"])) if merged.get("smtp_cafile") else None,
         rate=int(merged["rate"]),  # type: ignore[call-overload]
         daily_cap=int(merged["daily_cap"]),  # type: ignore[call-overload]
+        smtp_timeout=float(merged["smtp_timeout"]),  # type: ignore[arg-type]
     )
 
 
@@ -121,9 +123,9 @@ def check_options(table: Mapping[str, object], path: Path, where: str) -> None:
     """Every key known and of its type; every problem listed at once."""
     problems = [f"unknown key '{key}'" for key in table if key not in OPTION_TYPES]
     problems += [
-        f"'{key}' must be {'a whole number' if kind is int else 'text in quotes'}"
+        f"'{key}' must be {_KIND_WORDS[kind]}"
         for key, kind in OPTION_TYPES.items()
-        if key in table and (not isinstance(table[key], kind) or isinstance(table[key], bool))
+        if key in table and (not isinstance(table[key], _ACCEPTED[kind]) or isinstance(table[key], bool))
     ]
     if problems:
         raise SendError(
@@ -131,6 +133,10 @@ def check_options(table: Mapping[str, object], path: Path, where: str) -> None:
             fix=f"Correct them; the known keys are {', '.join(OPTION_TYPES)}.",
             file=path,
         )
+
+
+_KIND_WORDS = {int: "a whole number", float: "a number", str: "text in quotes"}
+_ACCEPTED: dict[type, type | tuple[type, ...]] = {int: int, float: (int, float), str: str}
 
 
 def _optional(value: object) -> str | None:

@@ -154,7 +154,13 @@ def send_lines(summary: Summary, folder: Path, mail: MailText, eml_dir: Path | N
     lines += [f"  drafted  {letter.email:<32} {letter.pdf}" for letter in summary.drafts]
     lines += [f"  skipped  {letter.email:<32} {letter.reason}" for letter in summary.skipped]
     lines += [f"  changed  {letter.email:<32} {letter.reason} (--resend {letter.email})" for letter in summary.changed]
+    lines += [f"  marked   {letter.email:<32} {letter.reason}" for letter in summary.marked]
     lines += [f"  failed   {letter.email:<32} {letter.reason}" for letter in summary.failed]
+    lines += [
+        f"  unknown  {letter.email:<32} {letter.reason}: check your Sent folder, then "
+        f"--resend {letter.email} (it is not there) or --mark-sent {letter.email} (it is)"
+        for letter in summary.unknown
+    ]
     lines += [f"  not sent {letter.email:<32} left for the next run" for letter in summary.not_sent]
     if summary.stopped:
         lines.append(f"Stopped: {summary.stopped}.")
@@ -162,11 +168,15 @@ def send_lines(summary: Summary, folder: Path, mail: MailText, eml_dir: Path | N
         lines.append("Interrupted: delivery.csv holds every message sent so far; run send again to finish.")
     if eml_dir is not None:
         counts = f"{len(summary.drafts)} drafts written to {eml_dir}"
-    elif summary.planned or not (summary.sent or summary.not_sent):
+    elif summary.dry:
         counts = f"Dry run: {len(summary.planned)} to send, nothing sent (add --send to send)"
     else:
         counts = f"{len(summary.sent)} sent" + (" (to --to-me only)" if to_me else "")
     counts += f", {len(summary.skipped)} already sent, {len(summary.changed)} changed, {len(summary.failed)} failed"
+    if summary.unknown:
+        counts += f", {len(summary.unknown)} unknown"
+    if summary.marked:
+        counts += f", {len(summary.marked)} marked as sent"
     if summary.not_sent:
         counts += f", {len(summary.not_sent)} not sent"
     return [*lines, counts + f"; log: {folder / DELIVERY}"]

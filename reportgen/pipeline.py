@@ -7,7 +7,8 @@ it runs, so that `reportgen --help`, check and score never load WeasyPrint, pypd
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -139,10 +140,8 @@ def make_brand(folder: Path) -> Path:
 
 def build(settings: Settings, on_progress: ProgressCallback | None = None) -> BuildResult:
     """Render one report per valid leader into the output folder; write the manifest and scores.xlsx."""
-    from .output import manifest, writer
-    from .output.workbook import write_scores
-    from .report import batch, plan
-    from .report.files import write_html_assets
+    from .output import writer
+    from .report import batch
 
     brand = load_brand(settings.brand)
     survey = read_survey(settings)
@@ -153,6 +152,27 @@ def build(settings: Settings, on_progress: ProgressCallback | None = None) -> Bu
     setup, contents = _renderer_setup(brand, instrument, settings)
     renderer = setup.create()  # fails on a broken template or stylesheet before anything is written
     output = writer.prepare_output(settings.output_dir)
+    with folder_lock(output, "reportgen build"):
+        return _build_into(output, settings, brand, survey, setup, renderer, contents, on_progress)
+
+
+def _build_into(
+    output: Path,
+    settings: Settings,
+    brand: Brand,
+    survey: Survey,
+    setup: RendererSetup,
+    renderer: Renderer,
+    contents: dict[str, Content],
+    on_progress: ProgressCallback | None,
+) -> BuildResult:
+    """Build's writing part, with the output folder locked: two builds into one folder can't mix their reports."""
+    from .output import manifest, writer
+    from .output.workbook import write_scores
+    from .report import plan
+    from .report.files import write_html_assets
+
+    instrument = survey.instrument
     writer.remove_temporaries(output)
     if settings.output_format == "html":
         write_html_assets(output, renderer, contents, brand)
@@ -313,8 +333,28 @@ class SendRun:
     letters: list[Letter]
 
 
+@contextmanager
+def folder_lock(folder: Path, command: str) -> Iterator[None]:
+    """Hold the output folder's lock for `command` (e.g. "reportgen send --send"); OutputError if another run has it.
+
+    A folder that does not exist holds nothing to protect; the command then says what is missing.
+    """
+    from .output.lock import folder_lock as lock
+
+    if not folder.is_dir():
+        yield
+        return
+    with lock(folder, command):
+        yield
+
+
 def prepare_send(
-    folder: Path, brand_dir: Path | None, config: Path | None, given: dict[str, object], resend: tuple[str, ...] = ()
+    folder: Path,
+    brand_dir: Path | None,
+    config: Path | None,
+    given: dict[str, object],
+    resend: tuple[str, ...] = (),
+    marked: tuple[str, ...] = (),
 ) -> SendRun:
     """Options from the command line, else reportgen.toml, else the brand; mail in the build's instrument and brand."""
     from .config import check_options, send_options
@@ -331,7 +371,32 @@ def prepare_send(
     templates = MailTemplates([d for d in (brand.template_dir, bundled_templates()) if d.is_dir()])
     titles = {lang: instrument.title[lang] for lang in instrument.languages}
     mail = MailText(templates, titles, brand.workshop, brand.organisation, options)
-    return SendRun(folder, mail, plan(folder, read_manifest(folder), resend))
+    return SendRun(folder, mail, plan(folder, read_manifest(folder), resend, marked))
+
+
+def mark_sent(run: SendRun, emails: tuple[str, ...]) -> SendRun:
+    """Record these leaders' reports as sent without sending them (--mark-sent): their Sent folder shows they went."""
+    from .delivery.log import record
+    from .models import email_key
+
+    keys = {email_key(email) for email in emails}
+    chosen = [letter for letter in run.letters if email_key(letter.email) in keys]
+    missing = [letter for letter in chosen if not letter.sha256]
+    if missing:
+        raise ReportgenError(
+            f"The report of {missing[0].email} cannot be marked as sent: {missing[0].reason}.",
+            fix="Run build again, then mark it.",
+            file=run.folder / missing[0].pdf,
+        )
+    for letter in chosen:
+        record(run.folder, letter, "marked", "", "marked as sent by hand (--mark-sent)", run.mail.message_id(letter))
+    letters = [
+        replace(letter, action="marked", reason="recorded as sent; not sent again")
+        if email_key(letter.email) in keys
+        else letter
+        for letter in run.letters
+    ]
+    return replace(run, letters=letters)
 
 
 def send(
@@ -342,8 +407,16 @@ def send(
     clock: Clock | None = None,
 ) -> Summary:
     """Send for real: each planned letter once, logged in delivery.csv."""
+    from .delivery.addresses import AddressError, parse_address
     from .delivery.mailer import Mailer
     from .delivery.send import deliver
+    from .errors import SendError
+
+    if to_me is not None:
+        try:
+            parse_address(to_me)
+        except AddressError as error:
+            raise SendError(f"--to-me {to_me} is not an address: {error}", fix="Give your own address.") from None
 
     mailer = Mailer(run.mail.options, password)
     return deliver(run.folder, run.letters, run.mail.message, mailer, run.mail.options, to_me, on_letter, clock)

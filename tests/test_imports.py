@@ -11,7 +11,10 @@ import reportgen
 
 PACKAGE = Path(reportgen.__file__).parent
 MODULES = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py"))
-THIRD_PARTY = {"click", "openpyxl", "jinja2", "weasyprint", "babel", "pypdf", "defusedxml", "docx"}
+THIRD_PARTY = {
+    "click", "openpyxl", "jinja2", "weasyprint", "babel", "pypdf", "defusedxml", "filelock", "email_validator",
+    "docx",
+}  # fmt: skip
 # The one module (or two) that may import each library; everything else uses the stdlib and reportgen.
 OWNERS = {
     "click": {"cli.py", "console.py"},
@@ -23,6 +26,8 @@ OWNERS = {
     "weasyprint": {"report/renderer.py"},
     "babel": {"report/content.py"},
     "pypdf": {"delivery/owner.py"},  # reads the leader id out of each PDF before sending it
+    "filelock": {"output/lock.py"},  # one build or send at a time per output folder
+    "email_validator": {"delivery/addresses.py"},  # leaders' addresses, IDNA domains, SMTPUTF8
     "smtplib": {"delivery/mailer.py"},
     "ssl": {"delivery/mailer.py"},
     "email": {"delivery/mailer.py"},

@@ -79,6 +79,7 @@ def test_pdf_is_tagged_titled_and_uses_only_the_bundled_font(shared_build: Build
 def test_output_holds_only_reports_and_manifest(shared_build: BuildResult) -> None:
     folder: Path = shared_build.manifest.parent
     assert sorted(p.name for p in folder.iterdir()) == [
+        ".reportgen.lock",  # the folder's lock (empty; the system holds it only while a build or send runs)
         "03-aase-braemer.pdf",
         "04-img-src-file-etc-passwd-hacker.pdf",
         "06-soren-ostergaard.pdf",

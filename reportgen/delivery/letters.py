@@ -12,8 +12,9 @@ from ..config import SendOptions
 from ..errors import SendError
 from ..models import email_key
 from ..output.manifest import ManifestRow
-from .log import sent_before
-from .mailer import compose, sender
+from .addresses import AddressError, parse_address
+from .log import Damaged, read_history
+from .mailer import compose, message_id, sender
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
@@ -30,11 +31,13 @@ class Letter:
     language: str
     sha256: str = ""
     size: int = 0
-    action: str = "send"  # send, skip, changed, failed
+    action: str = "send"  # send, skip, changed, failed, unknown
     reason: str = ""
 
 
-def plan(folder: Path, rows: list[ManifestRow] | None, resend: tuple[str, ...] = ()) -> list[Letter]:
+def plan(
+    folder: Path, rows: list[ManifestRow] | None, resend: tuple[str, ...] = (), marked: tuple[str, ...] = ()
+) -> list[Letter]:
     """Every rendered report of the manifest with what to do with it, checked against delivery.csv."""
     if rows is None:
         raise SendError(
@@ -42,12 +45,22 @@ def plan(folder: Path, rows: list[ManifestRow] | None, resend: tuple[str, ...] =
             fix="Give the folder that reportgen build wrote the reports into.",
             file=folder,
         )
-    sent = sent_before(folder)
+    rendered = [row for row in rows if row.status == "rendered"]
+    _check_asked(folder, rendered, resend, marked)
+    history = read_history(folder, (row.email for row in rendered))
+    if history.unattributed:
+        lines = ", ".join(f"line {d.line} ({d.problem})" for d in history.unattributed)
+        raise SendError(
+            f"The delivery log has damaged lines that name none of the leaders: {lines}. reportgen cannot tell "
+            "whose message such a line was about, so it sends nothing rather than mail someone twice.",
+            fix="Open delivery.csv and look at those lines: if you can tell whose they are, check your Sent folder "
+            "for that leader's report, then delete the line and run send with --mark-sent EMAIL (it went) or "
+            "--resend EMAIL (it did not); if a line is not about a message at all, delete it.",
+            file=folder / "delivery.csv",
+        )
     again = {email_key(address) for address in resend}
     letters = []
-    for row in rows:
-        if row.status != "rendered":
-            continue
+    for row in rendered:
         letter = Letter(row.source_row, row.name, row.email, row.pdf, row.language or "da")
         path = folder / row.pdf
         if Path(row.pdf).name != row.pdf or not path.is_file():
@@ -55,15 +68,48 @@ def plan(folder: Path, rows: list[ManifestRow] | None, resend: tuple[str, ...] =
             continue
         data = path.read_bytes()
         letter = replace(letter, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
-        earlier = sent.get(email_key(row.email))
+        try:
+            parse_address(row.email)
+        except AddressError as error:
+            letters.append(replace(letter, action="failed", reason=f"not an address mail can be sent to: {error}"))
+            continue
+        state = history.of(row.email)
+        earlier = state.sent
         if email_key(row.email) in again:
             pass
-        elif earlier is not None and earlier["sha256"] == letter.sha256:
-            letter = replace(letter, action="skip", reason=f"already sent {earlier['time']}")
+        elif isinstance(state.unknown, Damaged):
+            reason = f"line {state.unknown.line} of delivery.csv about this leader is damaged ({state.unknown.problem})"
+            letter = replace(letter, action="unknown", reason=reason)
+        elif state.unknown is not None:
+            entry = state.unknown
+            reason = f"handed to the server {entry.time} as {entry.message_id or 'a message'}, its answer never came"
+            letter = replace(letter, action="unknown", reason=reason)
+        elif earlier is not None and earlier.sha256 == letter.sha256:
+            how = "marked as sent" if earlier.status == "marked" else "already sent"
+            letter = replace(letter, action="skip", reason=f"{how} {earlier.time}")
         elif earlier is not None:
-            letter = replace(letter, action="changed", reason=f"changed since it was sent {earlier['time']}; not sent")
+            letter = replace(letter, action="changed", reason=f"changed since it was sent {earlier.time}; not sent")
         letters.append(letter)
     return letters
+
+
+def _check_asked(folder: Path, rendered: list[ManifestRow], resend: tuple[str, ...], marked: tuple[str, ...]) -> None:
+    """Every leader named by --resend or --mark-sent has a report here, and none is named by both."""
+    keys = {email_key(row.email) for row in rendered}
+    unknown = [address for address in (*resend, *marked) if email_key(address) not in keys]
+    both = {email_key(a) for a in resend} & {email_key(a) for a in marked}
+    if unknown:
+        raise SendError(
+            f"No rendered report in this folder belongs to {', '.join(unknown)}.",
+            fix="Give the e-mail address as it is in manifest.csv (case and spaces do not matter).",
+            file=folder,
+        )
+    if both:
+        raise SendError(
+            f"{', '.join(sorted(both))} is given to both --resend and --mark-sent.",
+            fix="Give --mark-sent when your Sent folder shows the report went, --resend when it did not.",
+            file=folder,
+        )
 
 
 class TextTemplates(Protocol):
@@ -95,4 +141,9 @@ class MailText:
 
     def message(self, letter: Letter, to: str, pdf: bytes) -> EmailMessage:
         """The message to `to` (the leader, or --to-me) with this leader's PDF attached."""
-        return compose(letter.name, letter.email, to, pdf, letter.pdf, self.text(letter), self.options)
+        identity = self.message_id(letter, test=to != letter.email)
+        return compose(letter.name, letter.email, to, pdf, letter.pdf, self.text(letter), self.options, identity)
+
+    def message_id(self, letter: Letter, test: bool = False) -> str:
+        """The Message-ID of this leader's mail with this PDF: the same each time, so that a resend is recognisable."""
+        return message_id(letter.email, letter.sha256, self.options, test)

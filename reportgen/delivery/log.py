@@ -1,18 +1,38 @@
-"""DIR/delivery.csv: one line per message the server accepted or refused, written the moment it happens."""
+"""DIR/delivery.csv: the intent to send each message and its outcome, each line written whole and fsynced.
+
+Before a message's DATA the line `sending` (with its Message-ID) goes to disk; after the
+server's answer, `sent`, `failed` or `deferred`. A `sending` line without an outcome (the
+connection was lost after the message was handed over, the process was killed) is read as
+"unknown": the leader may have the mail, so it is never sent again without being asked to.
+A line that cannot be read (cut short by a crash, a stray quote) is reported by its number
+and read as "unknown" for the leader it names, never as "not sent".
+"""
 
 from __future__ import annotations
 
 import csv
+import io
 import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
+from ..errors import SendError
 from ..models import email_key
 from ..output.writer import csv_safe, csv_unsafe
 
 DELIVERY = "delivery.csv"
-DELIVERY_COLUMNS = ("time", "status", "name", "email", "sent_to", "pdf", "sha256", "smtp_response")
+DELIVERY_COLUMNS = ("time", "status", "name", "email", "sent_to", "pdf", "sha256", "message_id", "smtp_response")
+# The columns before Message-IDs were logged: such a file is read, and appended to, as it is.
+EARLIER_COLUMNS = ("time", "status", "name", "email", "sent_to", "pdf", "sha256", "smtp_response")
+# sending: about to hand the message over; sent: accepted; failed: refused for good, or not sendable;
+# deferred: refused for now, not delivered; unknown: handed over, answer lost; marked: --mark-sent;
+# test: a --to-me message, which is no delivery.
+STATUSES = frozenset({"sending", "sent", "failed", "deferred", "unknown", "marked", "test"})
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class Logged(Protocol):
@@ -35,50 +55,229 @@ class Logged(Protocol):
         """The report's hash."""
 
 
-def sent_before(folder: Path) -> dict[str, dict[str, str]]:
-    """E-mail key → the last "sent" record of delivery.csv; lines cut short by a crash are ignored."""
-    path = folder / DELIVERY
-    if not path.is_file():
-        return {}
-    sent: dict[str, dict[str, str]] = {}
-    with path.open(encoding="utf-8", newline="") as file:
-        for record in csv.DictReader(file):
-            if record.get("status") == "sent" and record.get("sha256") and record.get("smtp_response") is not None:
-                sent[email_key(csv_unsafe(record["email"]))] = record
-    return sent
+@dataclass(frozen=True)
+class Entry:
+    """One whole line of delivery.csv."""
+
+    line: int
+    time: str
+    status: str
+    email: str
+    sha256: str
+    message_id: str
+    response: str
+
+
+@dataclass(frozen=True)
+class Damaged:
+    """A line that cannot be read as reportgen wrote it, with the leaders it seems to name."""
+
+    line: int
+    problem: str
+    emails: frozenset[str]  # e-mail keys of known leaders found in it
+
+
+@dataclass
+class Leader:
+    """What delivery.csv says of one leader: the last report sent, and a message whose outcome is unknown."""
+
+    sent: Entry | None = None
+    unknown: Entry | Damaged | None = None
+
+
+@dataclass
+class History:
+    """Every leader's state in delivery.csv, and the damaged lines that name no known leader."""
+
+    leaders: dict[str, Leader] = field(default_factory=dict)
+    unattributed: list[Damaged] = field(default_factory=list)
+
+    def of(self, email: str) -> Leader:
+        """The leader's state; an empty one for a leader never sent to."""
+        return self.leaders.get(email_key(email), Leader())
+
+
+def read_history(folder: Path, emails: Iterable[str]) -> History:
+    """Each leader's state from delivery.csv; `emails` are the manifest's, to tell whose a damaged line is."""
+    known = {email_key(email) for email in emails}
+    history = History()
+    entries, damaged = _read(folder)
+    items: list[Entry | Damaged] = [*entries, *damaged]
+    for item in sorted(items, key=lambda item: item.line):
+        if isinstance(item, Damaged):
+            for key in item.emails & known:
+                history.leaders.setdefault(key, Leader()).unknown = item
+            if not item.emails & known:
+                history.unattributed.append(item)
+            continue
+        if item.status == "test":
+            continue
+        leader = history.leaders.setdefault(email_key(item.email), Leader())
+        if item.status in ("sent", "marked"):
+            leader.sent, leader.unknown = item, None
+        elif item.status in ("sending", "unknown"):
+            leader.unknown = item
+        else:  # failed, deferred: the server said no, so nothing went out
+            leader.unknown = None
+    return history
 
 
 def sent_in_last_day(folder: Path) -> int:
-    """Messages recorded as sent (or test-sent) in the last 24 hours, for the daily cap."""
-    path = folder / DELIVERY
-    if not path.is_file():
-        return 0
+    """Messages handed to the server (sent, test, or unknown) in the last 24 hours, for the daily cap."""
     since = datetime.now(UTC) - timedelta(days=1)
-    with path.open(encoding="utf-8", newline="") as file:
-        return sum(
-            1
-            for record in csv.DictReader(file)
-            if record.get("status") in ("sent", "test") and _parse_time(record.get("time", "")) >= since
-        )
+    entries, _ = _read(folder)
+    return sum(1 for entry in entries if entry.status in ("sent", "test", "unknown") and _time(entry.time) >= since)
 
 
-def record(folder: Path, letter: Logged, status: str, sent_to: str, response: str) -> None:
-    """Append one line to delivery.csv and make sure it is on disk before going on."""
+def _read(folder: Path) -> tuple[list[Entry], list[Damaged]]:
+    """Every line of the log, whole or damaged; SendError when its header is not reportgen's."""
     path = folder / DELIVERY
-    new = not path.exists()
-    row = (datetime.now(UTC).isoformat(timespec="seconds"), status, letter.name, letter.email, sent_to,
-           letter.pdf, letter.sha256, response)  # fmt: skip
-    with path.open("a", encoding="utf-8", newline="") as file:
-        out = csv.writer(file, lineterminator="\n")
-        if new:
-            out.writerow(DELIVERY_COLUMNS)
-        out.writerow([csv_safe(cell) for cell in row])
-        file.flush()
-        os.fsync(file.fileno())
-
-
-def _parse_time(text: str) -> datetime:
     try:
-        return datetime.fromisoformat(text)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return [], []
+    except OSError as error:
+        raise SendError(
+            f"The delivery log cannot be read ({error.strerror}).", fix="Check its permissions.", file=path
+        ) from None
+    if not data:
+        return [], []
+    lines = data.split(b"\n")
+    complete = data.endswith(b"\n")
+    if complete:
+        lines.pop()  # the empty piece after the last line end
+    columns = _header(lines[0], path, whole=complete or len(lines) > 1)
+    entries: list[Entry] = []
+    damaged: list[Damaged] = []
+    for number, raw in enumerate(lines[1:], start=2):
+        if not raw.strip():
+            continue
+        cut = number == len(lines) and not complete
+        problem = "it is cut short" if cut else None
+        cells: list[str] = []
+        if problem is None:
+            try:
+                text = raw.decode("utf-8")
+                [written] = csv.reader([text], strict=True)
+                cells = [csv_unsafe(cell) for cell in written]
+                if _csv_line(written) != text + "\n":  # e.g. a quote inside a cell that was not quoted
+                    problem = "it is not as reportgen wrote it"
+            except (UnicodeDecodeError, csv.Error, ValueError) as error:
+                problem = f"it cannot be read as CSV ({error})"
+        if problem is None:
+            problem = _problem(cells, columns)
+        if problem is not None:
+            text = raw.decode("utf-8", "replace")
+            found = {email_key(token) for token in re.split(r'[,"\s;]+', text) if "@" in token}
+            damaged.append(Damaged(number, problem, frozenset(found)))
+            continue
+        values = dict(zip(columns, cells, strict=True))
+        entries.append(
+            Entry(number, values["time"], values["status"], values["email"], values["sha256"],
+                  values.get("message_id", ""), values["smtp_response"])
+        )  # fmt: skip
+    return entries, damaged
+
+
+def _header(first: bytes, path: Path, whole: bool) -> tuple[str, ...]:
+    columns = tuple(first.decode("utf-8", "replace").strip().split(","))
+    if whole and columns in (DELIVERY_COLUMNS, EARLIER_COLUMNS):
+        return columns
+    raise SendError(
+        f"Line 1 of the delivery log is not reportgen's header ({', '.join(DELIVERY_COLUMNS)}), so it cannot "
+        "tell who has been sent their report. Was it saved by a spreadsheet program?",
+        fix="Put back the file as reportgen wrote it (a copy, or your backup), then run send again; "
+        "do not send before that, or leaders may get their report twice.",
+        file=path,
+    )
+
+
+def _problem(cells: list[str], columns: tuple[str, ...]) -> str | None:
+    """Why these cells are not a line reportgen wrote, or None."""
+    if len(cells) != len(columns):
+        return f"it has {len(cells)} fields instead of {len(columns)}"
+    values = dict(zip(columns, cells, strict=True))
+    if values["status"] not in STATUSES:
+        return f'its status "{values["status"]}" is not one reportgen writes'
+    if _time(values["time"]) == _NEVER:
+        return f'its time "{values["time"]}" is not a time'
+    if "@" not in values["email"]:
+        return "it has no e-mail address"
+    if values["sha256"] and not _SHA256.fullmatch(values["sha256"]):
+        return "its sha256 is not a hash"
+    return None
+
+
+def record(folder: Path, letter: Logged, status: str, sent_to: str, response: str, message_id: str = "") -> None:
+    """Append one whole line to delivery.csv and make sure it is on disk before going on."""
+    path = folder / DELIVERY
+    values = {
+        "time": datetime.now(UTC).isoformat(timespec="seconds"), "status": status, "name": letter.name,
+        "email": letter.email, "sent_to": sent_to, "pdf": letter.pdf, "sha256": letter.sha256,
+        "message_id": message_id, "smtp_response": response,
+    }  # fmt: skip
+    ending, columns = _ending_and_columns(path)
+    header = "" if columns else _csv_line(DELIVERY_COLUMNS)
+    row = _csv_line(csv_safe(values[column]) for column in columns or DELIVERY_COLUMNS)
+    line = (ending + header + row).encode("utf-8")
+    created = not path.exists()
+    handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    try:
+        while line:  # one write, as a rule; a short one is finished, never left half
+            line = line[os.write(handle, line) :]
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+    if created:
+        _sync_folder(folder)
+
+
+def _ending_and_columns(path: Path) -> tuple[str, tuple[str, ...]]:
+    """A line end if the file's last line was cut short (so the new line stays whole), and the file's columns.
+
+    No columns for a new or empty file, which gets the header first.
+    """
+    try:
+        with path.open("rb") as file:
+            first = file.readline()
+            file.seek(0, os.SEEK_END)
+            if file.tell() == 0:
+                return "", ()
+            file.seek(-1, os.SEEK_END)
+            ending = "" if file.read(1) == b"\n" else "\n"
+    except FileNotFoundError:
+        return "", ()
+    columns = tuple(first.decode("utf-8", "replace").strip().split(","))
+    return ending, columns if columns == EARLIER_COLUMNS else DELIVERY_COLUMNS
+
+
+def _csv_line(cells: Iterable[str]) -> str:
+    """One CSV line; line ends inside a cell (a multi-line SMTP reply) become spaces, so a record is one line."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([" ".join(cell.splitlines()) for cell in cells])
+    return buffer.getvalue()
+
+
+def _sync_folder(folder: Path) -> None:
+    """The new file's name on disk too, not only its contents."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # Windows opens no folders; its file system records the name with the file
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def _time(text: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(text)
     except ValueError:
-        return datetime.min.replace(tzinfo=UTC)
+        return _NEVER
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

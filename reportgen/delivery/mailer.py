@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import re
 import smtplib
 import socket
 import ssl
 from collections.abc import Callable
 from email import policy
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from email.utils import formataddr, formatdate, parseaddr, quote
 
 from ..config import PASSWORD_VARIABLE, SECURITY_PORTS, SendOptions
 from ..errors import SendError
+from ..models import leader_id
+from .addresses import Address, AddressError, parse_address
 
 
 def sender(options: SendOptions) -> tuple[str, str]:
@@ -28,29 +31,65 @@ def sender(options: SendOptions) -> tuple[str, str]:
     return name, address
 
 
+def sender_address(options: SendOptions) -> Address:
+    """The sender's address, checked as the leaders' are."""
+    address = sender(options)[1]
+    try:
+        return parse_address(address)
+    except AddressError as error:
+        raise SendError(
+            f"The sender address {address} cannot be used: {error}",
+            fix='Give --from "Name <address>" with an address mail can be sent from.',
+        ) from None
+
+
+def message_id(email: str, sha256: str, options: SendOptions, test: bool = False) -> str:
+    """A Message-ID made of the leader's id and the PDF's hash: one leader's mail of one report has one id."""
+    kind = "test." if test else ""
+    return f"<reportgen.{kind}{leader_id(email)[7:23]}.{sha256[:16]}@{sender_address(options).domain}>"
+
+
 def compose(
-    name_to: str, email: str, to: str, pdf: bytes, filename: str, text: tuple[str, str], options: SendOptions
+    name_to: str,
+    email: str,
+    to: str,
+    pdf: bytes,
+    filename: str,
+    text: tuple[str, str],
+    options: SendOptions,
+    identity: str,
 ) -> EmailMessage:
     """The message (subject, body) to one leader, or to --to-me, with their PDF attached."""
-    name, address = sender(options)
+    name = sender(options)[0]
     subject, body = text
     message = EmailMessage()
-    message["From"] = formataddr((name, address))
-    message["To"] = formataddr((name_to, to)) if to == email else to
+    message["From"] = _header_address(name, sender_address(options))
+    message["To"] = _header_address(name_to if to == email else "", parse_address(to))
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = make_msgid(domain=address.rpartition("@")[2] or None)
+    message["Message-ID"] = identity
     message.set_content(body)
     message.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
     return message
 
 
+def _header_address(name: str, address: Address) -> str:
+    """A From or To header's value; the domain in IDNA unless the whole address must be UTF-8 anyway."""
+    if address.smtputf8:  # formataddr wants ASCII; the message then goes out with UTF-8 headers (RFC 6532)
+        return f'"{quote(name)}" <{address.envelope}>' if name else address.envelope
+    return formataddr((name, address.envelope))
+
+
 class TemporaryFailure(Exception):
-    """The server could not take the message now (4xx, lost connection): retry later."""
+    """The server did not take the message now (4xx, lost connection before it was handed over): retry later."""
 
 
 class PermanentFailure(Exception):
-    """The server refused this message for good (5xx): mark it failed and go on."""
+    """The server refused this message for good (5xx), or it cannot be sent: mark it failed and go on."""
+
+
+class UnknownOutcome(Exception):
+    """The message was handed over but the server's answer never came: it may have been delivered."""
 
 
 class Mailer:
@@ -115,9 +154,9 @@ class Mailer:
         """A connection, encrypted and logged in; closed again if any of that fails."""
         options = self.options
         if options.smtp_security == "ssl":
-            connection: smtplib.SMTP = smtplib.SMTP_SSL(host, self.port, context=context, timeout=60)
+            connection: smtplib.SMTP = smtplib.SMTP_SSL(host, self.port, context=context, timeout=options.smtp_timeout)
         else:
-            connection = smtplib.SMTP(host, self.port, timeout=60)
+            connection = smtplib.SMTP(host, self.port, timeout=options.smtp_timeout)
         try:
             connection.ehlo()
             if options.smtp_security == "starttls":
@@ -130,23 +169,46 @@ class Mailer:
             raise
         return connection
 
-    def send(self, message: EmailMessage, recipient: str) -> str:
-        """Hand the message to the server for this one recipient; the server's reply when it accepts it."""
-        sender = parseaddr(self.options.sender)[1]
+    def send(self, message: EmailMessage, recipient: str, before_data: Callable[[], None]) -> str:
+        """Hand the message to the server for this one recipient; the server's reply when it accepts it.
+
+        `before_data` runs once the server has taken sender and recipient, just before the message
+        itself goes out (the intent is logged there). TemporaryFailure and PermanentFailure mean the
+        server did not take it; UnknownOutcome, raised once the message has been handed over, means
+        it may have: never send that one again on your own.
+        """
+        address = parse_address(recipient)
+        from_address = sender_address(self.options)
+        utf8 = address.smtputf8 or from_address.smtputf8
         try:
             connection = self.connection or self.connect()
-            code, reply = connection.mail(sender)
+            if utf8 and not connection.has_extn("smtputf8"):
+                raise PermanentFailure(
+                    f"{address.envelope if address.smtputf8 else from_address.envelope} has letters beyond ASCII "
+                    "before the @, and the server does not accept such addresses (it does not offer SMTPUTF8); "
+                    "send this one from your own mail program"
+                )
+            code, reply = connection.mail(from_address.envelope, ["SMTPUTF8", "BODY=8BITMIME"] if utf8 else [])
             _check(code, reply, connection)
-            code, reply = connection.rcpt(recipient)
+            code, reply = connection.rcpt(address.envelope)
             _check(code, reply, connection)
-            code, reply = connection.data(message.as_bytes(policy=policy.SMTP))  # CRLF line ends, as SMTP wants
-            _check(code, reply, connection)
+            before_data()
+            code, reply = connection.docmd("DATA")
+            _check(code, reply, connection, ok=(354,))
+            # CRLF line ends, as SMTP wants; UTF-8 headers only where the server was asked for SMTPUTF8.
+            payload = _dot_stuffed(message.as_bytes(policy=policy.SMTPUTF8 if utf8 else policy.SMTP))
         except (smtplib.SMTPServerDisconnected, OSError) as error:
             self.close()
             raise TemporaryFailure(f"connection lost ({error})") from None
-        except smtplib.SMTPDataError as error:  # data() raises where mail() and rcpt() return the code
-            failure = TemporaryFailure if 400 <= error.smtp_code < 500 else PermanentFailure
-            raise failure(f"{error.smtp_code} {_text(error.smtp_error)}") from None
+        try:
+            connection.send(payload)
+            code, reply = connection.getreply()
+        except (smtplib.SMTPServerDisconnected, OSError) as error:
+            self.close()
+            raise UnknownOutcome(f"the connection was lost before the server's answer ({error})") from None
+        if code != 250:
+            failure = TemporaryFailure if 400 <= code < 500 else PermanentFailure
+            raise failure(f"{code} {_text(reply)}")
         return f"{code} {_text(reply)}"
 
     def close(self) -> None:
@@ -159,13 +221,20 @@ class Mailer:
             self.connection = None
 
 
-def _check(code: int, reply: bytes | str, connection: smtplib.SMTP) -> None:
-    if code in (250, 251):
+def _check(code: int, reply: bytes | str, connection: smtplib.SMTP, ok: tuple[int, ...] = (250, 251)) -> None:
+    """Nothing if the server said `ok`; else the failure its code means, the transaction ended."""
+    if code in ok:
         return
     with contextlib.suppress(smtplib.SMTPException, OSError):
         connection.rset()  # end the refused transaction; the connection serves the next message
     failure = TemporaryFailure if 400 <= code < 500 else PermanentFailure
     raise failure(f"{code} {_text(reply)}")
+
+
+def _dot_stuffed(data: bytes) -> bytes:
+    """The message as DATA carries it: a leading dot doubled on each line, ended by a line with one dot."""
+    data = re.sub(rb"(?m)^\.", b"..", data)
+    return data + (b"" if data.endswith(b"\r\n") else b"\r\n") + b".\r\n"
 
 
 def _text(reply: bytes | str) -> str:
@@ -180,5 +249,6 @@ def _is_loopback(host: str) -> bool:
 
 
 def as_bytes(message: EmailMessage) -> bytes:
-    """The message as a file, for an .eml draft."""
-    return message.as_bytes()
+    """The message as a file, for an .eml draft; with UTF-8 headers when an address needs them."""
+    local_parts = [address.username for name in ("From", "To") for address in message[name].addresses]
+    return message.as_bytes(policy=policy.default.clone(utf8=not all(part.isascii() for part in local_parts)))

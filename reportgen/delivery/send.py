@@ -1,8 +1,11 @@
-"""Sends the built reports: one e-mail per leader, exactly once, or one .eml draft each.
+"""Sends the built reports: one e-mail per leader, at most once, or one .eml draft each.
 
-Keeps DIR/delivery.csv (delivery/log.py) so that a re-run, after a crash or Ctrl-C, never
-sends a leader the same report twice; paces by --rate, stops at the daily cap, retries a
-temporary failure and then stops so that a re-run finishes.
+Keeps DIR/delivery.csv (delivery/log.py), the intent before each message and its outcome
+after, so that a re-run, after a crash, a kill or Ctrl-C, never sends a leader the same
+report twice; a message whose outcome is unknown is never sent again unasked. Paces by
+--rate, stops at the daily cap, retries a temporary failure (one the server certainly did
+not take) and then stops so that a re-run finishes. A server that cannot be reached before
+the first message stops the run at once.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from ..config import SendOptions
+from ..errors import SendError
 from ..output.writer import write_atomic
 from .letters import Letter
 from .log import record, sent_in_last_day
-from .mailer import Mailer, PermanentFailure, TemporaryFailure, as_bytes
+from .mailer import Mailer, PermanentFailure, TemporaryFailure, UnknownOutcome, as_bytes
 from .owner import owner_problem
 
 if TYPE_CHECKING:
@@ -57,9 +61,12 @@ class Summary:
     skipped: list[Letter] = field(default_factory=list)
     changed: list[Letter] = field(default_factory=list)
     failed: list[Letter] = field(default_factory=list)
+    unknown: list[Letter] = field(default_factory=list)  # may have been delivered: never sent again unasked
+    marked: list[Letter] = field(default_factory=list)  # recorded as sent by --mark-sent
     not_sent: list[Letter] = field(default_factory=list)  # left for the next run: stopped, cap reached
     interrupted: bool = False
     stopped: str = ""
+    dry: bool = False  # a dry run: nothing was meant to be sent
 
 
 def _checked_pdf(folder: Path, letter: Letter) -> tuple[Letter, bytes | None]:
@@ -74,6 +81,7 @@ def _checked_pdf(folder: Path, letter: Letter) -> tuple[Letter, bytes | None]:
     return replace(letter, sha256=hashlib.sha256(data).hexdigest(), size=len(data)), data
 
 
+UNANSWERED_STOP = 2  # messages in a row whose answer was lost, after which the run stops
 Compose = Callable[[Letter, str, bytes], "EmailMessage"]  # (letter, recipient, PDF) → the message
 
 
@@ -87,14 +95,18 @@ def deliver(
     on_letter: Callable[[Letter], None] | None = None,
     clock: Clock | None = None,
 ) -> Summary:
-    """Send each letter marked "send", one recipient per message, recording each as it is accepted."""
+    """Send each letter marked "send", one recipient per message, logging the intent and then the outcome."""
     clock = clock or SystemClock()
     summary = _sorted(letters)
     budget = options.daily_cap - sent_in_last_day(folder)
     interval = 60.0 / max(options.rate, 1)
     last = 0.0
     queue = [letter for letter in letters if letter.action == "send"]
+    unanswered = 0  # messages in a row whose outcome is unknown
+    attempt: _Attempt | None = None
     try:
+        if queue and budget > 0:
+            _first_connection(mailer)
         for index, letter in enumerate(queue):
             if budget <= 0:
                 summary.stopped = f"the daily cap of {options.daily_cap} messages is reached; run send again tomorrow"
@@ -107,13 +119,31 @@ def deliver(
                 continue
             recipient = to_me or letter.email
             message = compose_for(letter, recipient, pdf)
+            attempt = _Attempt(folder, letter, recipient, str(message["Message-ID"]), logged=not to_me)
             clock.sleep(max(0.0, last + interval - clock.monotonic()))
             try:
-                response = _with_retries(mailer, message, recipient, options, clock)
+                response = _with_retries(mailer, message, attempt, options, clock)
             except PermanentFailure as error:
-                failed = replace(letter, action="failed", reason=f"refused by the server: {error}")
-                record(folder, failed, "failed", recipient, str(error))
+                failed = replace(letter, action="failed", reason=f"not sent: {error}")
+                attempt.outcome("failed", str(error), always=True)
                 summary.failed.append(failed)
+                continue
+            except UnknownOutcome as error:
+                budget -= 1
+                attempt.outcome("unknown", str(error))
+                if to_me:
+                    summary.failed.append(replace(letter, action="failed", reason=f"{error}; check your inbox"))
+                else:
+                    reason = f"handed to the server as {attempt.message_id}, but {error}"
+                    summary.unknown.append(replace(letter, action="unknown", reason=reason))
+                unanswered += 1
+                if unanswered == UNANSWERED_STOP:  # a server that answers no one: don't leave everyone unknown
+                    summary.stopped = (
+                        f"the server's answer was lost for {unanswered} messages in a row; check those, and run "
+                        "send again later (or with a longer --smtp-timeout) to finish"
+                    )
+                    summary.not_sent += queue[index + 1 :]
+                    break
                 continue
             except TemporaryFailure as error:
                 summary.stopped = f"the server could not be reached: {error}; run send again to finish"
@@ -121,26 +151,73 @@ def deliver(
                 break
             finally:
                 last = clock.monotonic()
-            record(folder, letter, "test" if to_me else "sent", recipient, response)
+            unanswered = 0
+            attempt.outcome("sent", response)
+            if to_me:
+                record(folder, letter, "test", recipient, response, attempt.message_id)
             budget -= 1
             summary.sent.append(letter)
             if on_letter:
                 on_letter(letter)
     except KeyboardInterrupt:
         summary.interrupted = True
-        done = {letter.source_row for letter in (*summary.sent, *summary.failed)}
+        if attempt is not None and attempt.pending:  # Ctrl-C while the message was on its way
+            attempt.outcome("unknown", "interrupted (Ctrl-C) while the message was on its way")
+            reason = f"handed to the server as {attempt.message_id}, but the run was interrupted before its answer"
+            summary.unknown.append(replace(attempt.letter, action="unknown", reason=reason))
+        done = {letter.source_row for letter in (*summary.sent, *summary.failed, *summary.unknown)}
         summary.not_sent += [letter for letter in queue if letter.source_row not in done]
     finally:
         mailer.close()
     return summary
 
 
-def _with_retries(mailer: Mailer, message: EmailMessage, recipient: str, options: SendOptions, clock: Clock) -> str:
+def _first_connection(mailer: Mailer) -> None:
+    """Connect before the first message: a server that cannot be reached ends the run at once, nothing sent."""
+    try:
+        mailer.connect()
+    except TemporaryFailure as error:
+        options = mailer.options
+        raise SendError(
+            f"The SMTP server cannot be reached: {error}. Nothing was sent.",
+            fix=f"Check --smtp-host ({options.smtp_host}), --smtp-port ({mailer.port}) and --smtp-security "
+            f"({options.smtp_security}) against your mail provider's settings, and that this computer is online "
+            "(a firewall may block the port); then run send again.",
+        ) from None
+
+
+@dataclass
+class _Attempt:
+    """One letter's way to the server, logged: the intent before DATA, then what became of it."""
+
+    folder: Path
+    letter: Letter
+    recipient: str
+    message_id: str
+    logged: bool  # a --to-me test is recorded only once it has been sent
+    pending: bool = False  # the intent is logged and its outcome not yet
+
+    def intend(self) -> None:
+        """Log that the message is about to go out: from here on, a crash leaves it "unknown"."""
+        if self.logged:
+            self.pending = True  # from the first byte of the line on: a line cut short is read as unknown too
+            record(self.folder, self.letter, "sending", self.recipient, "", self.message_id)
+
+    def outcome(self, status: str, response: str, always: bool = False) -> None:
+        """Log what became of the message logged as intended (or, `always`, of one refused before that)."""
+        if self.pending or (always and self.logged):
+            record(self.folder, self.letter, status, self.recipient, response, self.message_id)
+            self.pending = False
+
+
+def _with_retries(mailer: Mailer, message: EmailMessage, attempt: _Attempt, options: SendOptions, clock: Clock) -> str:
+    """The server's reply once it accepts; a temporary failure (it surely did not take it) is tried again."""
     for delay in (0.0, *options.retry_delays):
         clock.sleep(delay)
         try:
-            return mailer.send(message, recipient)
+            return mailer.send(message, attempt.recipient, attempt.intend)
         except TemporaryFailure as error:
+            attempt.outcome("deferred", f"not delivered: {error}")
             failure = error
     raise failure
 
@@ -166,6 +243,7 @@ def write_drafts(folder: Path, target: Path, letters: list[Letter], compose_for:
 def dry_run(folder: Path, letters: list[Letter]) -> Summary:
     """What a real run would do, with each PDF's owner checked; nothing sent, nothing recorded."""
     summary = _sorted(letters)
+    summary.dry = True
     for letter in letters:
         if letter.action == "send":
             letter, pdf = _checked_pdf(folder, letter)
@@ -176,7 +254,10 @@ def dry_run(folder: Path, letters: list[Letter]) -> Summary:
 def _sorted(letters: list[Letter]) -> Summary:
     """A summary that already lists the letters the plan skips, holds back or can't send."""
     summary = Summary()
-    lists = {"skip": summary.skipped, "changed": summary.changed, "failed": summary.failed}
+    lists = {
+        "skip": summary.skipped, "changed": summary.changed, "failed": summary.failed, "unknown": summary.unknown,
+        "marked": summary.marked,
+    }  # fmt: skip
     for letter in letters:
         if letter.action in lists:
             lists[letter.action].append(letter)

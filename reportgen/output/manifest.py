@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Protocol
 
 from ..errors import OutputError
 from ..models import Outcome
@@ -79,26 +80,58 @@ def write_manifest(directory: Path, outcomes: Iterable[Outcome]) -> Path:
 
 
 def read_manifest(directory: Path) -> list[ManifestRow] | None:
-    """The rows of DIR/manifest.csv; None when there is none; OutputError when it cannot be read."""
+    """The rows of DIR/manifest.csv; None when there is none; OutputError naming the line when it cannot be read."""
     path = directory / MANIFEST
     if not path.is_file():
         return None
+    fix = (
+        "Run reportgen build again into this folder; it writes a new manifest (reports that are unchanged "
+        "are not rendered again)."
+    )
     try:
         with path.open(encoding="utf-8", newline="") as file:
-            records = list(csv.DictReader(file))
-        return [
-            ManifestRow(
-                source_row=int(record["source_row"]),
-                **{key: csv_unsafe(record.get(key) or "") for key in MANIFEST_COLUMNS[1:]},
-            )
-            for record in records
-        ]
-    except (OSError, UnicodeDecodeError, csv.Error, KeyError, TypeError, ValueError) as error:
-        raise OutputError(
-            f"The manifest cannot be read ({type(error).__name__}: {error}).",
-            fix="Run reportgen build again into this folder; it writes a new manifest.",
-            file=path,
-        ) from None
+            reader = csv.reader(file, strict=True)
+            start = [1]  # the line the record being read starts on (a quoted cell may span lines)
+            try:
+                return _manifest_rows(reader, start)
+            except (csv.Error, ValueError) as error:
+                raise OutputError(
+                    f"The manifest cannot be read: line {start[0]} is damaged ({error}).",
+                    fix=fix,
+                    file=path,
+                ) from None
+    except UnicodeDecodeError:
+        raise OutputError("The manifest is not UTF-8 text, as build writes it.", fix=fix, file=path) from None
+    except OSError as error:
+        raise OutputError(f"The manifest cannot be read ({error.strerror}).", fix=fix, file=path) from None
+
+
+def _manifest_rows(reader: _Reader, start: list[int]) -> list[ManifestRow]:
+    """The manifest's rows; ValueError saying what is wrong with the record starting on line start[0]."""
+    if tuple(next(reader, ())) != MANIFEST_COLUMNS:
+        raise ValueError(f"it is not the header {','.join(MANIFEST_COLUMNS)}")
+    rows = []
+    start[0] = reader.line_num + 1
+    for cells in reader:
+        if len(cells) != len(MANIFEST_COLUMNS):
+            raise ValueError(f"it has {len(cells)} fields instead of {len(MANIFEST_COLUMNS)}")
+        values = dict(zip(MANIFEST_COLUMNS, cells, strict=True))
+        if not values["source_row"].isdigit():
+            raise ValueError(f'its source_row "{values["source_row"]}" is not a row number')
+        fields = {key: csv_unsafe(values[key]) for key in MANIFEST_COLUMNS[1:]}
+        rows.append(ManifestRow(source_row=int(values["source_row"]), **fields))
+        start[0] = reader.line_num + 1
+    return rows
+
+
+class _Reader(Protocol):
+    """A csv reader: rows, and the number of lines read so far."""
+
+    line_num: int
+
+    def __iter__(self) -> Iterator[list[str]]: ...
+
+    def __next__(self) -> list[str]: ...
 
 
 def earlier_fingerprints(directory: Path) -> dict[str, str]:
