@@ -41,6 +41,7 @@ def check_lines(survey: Survey) -> list[str]:
     lines = [
         f'{survey.path.name}, sheet "{columns.sheet}": header {rows_text(columns.header_rows)}, '
         f"data rows {min(rows)}–{max(rows)}",
+        *([f"read as {survey.reading}"] if survey.reading else []),
         "",
         "Columns used",
     ]
@@ -55,21 +56,24 @@ def check_lines(survey: Survey) -> list[str]:
         for f in instrument.identity.values()
         if f.mention_if_missing and f.id not in columns.identity and not set(f.parts) & set(columns.identity)
     ]
+    absent = [i.code for i in instrument.absent]
+    if absent:
+        lines.append(f"  not asked (the mapping file says so; scored without them): {', '.join(absent)}")
     if questions:
-        lines.append(f"  questions not found (counted as not answered): {', '.join(questions)}")
+        lines.append(f"  questions not found: {', '.join(questions)}")
     if optional:
         lines.append(f"  optional columns not found: {', '.join(optional)}")
     if columns.ignored:
         lines += ["", "Columns ignored"]
         lines += [f"  {column_letter(c):<3} {_short(columns.headers[c])}" for c in columns.ignored]
-    problems: list[str] = []
+    problems: list[str] = [f"  {survey.gaps}"] if survey.gaps else []
+    problems += [f"  {note}" for note in columns.notes]
     for outcome in survey.outcomes:
         if outcome.status == "invalid":
             problems.append(f"  row {outcome.source_row}: invalid: {outcome.reason}")
         elif outcome.status == "duplicate":
             problems.append(
-                f"  row {outcome.source_row}: duplicate: row {outcome.superseded_by} has the same e-mail "
-                "and is the later submission; it is used"
+                f"  row {outcome.source_row}: duplicate: {outcome.reason}; row {outcome.superseded_by} is used"
             )
         problems += [f"  {warning}" for warning in outcome.warnings]
     lines += ["", "Problems", *(problems or ["  none"]), ""]
