@@ -65,7 +65,9 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
     invalid = _unfinished(values, columns) or _identity_problem(name, email, cell, where, ids, instrument)
 
     raw_time = cell(ids.get("submitted"))
-    submitted, problem = parse_timestamp(raw_time)
+    written = " ".join(raw_time.split()) if isinstance(raw_time, str) else ""
+    # Day and month in either order (05/02/2026): settle_dates reads the whole file in one order.
+    submitted, problem = (None, None) if _DAY_OR_MONTH.match(written) else parse_timestamp(raw_time)
     if problem:
         problems.append(Problem(number, column_letter(ids["submitted"]), problem))
     return Response(
@@ -82,7 +84,7 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
         problems=tuple(problems),
         invalid_reason=invalid,
         order_key=_order_key(values, columns),
-        submitted_text=" ".join(raw_time.split()) if isinstance(raw_time, str) else "",
+        submitted_text=written,
     )
 
 
@@ -235,9 +237,21 @@ def settle_dates(
     else:
         why = "--date-order"
     dated = {id(r): _dated(m, order) for r, m in written}
-    settled = [replace(r, submitted=dated[id(r)]) if id(r) in dated else r for r in responses]
+    settled = [
+        r
+        if id(r) not in dated
+        else replace(r, submitted=dated[id(r)], problems=(*r.problems, *_not_a_date(r, dated[id(r)], column)))
+        for r in responses
+    ]
     shown = "day first (dmy)" if order == "dmy" else "month first (mdy)"
     return settled, (f"{where}: dates read {shown}: {why}",)
+
+
+def _not_a_date(response: Response, dated: datetime | None, column: int) -> tuple[Problem, ...]:
+    if dated is not None:
+        return ()
+    text = f'"{response.submitted_text}" is not a date and time; the row order decides between duplicates'
+    return (Problem(response.source_row, column_letter(column), text),)
 
 
 def _undated(responses: list[Response], written: list[tuple[Response, re.Match[str]]]) -> list[Response]:
