@@ -126,6 +126,8 @@ class Progress:
 def build_summary(result: BuildResult) -> None:
     """Each problem row, the kept reports, the counts and where everything is."""
     counts = result.counts
+    for note in result.survey.columns.notes:
+        click.echo(f"  note: {note}", err=True)
     for outcome in result.outcomes:
         for warning in outcome.warnings:
             click.echo(f"  warning: {warning}", err=True)

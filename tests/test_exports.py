@@ -334,6 +334,10 @@ def test_ambiguous_dates_are_not_guessed(tmp_path: Path) -> None:
     assert 'column A "Timestamp": dates such as 2/11/2026 10:00:00 can be day-first or month-first' in result.stdout
     assert "--date-order dmy or --date-order mdy" in result.stdout
     assert "row 2: duplicate: superseded by row 5 (same e-mail, further down the file" in result.stdout
+    scores = CliRunner().invoke(main, ["score", str(path), "--format", "csv"])
+    assert "superseded by row 5 (same e-mail, further down the file: the export has no submission time" in (
+        scores.stdout
+    )
     # Told the order, the times decide: February 11 is the later submission.
     result = CliRunner().invoke(main, ["check", str(path), "--date-order", "mdy"])
     assert "row 5: duplicate: superseded by row 2 (same e-mail, later submission)" in result.stdout

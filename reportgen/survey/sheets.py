@@ -127,6 +127,9 @@ def find_markers(columns: ColumnMap, instrument: Instrument) -> tuple[Marker, ..
     return tuple(found)
 
 
+SHOWN = 5  # missing questions described one by one; the rest are named by their codes
+
+
 def missing_items(columns: ColumnMap, instrument: Instrument) -> list[Item]:
     """The scored and importance items with no column that the mapping file does not declare absent."""
     return [item for item in instrument.items if item.code not in columns.items and item.code not in columns.absent]
@@ -140,7 +143,9 @@ def gaps(columns: ColumnMap, instrument: Instrument, survey: Path) -> InputError
     lang = instrument.languages[0]
     parts = []
     if missing:
-        described = [f'{item.code} "{_short(item.text[lang])}" ({_like(item, columns)})' for item in missing]
+        described = [f'{item.code} "{_short(item.text[lang])}"{_like(item, columns)}' for item in missing[:SHOWN]]
+        if len(missing) > SHOWN:
+            described.append(f"and {', '.join(item.code for item in missing[SHOWN:])}")
         many = len(missing) > 1
         parts.append(
             f"{len(missing)} scored question{'s' if many else ''} {'have' if many else 'has'} no column, so the "
@@ -177,9 +182,9 @@ def _like(item: Item, columns: ColumnMap) -> str:
         scored.append((ratio, column))
     best = [column for ratio, column in sorted(scored, key=lambda pair: (-pair[0], pair[1]))[:2] if ratio > 0.3]
     if not best:
-        return "no ignored column is like it"
+        return ""
     shown = " or ".join(f'{column_letter(c)} "{_short(columns.headers[c])}"' for c in best)
-    return f"most like it among the ignored columns: {shown}"
+    return f" (most like it among the ignored columns: {shown})"
 
 
 def _letters(columns: tuple[int, ...] | list[int]) -> str:
