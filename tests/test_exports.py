@@ -447,3 +447,22 @@ def test_build_without_a_question_stops_and_with_it_declared_absent_says_so(tmp_
     text = pdf_text(pdf)
     assert "Spørgeskemaet stillede ikke udsagnet »" + TEXT["P3"]["da"] + "«" in text
     assert TEXT["P3"]["da"] not in text.replace("»" + TEXT["P3"]["da"] + "«", "")
+
+
+@pytest.mark.parametrize(
+    ("codec", "bom", "shown"),
+    [
+        ("utf-16-be", codecs.BOM_UTF16_BE, "UTF-16 BE (byte-order mark)"),
+        ("utf-32-le", codecs.BOM_UTF32_LE, "UTF-32 LE (byte-order mark)"),
+        ("utf-32-be", codecs.BOM_UTF32_BE, "UTF-32 BE (byte-order mark)"),
+        ("cp1252", b"", "Windows-1252 (not UTF-8; guessed from the letters)"),
+        ("utf-8", b"", "UTF-8"),
+    ],
+)
+def test_every_byte_order_mark_and_the_danish_code_page(tmp_path: Path, codec: str, bom: bytes, shown: str) -> None:
+    header = ["Navn", "E-mail", *(TEXT[c]["da"] for c in ITEM_CODES)]
+    rows = [[f"{f} {la}", email, *(label(c, a[c]) for c in ITEM_CODES)] for f, la, email, a in LEADERS]
+    path = tmp_path / "export.csv"
+    path.write_bytes(bom + delimited([header, *rows], ";", "\r\n").encode(codec))
+    assert_reference(path)
+    assert read_survey(Settings(survey=path)).reading == f"text in {shown}, semicolon-separated, CRLF line ends"
