@@ -11,13 +11,24 @@ import reportgen
 
 PACKAGE = Path(reportgen.__file__).parent
 MODULES = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py"))
-THIRD_PARTY = {"click", "openpyxl", "jinja2", "weasyprint", "babel", "pypdf", "defusedxml", "charset_normalizer"}
+THIRD_PARTY = {
+    "click",
+    "openpyxl",
+    "jinja2",
+    "weasyprint",
+    "babel",
+    "pypdf",
+    "defusedxml",
+    "charset_normalizer",
+    "python_calamine",
+}
 # The one module (or two) that may import each library; everything else uses the stdlib and reportgen.
 OWNERS = {
     "click": {"cli.py", "console.py"},
     "openpyxl": {"survey/reader.py", "output/workbook.py"},  # reading exports; writing scores.xlsx
     "defusedxml": {"survey/reader.py"},  # to recognise a refused XML bomb
     "charset_normalizer": {"survey/reader.py"},  # the code page of a CSV export that is not UTF-8
+    "python_calamine": {"survey/reader.py"},  # .xls and .ods workbooks
     "jinja2": {"report/templates.py"},
     "weasyprint": {"report/renderer.py"},
     "babel": {"report/content.py"},

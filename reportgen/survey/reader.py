@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 from collections.abc import Generator, Iterator
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -20,6 +21,7 @@ import charset_normalizer
 from defusedxml.common import DefusedXmlException
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineError, CalamineWorkbook
 
 from ..errors import InputError
 from ..models import CellValue
@@ -27,6 +29,7 @@ from ..models import CellValue
 Row = tuple[CellValue, ...]
 _XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm"}
 _CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+_CALAMINE_SUFFIXES = {".xls", ".ods"}  # old Excel and OpenDocument workbooks, read with python-calamine
 _DELIMITERS = ",;\t"
 # What a broken or truncated workbook raises from inside openpyxl and zipfile.
 _BROKEN = (
@@ -43,12 +46,85 @@ _ROW_OR_VALUE = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>|<(?:[\w.-]+:)?[vt]\b[^
 _ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
 
 
-def open_export(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Workbook | CsvExport:
+def open_export(
+    path: Path, encoding: str | None = None, delimiter: str | None = None
+) -> Workbook | CsvExport | OtherWorkbook:
     """The export at path, as a workbook or a CSV file."""
     _check_file(path)
     if path.suffix.lower() in _CSV_SUFFIXES:
         return CsvExport(path, encoding, delimiter)
+    if path.suffix.lower() in _CALAMINE_SUFFIXES:
+        return OtherWorkbook(path)
     return Workbook(path)
+
+
+class OtherWorkbook:
+    """An old Excel (.xls) or OpenDocument (.ods) workbook, read whole with python-calamine.
+
+    python-calamine returns an error cell (#N/A) as an empty one: such a cell counts as not answered.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.reading = ""
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise _too_big(path, f"is {size / 1024**2:.0f} MB", f"{MAX_CSV_BYTES // 1024**2} MB")
+        if zipfile.is_zipfile(path):  # .ods: what it unpacks to
+            with zipfile.ZipFile(path) as archive:
+                unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_UNPACKED_BYTES:
+                limit = f"{MAX_UNPACKED_BYTES // 1024**2:,} MB"
+                raise _too_big(path, f"unpacks to {unpacked / 1024**2:,.0f} MB", limit)
+        try:
+            self._book = CalamineWorkbook.from_path(str(path))
+        except (CalamineError, OSError, ValueError) as error:
+            raise _unreadable(path, error) from None
+
+    def __enter__(self) -> OtherWorkbook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._book.close()
+
+    @property
+    def sheet_names(self) -> list[str]:
+        """The worksheets in workbook order."""
+        return list(self._book.sheet_names)
+
+    def rows(self, sheet: str) -> Iterator[tuple[int, Row]]:
+        """Yield (sheet row number, values) for every row, numbered and lettered as the sheet has them."""
+        try:
+            data = self._book.get_sheet_by_name(sheet)
+        except (CalamineError, ValueError) as error:
+            raise _unreadable(self.path, error, sheet) from None
+        if data.start is None or data.end is None:
+            return
+        if data.end[0] + 1 > MAX_ROWS:
+            raise _too_big(self.path, f"has values down to row {data.end[0] + 1:,}", f"{MAX_ROWS:,} rows", sheet)
+        left: tuple[CellValue, ...] = (None,) * data.start[1]  # iter_rows starts at the first used column
+        for number, values in enumerate(data.iter_rows(), start=1):  # ... but at row 1
+            yield number, left + tuple(_calamine_value(v) for v in values)
+
+
+def _calamine_value(value: object) -> CellValue:
+    """A python-calamine cell as openpyxl would give it: None for empty, times and durations as text."""
+    if value == "" or value is None:
+        return None
+    if isinstance(value, str | bool | int | float | datetime | date):
+        return value
+    return str(value)
+
+
+def _unreadable(path: Path, error: BaseException, sheet: str | None = None) -> InputError:
+    return InputError(
+        f"The file cannot be read as a spreadsheet; it may be damaged, protected by a password "
+        f"or of another type ({type(error).__name__}: {error}).",
+        fix="Open it in Excel or LibreOffice to check it, save it as an Excel workbook (.xlsx), "
+        "and run reportgen on that file.",
+        file=path,
+        sheet=sheet,
+    )
 
 
 class CsvExport:
@@ -253,16 +329,10 @@ def _check_file(path: Path) -> None:
     if path.is_dir():
         raise InputError("This is a folder, not a survey export.", fix="Give the path of the .xlsx file.", file=path)
     suffix = path.suffix.lower()
-    if suffix == ".xls":
+    if suffix not in _XLSX_SUFFIXES | _CSV_SUFFIXES | _CALAMINE_SUFFIXES:
         raise InputError(
-            "This is an old Excel 97–2003 workbook (.xls), which reportgen cannot read.",
-            fix='Open it in Excel or LibreOffice, choose "Save as" → "Excel Workbook (.xlsx)", '
-            "and run reportgen on the .xlsx file.",
-            file=path,
-        )
-    if suffix not in _XLSX_SUFFIXES | _CSV_SUFFIXES:
-        raise InputError(
-            f'reportgen reads Excel workbooks (.xlsx) and CSV files, not "{suffix or "files without an extension"}".',
+            "reportgen reads Excel workbooks (.xlsx, .xls), OpenDocument spreadsheets (.ods) and CSV files, "
+            f'not "{suffix or "files without an extension"}".',
             fix="Download the survey results as an Excel file (.xlsx) from the survey tool, "
             "or save the file as .xlsx in Excel, and run reportgen on that file.",
             file=path,

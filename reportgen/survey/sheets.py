@@ -23,9 +23,9 @@ from .headers import (
     read_codebook,
     rows_text,
 )
-from .reader import CsvExport, Row, Workbook
+from .reader import CsvExport, OtherWorkbook, Row, Workbook
 
-Export = Workbook | CsvExport
+Export = Workbook | CsvExport | OtherWorkbook
 DataRows = Iterator[tuple[int, Row]]
 
 
