@@ -434,6 +434,9 @@ def test_build_without_a_question_stops_and_with_it_declared_absent_says_so(tmp_
     assert written.exit_code == 2 and "absent = []" in text and 'absent = ["P3"]' in text
     mapping.write_text(text.replace("absent = []", 'absent = ["P3"]'), encoding="utf-8")
 
+    check = CliRunner().invoke(main, ["check", str(survey), "--mapping", str(mapping)])
+    assert check.exit_code == 0, check.stdout
+    assert "not asked (the mapping file says so; scored without them): P3" in check.stdout
     scores = CliRunner().invoke(main, ["score", str(survey), "--mapping", str(mapping)])
     assert scores.exit_code == 0, scores.stderr
     _first, _last, _email, answers = LEADERS[0]

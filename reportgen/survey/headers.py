@@ -31,25 +31,27 @@ _NUMBERING = re.compile(r"^\s*(?:q\s*)?\d+(?:[._]\d+)*(?:\s*[.):]\s*|\s+)(?=\S)"
 
 SAMPLE_ROWS = 5  # data rows looked at to tell a column of answers from a column of ids or dates
 # Markup a survey tool may leave in a header: HTML tags, markdown emphasis, recall placeholders.
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)[^<>]*>")
+_BLOCK_TAGS = {"p", "br", "div", "li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"}
 _EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")  # not a single _: variable names have them
 _INVISIBLE = dict.fromkeys(
     map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None
 )  # soft hyphen, zero-width characters, a stray BOM
-_LOOKALIKE = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "–", "\u2014": "–", "\u2212": "-",
+_LOOKALIKE = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2014": "–", "\u2212": "-",
                             "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"'})  # fmt: skip
 
 
 def clean_header(text: str) -> str:
     """A header as a person reads it: no HTML or markdown markup, entities decoded, Unicode normalised."""
-    if "<" in text:
-        text = _TAG.sub(" ", text)
-    text = html.unescape(text)
-    if "<" in text:  # "&lt;b&gt;" decodes to a tag
-        text = _TAG.sub(" ", text)
+    text = _TAG.sub(_untag, html.unescape(_TAG.sub(_untag, text)))  # "&lt;b&gt;" decodes to a tag
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_LOOKALIKE)
     text = _EMPHASIS.sub(r"\2", text)
     return " ".join(text.split())
+
+
+def _untag(match: re.Match[str]) -> str:
+    """A block tag (<p>, <br>) parts words; an inline one (<strong>) is left out."""
+    return " " if match.group(1).casefold() in _BLOCK_TAGS else ""
 
 
 def normalize(text: str) -> str:
