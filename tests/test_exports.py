@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -518,3 +519,20 @@ def test_an_ods_workbook_with_a_title_row_gives_the_reference_scores(tmp_path: P
     assert_reference(path)
     survey = read_survey(Settings(survey=path))
     assert survey.columns.header_rows[-1] == 3 and [o.source_row for o in survey.outcomes] == [4, 5, 6]
+
+
+def test_previous_scores_leave_out_the_questions_this_export_did_not_ask(tmp_path: Path) -> None:
+    survey = missing_p3(tmp_path)
+    first, last, email, answers = LEADERS[0]
+    earlier = write_xlsx(
+        tmp_path / "earlier.xlsx",
+        [["Navn", "E-mail", *ITEM_CODES], [f"{first} {last}", email, *(answers[c] for c in ITEM_CODES)]],
+    )
+    mapping = tmp_path / "mapping.toml"
+    CliRunner().invoke(main, ["check", str(survey), "--write-mapping", str(mapping)])
+    mapping.write_text(mapping.read_text(encoding="utf-8").replace("absent = []", 'absent = ["P3"]'), encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", str(survey), "--mapping", str(mapping), "--previous", str(earlier)])
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)[0]
+    purpose = round(sum((answers[c] - 1) / 4 * 100 for c in ("P1", "P2", "P4")) / 3, 1)
+    assert record["scores"]["purpose"] == record["previous_scores"]["purpose"] == purpose
