@@ -1,7 +1,7 @@
 """Real exports from more survey tools (issue 17): one fixture per feature, each scored by the reference.
 
-Each file is written byte for byte the way the tool's documented layout has it (see
-/work/research/exports.md and README, "Survey exports"): header names, metadata columns,
+Each file is written byte for byte the way the tool's documented layout has it (the sources
+are named in reportgen/data/exports.toml): header names, metadata columns,
 "unfinished" markers, encodings, separators and line ends. The answers are LEADERS' from
 test_layouts, so every fixture must give `reference_scores` of them.
 """
