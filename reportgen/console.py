@@ -49,8 +49,13 @@ def check_lines(survey: Survey) -> list[str]:
     mapped += [(code, column) for code, column in {**columns.items, **columns.free_text}.items()]
     for name, column in sorted(mapped, key=lambda pair: pair[1]):
         lines.append(f"  {name:<13} {column_letter(column):<3} {_short(columns.headers[column])}")
+    for marker in columns.markers:
+        what = "not finished" if marker.rule.kind == "unfinished" else "order"
+        column = marker.column
+        lines.append(f"  {what:<13} {column_letter(column):<3} {_short(columns.headers[column])} ({marker.rule.tool})")
     found = {**columns.items, **columns.free_text}
-    questions = [i.code for i in (*instrument.items, *instrument.free_text) if i.code not in found]
+    questions = [i.code for i in instrument.items if i.code not in found]
+    free_text = [i.code for i in instrument.free_text if i.code not in found]
     optional = [
         f.id
         for f in instrument.identity.values()
@@ -60,12 +65,15 @@ def check_lines(survey: Survey) -> list[str]:
     if absent:
         lines.append(f"  not asked (the mapping file says so; scored without them): {', '.join(absent)}")
     if questions:
-        lines.append(f"  questions not found: {', '.join(questions)}")
+        lines.append(f"  questions not found (see Problems): {', '.join(questions)}")
+    if free_text:
+        lines.append(f"  free-text questions not found (optional): {', '.join(free_text)}")
     if optional:
         lines.append(f"  optional columns not found: {', '.join(optional)}")
-    if columns.ignored:
+    ignored = [c for c in columns.ignored if c not in {m.column for m in columns.markers}]
+    if ignored:
         lines += ["", "Columns ignored"]
-        lines += [f"  {column_letter(c):<3} {_short(columns.headers[c])}" for c in columns.ignored]
+        lines += [f"  {column_letter(c):<3} {_short(columns.headers[c])}" for c in ignored]
     problems: list[str] = [f"  {survey.gaps}"] if survey.gaps else []
     problems += [f"  {note}" for note in columns.notes]
     for outcome in survey.outcomes:
