@@ -536,3 +536,30 @@ def test_previous_scores_leave_out_the_questions_this_export_did_not_ask(tmp_pat
     record = json.loads(result.stdout)[0]
     purpose = round(sum((answers[c] - 1) / 4 * 100 for c in ("P1", "P2", "P4")) / 3, 1)
     assert record["scores"]["purpose"] == record["previous_scores"]["purpose"] == purpose
+
+
+@pytest.mark.parametrize(
+    ("extra", "finished", "unfinished", "reason"),
+    [
+        (["ResponseId", "Finished"], ["R_1", "TRUE"], ["R_2", "FALSE"], 'Qualtrics (column Y "Finished": FALSE)'),
+        (["ResponseId", "Progress"], ["R_1", "100"], ["R_2", "99"], 'Qualtrics (column Y "Progress": 99)'),
+        (["respondentid", "statoverall"], ["1", "4"], ["2", "3"], 'SurveyXact (column Y "statoverall": 3)'),
+        (
+            ["Network ID", "Response Type"],
+            ["n", "completed"],
+            ["n", "partial"],
+            'Typeform (column Y "Response Type": partial)',
+        ),
+        (["Id", "Gennemført"], ["1", "Ja"], ["2", "Nej"], 'the export (column Y "Gennemført": Nej)'),
+        # Another tool's column of that name means nothing: Qualtrics' Response Type is not Typeform's.
+        (["ResponseId", "Response Type"], ["R_1", "IP Address"], ["R_2", "partial"], None),
+    ],
+)
+def test_each_tools_unfinished_rule(
+    tmp_path: Path, extra: list[str], finished: list[str], unfinished: list[str], reason: str | None
+) -> None:
+    header = ["Navn", "E-mail", *ITEM_CODES, *extra]
+    rows = [["Ann Ask", "ann@example.dk", *[3] * 21, *finished], ["Bo Bak", "bo@example.dk", *[3] * 21, *unfinished]]
+    survey = read_survey(Settings(survey=write_xlsx(tmp_path / "tool.xlsx", [header, *rows])))
+    assert survey.outcomes[0].status == "ok"
+    assert survey.outcomes[1].reason == (None if reason is None else f"not finished in {reason}")
