@@ -30,7 +30,7 @@ _NUMBERING = re.compile(r"^\s*(?:q\s*)?\d+(?:[._]\d+)*(?:\s*[.):]\s*|\s+)(?=\S)"
 
 
 SAMPLE_ROWS = 5  # data rows looked at to tell a column of answers from a column of ids or dates
-# Markup a survey tool may leave in a header: HTML tags, markdown emphasis, recall placeholders.
+# Markup a survey tool may leave in a header: HTML tags and entities, markdown emphasis.
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)[^<>]*>")
 _BLOCK_TAGS = {"p", "br", "div", "li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"}
 _EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")  # not a single _: variable names have them
