@@ -78,6 +78,12 @@ PREVIOUS = click.option(
     default=None,
     help="An earlier export of the same survey: leaders are matched by e-mail and shown their progress.",
 )
+DATE_ORDER = click.option(
+    "--date-order",
+    type=click.Choice(["dmy", "mdy"]),
+    default=None,
+    help="Order of day and month in text timestamps such as 05/02/2026, when the file does not show it.",
+)
 MAPPING = click.option(
     "--mapping",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -105,6 +111,7 @@ def survey_input(command: F) -> F:
         encoding: str | None,
         delimiter: str | None,
         mapping: Path | None,
+        date_order: str | None,
         **options: Any,
     ) -> Any:
         source = Settings(
@@ -114,11 +121,12 @@ def survey_input(command: F) -> F:
             encoding=encoding,
             delimiter="\t" if delimiter == "tab" else delimiter,
             mapping=mapping,
+            date_order=date_order,
         )
         return command(source, **options)
 
     decorated: Callable[..., Any] = with_settings
-    for option in (MAPPING, DELIMITER, ENCODING, SHEET, INSTRUMENT, SURVEY):
+    for option in (DATE_ORDER, MAPPING, DELIMITER, ENCODING, SHEET, INSTRUMENT, SURVEY):
         decorated = option(decorated)
     return decorated  # type: ignore[return-value]
 
@@ -133,7 +141,11 @@ def survey_input(command: F) -> F:
 )
 @_guarded
 def check(source: Settings, write_mapping: Path | None) -> None:
-    """Show what reportgen understood of SURVEY: columns, ignored columns, every problem by row."""
+    """Show what reportgen understood of SURVEY: columns, ignored columns, every problem by row.
+
+    Exit 0 when all is well, 1 when rows have problems, 2 when a scored question has no
+    column (score and build would refuse the file): the listing is shown in every case.
+    """
     if write_mapping is not None:
         columns = pipeline.write_mapping(source, write_mapping)
         click.echo(
@@ -141,11 +153,11 @@ def check(source: Settings, write_mapping: Path | None) -> None:
             f"matched. Edit it, then run: reportgen check {source.survey} --mapping {write_mapping}",
             err=True,
         )
-    result = pipeline.read_survey(source)
+    result = pipeline.read_survey(source, complete=False)
     for line in console.check_lines(result):
         click.echo(line)
     problems = any(o.status == "invalid" or o.warnings for o in result.outcomes)
-    sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
+    sys.exit(EXIT_NOTHING_DONE if result.gaps else EXIT_PROBLEMS if problems else EXIT_OK)
 
 
 @main.command()

@@ -41,6 +41,7 @@ class Settings:
     encoding: str | None = None  # of a CSV export; None: detected
     delimiter: str | None = None  # of a CSV export; None: detected
     mapping: Path | None = None  # a mapping file that says which column holds what; None: detected
+    date_order: str | None = None  # "dmy" or "mdy" for text timestamps such as 05/02/2026; None: from the file
     previous: Path | None = None  # an earlier export of the same survey, for progress over time
     group_by: str | None = None  # a column whose values split the cohort report into sections
     # None: from the brand, else the instrument's first language.

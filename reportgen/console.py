@@ -41,6 +41,7 @@ def check_lines(survey: Survey) -> list[str]:
     lines = [
         f'{survey.path.name}, sheet "{columns.sheet}": header {rows_text(columns.header_rows)}, '
         f"data rows {min(rows)}–{max(rows)}",
+        *([f"read as {survey.reading}"] if survey.reading else []),
         "",
         "Columns used",
     ]
@@ -48,28 +49,39 @@ def check_lines(survey: Survey) -> list[str]:
     mapped += [(code, column) for code, column in {**columns.items, **columns.free_text}.items()]
     for name, column in sorted(mapped, key=lambda pair: pair[1]):
         lines.append(f"  {name:<13} {column_letter(column):<3} {_short(columns.headers[column])}")
+    for marker in columns.markers:
+        what = "not finished" if marker.rule.kind == "unfinished" else "order"
+        column = marker.column
+        lines.append(f"  {what:<13} {column_letter(column):<3} {_short(columns.headers[column])} ({marker.rule.tool})")
     found = {**columns.items, **columns.free_text}
-    questions = [i.code for i in (*instrument.items, *instrument.free_text) if i.code not in found]
+    questions = [i.code for i in instrument.items if i.code not in found]
+    free_text = [i.code for i in instrument.free_text if i.code not in found]
     optional = [
         f.id
         for f in instrument.identity.values()
         if f.mention_if_missing and f.id not in columns.identity and not set(f.parts) & set(columns.identity)
     ]
+    absent = [i.code for i in instrument.absent]
+    if absent:
+        lines.append(f"  not asked (the mapping file says so; scored without them): {', '.join(absent)}")
     if questions:
-        lines.append(f"  questions not found (counted as not answered): {', '.join(questions)}")
+        lines.append(f"  questions not found (see Problems): {', '.join(questions)}")
+    if free_text:
+        lines.append(f"  free-text questions not found (optional): {', '.join(free_text)}")
     if optional:
         lines.append(f"  optional columns not found: {', '.join(optional)}")
-    if columns.ignored:
+    ignored = [c for c in columns.ignored if c not in {m.column for m in columns.markers}]
+    if ignored:
         lines += ["", "Columns ignored"]
-        lines += [f"  {column_letter(c):<3} {_short(columns.headers[c])}" for c in columns.ignored]
-    problems: list[str] = []
+        lines += [f"  {column_letter(c):<3} {_short(columns.headers[c])}" for c in ignored]
+    problems: list[str] = [f"  {survey.gaps}"] if survey.gaps else []
+    problems += [f"  {note}" for note in columns.notes]
     for outcome in survey.outcomes:
         if outcome.status == "invalid":
             problems.append(f"  row {outcome.source_row}: invalid: {outcome.reason}")
         elif outcome.status == "duplicate":
             problems.append(
-                f"  row {outcome.source_row}: duplicate: row {outcome.superseded_by} has the same e-mail "
-                "and is the later submission; it is used"
+                f"  row {outcome.source_row}: duplicate: {outcome.reason}; row {outcome.superseded_by} is used"
             )
         problems += [f"  {warning}" for warning in outcome.warnings]
     lines += ["", "Problems", *(problems or ["  none"]), ""]
@@ -122,6 +134,8 @@ class Progress:
 def build_summary(result: BuildResult) -> None:
     """Each problem row, the kept reports, the counts and where everything is."""
     counts = result.counts
+    for note in result.survey.columns.notes:
+        click.echo(f"  note: {note}", err=True)
     for outcome in result.outcomes:
         for warning in outcome.warnings:
             click.echo(f"  warning: {warning}", err=True)

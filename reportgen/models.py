@@ -82,13 +82,35 @@ class ExportRules:
 
     header_markers: tuple[str, ...]  # a cell starting with one of these makes its row a header row
     subheaders: tuple[str, ...]  # second-row headers that say nothing ("Response"): the question above counts
-    not_finished: tuple[str, ...]  # values of a Finished column that mean "did not finish"
     structure_sheets: tuple[str, ...]
     label_sheets: tuple[str, ...]
     variable_headers: tuple[str, ...]
     text_headers: tuple[str, ...]
     value_headers: tuple[str, ...]
     label_headers: tuple[str, ...]
+    tools: tuple[ToolRule, ...] = ()  # each tool's unfinished and order columns
+    submitted: tuple[str, ...] = ()  # the tools' submission-time columns, best first
+
+
+@dataclass(frozen=True)
+class ToolRule:
+    """A column a survey tool writes that says a response is unfinished, or that orders the responses."""
+
+    tool: str  # as the facilitator knows it: "Qualtrics"
+    kind: Literal["unfinished", "order"]
+    headers: tuple[str, ...]  # any of these names the column
+    values: tuple[str, ...] = ()  # unfinished when the cell is one of these (letters and digits compared)
+    empty: bool = False  # unfinished when the cell is empty
+    below: float | None = None  # unfinished when the cell's number is below this
+    detect: tuple[str, ...] = ()  # the rule counts only in an export with one of these columns (none: always)
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A tool rule found in an export: the rule and its column."""
+
+    rule: ToolRule
+    column: int
 
 
 @dataclass(frozen=True)
@@ -110,6 +132,7 @@ class Instrument:
     steps: tuple[Step, ...]
     free_text: tuple[Item, ...]
     exports: ExportRules
+    absent: tuple[Item, ...] = ()  # items left out of the steps because the survey did not ask them
 
     @cached_property  # read for every cell of every row
     def items(self) -> tuple[Item, ...]:
@@ -191,6 +214,10 @@ class ColumnMap:
     free_text: Mapping[str, int]
     value_labels: Mapping[int, Mapping[str, str]] = field(default_factory=dict)  # column → code → label
     group: int | None = None  # the --group-by column
+    conflicts: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # item → columns that all claim it
+    absent: tuple[str, ...] = ()  # items the mapping file says the survey did not ask
+    notes: tuple[str, ...] = ()  # what was decided about the columns and the file, for `check`
+    markers: tuple[Marker, ...] = ()  # the survey tool's unfinished and order columns found in the header
 
     @property
     def header_row(self) -> int:
@@ -224,8 +251,9 @@ class Response:
     free_text: Mapping[str, str]
     problems: tuple[Problem, ...] = ()
     invalid_reason: str | None = None
-    unfinished: str | None = None  # why the export says the leader did not finish, e.g. "Progress 40"
     group: str = ""  # the value of the --group-by column
+    order_key: int | None = None  # a response id that grows with time (SurveyMonkey's Respondent ID)
+    submitted_text: str = ""  # the submission time as written, when it is text (its date order is the file's)
 
     @property
     def email_key(self) -> str:
@@ -327,6 +355,8 @@ class Survey:
     instrument: Instrument
     columns: ColumnMap
     outcomes: tuple[Outcome, ...]
+    reading: str = ""  # how a text export was read: "UTF-8, comma-separated"
+    gaps: str = ""  # the paragraph on questions without a column (check lists it; score and build stop)
 
 
 @dataclass(frozen=True)

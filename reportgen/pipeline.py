@@ -32,31 +32,49 @@ ProgressCallback = Callable[[int, int, Outcome], None]
 # --- check, score ------------------------------------------------------------------------
 
 
-def read_survey(settings: Settings) -> Survey:
-    """Read the export, find its columns, score every row and settle duplicates."""
+def read_survey(settings: Settings, complete: bool = True, absent: tuple[str, ...] = ()) -> Survey:
+    """Read the export, find its columns, score every row and settle duplicates.
+
+    A scored question without a column stops it (InputError) unless `complete` is False
+    (check lists the gap as its first problem); items the mapping file declares absent
+    are left out of the instrument, so the scores are computed without them; so are `absent`
+    (the items the current export lacks, when this is the --previous one: like is compared with like).
+    """
     from .survey import mapper, reader, settle, sheets
-    from .survey.instrument import load_instrument
+    from .survey.instrument import load_instrument, without
 
     instrument = load_instrument(settings.instrument)
     check_language(settings.language, instrument, "--lang")
     with reader.open_export(settings.survey, settings.encoding, settings.delimiter) as book:
         columns, rows = sheets.find_sheet(book, instrument, settings.survey, settings.sheet, settings.mapping)
+        columns = replace(columns, absent=tuple(dict.fromkeys((*columns.absent, *absent))))
+        gap = sheets.gaps(columns, instrument, settings.survey)
+        if gap is not None and complete:
+            raise gap
+        instrument = without(instrument, columns.absent)
         if settings.group_by:
             columns = sheets.with_group_column(columns, settings.group_by, settings.survey)
         responses = [r for number, values in rows if (r := mapper.map_row(number, values, columns, instrument))]
+        reading = book.reading
     if not responses:
         raise sheets.no_answers(columns, settings.survey)
+    responses, dates = mapper.settle_dates(responses, columns, settings.date_order)
+    columns = replace(columns, notes=(*columns.notes, *dates))
     outcomes = settle.settle(responses, instrument)
     if settings.previous is not None:
-        outcomes = _with_previous(outcomes, settings)
-    return Survey(settings.survey, instrument, columns, outcomes)
+        outcomes = _with_previous(outcomes, settings, columns.absent)
+    return Survey(settings.survey, instrument, columns, outcomes, reading=reading, gaps=gap.message if gap else "")
 
 
-def _with_previous(outcomes: tuple[Outcome, ...], settings: Settings) -> tuple[Outcome, ...]:
-    """Each leader's scores in the earlier export, matched by e-mail (case and spaces ignored)."""
+def _with_previous(outcomes: tuple[Outcome, ...], settings: Settings, absent: tuple[str, ...]) -> tuple[Outcome, ...]:
+    """Each leader's scores in the earlier export, matched by e-mail (case and spaces ignored).
+
+    The questions this export did not ask are left out of the earlier scores too.
+    """
     assert settings.previous is not None
     earlier = read_survey(
-        replace(settings, survey=settings.previous, previous=None, sheet=None, mapping=None, group_by=None)
+        replace(settings, survey=settings.previous, previous=None, sheet=None, mapping=None, group_by=None),
+        absent=absent,
     )
     by_email = {o.response.email_key: o.assessment for o in earlier.outcomes if o.status == "ok" and o.assessment}
     return tuple(replace(o, previous=by_email.get(o.response.email_key)) for o in outcomes)

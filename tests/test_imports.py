@@ -13,7 +13,7 @@ PACKAGE = Path(reportgen.__file__).parent
 MODULES = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py"))
 THIRD_PARTY = {
     "click", "openpyxl", "jinja2", "weasyprint", "babel", "pypdf", "defusedxml", "filelock", "email_validator",
-    "docx",
+    "docx", "charset_normalizer", "python_calamine",
 }  # fmt: skip
 # The one module (or two) that may import each library; everything else uses the stdlib and reportgen.
 OWNERS = {
@@ -22,6 +22,8 @@ OWNERS = {
     "openpyxl": {"survey/reader.py", "output/workbook.py", "questionnaire/sheet.py"},
     "docx": {"questionnaire/word.py"},  # python-docx: the Word file for Microsoft Forms' Quick import
     "defusedxml": {"survey/reader.py"},  # to recognise a refused XML bomb
+    "charset_normalizer": {"survey/reader.py"},  # the code page of a CSV export that is not UTF-8
+    "python_calamine": {"survey/reader.py"},  # .xls and .ods workbooks
     "jinja2": {"report/templates.py"},
     "weasyprint": {"report/renderer.py"},
     "babel": {"report/content.py"},

@@ -288,7 +288,11 @@ def test_qualtrics_header_is_three_rows_and_the_data_starts_below(tmp_path: Path
     survey = read_survey(Settings(survey=qualtrics(tmp_path)))
     assert survey.columns.header_rows == (1, 2, 3)
     assert [o.source_row for o in survey.outcomes] == [4, 5, 6]
-    assert "language" in survey.columns.identity and "finished" in survey.columns.identity
+    assert "language" in survey.columns.identity
+    assert {(m.rule.tool, survey.columns.headers[m.column]) for m in survey.columns.markers} == {
+        ("Qualtrics", "Finished"),
+        ("Qualtrics", "Progress"),
+    }
     assert all(o.response.language == "da" for o in survey.outcomes)
 
 
@@ -299,7 +303,9 @@ def test_surveymonkey_header_is_two_rows_with_the_question_carried_over_merged_c
     assert survey.columns.headers[last_grid_column].startswith("Hvor enig er du i følgende udsagn? / ")
 
 
-def test_unfinished_response_is_scored_only_with_enough_answers_in_every_step(tmp_path: Path) -> None:
+def test_an_unfinished_response_is_invalid_whatever_its_answers(tmp_path: Path) -> None:
+    # Issue 17 changed the rule: an unfinished response complete enough in every step was
+    # scored with a warning before; now the tool's own "not finished" decides, always.
     meta = ["2026-11-20 09:00:00", "2026-11-20 09:05:00", "IP Address"]
     enough = {c: 3 for c in ITEM_CODES} | {"P1": None, "F1": None}
     too_few = {c: 3 for c in ITEM_CODES} | {c: None for c in STEP_CODES["customers"]}
@@ -308,14 +314,16 @@ def test_unfinished_response_is_scored_only_with_enough_answers_in_every_step(tm
         + [enough[c] for c in SCORED + IMPORTANCE],
         [*meta, 45, 200, "False", "2026-11-21", "R_10", "Berg", "Jens", "jens@example.dk", None, "email", "EN"]
         + [too_few[c] for c in SCORED + IMPORTANCE],
+        [*meta, 60, 200, True, "2026-11-21", "R_11", "Lund", "Ida", "ida@example.dk", None, "email", "EN"]
+        + [4 for c in SCORED + IMPORTANCE],
     ]
     survey = read_survey(Settings(survey=qualtrics(tmp_path, unfinished)))
     by_email = {o.response.email: o for o in survey.outcomes}
-    scored, invalid = by_email["mette@example.dk"], by_email["jens@example.dk"]
-    assert scored.status == "ok"
-    assert any("unfinished response" in str(w) for w in scored.warnings)
-    assert invalid.status == "invalid"
-    assert invalid.reason is not None and "unfinished response" in invalid.reason and "Kunder" in invalid.reason
+    assert by_email["mette@example.dk"].reason == 'not finished in Qualtrics (column F "Finished": False)'
+    assert by_email["jens@example.dk"].reason == 'not finished in Qualtrics (column F "Finished": False)'
+    assert by_email["ida@example.dk"].reason == 'not finished in Qualtrics (column D "Progress": 60)'
+    assert all(by_email[e].status == "invalid" for e in ("mette@example.dk", "jens@example.dk", "ida@example.dk"))
+    assert [o.status for o in survey.outcomes[:3]] == ["ok"] * 3
 
 
 def test_first_and_last_name_make_the_name_only_without_a_name_column(tmp_path: Path) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from reportgen.config import Settings
@@ -132,3 +135,80 @@ def test_random_valid_answers_score_as_the_reference_computation(leaders: list[d
         assert [s.importance for s in outcome.assessment.steps] == [
             answers[step.importance.code] for step in INSTRUMENT.steps if step.importance
         ]
+
+
+# Issue 17: what a survey tool or a spreadsheet program does to a file that a person would not notice.
+MARKUP = st.sampled_from(
+    [
+        lambda text: text,
+        lambda text: f"<strong>{text}</strong>",
+        lambda text: f"**{text}**",
+        lambda text: f"<p>{text}</p>&nbsp;",
+        lambda text: text.replace(" ", "\u00a0", 2),
+        lambda text: text.replace(" ", " <em>", 1) + "</em>",
+        lambda text: text.replace("–", "&ndash;").replace(",", "&#44;"),
+        lambda text: "\u200b" + text.replace("a", "a\u00ad", 1),
+        lambda text: f"  {text}\t",
+    ]
+)
+# Metadata columns named like item codes (Qualtrics legacy V1…, SurveyXact v_1, t_1), with their own values.
+CODE_LIKE = st.sampled_from(
+    [
+        ("V1", st.just("R_2YPOQ602ER1jkf1")),
+        ("V2", st.just("Default Response Set")),
+        ("V4", st.sampled_from(["", "130.92.34.66"])),
+        ("v_1", st.integers(min_value=0, max_value=30).map(str)),
+        ("t_1", st.text(st.characters(min_codepoint=65, max_codepoint=122), max_size=8)),
+        ("P1", st.sampled_from(["2026-11-20 09:15:00", "ja", "7"])),
+        ("T1", st.sampled_from(["", "fri tekst"])),
+    ]
+)
+ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-32", "cp1252", "mac_roman"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    leaders=st.lists(LEADER, min_size=1, max_size=3),
+    markup=st.lists(MARKUP, min_size=len(ITEM_CODES) + 2, max_size=len(ITEM_CODES) + 2),
+    metadata=st.lists(CODE_LIKE, max_size=3, unique_by=lambda pair: pair[0]),
+    encoding=st.sampled_from(ENCODINGS),
+    end=st.sampled_from(["\n", "\r\n", "\r"]),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    data=st.data(),
+)
+def test_markup_encodings_line_ends_and_code_like_columns_never_change_a_score(
+    leaders: list[dict[str, int | None]],
+    markup: list[Any],
+    metadata: list[tuple[str, st.SearchStrategy[str]]],
+    encoding: str,
+    end: str,
+    delimiter: str,
+    data: st.DataObject,
+) -> None:
+    header = [markup[0]("Navn"), markup[1]("E-mail"), *(m(t) for m, t in zip(markup[2:], item_headers(), strict=True))]
+    header += [name for name, _ in metadata]
+    rows = [
+        [f"Leder {n}", f"leder{n}@example.dk", *("" if a[c] is None else str(a[c]) for c in ITEM_CODES)]
+        + [data.draw(values) for _, values in metadata]
+        for n, a in enumerate(leaders)
+    ]
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator=end).writerows([header, *rows])
+    try:
+        content = out.getvalue().encode(encoding)
+    except UnicodeEncodeError:
+        assume(False)  # a zero-width space has no byte in an 8-bit code page
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.csv"
+        path.write_bytes(content)
+        survey = read_survey(Settings(survey=path))
+    assert [o.response.email for o in survey.outcomes] == [f"leder{n}@example.dk" for n in range(len(leaders))]
+    for outcome, answers in zip(survey.outcomes, leaders, strict=True):
+        expected = reference_scores(answers)
+        if all(score is None for score in expected.values()):
+            assert outcome.status == "invalid"
+            continue
+        assert outcome.assessment is not None and outcome.response.name == outcome.response.name.strip()
+        got = {s.step_id: None if s.score is None else float(s.score) for s in outcome.assessment.steps}
+        assert got == {step: None if ref is None else pytest.approx(ref) for step, ref in expected.items()}

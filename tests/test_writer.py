@@ -65,9 +65,9 @@ def test_scores_workbook_without_any_scored_leader_has_empty_group_figures(tmp_p
     from reportgen.config import Settings
     from reportgen.pipeline import build
 
-    from .conftest import write_xlsx
+    from .conftest import ITEM_CODES, write_xlsx
 
-    survey = write_xlsx(tmp_path / "s.xlsx", [["Navn", "Mail", "P1"], [None, "a@example.dk", 3]])
+    survey = write_xlsx(tmp_path / "s.xlsx", [["Navn", "Mail", *ITEM_CODES], [None, "a@example.dk", 3]])
     result = build(Settings(survey=survey, output_dir=tmp_path / "out", jobs=1))
     assert [o.status for o in result.outcomes] == ["invalid"]
     assert result.scores is not None

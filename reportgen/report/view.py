@@ -49,6 +49,7 @@ class StepView:
     previous: int | None = None  # the score in the --previous export
     change: int | None = None  # score − previous
     since: str | None = None  # a sentence when the step moved to another band since then
+    not_asked: tuple[str, ...] = ()  # statements of this step the survey did not ask (the mapping file says so)
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,7 @@ def _step_view(
         text=step_text,
         band_text=step_text.get("bands", {}).get(result.band_id) if step_text and result.band_id else None,
         quadrant=_quadrant(result.whole, result.importance, instrument),
+        not_asked=tuple(item.text[lang] for item in instrument.absent if item.step_id == step_id),
     )
 
 

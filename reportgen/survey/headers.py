@@ -3,21 +3,55 @@
 from __future__ import annotations
 
 import difflib
+import html
 import math
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from datetime import date, datetime, time
 
-from ..models import CellValue, Codebook, ColumnMap, Instrument
+from ..models import CellValue, Codebook, ColumnMap, Instrument, Item, Scale
 
 HEADER_SEARCH_ROWS = 10  # the header row is looked for among the sheet's first rows
 HEADER_ROWS_MAX = 3  # Qualtrics writes three header rows
 FUZZY_HEADER_RATIO = 0.9  # close enough for a header with a typo or a changed word
 FUZZY_MARGIN = 0.05  # ... and clearly closer to one question than to any other
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+# A spreadsheet's error value as a whole cell: never an answer, a name or an address.
+EXCEL_ERROR = re.compile(
+    r"^#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|PYTHON!)$",
+    re.IGNORECASE,
+)
+# "4 - Enig", "4 = Agree", "4: Enig" as an answer.
+_NUMBER_AND_LABEL = re.compile(r"^(\d{1,3})\s*[-–=:.)]\s*(.+)$")
 # "3. ", "3) ", "Q3 ", "q3: ", "3.1 " before the text of a header.
 _NUMBERING = re.compile(r"^\s*(?:q\s*)?\d+(?:[._]\d+)*(?:\s*[.):]\s*|\s+)(?=\S)", re.IGNORECASE)
+
+
+SAMPLE_ROWS = 5  # data rows looked at to tell a column of answers from a column of ids or dates
+# Markup a survey tool may leave in a header: HTML tags and entities, markdown emphasis.
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)[^<>]*>")
+_BLOCK_TAGS = {"p", "br", "div", "li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"}
+_EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")  # not a single _: variable names have them
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None
+)  # soft hyphen, zero-width characters, a stray BOM
+_LOOKALIKE = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2014": "–", "\u2212": "-",
+                            "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"'})  # fmt: skip
+
+
+def clean_header(text: str) -> str:
+    """A header as a person reads it: no HTML or markdown markup, entities decoded, Unicode normalised."""
+    text = _TAG.sub(_untag, html.unescape(_TAG.sub(_untag, text)))  # "&lt;b&gt;" decodes to a tag
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_LOOKALIKE)
+    text = _EMPHASIS.sub(r"\2", text)
+    return " ".join(text.split())
+
+
+def _untag(match: re.Match[str]) -> str:
+    """A block tag (<p>, <br>) parts words; an inline one (<strong>) is left out."""
+    return " " if match.group(1).casefold() in _BLOCK_TAGS else ""
 
 
 def normalize(text: str) -> str:
@@ -82,13 +116,31 @@ def find_columns(
             if len(block) < depth or any(EMAIL.match(cell_text(v).strip()) for _, values in block for v in values):
                 break
             # Screen without fuzzy matching, the slow part; the chosen block gets it below.
-            candidate = map_headers(sheet, block, instrument, codebook, fuzzy=False)
+            candidate = map_headers(
+                sheet, block, instrument, codebook, fuzzy=False, samples=_samples(head, block, instrument)
+            )
             if has_required(candidate, instrument) and (best is None or candidate.matched > best.matched):
                 best = candidate
         if best is not None:
             block = [(number, values) for number, values in head if number in best.header_rows]
-            return _with_marker_rows(map_headers(sheet, block, instrument, codebook), head, instrument)
+            samples = _samples(head, block, instrument)
+            return _with_marker_rows(map_headers(sheet, block, instrument, codebook, samples=samples), head, instrument)
     return None
+
+
+def _samples(
+    head: Sequence[tuple[int, Sequence[CellValue]]],
+    block: Sequence[tuple[int, Sequence[CellValue]]],
+    instrument: Instrument,
+) -> list[Sequence[CellValue]]:
+    """The first data rows below a header block (a marker row such as Qualtrics' ImportId row left out)."""
+    markers = tuple(normalize(marker) for marker in instrument.exports.header_markers)
+    below = [values for number, values in head if number > block[-1][0]]
+    return [
+        values
+        for values in below
+        if not all(normalize(cell_text(v)).startswith(markers) for v in values if cell_text(v).strip())
+    ][:SAMPLE_ROWS]
 
 
 def best_guess(
@@ -112,7 +164,9 @@ def has_required(columns: ColumnMap, instrument: Instrument) -> bool:
 
 
 def _with_marker_rows(
-    columns: ColumnMap, head: Sequence[tuple[int, Sequence[CellValue]]], instrument: Instrument
+    columns: ColumnMap,
+    head: Sequence[tuple[int, Sequence[CellValue]]],
+    instrument: Instrument,
 ) -> ColumnMap:
     """Take the rows right below the header that are marked as header rows (Qualtrics' ImportId) into it."""
     rows = list(columns.header_rows)
@@ -130,19 +184,28 @@ def map_headers(
     instrument: Instrument,
     codebook: Codebook | None = None,
     fuzzy: bool = True,
+    samples: Sequence[Sequence[CellValue]] = (),
 ) -> ColumnMap:
     """Match each column's header texts to identity fields, items (by text or code) and free-text questions.
 
     A column's texts are tried from the lowest header row up (the statement under a
     question is more specific than the question); a codebook's question text for a
-    variable name comes before the name itself.
+    variable name comes before the name itself. A bare item code ("P1") counts only for
+    an item no header names by its text, and only over a column whose first data rows
+    (`samples`) hold answers on the item's scale: Qualtrics' legacy V1–V10 hold ids and dates.
+    Two columns with one item's text are a conflict, which the caller settles by their values.
     """
     identity: dict[str, tuple[int, int]] = {}  # field → (synonym rank, column)
-    items: dict[str, int] = {}
-    free_text: dict[str, int] = {}
+    claims: dict[str, list[int]] = {}  # item or free-text code → the columns whose header text names it
+    by_code: dict[str, list[int]] = {}  # ... whose header is the bare code
     targets = _targets(instrument)
+    codes = _codes(instrument)
+    quiet = {normalize(text) for text in instrument.exports.subheaders}
+    markers = tuple(normalize(marker) for marker in instrument.exports.header_markers)
     width = max((len(values) for _, values in block), default=0)
-    texts = [[cell_text(values[c]).strip() if c < len(values) else "" for _, values in block] for c in range(width)]
+    texts = [
+        [clean_header(cell_text(values[c])) if c < len(values) else "" for _, values in block] for c in range(width)
+    ]
     unmatched: list[tuple[int, list[str]]] = []
     labels: dict[int, Mapping[str, str]] = {}
     shown = _fill_merged(texts)
@@ -157,15 +220,29 @@ def map_headers(
                 labels[column] = found[0]
         target = _match(candidates, targets)
         if target is None:
-            unmatched.append((column, candidates))
+            # A code counts as the column's most specific header only: "V4" over "ExternalDataReference" is not V4.
+            telling = [t for t in candidates if normalize(t) not in quiet and not normalize(t).startswith(markers)]
+            code = codes[telling[0].casefold()].code if telling and telling[0].casefold() in codes else None
+            if code is not None:
+                by_code.setdefault(code, []).append(column)
+            else:
+                unmatched.append((column, candidates))
             continue
         kind, ident, rank = target
         if kind == "identity":
             if ident not in identity or rank < identity[ident][0]:
                 identity[ident] = (rank, column)
         else:
-            chosen = items if kind == "item" else free_text
-            chosen.setdefault(ident, column)
+            claims.setdefault(ident, []).append(column)
+    kinds = {item.code: item for item in (*instrument.items, *instrument.free_text)}
+    for code, columns in by_code.items():
+        if code in claims:
+            continue  # the item's text names another column: the code is something else here
+        answers = [c for c in columns if _answers_on_scale(c, samples, kinds[code], instrument)]
+        if answers:
+            claims[code] = answers
+    items = {code: columns[0] for code, columns in claims.items() if kinds[code].kind != "free_text"}
+    free_text = {code: columns[0] for code, columns in claims.items() if kinds[code].kind == "free_text"}
     if fuzzy:
         _match_fuzzy(unmatched, instrument, items, free_text)
     return ColumnMap(
@@ -176,6 +253,7 @@ def map_headers(
         items=items,
         free_text=free_text,
         value_labels=labels,
+        conflicts={code: tuple(columns) for code, columns in claims.items() if len(columns) > 1},
     )
 
 
@@ -212,16 +290,30 @@ def _display(own: Sequence[str], instrument: Instrument) -> str:
 
 
 def _targets(instrument: Instrument) -> dict[str, tuple[str, str, int]]:
-    """Normalised header → (kind, id, rank): what a header can mean."""
+    """Normalised header → (kind, id, rank): what a header's text can mean (item codes apart, see _codes)."""
     targets: dict[str, tuple[str, str, int]] = {}
     for item in (*instrument.items, *instrument.free_text):
         kind = "free_text" if item.kind == "free_text" else "item"
-        for text in (item.code, *item.text.values()):
+        for text in item.text.values():
             targets.setdefault(normalize(text), (kind, item.code, 0))
     for field in instrument.identity.values():
         for rank, header in enumerate(field.headers):
             targets.setdefault(normalize(header), ("identity", field.id, rank))
     return targets
+
+
+def _codes(instrument: Instrument) -> dict[str, Item]:
+    """A bare item code as a header ("P1", "t1"), case ignored, to the item: only as written, "v_1" is not V1."""
+    return {item.code.casefold(): item for item in (*instrument.items, *instrument.free_text)}
+
+
+def _answers_on_scale(column: int, samples: Sequence[Sequence[CellValue]], item: Item, instrument: Instrument) -> bool:
+    """Whether the first data rows hold, in this column, only answers on the item's scale (or nothing)."""
+    if item.kind == "free_text":
+        return True
+    scale = instrument.scales[item.scale_id]
+    values = [row[column] for row in samples if column < len(row)]
+    return all(parse_answer(value, scale)[1] is None for value in values)
 
 
 def _match_fuzzy(
@@ -314,6 +406,59 @@ def _table(rows: Iterable[tuple[int, Sequence[CellValue]]], *wanted: Sequence[st
         cells = [texts[c] if c < len(texts) else "" for c in columns]
         variable = normalize(cells[0]) or variable
         yield (variable, *cells[1:])
+
+
+def parse_answer(value: CellValue, scale: Scale) -> tuple[int | None, str | None]:
+    """An answer as a number on the scale, or None with the reason it is not one."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, bool | datetime | date | time):
+        return None, f'"{value}" is not an answer on the scale {_describe(scale)}'
+    if isinstance(value, int | float):
+        return _on_scale(value, scale)
+    text = str(value).strip()
+    written = as_number(text)
+    if written is not None:
+        return _on_scale(written, scale)
+    labelled = _label_value(text, scale)
+    if labelled is not None:
+        return labelled, None
+    both = _NUMBER_AND_LABEL.match(text)
+    if both and _label_value(both.group(2), scale) == int(both.group(1)):
+        return int(both.group(1)), None
+    return None, f'"{text}" is not an answer on the scale {_describe(scale)}'
+
+
+def as_number(text: str) -> float | None:
+    """A number written as text ("4", "4,0"), or None."""
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None  # "inf" and "nan" are text, not numbers
+
+
+def _on_scale(number: float, scale: Scale) -> tuple[int | None, str | None]:
+    if not math.isfinite(number):
+        return None, f"{number} is outside the scale {_describe(scale)}"
+    if number == int(number) and scale.min <= number <= scale.max:
+        return int(number), None
+    shown = int(number) if number == int(number) else number
+    return None, f"{shown} is outside the scale {_describe(scale)}"
+
+
+def _label_value(text: str, scale: Scale) -> int | None:
+    key = normalize(text)
+    for labels in scale.labels.values():
+        for offset, label in enumerate(labels):
+            if normalize(label) == key:
+                return scale.min + offset
+    return None
+
+
+def _describe(scale: Scale) -> str:
+    first = next(iter(scale.labels.values()))
+    return f"({scale.min}–{scale.max} or {first[0]} … {first[-1]})"
 
 
 def cell_text(value: CellValue) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..config import PACKAGE_DIR, load_toml
 from ..errors import InstrumentError
-from ..models import Band, ExportRules, IdentityField, Instrument, Item, Localized, Scale, Step
+from ..models import Band, ExportRules, IdentityField, Instrument, Item, Localized, Scale, Step, ToolRule
 
 DEFAULT_INSTRUMENT = PACKAGE_DIR / "data" / "instrument.toml"
 EXPORT_RULES = PACKAGE_DIR / "data" / "exports.toml"
@@ -92,6 +93,11 @@ def _parse(data: dict[str, Any], path: Path, problems: _Problems) -> Instrument:
         )
         for field_id, table in problems.need(data, "identity", dict, "file").items()
     }
+    exports = load_export_rules()
+    if "submitted" in identity:  # the survey tools' own time columns, after the instrument's
+        field = identity["submitted"]
+        extra = tuple(h for h in exports.submitted if h not in field.headers)
+        identity["submitted"] = replace(field, headers=field.headers + extra)
     for field_id in REQUIRED_IDENTITY:
         if field_id not in identity:
             problems.messages.append(f"identity: the '{field_id}' column must be described")
@@ -130,7 +136,7 @@ def _parse(data: dict[str, Any], path: Path, problems: _Problems) -> Instrument:
         identity=identity,
         steps=steps,
         free_text=free_text,
-        exports=load_export_rules(),
+        exports=exports,
     )
 
 
@@ -138,13 +144,35 @@ def load_export_rules() -> ExportRules:
     """The bundled description of survey tools' export layouts."""
     data = load_toml(EXPORT_RULES, InstrumentError, "export rules file", fix="Reinstall reportgen.")
     codebook = data["codebook"]
+    tools: list[ToolRule] = []
+    submitted: list[str] = []
+    for table in data.get("tools", {}).values():
+        name = str(table["name"])
+        detect = tuple(table.get("detect", ()))
+        submitted += table.get("submitted", [])
+        if order := table.get("order"):
+            tools.append(ToolRule(name, "order", tuple(order), detect=detect))
+        for rule in table.get("unfinished", []):
+            below = rule.get("below")
+            tools.append(
+                ToolRule(
+                    name,
+                    "unfinished",
+                    tuple(rule["headers"]),
+                    values=tuple(str(v) for v in rule.get("values", ())),
+                    empty=bool(rule.get("empty", False)),
+                    below=float(below) if below is not None else None,
+                    detect=detect,
+                )
+            )
     return ExportRules(
         header_markers=tuple(data["header_markers"]),
         subheaders=tuple(data["subheaders"]),
-        not_finished=tuple(data["not_finished"]),
         **{key: tuple(codebook[key]) for key in (
             "structure_sheets", "label_sheets", "variable_headers", "text_headers", "value_headers", "label_headers"
         )},
+        tools=tuple(tools),
+        submitted=tuple(submitted),
     )  # fmt: skip
 
 
@@ -226,3 +254,19 @@ def _check_unique(values: list[str], what: str, problems: _Problems) -> None:
         if value.casefold() in seen:
             problems.messages.append(f"the {what} '{value}' appears twice")
         seen.add(value.casefold())
+
+
+def without(instrument: Instrument, codes: tuple[str, ...]) -> Instrument:
+    """The instrument without items the survey did not ask: scores are computed from the others."""
+    if not codes:
+        return instrument
+    absent = tuple(item for item in instrument.items if item.code in codes)
+    steps = tuple(
+        replace(
+            step,
+            items=tuple(item for item in step.items if item.code not in codes),
+            importance=None if step.importance and step.importance.code in codes else step.importance,
+        )
+        for step in instrument.steps
+    )
+    return replace(instrument, steps=steps, absent=absent)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable, Sequence
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from functools import cache
 
-from ..models import CellValue, ColumnMap, ExportRules, Instrument, Problem, Response, Scale
-from .headers import EMAIL, cell_text, column_letter, normalize
+from ..models import CellValue, ColumnMap, Instrument, Problem, Response
+from .headers import EMAIL, EXCEL_ERROR, as_number, cell_text, column_letter, normalize, parse_answer
 
-# "4 - Enig", "4 = Agree", "4: Enig" as an answer.
-_NUMBER_AND_LABEL = re.compile(r"^(\d{1,3})\s*[-–=:.)]\s*(.+)$")
 _TIMESTAMP_FORMATS = (
     "%d-%m-%Y %H:%M:%S",
     "%d-%m-%Y %H:%M",
@@ -62,18 +61,13 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
             problems.append(Problem(number, column_letter(column), f"{problem}; counted as not answered"))
 
     name = joined("name")
-    email = cell_text(cell(ids.get("email"))).strip()
-    invalid = None
-    if not name:
-        used = ["name"] if "name" in ids else instrument.identity["name"].parts
-        name_columns = [ids[f] for f in used if f in ids]
-        invalid = f"{' and '.join(where(c) for c in name_columns)}: no name"
-    elif not email:
-        invalid = f"{where(ids['email'])}: no e-mail address"
-    elif not EMAIL.match(email):
-        invalid = f'{where(ids["email"])}: "{email}" is not an e-mail address'
+    email = normalize_email(cell_text(cell(ids.get("email"))))
+    invalid = _unfinished(values, columns) or _identity_problem(name, email, cell, where, ids, instrument)
 
-    submitted, problem = parse_timestamp(cell(ids.get("submitted")))
+    raw_time = cell(ids.get("submitted"))
+    written = " ".join(raw_time.split()) if isinstance(raw_time, str) else ""
+    # Day and month in either order (05/02/2026): settle_dates reads the whole file in one order.
+    submitted, problem = (None, None) if _DAY_OR_MONTH.match(written) else parse_timestamp(raw_time)
     if problem:
         problems.append(Problem(number, column_letter(ids["submitted"]), problem))
     return Response(
@@ -89,77 +83,90 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
         free_text={code: cell_text(cell(column)).strip() for code, column in columns.free_text.items()},
         problems=tuple(problems),
         invalid_reason=invalid,
-        unfinished=_unfinished(cell(ids.get("finished")), cell(ids.get("progress")), instrument),
+        order_key=_order_key(values, columns),
+        submitted_text=written,
     )
 
 
+def normalize_email(text: str) -> str:
+    """An e-mail address as written everywhere: spaces trimmed, lower case, Unicode NFC."""
+    return unicodedata.normalize("NFC", text.strip()).lower()
+
+
+def _identity_problem(
+    name: str,
+    email: str,
+    cell: Callable[[int | None], CellValue],
+    where: Callable[[int], str],
+    ids: Mapping[str, int],
+    instrument: Instrument,
+) -> str | None:
+    """Why the row's name or e-mail cannot be used, if it cannot."""
+    not_name = _not_a_name(cell, ids, instrument)
+    if not_name:
+        column, shown, what = not_name
+        return f"{where(column)}: {shown} is {what}, not a name"
+    if not name:
+        used = ["name"] if "name" in ids else instrument.identity["name"].parts
+        name_columns = [ids[f] for f in used if f in ids]
+        return f"{' and '.join(where(c) for c in name_columns)}: no name"
+    if not email:
+        return f"{where(ids['email'])}: no e-mail address"
+    if not EMAIL.match(email):
+        return f'{where(ids["email"])}: "{email}" is not an e-mail address'
+    return None
+
+
+def _not_a_name(
+    cell: Callable[[int | None], CellValue], ids: Mapping[str, int], instrument: Instrument
+) -> tuple[int, str, str] | None:
+    """A name column holding a yes/no, a number or an Excel error value: (column, value shown, what it is)."""
+    fields = ["name"] if "name" in ids else [p for p in instrument.identity["name"].parts if p in ids]
+    for field in fields:
+        value = cell(ids[field])
+        text = cell_text(value).strip()
+        if isinstance(value, bool) or text.casefold() in ("true", "false"):
+            return ids[field], text.upper(), "a yes/no value"
+        if EXCEL_ERROR.match(text):
+            return ids[field], text, "an Excel error value"
+        if isinstance(value, int | float) or (text and as_number(text) is not None):
+            return ids[field], text, "a number"
+    return None
+
+
+def _unfinished(values: Sequence[CellValue], columns: ColumnMap) -> str | None:
+    """Why the survey tool's own columns say this response was not finished, if they do."""
+    for marker in columns.markers:
+        rule = marker.rule
+        if rule.kind != "unfinished":
+            continue
+        value = values[marker.column] if marker.column < len(values) else None
+        text = cell_text(value).strip()
+        percent = as_number(text.rstrip("%").strip()) if text else None
+        if (
+            (rule.empty and not text)
+            or (text and normalize(text) in _normalized(rule.values))
+            or (rule.below is not None and percent is not None and percent < rule.below)
+        ):
+            header = columns.headers[marker.column]
+            return f'not finished in {rule.tool} (column {column_letter(marker.column)} "{header}": {text or "empty"})'
+    return None
+
+
 @cache
-def _not_finished(rules: ExportRules) -> frozenset[str]:
-    """The values that mean "did not finish", normalised once, not for every row."""
-    return frozenset(normalize(value) for value in rules.not_finished)
+def _normalized(values: tuple[str, ...]) -> frozenset[str]:
+    """Rule values as compared, normalised once, not for every row."""
+    return frozenset(normalize(value) for value in values)
 
 
-def _unfinished(finished: CellValue, progress: CellValue, instrument: Instrument) -> str | None:
-    """Why the export says the respondent did not finish (Qualtrics' Finished and Progress), if it does."""
-    if finished is False or normalize(cell_text(finished)) in _not_finished(instrument.exports):
-        return f"Finished: {cell_text(finished)}"
-    shown = cell_text(progress).strip().rstrip("%").strip()
-    percent = _number(shown) if shown else None
-    if percent is not None and percent < 100:
-        return f"Progress: {shown} %"
+def _order_key(values: Sequence[CellValue], columns: ColumnMap) -> int | None:
+    """The tool's response id that grows with time, as a whole number, if the export has one."""
+    for marker in columns.markers:
+        if marker.rule.kind == "order" and marker.column < len(values):
+            text = cell_text(values[marker.column]).strip()
+            if text.isdigit():
+                return int(text)
     return None
-
-
-def parse_answer(value: CellValue, scale: Scale) -> tuple[int | None, str | None]:
-    """An answer as a number on the scale, or None with the reason it is not one."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None, None
-    if isinstance(value, bool | datetime | date | time):
-        return None, f'"{value}" is not an answer on the scale {_describe(scale)}'
-    if isinstance(value, int | float):
-        return _on_scale(value, scale)
-    text = str(value).strip()
-    number = _number(text)
-    if number is not None:
-        return _on_scale(number, scale)
-    labelled = _label_value(text, scale)
-    if labelled is not None:
-        return labelled, None
-    both = _NUMBER_AND_LABEL.match(text)
-    if both and _label_value(both.group(2), scale) == int(both.group(1)):
-        return int(both.group(1)), None
-    return None, f'"{text}" is not an answer on the scale {_describe(scale)}'
-
-
-def _number(text: str) -> float | None:
-    try:
-        number = float(text.replace(",", "."))
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None  # "inf" and "nan" are text, not numbers
-
-
-def _on_scale(number: float, scale: Scale) -> tuple[int | None, str | None]:
-    if not math.isfinite(number):
-        return None, f"{number} is outside the scale {_describe(scale)}"
-    if number == int(number) and scale.min <= number <= scale.max:
-        return int(number), None
-    shown = int(number) if number == int(number) else number
-    return None, f"{shown} is outside the scale {_describe(scale)}"
-
-
-def _label_value(text: str, scale: Scale) -> int | None:
-    key = normalize(text)
-    for labels in scale.labels.values():
-        for offset, label in enumerate(labels):
-            if normalize(label) == key:
-                return scale.min + offset
-    return None
-
-
-def _describe(scale: Scale) -> str:
-    first = next(iter(scale.labels.values()))
-    return f"({scale.min}–{scale.max} or {first[0]} … {first[-1]})"
 
 
 def parse_timestamp(value: CellValue) -> tuple[datetime | None, str | None]:
@@ -181,6 +188,92 @@ def parse_timestamp(value: CellValue) -> tuple[datetime | None, str | None]:
             parsed = parsed.astimezone(UTC).replace(tzinfo=None)
         return parsed, None
     return None, f'"{text}" is not a date and time; the row order decides between duplicates'
+
+
+# A date written day and month first or month and day first: 05/02/2026 09:00, 5.2.2026 9.00.00.
+_DAY_OR_MONTH = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})\b(.*)$")
+_CLOCK = re.compile(r"^\s*(?:T|\s)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*([AaPp][Mm])?\s*$")
+
+
+def settle_dates(
+    responses: list[Response], columns: ColumnMap, order: str | None
+) -> tuple[list[Response], tuple[str, ...]]:
+    """Read every text timestamp of the file in one date order, and say which and why.
+
+    The order that makes every value a valid date wins (a first number above 12 is a day,
+    a second one above 12 a month); else the file's own evidence (AM/PM is American,
+    a dot or a dash between the numbers European); else `order` (--date-order). Without
+    any, the times are not used and the notes say so: duplicates then go by row order.
+    """
+    written = [(r, m) for r in responses if (m := _DAY_OR_MONTH.match(r.submitted_text))]
+    if not written or "submitted" not in columns.identity:
+        return responses, ()
+    column = columns.identity["submitted"]
+    where = f'column {column_letter(column)} "{columns.headers[column]}"'
+    firsts = {int(m.group(1)) for _, m in written}
+    seconds = {int(m.group(3)) for _, m in written}
+    day_first, month_first = max(firsts) > 12, max(seconds) > 12
+    why = ""
+    if order is None:
+        if day_first and month_first:
+            return _undated(responses, written), (
+                f"{where}: the dates fit neither day-first nor month-first order for every row, so they are "
+                "not used; duplicates go by row order",
+            )
+        if day_first or month_first:
+            order = "dmy" if day_first else "mdy"
+            example = next(m.group(0) for _, m in written if int(m.group(1 if day_first else 3)) > 12)
+            why = f"{example.strip()} fits only that order"
+        elif any(m.group(5).strip()[-2:].casefold() in ("am", "pm") for _, m in written):
+            order, why = "mdy", "the times have AM/PM, as American dates do"
+        elif any(m.group(2) in ".-" for _, m in written):
+            order, why = "dmy", "the numbers are separated by dots or dashes, as European dates are"
+        else:
+            return _undated(responses, written), (
+                f"{where}: dates such as {written[0][1].group(0).strip()} can be day-first or month-first "
+                "and nothing in the file decides, so they are not used and duplicates go by row order; "
+                "give --date-order dmy or --date-order mdy",
+            )
+    else:
+        why = "--date-order"
+    dated = {id(r): _dated(m, order) for r, m in written}
+    settled = [
+        r
+        if id(r) not in dated
+        else replace(r, submitted=dated[id(r)], problems=(*r.problems, *_not_a_date(r, dated[id(r)], column)))
+        for r in responses
+    ]
+    shown = "day first (dmy)" if order == "dmy" else "month first (mdy)"
+    return settled, (f"{where}: dates read {shown}: {why}",)
+
+
+def _not_a_date(response: Response, dated: datetime | None, column: int) -> tuple[Problem, ...]:
+    if dated is not None:
+        return ()
+    text = f'"{response.submitted_text}" is not a date and time; the row order decides between duplicates'
+    return (Problem(response.source_row, column_letter(column), text),)
+
+
+def _undated(responses: list[Response], written: list[tuple[Response, re.Match[str]]]) -> list[Response]:
+    ambiguous = {id(r) for r, _ in written}
+    return [replace(r, submitted=None) if id(r) in ambiguous else r for r in responses]
+
+
+def _dated(match: re.Match[str], order: str) -> datetime | None:
+    first, second, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
+    day, month = (first, second) if order == "dmy" else (second, first)
+    clock = _CLOCK.match(match.group(5)) if match.group(5).strip() else None
+    if match.group(5).strip() and clock is None:
+        return None
+    hour, minute, second_of = (
+        (int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)) if clock else (0, 0, 0)
+    )
+    if clock and clock.group(4):
+        hour = hour % 12 + (12 if clock.group(4).casefold() == "pm" else 0)
+    try:
+        return datetime(year, month, day, hour, minute, second_of)
+    except ValueError:
+        return None
 
 
 def _strptime(fmt: str) -> Callable[[str], datetime]:

@@ -29,6 +29,7 @@ class MappingFile:
     header_rows: tuple[int, ...]
     columns: dict[int, str]  # targets are identity field ids and item codes as the instrument spells them
     problems: tuple[str, ...]  # reported with those found against the sheet, all in one error
+    absent: tuple[str, ...] = ()  # items the survey did not ask: scored without them, and the reports say so
 
 
 def load(path: Path, instrument: Instrument) -> MappingFile:
@@ -82,7 +83,28 @@ def load(path: Path, instrument: Instrument) -> MappingFile:
         for target, letters in claimed.items()
         if len(letters) > 1
     ]
-    return MappingFile(path, sheet, tuple(rows), columns, tuple(problems))
+    absent = _absent(data.get("absent", []), instrument, claimed, problems)
+    return MappingFile(path, sheet, tuple(rows), columns, tuple(problems), absent)
+
+
+def _absent(
+    listed: object, instrument: Instrument, claimed: dict[str, list[str]], problems: list[str]
+) -> tuple[str, ...]:
+    """The absent list's item codes, as the instrument spells them; its problems noted."""
+    if not isinstance(listed, list) or not all(isinstance(code, str) for code in listed):
+        problems.append('"absent" must list item codes in quotes, e.g. absent = ["P3"]')
+        return ()
+    scored = {item.code.casefold(): item.code for item in instrument.items}
+    codes = []
+    for code in listed:
+        known = scored.get(code.strip().casefold())
+        if known is None:
+            problems.append(f'absent: "{code}" is not the code of a scored or importance question')
+        elif known in claimed:
+            problems.append(f"absent: {known} is also mapped to column {', '.join(claimed[known])}")
+        else:
+            codes.append(known)
+    return tuple(codes)
 
 
 def apply(
@@ -109,6 +131,8 @@ def apply(
         identity={t: c for c, t in mapping.columns.items() if t in instrument.identity},
         items={t: c for c, t in mapping.columns.items() if kinds.get(t) == "item"},
         free_text={t: c for c, t in mapping.columns.items() if kinds.get(t) == "free_text"},
+        conflicts={},
+        absent=mapping.absent,
     )
     if not has_required(columns, instrument):
         required = [f for f in instrument.identity.values() if f.required]
@@ -132,9 +156,14 @@ def text(columns: ColumnMap, instrument: Instrument, survey: Path) -> str:
         f"#   or a question's code: {', '.join(codes)}",
         '#   or "" when reportgen should leave the column out.',
         "# Two columns can't hold the same thing. The text after # is the column's header.",
+        "#",
+        "# Every scored question needs a column. If the survey did not ask one, list its code",
+        '# under absent (absent = ["P3"]): the step is then scored without it and every',
+        "# report says which statement was not asked.",
         "",
         f"sheet = {_string(columns.sheet)}",
         f"header_rows = [{', '.join(str(r) for r in columns.header_rows)}]  # the data starts below the last",
+        f"absent = [{', '.join(_string(code) for code in columns.absent)}]",
         "",
         "[columns]",
     ]
@@ -149,7 +178,7 @@ def text(columns: ColumnMap, instrument: Instrument, survey: Path) -> str:
         lines += [f"{column_letter(c):<3}= {empty:<13} # {_one_line(columns.headers[c])}" for c in unmatched]
     found = set(by_column.values())
     fields = [f.id for f in instrument.identity.values() if f.mention_if_missing]
-    missing = [t for t in (*fields, *codes) if t not in found]
+    missing = [t for t in (*fields, *codes) if t not in found and t not in columns.absent]
     if missing:
         lines += ["", f"# Not found in any column: {', '.join(missing)}"]
     return "\n".join(lines) + "\n"

@@ -11,14 +11,17 @@ import io
 import re
 import zipfile
 from collections.abc import Generator, Iterator
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
+import charset_normalizer
 from defusedxml.common import DefusedXmlException
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineError, CalamineWorkbook
 
 from ..errors import InputError
 from ..models import CellValue
@@ -26,6 +29,7 @@ from ..models import CellValue
 Row = tuple[CellValue, ...]
 _XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm"}
 _CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+_CALAMINE_SUFFIXES = {".xls", ".ods"}  # old Excel and OpenDocument workbooks, read with python-calamine
 _DELIMITERS = ",;\t"
 # What a broken or truncated workbook raises from inside openpyxl and zipfile.
 _BROKEN = (
@@ -42,16 +46,89 @@ _ROW_OR_VALUE = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>|<(?:[\w.-]+:)?[vt]\b[^
 _ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
 
 
-def open_export(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Workbook | CsvExport:
+def open_export(
+    path: Path, encoding: str | None = None, delimiter: str | None = None
+) -> Workbook | CsvExport | OtherWorkbook:
     """The export at path, as a workbook or a CSV file."""
     _check_file(path)
     if path.suffix.lower() in _CSV_SUFFIXES:
         return CsvExport(path, encoding, delimiter)
+    if path.suffix.lower() in _CALAMINE_SUFFIXES:
+        return OtherWorkbook(path)
     return Workbook(path)
 
 
+class OtherWorkbook:
+    """An old Excel (.xls) or OpenDocument (.ods) workbook, read whole with python-calamine.
+
+    python-calamine returns an error cell (#N/A) as an empty one: such a cell counts as not answered.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.reading = ""
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise _too_big(path, f"is {size / 1024**2:.0f} MB", f"{MAX_CSV_BYTES // 1024**2} MB")
+        if zipfile.is_zipfile(path):  # .ods: what it unpacks to
+            with zipfile.ZipFile(path) as archive:
+                unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_UNPACKED_BYTES:
+                limit = f"{MAX_UNPACKED_BYTES // 1024**2:,} MB"
+                raise _too_big(path, f"unpacks to {unpacked / 1024**2:,.0f} MB", limit)
+        try:
+            self._book = CalamineWorkbook.from_path(str(path))
+        except (CalamineError, OSError, ValueError) as error:
+            raise _unreadable(path, error) from None
+
+    def __enter__(self) -> OtherWorkbook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._book.close()
+
+    @property
+    def sheet_names(self) -> list[str]:
+        """The worksheets in workbook order."""
+        return list(self._book.sheet_names)
+
+    def rows(self, sheet: str) -> Iterator[tuple[int, Row]]:
+        """Yield (sheet row number, values) for every row, numbered and lettered as the sheet has them."""
+        try:
+            data = self._book.get_sheet_by_name(sheet)
+        except (CalamineError, ValueError) as error:
+            raise _unreadable(self.path, error, sheet) from None
+        if data.start is None or data.end is None:
+            return
+        if data.end[0] + 1 > MAX_ROWS:
+            raise _too_big(self.path, f"has values down to row {data.end[0] + 1:,}", f"{MAX_ROWS:,} rows", sheet)
+        left: tuple[CellValue, ...] = (None,) * data.start[1]  # iter_rows starts at the first used column
+        for number, values in enumerate(data.iter_rows(), start=1):  # ... but at row 1
+            yield number, left + tuple(_calamine_value(v) for v in values)
+
+
+def _calamine_value(value: object) -> CellValue:
+    """A python-calamine cell as openpyxl would give it: None for empty, times and durations as text."""
+    if value == "" or value is None:
+        return None
+    if isinstance(value, str | bool | int | float | datetime | date):
+        return value
+    return str(value)
+
+
+def _unreadable(path: Path, error: BaseException, sheet: str | None = None) -> InputError:
+    return InputError(
+        f"The file cannot be read as a spreadsheet; it may be damaged, protected by a password "
+        f"or of another type ({type(error).__name__}: {error}).",
+        fix="Open it in Excel or LibreOffice to check it, save it as an Excel workbook (.xlsx), "
+        "and run reportgen on that file.",
+        file=path,
+        sheet=sheet,
+    )
+
+
 class CsvExport:
-    """A CSV export: comma, semicolon or tab separated; UTF-8 (with or without BOM) or Windows-1252."""
+    """A CSV or text export: comma, semicolon or tab separated; any BOM, UTF-8 or an 8-bit code page."""
 
     def __init__(self, path: Path, encoding: str | None = None, delimiter: str | None = None) -> None:
         self.path = path
@@ -59,7 +136,7 @@ class CsvExport:
         if size > MAX_CSV_BYTES:
             raise _too_big(path, f"is {size / 1024**2:.0f} MB", f"{MAX_CSV_BYTES // 1024**2} MB")
         data = path.read_bytes()
-        self.encoding = encoding or _guess_encoding(data)
+        self.encoding, found = (encoding, f"{encoding} (--encoding)") if encoding else _guess_encoding(data)
         try:
             self.text = data.decode(self.encoding)
         except (UnicodeDecodeError, LookupError) as error:
@@ -69,6 +146,8 @@ class CsvExport:
                 file=path,
             ) from None
         self.delimiter = delimiter or _guess_delimiter(self.text)
+        separator = _NAMES.get(self.delimiter, repr(self.delimiter)) + ("" if delimiter is None else " (--delimiter)")
+        self.reading = f"text in {found}, {separator}-separated, {_line_ends(self.text)} line ends"
 
     def __enter__(self) -> CsvExport:
         return self
@@ -97,20 +176,60 @@ class CsvExport:
             ) from None
 
 
-def _guess_encoding(data: bytes) -> str:
-    """UTF-8 (a BOM is dropped) when the bytes are valid UTF-8, else Danish Excel's Windows-1252."""
-    if data.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+# Byte-order marks, longest first (UTF-32 LE begins with UTF-16 LE's mark).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32 LE"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32 BE"),
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16 LE"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16 BE"),
+)
+# Without a BOM and not UTF-8: the 8-bit code pages Excel writes CSV in, the first preferred on a tie.
+_CODE_PAGES = {"cp1252": "Windows-1252", "latin_1": "ISO-8859-1", "mac_roman": "Mac Roman"}
+_DANISH = set("æøåÆØÅ")
+_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _guess_encoding(data: bytes) -> tuple[str, str]:
+    """The encoding (a codec name) and how it was found: a BOM, valid UTF-8, else the likeliest code page.
+
+    charset-normalizer rates Windows-1252, ISO-8859-1 and Mac Roman; of the ones it finds
+    equally likely, the decoding with more Danish letters (æ, ø, å) wins.
+    """
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            return codec, f"{name} (byte-order mark)"
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+        pass
+    else:
+        return "utf-8", "UTF-8"
+    results = charset_normalizer.from_bytes(data[:200_000], cp_isolation=list(_CODE_PAGES), threshold=1.0)
+    chaos = {_codec(match.encoding): match.chaos for match in results}
+    candidates = [codec for codec in _CODE_PAGES if codec in chaos] or list(_CODE_PAGES)
+    least = min((chaos.get(codec, 1.0) for codec in candidates), default=1.0)
+    tied = [codec for codec in candidates if chaos.get(codec, 1.0) <= least + 0.05]
+    best = max(tied, key=lambda codec: (sum(ch in _DANISH for ch in data.decode(codec, "replace")), -tied.index(codec)))
+    return best, f"{_CODE_PAGES[best]} (not UTF-8; guessed from the letters)"
+
+
+def _codec(name: str) -> str:
+    """charset-normalizer's codec name as the keys of _CODE_PAGES spell it."""
+    return codecs.lookup(name).name.replace("-", "_").replace("iso8859_1", "latin_1")
+
+
+def _line_ends(text: str) -> str:
+    ends = [name for mark, name in (("\r\n", "CRLF"), ("\r", "CR"), ("\n", "LF")) if mark in text]
+    if "CRLF" in ends:
+        bare = text.replace("\r\n", "")
+        ends = ["CRLF"] + [name for mark, name in (("\r", "CR"), ("\n", "LF")) if mark in bare]
+    return "/".join(ends) or "one line"
 
 
 def _guess_delimiter(text: str) -> str:
     """The separator of the header line: whichever of , ; and tab occurs most often outside quotes."""
-    sample = text[:20_000]
+    sample = text[:20_000].replace("\r\n", "\n").replace("\r", "\n")  # the sniffer splits lines on LF only
     try:
         return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
     except csv.Error:
@@ -136,6 +255,7 @@ class Workbook:
         except _BROKEN as error:
             raise _broken(path, error) from None
         self._reading: list[Generator[tuple[int, Row], None, None]] = []
+        self.reading = ""  # a workbook needs no encoding or separator
 
     def __enter__(self) -> Workbook:
         return self
@@ -209,16 +329,10 @@ def _check_file(path: Path) -> None:
     if path.is_dir():
         raise InputError("This is a folder, not a survey export.", fix="Give the path of the .xlsx file.", file=path)
     suffix = path.suffix.lower()
-    if suffix == ".xls":
+    if suffix not in _XLSX_SUFFIXES | _CSV_SUFFIXES | _CALAMINE_SUFFIXES:
         raise InputError(
-            "This is an old Excel 97–2003 workbook (.xls), which reportgen cannot read.",
-            fix='Open it in Excel or LibreOffice, choose "Save as" → "Excel Workbook (.xlsx)", '
-            "and run reportgen on the .xlsx file.",
-            file=path,
-        )
-    if suffix not in _XLSX_SUFFIXES | _CSV_SUFFIXES:
-        raise InputError(
-            f'reportgen reads Excel workbooks (.xlsx) and CSV files, not "{suffix or "files without an extension"}".',
+            "reportgen reads Excel workbooks (.xlsx, .xls), OpenDocument spreadsheets (.ods) and CSV files, "
+            f'not "{suffix or "files without an extension"}".',
             fix="Download the survey results as an Excel file (.xlsx) from the survey tool, "
             "or save the file as .xlsx in Excel, and run reportgen on that file.",
             file=path,

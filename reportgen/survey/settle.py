@@ -14,20 +14,20 @@ def settle(responses: list[Response], instrument: Instrument) -> tuple[Outcome, 
     """Score each row, mark rows without any score invalid, then supersede duplicates."""
     scored = {r.source_row: _scored(r, instrument) for r in responses if not r.invalid_reason}
     valid = [response for response, _ in scored.values() if not response.invalid_reason]
-    superseded = resolve_duplicates(valid)
+    superseded = decide_duplicates(valid)
     outcomes = []
     for original in responses:
         response, assessment = scored.get(original.source_row, (original, None))
         if response.invalid_reason:
             outcomes.append(Outcome(response.source_row, "invalid", response, reason=response.invalid_reason))
         elif response.source_row in superseded:
-            winner = superseded[response.source_row]
+            winner, basis = superseded[response.source_row]
             outcomes.append(
                 Outcome(
                     response.source_row,
                     "duplicate",
                     response,
-                    reason=f"superseded by row {winner} (same e-mail, later submission)",
+                    reason=f"superseded by row {winner} (same e-mail, {basis})",
                     assessment=assessment,
                     superseded_by=winner,
                 )
@@ -42,18 +42,8 @@ def settle(responses: list[Response], instrument: Instrument) -> tuple[Outcome, 
 def _scored(response: Response, instrument: Instrument) -> tuple[Response, Assessment]:
     """The row's scores, and the row marked invalid when they say too little."""
     result = assess(response, instrument)
-    short = [instrument.step(s.step_id).title[instrument.languages[0]] for s in result.steps if s.score is None]
     if not result.reading_order:
         response = replace(response, invalid_reason="no step has enough answers for a score")
-    elif response.unfinished and short:
-        # An unfinished response is scored only when it is complete enough to say something about every step.
-        response = replace(
-            response,
-            invalid_reason=f"unfinished response ({response.unfinished}); too few answers in {', '.join(short)}",
-        )
-    elif response.unfinished:
-        note = f"unfinished response ({response.unfinished}), scored: every step has enough answers"
-        response = replace(response, problems=(*response.problems, Problem(response.source_row, None, note)))
     return response, result
 
 
@@ -70,23 +60,41 @@ def _insufficient(response: Response, assessment: Assessment, instrument: Instru
     )
 
 
-def resolve_duplicates(responses: Iterable[Response]) -> dict[int, int]:
-    """Superseded row → the row that supersedes it, among valid responses with the same e-mail.
+BY_TIME = "later submission"
+BY_ID = "later response id: the export has no submission time"
+BY_ROW = "further down the file: the export has no submission time, so the row order decides"
 
-    The latest by the timestamp wins; without timestamps on every submission, the
-    row furthest down the sheet (the later submission) wins.
+
+def resolve_duplicates(responses: Iterable[Response]) -> dict[int, int]:
+    """Superseded row → the row that supersedes it, among valid responses with the same e-mail."""
+    return {row: winner for row, (winner, _) in decide_duplicates(responses).items()}
+
+
+def decide_duplicates(responses: Iterable[Response]) -> dict[int, tuple[int, str]]:
+    """Superseded row → (the row that supersedes it, what decided it), among valid responses with one e-mail.
+
+    The latest by the timestamp wins; without timestamps on every submission, the highest
+    response id that grows with time (SurveyMonkey's Respondent ID), else the row furthest
+    down the sheet (the later submission), and the reason says so.
     """
     groups: dict[str, list[Response]] = {}
     for response in responses:
         if response.invalid_reason is None:
             groups.setdefault(response.email_key, []).append(response)
-    superseded: dict[int, int] = {}
+    superseded: dict[int, tuple[int, str]] = {}
     for group in groups.values():
         if len(group) < 2:
             continue
-        timed = all(r.submitted is not None for r in group)
-        winner = max(group, key=lambda r: (r.submitted if timed else datetime.min, r.source_row))
+        if all(r.submitted is not None for r in group):
+            winner = max(group, key=lambda r: (r.submitted or datetime.min, r.source_row))
+            basis = BY_TIME
+        elif all(r.order_key is not None for r in group):
+            winner = max(group, key=lambda r: (r.order_key or 0, r.source_row))
+            basis = BY_ID
+        else:
+            winner = max(group, key=lambda r: r.source_row)
+            basis = BY_ROW
         for response in group:
             if response is not winner:
-                superseded[response.source_row] = winner.source_row
+                superseded[response.source_row] = (winner.source_row, basis)
     return superseded

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from dataclasses import replace
 from itertools import chain, islice
 from pathlib import Path
 
 from ..errors import InputError
-from ..models import Codebook, ColumnMap, Instrument
+from ..models import Codebook, ColumnMap, Instrument, Item, Marker
 from . import mapping_file
-from .headers import HEADER_SEARCH_ROWS, best_guess, find_columns, group_column, normalize, read_codebook, rows_text
-from .reader import CsvExport, Row, Workbook
+from .headers import (
+    HEADER_SEARCH_ROWS,
+    best_guess,
+    cell_text,
+    column_letter,
+    find_columns,
+    group_column,
+    normalize,
+    normalize_header,
+    read_codebook,
+    rows_text,
+)
+from .reader import CsvExport, OtherWorkbook, Row, Workbook
 
-Export = Workbook | CsvExport
+Export = Workbook | CsvExport | OtherWorkbook
 DataRows = Iterator[tuple[int, Row]]
 
 
@@ -38,7 +50,7 @@ def find_sheet(
         rows = book.rows(chosen)
         head = list(islice(rows, mapped.header_rows[-1]))
         columns = mapping_file.apply(mapped, chosen, head, instrument, codebook)
-        return columns, _below(columns, chain(head, rows))
+        return _settled(columns, _below(columns, chain(head, rows)), instrument)
     checked = []
     for name in [wanted] if wanted else candidates:
         rows = book.rows(name)
@@ -57,7 +69,7 @@ def find_sheet(
                 file=survey,
                 sheet=name,
             )
-        return found, _below(found, chain(head, rows))
+        return _settled(found, _below(found, chain(head, rows)), instrument)
     required = [f for f in instrument.identity.values() if f.required]
     expected = " and ".join(f"{f.id} ({' / '.join(f.headers[:2])})" for f in required)
     raise InputError(
@@ -68,6 +80,121 @@ def find_sheet(
         "e-mail column, or name the right sheet with --sheet.",
         file=survey,
     )
+
+
+def _settled(columns: ColumnMap, rows: DataRows, instrument: Instrument) -> tuple[ColumnMap, DataRows]:
+    """The tool's marker columns found, and two columns that claim one item settled by their values.
+
+    Of two columns headed as one item, one empty in every row is dropped (and `check`
+    says so); two that both hold values stay a conflict, which `gaps` reports.
+    """
+    columns = replace(columns, markers=find_markers(columns, instrument))
+    if not columns.conflicts:
+        return columns, rows
+    data = list(rows)
+    items, free_text = dict(columns.items), dict(columns.free_text)
+    conflicts: dict[str, tuple[int, ...]] = {}
+    notes = list(columns.notes)
+    for code, claimants in columns.conflicts.items():
+        filled = [c for c in claimants if any(c < len(v) and cell_text(v[c]).strip() for _, v in data)]
+        chosen = (filled or list(claimants))[0]
+        (free_text if code in free_text else items)[code] = chosen
+        if len(filled) > 1 and code in items:
+            conflicts[code] = tuple(filled)
+            continue
+        dropped = [c for c in claimants if c != chosen]
+        notes.append(
+            f"columns {_letters(claimants)} are all headed as {code}; {_letters(dropped)} "
+            f"{'is' if len(dropped) == 1 else 'are'} empty in every row, so column {column_letter(chosen)} is used"
+            if len(filled) <= 1
+            else f"columns {_letters(filled)} are all headed as {code} (free text); {column_letter(chosen)} is used"
+        )
+    return replace(columns, items=items, free_text=free_text, conflicts=conflicts, notes=tuple(notes)), iter(data)
+
+
+def find_markers(columns: ColumnMap, instrument: Instrument) -> tuple[Marker, ...]:
+    """The survey tools' unfinished and order columns this header has (exports.toml), each rule once."""
+    parts = [{normalize(part) for part in header.split(" / ")} for header in columns.headers]
+    present = set().union(*parts)
+    found = []
+    for rule in instrument.exports.tools:
+        if rule.detect and not present & {normalize(name) for name in rule.detect}:
+            continue  # another tool's export: its column of this name means something else
+        names = {normalize(name) for name in rule.headers}
+        column = next((c for c, keys in enumerate(parts) if keys & names), None)
+        if column is not None:
+            found.append(Marker(rule, column))
+    return tuple(found)
+
+
+SHOWN = 5  # missing questions described one by one; the rest are named by their codes
+
+
+def missing_items(columns: ColumnMap, instrument: Instrument) -> list[Item]:
+    """The scored and importance items with no column that the mapping file does not declare absent."""
+    return [item for item in instrument.items if item.code not in columns.items and item.code not in columns.absent]
+
+
+def gaps(columns: ColumnMap, instrument: Instrument, survey: Path) -> InputError | None:
+    """The error for questions without a column, or with two, if there are any: never a silent gap."""
+    missing = missing_items(columns, instrument)
+    if not missing and not columns.conflicts:
+        return None
+    lang = instrument.languages[0]
+    parts = []
+    if missing:
+        described = [f'{item.code} "{_short(item.text[lang])}"{_like(item, columns)}' for item in missing[:SHOWN]]
+        if len(missing) > SHOWN:
+            described.append(f"and {', '.join(item.code for item in missing[SHOWN:])}")
+        many = len(missing) > 1
+        parts.append(
+            f"{len(missing)} scored question{'s' if many else ''} {'have' if many else 'has'} no column, so the "
+            f"scores would silently leave {'them' if many else 'it'} out: " + "; ".join(described)
+        )
+    parts += [
+        f"columns {_letters(claimants)} are all headed as {code} and all hold answers, so which is the answer "
+        "cannot be told"
+        for code, claimants in columns.conflicts.items()
+    ]
+    codes = [item.code for item in missing] or list(columns.conflicts)
+    return InputError(
+        "; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + ".",
+        fix=(
+            f"Run reportgen check {survey.name} --write-mapping mapping.toml, write each item's code after "
+            f"the letter of its column (one column per item), and run again with --mapping mapping.toml; "
+            f"if the survey did not ask a question, write it in the file's absent list instead "
+            f'(absent = ["{codes[0]}"]): the scores are then computed without it and each report says so.'
+        ),
+        file=survey,
+        sheet=columns.sheet,
+    )
+
+
+def _like(item: Item, columns: ColumnMap) -> str:
+    """The ignored columns whose headers are most like the item's texts or code, with their letters."""
+    texts = [normalize(text) for text in item.text.values()]
+    scored = []
+    for column in columns.ignored:
+        key = normalize_header(columns.headers[column])
+        ratio = max((difflib.SequenceMatcher(None, key, text).ratio() for text in texts), default=0.0)
+        if key == normalize(item.code):
+            ratio = 1.0
+        scored.append((ratio, column))
+    best = [column for ratio, column in sorted(scored, key=lambda pair: (-pair[0], pair[1]))[:2] if ratio > 0.3]
+    if not best:
+        return ""
+    shown = " or ".join(f'{column_letter(c)} "{_short(columns.headers[c])}"' for c in best)
+    return f" (most like it among the ignored columns: {shown})"
+
+
+def _letters(columns: tuple[int, ...] | list[int]) -> str:
+    letters = [column_letter(c) for c in columns]
+    return letters[0] if len(letters) == 1 else f"{', '.join(letters[:-1])} and {letters[-1]}"
+
+
+def _short(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _below(columns: ColumnMap, rows: DataRows) -> DataRows:
