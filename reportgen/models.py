@@ -90,6 +90,7 @@ class ExportRules:
     label_headers: tuple[str, ...]
     tools: tuple[ToolRule, ...] = ()  # each tool's unfinished and order columns
     submitted: tuple[str, ...] = ()  # the tools' submission-time columns, best first
+    placeholders: tuple[str, ...] = ()  # a tool's own name or e-mail when the respondent is not known
 
 
 @dataclass(frozen=True)

@@ -343,18 +343,16 @@ def test_microsoft_forms_round_trip(tmp_path: Path, lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
-def test_microsoft_forms_anonymous_needs_reader_support(tmp_path: Path, lang: str) -> None:
-    """A form anyone can answer: Forms writes "anonymous" in its own Email column, before the questions.
+def test_microsoft_forms_anyone_can_answer_round_trip(tmp_path: Path, lang: str) -> None:
+    """A form anyone can answer: Forms writes "anonymous" in its own Email and Name columns, before the questions.
 
-    "Email" and the form's "E-mail" question normalise to the same header, so they have the
-    same synonym rank, and mapper.map_headers() keeps the first of two such columns: Forms'
-    own. Every row is then invalid ("anonymous" is not an e-mail address).
+    Those headers equal the form's own e-mail and name questions; the values tell them apart.
     """
     records = score(forms_export(tmp_path, lang, signed_in=False))
-    assert [(r["email"], r["status"]) for r in records] == [(leader["email"], "ok") for leader in LEADERS], (
-        "reader support needed: mapper.map_headers() takes Forms' own Email column (first of two columns "
-        "with the same header rank) over the form's e-mail question; it holds 'anonymous'"
-    )
+    assert [(r["email"], r["status"]) for r in records] == [(leader["email"], "ok") for leader in LEADERS]
+    for record, leader in zip(records, LEADERS, strict=True):
+        assert record["name"] == leader["name"]
+        assert record["scores"] == printed_scores(leader["answers"]), leader["name"]
 
 
 def test_docx_has_every_statement_and_label(tmp_path: Path) -> None:

@@ -195,7 +195,7 @@ def map_headers(
     (`samples`) hold answers on the item's scale: Qualtrics' legacy V1–V10 hold ids and dates.
     Two columns with one item's text are a conflict, which the caller settles by their values.
     """
-    identity: dict[str, tuple[int, int]] = {}  # field → (synonym rank, column)
+    ranked: dict[str, list[tuple[int, int]]] = {}  # field → (synonym rank, column) of each column naming it
     claims: dict[str, list[int]] = {}  # item or free-text code → the columns whose header text names it
     by_code: dict[str, list[int]] = {}  # ... whose header is the bare code
     targets = _targets(instrument)
@@ -222,7 +222,9 @@ def map_headers(
         if target is None:
             # A code counts as the column's most specific header only: "V4" over "ExternalDataReference" is not V4.
             telling = [t for t in candidates if normalize(t) not in quiet and not normalize(t).startswith(markers)]
-            code = codes[telling[0].casefold()].code if telling and telling[0].casefold() in codes else None
+            # The code as the whole header ("P1") or as a grid's statement (LimeSurvey's "purpose[P1]").
+            spelled = [telling[0], *grid_statements(telling[0])] if telling else []
+            code = next((codes[t.strip().casefold()].code for t in spelled if t.strip().casefold() in codes), None)
             if code is not None:
                 by_code.setdefault(code, []).append(column)
             else:
@@ -230,10 +232,10 @@ def map_headers(
             continue
         kind, ident, rank = target
         if kind == "identity":
-            if ident not in identity or rank < identity[ident][0]:
-                identity[ident] = (rank, column)
+            ranked.setdefault(ident, []).append((rank, column))
         else:
             claims.setdefault(ident, []).append(column)
+    identity = {field: _identity_column(field, found, samples, instrument) for field, found in ranked.items()}
     kinds = {item.code: item for item in (*instrument.items, *instrument.free_text)}
     for code, columns in by_code.items():
         if code in claims:
@@ -249,7 +251,7 @@ def map_headers(
         sheet=sheet,
         header_rows=tuple(number for number, _ in block),
         headers=tuple(_display(own, instrument) for own in shown),
-        identity={field: column for field, (_, column) in identity.items()},
+        identity=identity,
         items=items,
         free_text=free_text,
         value_labels=labels,
@@ -305,6 +307,28 @@ def _targets(instrument: Instrument) -> dict[str, tuple[str, str, int]]:
 def _codes(instrument: Instrument) -> dict[str, Item]:
     """A bare item code as a header ("P1", "t1"), case ignored, to the item: only as written, "v_1" is not V1."""
     return {item.code.casefold(): item for item in (*instrument.items, *instrument.free_text)}
+
+
+def _identity_column(
+    field: str, found: list[tuple[int, int]], samples: Sequence[Sequence[CellValue]], instrument: Instrument
+) -> int:
+    """The column of an identity field: the best-ranked header; of equals, the one whose values are real.
+
+    Microsoft Forms writes its own "Email" and "Name" columns ("anonymous" when anyone may
+    answer) before the form's own questions of the same name: the values tell them apart.
+    """
+    best = min(rank for rank, _ in found)
+    tied = [column for rank, column in found if rank == best]
+    if len(tied) == 1:
+        return tied[0]
+    placeholders = {normalize(value) for value in instrument.exports.placeholders}
+
+    def real(column: int) -> int:
+        values = [cell_text(row[column]).strip() for row in samples if column < len(row)]
+        values = [v for v in values if v and normalize(v) not in placeholders]
+        return sum(bool(EMAIL.match(v)) for v in values) if field == "email" else len(values)
+
+    return max(tied, key=lambda column: (real(column), -column))
 
 
 def _answers_on_scale(column: int, samples: Sequence[Sequence[CellValue]], item: Item, instrument: Instrument) -> bool:

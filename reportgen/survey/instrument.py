@@ -173,6 +173,7 @@ def load_export_rules() -> ExportRules:
         )},
         tools=tuple(tools),
         submitted=tuple(submitted),
+        placeholders=tuple(data.get("placeholders", ())),
     )  # fmt: skip
 
 
