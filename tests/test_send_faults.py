@@ -491,12 +491,19 @@ def busy_port() -> Iterator[int]:
     listener.close()
 
 
-@pytest.mark.parametrize("listening", [False, True])  # nothing on the port; a 421 greeting
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A port that takes connections and never says a word."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        yield int(listener.getsockname()[1])
+
+
+@pytest.mark.parametrize("there", ["nothing", "busy_port", "silent_port"])  # nothing; a 421 greeting; silence
 def test_an_unreachable_server_stops_at_once_with_one_paragraph(
-    reports: Path, clock: FakeClock, listening: bool, request: pytest.FixtureRequest
+    reports: Path, clock: FakeClock, there: str, request: pytest.FixtureRequest
 ) -> None:
-    port = request.getfixturevalue("busy_port") if listening else _free_port()
-    result = send(reports, port, "--send")
+    port = _free_port() if there == "nothing" else request.getfixturevalue(there)
+    result = send(reports, port, "--send", "--smtp-timeout", "0.3")
     assert result.exit_code == 2
     [paragraph] = result.output.strip().splitlines()
     assert paragraph.startswith("Error: The SMTP server cannot be reached") and "Nothing was sent" in paragraph

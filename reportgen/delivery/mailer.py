@@ -80,6 +80,9 @@ def _header_address(name: str, address: Address) -> str:
     return formataddr((name, address.envelope))
 
 
+CONNECT_TIMEOUT = 20.0  # seconds
+
+
 class TemporaryFailure(Exception):
     """The server did not take the message now (4xx, lost connection before it was handed over): retry later."""
 
@@ -153,10 +156,12 @@ class Mailer:
     def _open(self, host: str, context: ssl.SSLContext) -> smtplib.SMTP:
         """A connection, encrypted and logged in; closed again if any of that fails."""
         options = self.options
+        # A server that is not there is known soon: connecting and logging in wait CONNECT_TIMEOUT at most.
+        timeout = min(options.smtp_timeout, CONNECT_TIMEOUT)
         if options.smtp_security == "ssl":
-            connection: smtplib.SMTP = smtplib.SMTP_SSL(host, self.port, context=context, timeout=options.smtp_timeout)
+            connection: smtplib.SMTP = smtplib.SMTP_SSL(host, self.port, context=context, timeout=timeout)
         else:
-            connection = smtplib.SMTP(host, self.port, timeout=options.smtp_timeout)
+            connection = smtplib.SMTP(host, self.port, timeout=timeout)
         try:
             connection.ehlo()
             if options.smtp_security == "starttls":
@@ -164,6 +169,8 @@ class Mailer:
                 connection.ehlo()
             if options.smtp_user:
                 connection.login(options.smtp_user, self.password or "")
+            if connection.sock is not None:
+                connection.sock.settimeout(options.smtp_timeout)  # the answer to a message may take longer
         except BaseException:
             connection.close()
             raise
