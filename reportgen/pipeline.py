@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .config import Settings, bundled_templates
 from .errors import InputError, RenderError, ReportgenError
-from .models import Brand, BuildResult, ColumnMap, Instrument, Outcome, Survey
+from .models import Brand, BuildResult, ColumnMap, Instrument, Outcome, Problem, Survey
 
 if TYPE_CHECKING:
     from .delivery.letters import Letter, MailText
@@ -43,12 +43,27 @@ def read_survey(settings: Settings) -> Survey:
         if settings.group_by:
             columns = sheets.with_group_column(columns, settings.group_by, settings.survey)
         responses = [r for number, values in rows if (r := mapper.map_row(number, values, columns, instrument))]
+        cleaned = book.cleaned.get(columns.sheet, {})
     if not responses:
         raise sheets.no_answers(columns, settings.survey)
-    outcomes = settle.settle(responses, instrument)
+    outcomes = _with_cleaned(settle.settle(responses, instrument), cleaned)
     if settings.previous is not None:
         outcomes = _with_previous(outcomes, settings)
     return Survey(settings.survey, instrument, columns, outcomes)
+
+
+def _with_cleaned(outcomes: tuple[Outcome, ...], cleaned: dict[int, tuple[int, ...]]) -> tuple[Outcome, ...]:
+    """A warning on each row whose cells held control characters, which the reader removed."""
+    from .survey.headers import column_letter
+
+    def warned(outcome: Outcome) -> Outcome:
+        found = [
+            Problem(outcome.source_row, column_letter(column), "control characters (such as NUL or ESC) removed")
+            for column in cleaned.get(outcome.source_row, ())
+        ]
+        return replace(outcome, warnings=(*outcome.warnings, *found)) if found else outcome
+
+    return tuple(warned(o) for o in outcomes)
 
 
 def _with_previous(outcomes: tuple[Outcome, ...], settings: Settings) -> tuple[Outcome, ...]:

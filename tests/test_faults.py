@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import json
+import re
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -115,3 +120,68 @@ def test_a_pdf_built_with_a_legal_brand_template_holds_no_command_output(tmp_pat
     text = pdf_text(pdf)
     assert "X-Ida Holm" in text
     assert_no_leak(text)
+
+
+# --- 2. no row is lost to how a valid workbook writes its XML ------------------------------
+
+
+def _rewrite_sheet(path: Path, change: Callable[[str], str]) -> Path:
+    """The workbook with its first sheet's XML passed through change()."""
+    target = path.with_name("rewritten-" + path.name)
+    with zipfile.ZipFile(path) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = change(data.decode("utf-8")).encode("utf-8")
+            new.writestr(item, data)
+    return target
+
+
+def _renumber(xml: str, old: int, new: int, quote: str) -> str:
+    """Row `old` as row `new`, its r attribute written as r<quote>, e.g. r='9' or r = "12"."""
+    xml = xml.replace(f'<row r="{old}">', f"<row {quote.replace('N', str(new))}>")
+    return re.sub(rf'<c r="([A-Z]+){old}"', rf'<c r="\g<1>{new}"', xml)
+
+
+def test_rows_numbered_with_single_quotes_spaces_and_gaps_are_all_read(
+    tmp_path: Path, workbook: Callable[..., Path]
+) -> None:
+    leaders = [leader_row(f"Leder {n}", f"l{n}@example.dk", 3) for n in range(4)]
+    plain = workbook(leaders)
+    xml_path = _rewrite_sheet(
+        plain, lambda xml: _renumber(_renumber(xml, 4, 9, "r='N'"), 5, 12, 'r = "N"').replace('r="3"', "")
+    )
+    code, output = run("check", str(xml_path))
+    assert "4 rows: 4 ok" in output, output
+    assert code == 0
+    code, output = run("score", str(xml_path))
+    assert code == 0
+    assert [r["source_row"] for r in json.loads(output)] == [2, 3, 9, 12]
+
+
+# --- 5. control characters in cells; a full disk --------------------------------------------
+
+
+def test_nul_and_esc_in_csv_and_xlsx_cells_are_removed_with_a_warning(
+    tmp_path: Path, workbook: Callable[..., Path]
+) -> None:
+    rows = [leader_row("Ida\x00 Holm", "ida@example.dk", 4), leader_row("Bo \x1b[31mRed", "bo@example.dk", 3)]
+    csv_path = tmp_path / "survey.csv"
+    with csv_path.open("w", encoding="utf-8", newline="") as file:
+        csv.writer(file).writerows([IDENTITY + item_headers(), *rows])
+    # XML cannot hold NUL or ESC; a workbook can hold the C1 controls, such as the terminal's CSI (0x9b).
+    xlsx_path = workbook([leader_row("Ida\x9b Holm", "ida@example.dk", 4), leader_row("Bo \x9b31mRed", "bo@x.dk", 3)])
+    for survey in (csv_path, xlsx_path):
+        code, output = run("check", str(survey))
+        assert code == 1, output
+        assert "row 2, column C: control characters (such as NUL or ESC) removed" in output
+        assert "row 3, column C: control characters" in output
+        assert not re.search("[\x00\x1b\x9b]", output)
+    out = tmp_path / "out"
+    code, output = run("build", str(csv_path), "-o", str(out), "--format", "html", "-j", "1")
+    assert code == 0, output
+    assert "warning: row 2, column C: control characters" in output
+    from openpyxl import load_workbook
+
+    names = [row[1] for row in load_workbook(out / "scores.xlsx")["Leaders"].iter_rows(min_row=2, values_only=True)]
+    assert names == ["Ida Holm", "Bo [31mRed"]
