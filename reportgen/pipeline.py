@@ -163,13 +163,34 @@ def build(settings: Settings, on_progress: ProgressCallback | None = None) -> Bu
     language = settings.language or brand.default_language or instrument.languages[0]
     inputs = _plan_inputs(settings, survey, brand, contents, setup, language, output)
     planned = plan.plan_reports(survey.outcomes, inputs, output)
-    outcomes, interrupted = _render(planned, setup, renderer, settings, on_progress)
+    outcomes, interrupted, disk_full = _render(planned, setup, renderer, settings, on_progress)
     ordered = tuple(outcomes[o.source_row] for o in survey.outcomes)
-    cohort, cohort_note = _cohort(survey, settings, inputs, contents[language], language, output, renderer, interrupted)
-    written = manifest.write_manifest(output, ordered)
     info = manifest.BuildInfo(_absolute(settings.instrument), _absolute(settings.brand), instrument.languages)
-    manifest.write_build_info(output, info)
-    scores = write_scores(output, ordered, instrument, language)
+    rendered = sum(o.status == "rendered" for o in ordered)
+    listed = False  # whether manifest.csv lists this run's reports
+    try:
+        if disk_full:  # the manifest first: it says which reports are whole
+            manifest.write_manifest(output, ordered)
+            listed = True
+            manifest.write_build_info(output, info)
+            raise writer.disk_full_error(
+                output, f"{rendered} reports are complete and listed in {manifest.MANIFEST}; the rest were not written."
+            )
+        written = manifest.write_manifest(output, ordered)
+        listed = True
+        manifest.write_build_info(output, info)
+        cohort, cohort_note = _cohort(
+            survey, settings, inputs, contents[language], language, output, renderer, interrupted
+        )
+        scores = write_scores(output, ordered, instrument, language)
+    except OSError as error:
+        if not writer.is_disk_full(error):
+            raise
+        raise writer.disk_full_error(
+            output,
+            f"{rendered} reports are complete"
+            + (f" and listed in {manifest.MANIFEST}." if listed else "; the manifest could not be written."),
+        ) from None
     produced = {o.pdf for o in ordered if o.pdf}
     orphans = tuple(sorted(name for name in inputs.earlier if name not in produced and (output / name).is_file()))
     return BuildResult(
@@ -240,8 +261,8 @@ def _render(
     renderer: Renderer,
     settings: Settings,
     on_progress: ProgressCallback | None,
-) -> tuple[dict[int, Outcome], bool]:
-    """Render the planned tasks, reporting each outcome as it comes; (outcomes, interrupted)."""
+) -> tuple[dict[int, Outcome], bool, bool]:
+    """Render the planned tasks, reporting each outcome as it comes; (outcomes, interrupted, disk full)."""
     from .report import batch
 
     outcomes = dict(planned.outcomes)
@@ -265,15 +286,17 @@ def _render(
     try:
         # The renderer built to check the templates renders here too when there is one job.
         batch.run(planned.tasks, setup, settings.jobs or batch.default_jobs(), finished, renderer)
-    except batch.Interrupted:
+    except batch.Interrupted as stop:
+        full = isinstance(stop, batch.DiskFull)
+        why = "the disk is full" if full else "interrupted"
         for row, outcome in outcomes.items():
             if outcome.status == "ok":
                 outcomes[row] = replace(
-                    outcome, status="failed", reason="interrupted before it was rendered; run build again",
+                    outcome, status="failed", reason=f"{why} before it was rendered; run build again",
                     pdf=None, fingerprint=None,
                 )  # fmt: skip
-        return outcomes, True
-    return outcomes, False
+        return outcomes, True, full
+    return outcomes, False, False
 
 
 def _cohort(

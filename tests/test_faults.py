@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import re
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -12,9 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from reportgen import pipeline
 from reportgen.cli import main
 from reportgen.config import bundled_templates
 from reportgen.models import BuildResult
+from reportgen.output import writer
 from reportgen.report.templates import environment, fill
 
 from .conftest import IDENTITY, item_headers, leader_row, pdf_text
@@ -185,3 +189,61 @@ def test_nul_and_esc_in_csv_and_xlsx_cells_are_removed_with_a_warning(
 
     names = [row[1] for row in load_workbook(out / "scores.xlsx")["Leaders"].iter_rows(min_row=2, values_only=True)]
     assert names == ["Ida Holm", "Bo [31mRed"]
+
+
+def test_a_full_disk_says_so_and_keeps_the_manifest_of_what_was_written(
+    tmp_path: Path, workbook: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    survey = workbook([leader_row(f"Leder {n}", f"l{n}@example.dk", 3) for n in range(4)])
+    real = writer.write_atomic
+    out = tmp_path / "out"
+    reports: list[Path] = []
+
+    def write_until_full(path: Path, data: bytes) -> None:
+        reports.extend([path] if path.parent == out and path.suffix == ".html" else [])
+        if len(reports) == 2 and reports[-1] == path:  # the second report finds the disk full
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, data)
+
+    monkeypatch.setattr(writer, "write_atomic", write_until_full)
+    # html: the same writes as PDFs, without rendering any; -j 1 renders in this process, where the patch is
+    code, output = run("build", str(survey), "-o", str(out), "--format", "html", "-j", "1")
+    assert code == 2, output
+    assert "Internal error" not in output
+    assert output.startswith("Error: out: The disk is full: reportgen could not write more files into this folder.")
+    assert "1 reports are complete and listed in manifest.csv" in output and output.count("\n") == 1
+    with (out / "manifest.csv").open(encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    assert [r["status"] for r in rows] == ["rendered", "failed", "failed", "failed"]
+    assert rows[1]["reason"] == "not written: the disk is full"
+    assert rows[2]["reason"] == "the disk is full before it was rendered; run build again"
+    assert sorted(p.name for p in out.glob("*.html")) == [rows[0]["pdf"]]
+
+
+# --- 6. nothing left behind, nothing followed -----------------------------------------------
+
+
+def test_the_internal_error_log_is_a_new_file_and_follows_no_planted_link(
+    tmp_path: Path, workbook: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine", "utf-8")
+    shared_tmp = tmp_path / "tmp"
+    shared_tmp.mkdir()
+    (shared_tmp / "reportgen-error.log").symlink_to(victim)
+    monkeypatch.setattr(tempfile, "tempdir", str(shared_tmp))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+    def unexpected(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(pipeline, "read_survey", unexpected)
+    logs = []
+    for _ in range(2):
+        code, output = run("check", str(workbook([leader_row("A B", "a@example.dk", 3)])))
+        assert code == 2 and "Internal error" in output
+        logs.append(Path(re.search(r"The details are in (\S+);", output).group(1)))  # type: ignore[union-attr]
+    assert victim.read_text("utf-8") == "mine"
+    assert logs[0] != logs[1] and all(log.parent == tmp_path / "cache" / "reportgen" for log in logs)
+    assert "RuntimeError: boom" in logs[0].read_text("utf-8")
+    assert logs[0].stat().st_mode & 0o077 == 0

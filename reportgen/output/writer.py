@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
@@ -68,6 +69,21 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """True for the OSError of a full disk or an exhausted quota."""
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def disk_full_error(where: Path | None, done: str = "") -> OutputError:
+    """The one paragraph for a full disk: what was written, and how to finish."""
+    return OutputError(
+        f"The disk is full: reportgen could not write more files into this folder. {done}".strip(),
+        fix="Free some space on the disk (or choose a folder on another disk with -o) and run the same "
+        "command again; it renders only the reports that are missing.",
+        file=where,
+    )
 
 
 def csv_safe(value: object) -> str:

@@ -75,10 +75,15 @@ class TaskResult:
 
     source_row: int
     reason: str | None = None
+    disk_full: bool = False  # nothing more can be written: the batch stops
 
 
 class Interrupted(Exception):
     """Ctrl-C: the reports finished so far are written whole, the rest are not started."""
+
+
+class DiskFull(Interrupted):
+    """The disk is full: the reports written so far are whole, the rest are not started."""
 
 
 _renderer: Renderer | None = None
@@ -128,6 +133,10 @@ def render_task(task: Task, renderer: Renderer | None = None) -> TaskResult:
         writer.write_atomic(task.path, data)
     except RenderError as error:
         return TaskResult(task.source_row, str(error))
+    except OSError as error:
+        if writer.is_disk_full(error):  # every report after this one would fail the same way
+            return TaskResult(task.source_row, "not written: the disk is full", disk_full=True)
+        return TaskResult(task.source_row, f"{type(error).__name__}: {error}")
     except Exception as error:  # one leader's problem must not stop the batch
         return TaskResult(task.source_row, f"{type(error).__name__}: {error}")
     return TaskResult(task.source_row)
@@ -157,7 +166,7 @@ def run(
 ) -> None:
     """Render every task, in `jobs` worker processes, or here with `renderer` for one job.
 
-    Raises Interrupted on Ctrl-C.
+    Raises Interrupted on Ctrl-C, DiskFull once a report could not be written for want of space.
     """
     if not tasks:
         return
@@ -166,7 +175,10 @@ def run(
         _freeze_long_lived()
         try:
             for task in tasks:
-                on_result(render_task(task, renderer))
+                result = render_task(task, renderer)
+                on_result(result)
+                if result.disk_full:
+                    raise DiskFull
         except KeyboardInterrupt:
             raise Interrupted from None
         finally:
@@ -188,12 +200,8 @@ def _run_pool(tasks: Sequence[Task], setup: RendererSetup, jobs: int, on_result:
     )
     futures: list[Future[TaskResult]] = [pool.submit(render_task, task) for task in tasks]
     reported: set[int] = set()
-    try:
-        for future in as_completed(futures):
-            result = future.result()
-            reported.add(result.source_row)
-            on_result(result)
-    except KeyboardInterrupt:
+
+    def stop(reason: type[Interrupted]) -> Interrupted:
         for future in futures:
             future.cancel()
         pool.shutdown(wait=True)  # the reports in progress finish and are written whole
@@ -201,8 +209,19 @@ def _run_pool(tasks: Sequence[Task], setup: RendererSetup, jobs: int, on_result:
             if future.done() and not future.cancelled() and future.exception() is None:
                 result = future.result()
                 if result.source_row not in reported:
+                    reported.add(result.source_row)
                     on_result(result)
-        raise Interrupted from None
+        return reason()
+
+    try:
+        for future in as_completed(futures):
+            result = future.result()
+            reported.add(result.source_row)
+            on_result(result)
+            if result.disk_full:
+                raise stop(DiskFull)
+    except KeyboardInterrupt:
+        raise stop(Interrupted) from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
