@@ -247,3 +247,19 @@ def test_the_internal_error_log_is_a_new_file_and_follows_no_planted_link(
     assert logs[0] != logs[1] and all(log.parent == tmp_path / "cache" / "reportgen" for log in logs)
     assert "RuntimeError: boom" in logs[0].read_text("utf-8")
     assert logs[0].stat().st_mode & 0o077 == 0
+
+
+def test_a_build_removes_only_its_own_temporary_files(tmp_path: Path, workbook: Callable[..., Path]) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".notes.tmp").write_text("a user's own", "utf-8")
+    (out / "draft.tmp").write_text("a user's own", "utf-8")
+    (out / "x.tmp").mkdir()
+    (out / ".x.tmp").mkdir()
+    (out / ".reportgen-01-a.pdf.abc123.tmp").write_bytes(b"left by a killed run")
+    survey = workbook([leader_row("A B", "a@example.dk", 3)])
+    code, output = run("build", str(survey), "-o", str(out), "--format", "html", "-j", "1")
+    assert code == 0, output
+    assert (out / ".notes.tmp").read_text("utf-8") == "a user's own" and (out / "draft.tmp").is_file()
+    assert (out / "x.tmp").is_dir() and (out / ".x.tmp").is_dir()
+    assert not (out / ".reportgen-01-a.pdf.abc123.tmp").exists()
