@@ -5,8 +5,13 @@ from __future__ import annotations
 import csv
 import errno
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -263,3 +268,80 @@ def test_a_build_removes_only_its_own_temporary_files(tmp_path: Path, workbook: 
     assert (out / ".notes.tmp").read_text("utf-8") == "a user's own" and (out / "draft.tmp").is_file()
     assert (out / "x.tmp").is_dir() and (out / ".x.tmp").is_dir()
     assert not (out / ".reportgen-01-a.pdf.abc123.tmp").exists()
+
+
+def _family(pid: int) -> set[int]:
+    """Every living process whose parent chain leads to pid (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _build_process(survey: Path, out: Path, tmp: Path) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "reportgen", "build", str(survey), "-o", str(out), "-j", "2", "-q"]
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+
+
+def _wait(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def test_a_killed_build_leaves_no_process_that_writes_on(tmp_path: Path, workbook: Callable[..., Path]) -> None:
+    survey = workbook([leader_row(f"Leder {n}", f"l{n}@example.dk", 1 + n % 5) for n in range(12)])
+    out, tmp = tmp_path / "out", tmp_path / "tmp"
+    tmp.mkdir()
+    family: set[int] = set()
+    with _build_process(survey, out, tmp) as build:
+        _killed_after_the_first_report(build, out, family)
+
+
+def _killed_after_the_first_report(build: subprocess.Popen[bytes], out: Path, family: set[int]) -> None:
+    try:
+        assert _wait(lambda: bool(list(out.glob("*.pdf"))) or build.poll() is not None, 180)
+        assert build.poll() is None, "the build ended before it could be killed"
+        family.update(_family(build.pid))
+        assert len(family) >= 3  # the fork server and two workers (and multiprocessing's resource tracker)
+        build.kill()
+        build.wait()
+        assert _wait(lambda: not any(_alive(p) for p in family), 5), [p for p in family if _alive(p)]
+        written = sorted(out.glob("*.pdf"))
+        time.sleep(1)  # a worker that lived on would write its next report within a second or two
+        assert sorted(out.glob("*.pdf")) == written and len(written) < 12
+    finally:
+        for pid in family:  # what an old reportgen left behind
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_a_parallel_build_leaves_nothing_in_the_temporary_folder(tmp_path: Path, workbook: Callable[..., Path]) -> None:
+    survey = workbook([leader_row(f"Leder {n}", f"l{n}@example.dk", 3) for n in range(3)])
+    out, tmp = tmp_path / "out", tmp_path / "tmp"
+    tmp.mkdir()
+    build = _build_process(survey, out, tmp)
+    _, errors = build.communicate(timeout=300)
+    assert build.returncode == 0, errors
+    assert len(list(out.glob("*.pdf"))) == 3
+    assert sorted(p.name for p in tmp.iterdir()) == []
