@@ -158,6 +158,12 @@ def build(settings: Settings, on_progress: ProgressCallback | None = None) -> Bu
     renderer = setup.create()  # fails on a broken template or stylesheet before anything is written
     output = writer.prepare_output(settings.output_dir)
     writer.remove_temporaries(output)
+    # Each leader's id in their PDF: the earlier run's, or a new random one.
+    ids = manifest.leader_ids(output, (o.response.email for o in survey.outcomes))
+    with_ids = [replace(o.response, leader_id=ids.get(o.response.email_key, "")) for o in survey.outcomes]
+    survey = replace(
+        survey, outcomes=tuple(replace(o, response=r) for o, r in zip(survey.outcomes, with_ids, strict=True))
+    )
     if settings.output_format == "html":
         write_html_assets(output, renderer, contents, brand)
     language = settings.language or brand.default_language or instrument.languages[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import hashlib
 import json
 import os
 import re
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pypdf import PdfReader
 
 from reportgen import pipeline
 from reportgen.cli import main
@@ -345,3 +347,29 @@ def test_a_parallel_build_leaves_nothing_in_the_temporary_folder(tmp_path: Path,
     assert build.returncode == 0, errors
     assert len(list(out.glob("*.pdf"))) == 3
     assert sorted(p.name for p in tmp.iterdir()) == []
+
+
+# --- 7. smaller promises --------------------------------------------------------------------
+
+
+def test_the_leader_id_in_a_pdf_is_random_kept_in_the_manifest_and_reused(
+    tmp_path: Path, one_leader: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+
+    def manifest_ids() -> list[str]:
+        with (out / "manifest.csv").open(encoding="utf-8") as file:
+            return [row["leader_id"] for row in csv.DictReader(file)]
+
+    assert run("build", str(one_leader), "-o", str(out), "-j", "1")[0] == 0
+    [leader_id] = manifest_ids()
+    assert re.fullmatch("[0-9a-f]{32}", leader_id)
+    assert hashlib.sha256(b"ida@example.dk").hexdigest()[:32] != leader_id
+    [pdf] = out.glob("*.pdf")
+    assert PdfReader(pdf).metadata["/ReportgenLeader"] == leader_id  # type: ignore[index]
+    code, output = run("build", str(one_leader), "-o", str(out), "-j", "1")
+    assert code == 0 and "1 unchanged since the last run" in output
+    assert manifest_ids() == [leader_id]
+    monkeypatch.chdir(tmp_path)
+    code, output = run("send", str(out), "--from", "Kursus <kursus@example.dk>")
+    assert code == 0 and "would send to ida@example.dk" in output, output

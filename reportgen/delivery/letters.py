@@ -32,6 +32,7 @@ class Letter:
     size: int = 0
     action: str = "send"  # send, skip, changed, failed
     reason: str = ""
+    leader_id: str = ""  # the id build wrote into the PDF, from the manifest
 
 
 def plan(folder: Path, rows: list[ManifestRow] | None, resend: tuple[str, ...] = ()) -> list[Letter]:
@@ -48,7 +49,7 @@ def plan(folder: Path, rows: list[ManifestRow] | None, resend: tuple[str, ...] =
     for row in rows:
         if row.status != "rendered":
             continue
-        letter = Letter(row.source_row, row.name, row.email, row.pdf, row.language or "da")
+        letter = Letter(row.source_row, row.name, row.email, row.pdf, row.language or "da", leader_id=row.leader_id)
         path = folder / row.pdf
         if Path(row.pdf).name != row.pdf or not path.is_file():
             letters.append(replace(letter, action="failed", reason=f"{row.pdf} is missing; run build again"))
