@@ -105,12 +105,16 @@ def read_manifest(directory: Path) -> list[ManifestRow] | None:
 
 
 def earlier_fingerprints(directory: Path) -> dict[str, str]:
-    """Report file → fingerprint of the rendered rows of an earlier run's manifest; {} if none is readable."""
+    """Report file → fingerprint of the rendered rows of an earlier run's manifest; {} if none is readable.
+
+    A row without a leader id (a manifest from before ids were random) is left out: its report
+    carries an id that no longer matches, so it is rendered again.
+    """
     try:
         rows = read_manifest(directory) or []
     except OutputError:
         return {}
-    return {row.pdf: row.fingerprint for row in rows if row.status == "rendered" and row.pdf}
+    return {row.pdf: row.fingerprint for row in rows if row.status == "rendered" and row.pdf and row.leader_id}
 
 
 def leader_ids(directory: Path, emails: Iterable[str]) -> dict[str, str]:

@@ -309,6 +309,5 @@ def leader_fingerprint(run: str, response: Response, language: str, previous: As
         "role": response.role,
         "answers": dict(response.answers),
         "free_text": dict(response.free_text),
-        "leader_id": response.leader_id,
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
