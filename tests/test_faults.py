@@ -458,7 +458,7 @@ def test_a_sheet_of_blank_xml_past_the_limit_is_refused_before_it_is_read(
     monkeypatch.setattr(reader, "MAX_PART_BYTES", 1024**2)
     code, output = run("check", str(padded))
     assert code == 2
-    assert "holds a part (xl/worksheets/sheet1.xml) whose XML unpacks to 3 MB" in output
+    assert "holds a sheet (xl/worksheets/sheet1.xml) whose XML unpacks to 3 MB" in output
     assert "at most 1 MB of XML per sheet" in output
     monkeypatch.setattr(reader, "MAX_PART_BYTES", 4 * 1024**2)
     assert run("check", str(padded))[0] == 0
@@ -472,3 +472,18 @@ def test_an_encrypted_workbook_is_named_password_protected_not_damaged(tmp_path:
     assert code == 2
     assert "survey.xlsx: The workbook is password-protected (encrypted)" in output
     assert "damaged" not in output and "Encrypt with Password" in output
+
+
+def test_a_full_disk_anywhere_else_is_the_same_paragraph_not_an_internal_error(
+    tmp_path: Path, workbook: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportgen.report import files
+
+    def full(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(files, "write_atomic", full)  # the HTML output's assets, before any report
+    survey = workbook([leader_row("A B", "a@example.dk", 3)])
+    code, output = run("build", str(survey), "-o", str(tmp_path / "out"), "--format", "html", "-j", "1")
+    assert code == 2 and "Internal error" not in output
+    assert re.match(r"Error: report-(da|en)\.css: The disk is full: reportgen could not write more files", output)

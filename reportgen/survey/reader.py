@@ -144,7 +144,8 @@ class Workbook:
             if info.file_size > MAX_PART_BYTES:
                 raise _too_big(
                     path,
-                    f"holds a part ({info.filename}) whose XML unpacks to {info.file_size / 1024**2:,.0f} MB",
+                    f"holds {'a sheet' if '/worksheets/' in info.filename else 'a part'} ({info.filename}) "
+                    f"whose XML unpacks to {info.file_size / 1024**2:,.0f} MB",
                     f"{MAX_PART_BYTES // 1024**2:,} MB of XML per sheet",
                 )
         try:
