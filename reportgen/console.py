@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 def error(message: str) -> None:
     """An error paragraph, on standard error."""
-    click.echo(f"Error: {message}", err=True)
+    click.echo(f"Error: {visible(message)}", err=True)
 
 
 def internal_error(log: Path) -> None:

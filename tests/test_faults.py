@@ -487,3 +487,10 @@ def test_a_full_disk_anywhere_else_is_the_same_paragraph_not_an_internal_error(
     code, output = run("build", str(survey), "-o", str(tmp_path / "out"), "--format", "html", "-j", "1")
     assert code == 2 and "Internal error" not in output
     assert re.match(r"Error: report-(da|en)\.css: The disk is full: reportgen could not write more files", output)
+
+
+def test_an_error_paragraph_shows_escapes_from_a_file_name_too(tmp_path: Path) -> None:
+    path = tmp_path / "x\x1b[2J.xls"
+    path.write_bytes(b"old")
+    code, output = run("check", str(path))
+    assert code == 2 and "x\\x1b[2J.xls: This is an old Excel 97–2003 workbook" in output and "\x1b" not in output
