@@ -20,6 +20,7 @@ import click
 from . import __version__, console, pipeline
 from .config import PASSWORD_VARIABLE, Settings
 from .errors import ReportgenError
+from .output.writer import disk_full_error, is_disk_full
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_PROBLEMS, EXIT_NOTHING_DONE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -42,15 +43,34 @@ def _guarded(command: F) -> F:
             # The output went to a reader that stopped early (`reportgen check x | head`): not an error.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(EXIT_OK)
-        except Exception:
+        except Exception as error:
             if debug:
                 raise
-            log = Path(tempfile.gettempdir()) / "reportgen-error.log"
-            log.write_text(traceback.format_exc(), encoding="utf-8")
-            console.internal_error(log)
+            if is_disk_full(error):  # wherever it struck, the same paragraph as in build
+                where = getattr(error, "filename", None)
+                console.error(disk_full_error(Path(where) if isinstance(where, str) else None).message)
+                sys.exit(EXIT_NOTHING_DONE)
+            console.internal_error(_error_log(traceback.format_exc()))
             sys.exit(EXIT_NOTHING_DONE)
 
     return run  # type: ignore[return-value]
+
+
+def _error_log(text: str) -> Path:
+    """Write the traceback to a new file of its own and return its path.
+
+    A new name each time, created exclusively (mkstemp: O_EXCL, mode 600), in the user's cache
+    folder: a fixed name in /tmp could be a link planted by another user to a file of yours.
+    """
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reportgen"
+    try:
+        cache.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix="reportgen-error-", suffix=".log", dir=cache)
+    except OSError:
+        handle, name = tempfile.mkstemp(prefix="reportgen-error-", suffix=".log")
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        file.write(text)
+    return Path(name)
 
 
 SURVEY = click.argument("survey", type=click.Path(path_type=Path, dir_okay=True))

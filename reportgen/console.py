@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from pathlib import Path
@@ -13,6 +14,9 @@ from .delivery.log import DELIVERY
 from .models import Outcome
 from .survey.headers import column_letter, rows_text
 
+# Control characters (ESC, CSI, carriage return …) that a terminal would act on rather than print.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
 if TYPE_CHECKING:
     from .delivery.letters import Letter, MailText
     from .delivery.send import Summary
@@ -21,7 +25,7 @@ if TYPE_CHECKING:
 
 def error(message: str) -> None:
     """An error paragraph, on standard error."""
-    click.echo(f"Error: {message}", err=True)
+    click.echo(f"Error: {visible(message)}", err=True)
 
 
 def internal_error(log: Path) -> None:
@@ -88,7 +92,13 @@ def check_lines(survey: Survey) -> list[str]:
     counts = Counter(o.status for o in survey.outcomes)
     parts = [f"{counts[s]} {s}" for s in ("ok", "duplicate", "invalid") if counts[s] or s == "ok"]
     lines.append(f"{len(survey.outcomes)} rows: {', '.join(parts)}")
-    return lines
+    # Names, headers, sheet and file names come from the export: shown, never obeyed.
+    return [visible(line) for line in lines]
+
+
+def visible(text: str) -> str:
+    """The text with each control character shown as an escape (ESC as a backslash, x, 1b) instead of acted on."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def _short(text: str, width: int = 70) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -255,16 +254,14 @@ class Response:
     group: str = ""  # the value of the --group-by column
     order_key: int | None = None  # a response id that grows with time (SurveyMonkey's Respondent ID)
     submitted_text: str = ""  # the submission time as written, when it is text (its date order is the file's)
+    # A random id written into the leader's PDF, which `send` checks against the manifest before
+    # attaching it. Random, not derived from the e-mail: a PDF must not let anyone confirm an address.
+    leader_id: str = ""
 
     @property
     def email_key(self) -> str:
         """The e-mail as compared for duplicates: case and spaces ignored."""
         return email_key(self.email)
-
-    @property
-    def leader_id(self) -> str:
-        """The id written into the leader's PDF, which `send` checks before attaching it."""
-        return leader_id(self.email)
 
 
 def email_key(email: str) -> str:
@@ -273,11 +270,6 @@ def email_key(email: str) -> str:
 
 
 PDF_LEADER_KEY = "ReportgenLeader"  # the PDF's document information entry that holds its leader's id
-
-
-def leader_id(email: str) -> str:
-    """A stable id of the leader with this e-mail, written into their PDF's metadata."""
-    return "sha256:" + hashlib.sha256(email_key(email).encode("utf-8")).hexdigest()[:32]
 
 
 # --- scores ----------------------------------------------------------------------------

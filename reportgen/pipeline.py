@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .config import Settings, bundled_templates
 from .errors import InputError, RenderError, ReportgenError
-from .models import Brand, BuildResult, ColumnMap, Instrument, Outcome, Survey
+from .models import Brand, BuildResult, ColumnMap, Instrument, Outcome, Problem, Survey
 
 if TYPE_CHECKING:
     from .delivery.letters import Letter, MailText
@@ -56,14 +56,29 @@ def read_survey(settings: Settings, complete: bool = True, absent: tuple[str, ..
             columns = sheets.with_group_column(columns, settings.group_by, settings.survey)
         responses = [r for number, values in rows if (r := mapper.map_row(number, values, columns, instrument))]
         reading = book.reading
+        cleaned = book.cleaned.get(columns.sheet, {})
     if not responses:
         raise sheets.no_answers(columns, settings.survey)
     responses, dates = mapper.settle_dates(responses, columns, settings.date_order)
     columns = replace(columns, notes=(*columns.notes, *dates))
-    outcomes = settle.settle(responses, instrument)
+    outcomes = _with_cleaned(settle.settle(responses, instrument), cleaned)
     if settings.previous is not None:
         outcomes = _with_previous(outcomes, settings, columns.absent)
     return Survey(settings.survey, instrument, columns, outcomes, reading=reading, gaps=gap.message if gap else "")
+
+
+def _with_cleaned(outcomes: tuple[Outcome, ...], cleaned: dict[int, tuple[int, ...]]) -> tuple[Outcome, ...]:
+    """A warning on each row whose cells held control characters, which the reader removed."""
+    from .survey.headers import column_letter
+
+    def warned(outcome: Outcome) -> Outcome:
+        found = [
+            Problem(outcome.source_row, column_letter(column), "control characters (such as NUL or ESC) removed")
+            for column in cleaned.get(outcome.source_row, ())
+        ]
+        return replace(outcome, warnings=(*outcome.warnings, *found)) if found else outcome
+
+    return tuple(warned(o) for o in outcomes)
 
 
 def _with_previous(outcomes: tuple[Outcome, ...], settings: Settings, absent: tuple[str, ...]) -> tuple[Outcome, ...]:
@@ -192,18 +207,45 @@ def _build_into(
 
     instrument = survey.instrument
     writer.remove_temporaries(output)
+    # Each leader's id in their PDF: the earlier run's, or a new random one.
+    ids = manifest.leader_ids(output, (o.response.email for o in survey.outcomes))
+    with_ids = [replace(o.response, leader_id=ids.get(o.response.email_key, "")) for o in survey.outcomes]
+    survey = replace(
+        survey, outcomes=tuple(replace(o, response=r) for o, r in zip(survey.outcomes, with_ids, strict=True))
+    )
     if settings.output_format == "html":
         write_html_assets(output, renderer, contents, brand)
     language = settings.language or brand.default_language or instrument.languages[0]
     inputs = _plan_inputs(settings, survey, brand, contents, setup, language, output)
     planned = plan.plan_reports(survey.outcomes, inputs, output)
-    outcomes, interrupted = _render(planned, setup, renderer, settings, on_progress)
+    outcomes, interrupted, disk_full = _render(planned, setup, renderer, settings, on_progress)
     ordered = tuple(outcomes[o.source_row] for o in survey.outcomes)
-    cohort, cohort_note = _cohort(survey, settings, inputs, contents[language], language, output, renderer, interrupted)
-    written = manifest.write_manifest(output, ordered)
     info = manifest.BuildInfo(_absolute(settings.instrument), _absolute(settings.brand), instrument.languages)
-    manifest.write_build_info(output, info)
-    scores = write_scores(output, ordered, instrument, language)
+    rendered = sum(o.status == "rendered" for o in ordered)
+    listed = False  # whether manifest.csv lists this run's reports
+    try:
+        if disk_full:  # the manifest first: it says which reports are whole
+            manifest.write_manifest(output, ordered)
+            listed = True
+            manifest.write_build_info(output, info)
+            raise writer.disk_full_error(
+                output, f"{rendered} reports are complete and listed in {manifest.MANIFEST}; the rest were not written."
+            )
+        written = manifest.write_manifest(output, ordered)
+        listed = True
+        manifest.write_build_info(output, info)
+        cohort, cohort_note = _cohort(
+            survey, settings, inputs, contents[language], language, output, renderer, interrupted
+        )
+        scores = write_scores(output, ordered, instrument, language)
+    except OSError as error:
+        if not writer.is_disk_full(error):
+            raise
+        raise writer.disk_full_error(
+            output,
+            f"{rendered} reports are complete"
+            + (f" and listed in {manifest.MANIFEST}." if listed else "; the manifest could not be written."),
+        ) from None
     produced = {o.pdf for o in ordered if o.pdf}
     orphans = tuple(sorted(name for name in inputs.earlier if name not in produced and (output / name).is_file()))
     return BuildResult(
@@ -274,8 +316,8 @@ def _render(
     renderer: Renderer,
     settings: Settings,
     on_progress: ProgressCallback | None,
-) -> tuple[dict[int, Outcome], bool]:
-    """Render the planned tasks, reporting each outcome as it comes; (outcomes, interrupted)."""
+) -> tuple[dict[int, Outcome], bool, bool]:
+    """Render the planned tasks, reporting each outcome as it comes; (outcomes, interrupted, disk full)."""
     from .report import batch
 
     outcomes = dict(planned.outcomes)
@@ -299,15 +341,17 @@ def _render(
     try:
         # The renderer built to check the templates renders here too when there is one job.
         batch.run(planned.tasks, setup, settings.jobs or batch.default_jobs(), finished, renderer)
-    except batch.Interrupted:
+    except batch.Interrupted as stop:
+        full = isinstance(stop, batch.DiskFull)
+        why = "the disk is full" if full else "interrupted"
         for row, outcome in outcomes.items():
             if outcome.status == "ok":
                 outcomes[row] = replace(
-                    outcome, status="failed", reason="interrupted before it was rendered; run build again",
+                    outcome, status="failed", reason=f"{why} before it was rendered; run build again",
                     pdf=None, fingerprint=None,
                 )  # fmt: skip
-        return outcomes, True
-    return outcomes, False
+        return outcomes, True, full
+    return outcomes, False, False
 
 
 def _cohort(

@@ -212,9 +212,10 @@ def test_internal_error_is_a_short_paragraph_and_a_log(
         raise RuntimeError("unexpected")
 
     monkeypatch.setattr(pipeline, "read_survey", boom)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(shared_survey.parent / "cache"))  # the log, not in the real cache
     code, _, err = run(cli, "score", str(shared_survey))
     assert code == 2
-    assert err.startswith("Internal error:") and "reportgen-error.log" in err and "--debug" in err
+    assert err.startswith("Internal error:") and "reportgen-error-" in err and "--debug" in err
     result = cli(["--debug", "score", str(shared_survey)])
     assert isinstance(result.exception, RuntimeError)
 

@@ -25,6 +25,7 @@ from reportgen.config import Settings
 from reportgen.delivery.letters import Letter, MailText
 from reportgen.delivery.log import DELIVERY
 from reportgen.delivery.owner import owner_problem
+from reportgen.output.manifest import read_manifest
 from reportgen.pipeline import build
 
 from .conftest import IDENTITY, FakeClock, invoke, item_headers, leader_row, write_xlsx
@@ -114,12 +115,13 @@ def test_each_leader_gets_one_message_with_one_recipient_and_their_own_pdf(
     result = send(reports, port, "--smtp-security", "none", "--send")
     assert result.exit_code == 0, result.output
     assert sorted(rcpts[0] for rcpts, _ in mailbox.messages) == sorted(email for _, email in LEADERS)
+    ids = {row.email: row.leader_id for row in read_manifest(reports) or []}
     for rcpts, message in mailbox.messages:
         assert len(rcpts) == 1 and message["To"].addresses[0].addr_spec == rcpts[0]
         assert message["Cc"] is None and message["Bcc"] is None
         name, data = attachment(message)
         assert data == (reports / name).read_bytes()
-        assert owner_problem(data, name, rcpts[0]) is None
+        assert owner_problem(data, name, rcpts[0], ids[rcpts[0]]) is None
         assert message["Subject"].startswith("Din personlige rapport")
     # Again: nothing new is sent.
     again = send(reports, port, "--smtp-security", "none", "--send")

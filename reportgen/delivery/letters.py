@@ -33,6 +33,7 @@ class Letter:
     size: int = 0
     action: str = "send"  # send, skip, changed, failed, unknown
     reason: str = ""
+    leader_id: str = ""  # the id build wrote into the PDF, from the manifest
 
 
 def plan(
@@ -61,7 +62,7 @@ def plan(
     again = {email_key(address) for address in resend}
     letters = []
     for row in rendered:
-        letter = Letter(row.source_row, row.name, row.email, row.pdf, row.language or "da")
+        letter = Letter(row.source_row, row.name, row.email, row.pdf, row.language or "da", leader_id=row.leader_id)
         path = folder / row.pdf
         if Path(row.pdf).name != row.pdf or not path.is_file():
             letters.append(replace(letter, action="failed", reason=f"{row.pdf} is missing; run build again"))
@@ -146,4 +147,4 @@ class MailText:
 
     def message_id(self, letter: Letter, test: bool = False) -> str:
         """The Message-ID of this leader's mail with this PDF: the same each time, so that a resend is recognisable."""
-        return message_id(letter.email, letter.sha256, self.options, test)
+        return message_id(letter.leader_id, letter.sha256, self.options, test)

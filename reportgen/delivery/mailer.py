@@ -15,7 +15,6 @@ from email.utils import formataddr, formatdate, parseaddr, quote
 
 from ..config import PASSWORD_VARIABLE, SECURITY_PORTS, SendOptions
 from ..errors import SendError
-from ..models import leader_id
 from .addresses import Address, AddressError, parse_address
 
 
@@ -43,10 +42,10 @@ def sender_address(options: SendOptions) -> Address:
         ) from None
 
 
-def message_id(email: str, sha256: str, options: SendOptions, test: bool = False) -> str:
-    """A Message-ID made of the leader's id and the PDF's hash: one leader's mail of one report has one id."""
+def message_id(leader: str, sha256: str, options: SendOptions, test: bool = False) -> str:
+    """A Message-ID made of the leader's id (from the manifest) and the PDF's hash: one report's mail has one id."""
     kind = "test." if test else ""
-    return f"<reportgen.{kind}{leader_id(email)[7:23]}.{sha256[:16]}@{sender_address(options).domain}>"
+    return f"<reportgen.{kind}{leader[:16]}.{sha256[:16]}@{sender_address(options).domain}>"
 
 
 def compose(

@@ -75,7 +75,7 @@ def _checked_pdf(folder: Path, letter: Letter) -> tuple[Letter, bytes | None]:
         data = (folder / letter.pdf).read_bytes()
     except OSError as error:
         return replace(letter, action="failed", reason=f"{letter.pdf} cannot be read ({error})"), None
-    problem = owner_problem(data, letter.pdf, letter.email)
+    problem = owner_problem(data, letter.pdf, letter.email, letter.leader_id)
     if problem:
         return replace(letter, action="failed", reason=problem), None
     return replace(letter, sha256=hashlib.sha256(data).hexdigest(), size=len(data)), data

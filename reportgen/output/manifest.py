@@ -9,17 +9,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Protocol
 
 from ..errors import OutputError
-from ..models import Outcome
+from ..models import Outcome, email_key
 from .writer import csv_safe, csv_unsafe, write_atomic
 
 MANIFEST = "manifest.csv"
-MANIFEST_COLUMNS = ("source_row", "status", "reason", "name", "email", "pdf", "fingerprint", "language")
+MANIFEST_COLUMNS = ("source_row", "status", "reason", "name", "email", "pdf", "fingerprint", "language", "leader_id")
 BUILD_INFO = "build.json"
 
 
@@ -35,6 +36,7 @@ class ManifestRow:
     pdf: str
     fingerprint: str
     language: str
+    leader_id: str = ""  # the id in the leader's PDF; "" in a manifest from before ids were random
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ def manifest_rows(outcomes: Iterable[Outcome]) -> list[tuple[object, ...]]:
             o.pdf or "",
             o.fingerprint or "",
             o.language or "",
+            o.response.leader_id,
         )
         for o in outcomes
     ]
@@ -135,12 +138,29 @@ class _Reader(Protocol):
 
 
 def earlier_fingerprints(directory: Path) -> dict[str, str]:
-    """Report file → fingerprint of the rendered rows of an earlier run's manifest; {} if none is readable."""
+    """Report file → fingerprint of the rendered rows of an earlier run's manifest; {} if none is readable.
+
+    A row without a leader id (a manifest from before ids were random) is left out: its report
+    carries an id that no longer matches, so it is rendered again.
+    """
     try:
         rows = read_manifest(directory) or []
     except OutputError:
         return {}
-    return {row.pdf: row.fingerprint for row in rows if row.status == "rendered" and row.pdf}
+    return {row.pdf: row.fingerprint for row in rows if row.status == "rendered" and row.pdf and row.leader_id}
+
+
+def leader_ids(directory: Path, emails: Iterable[str]) -> dict[str, str]:
+    """E-mail key → the leader's id: the one an earlier run's manifest gave them, else a new random one.
+
+    Kept from run to run, so that a report reused from an earlier run still names its leader.
+    """
+    try:
+        rows = read_manifest(directory) or []
+    except OutputError:
+        rows = []
+    earlier = {email_key(row.email): row.leader_id for row in rows if row.leader_id}
+    return {key: earlier.get(key) or secrets.token_hex(16) for key in map(email_key, emails) if key}
 
 
 def write_build_info(directory: Path, info: BuildInfo) -> None:

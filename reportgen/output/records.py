@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable
 
 from ..models import Assessment, Outcome
+from .writer import csv_safe
 
 
 def score_records(
@@ -55,7 +56,11 @@ def _blank(values: object, step: str) -> object:
 
 
 def records_csv(records: list[dict[str, object]], step_ids: Iterable[str]) -> str:
-    """The score records flattened: score_<step>, band_<step>, priority joined with ">"."""
+    """The score records flattened: score_<step>, band_<step>, priority joined with ">".
+
+    Texts are protected as in the manifest ("=HYPERLINK(…)" → "'=HYPERLINK(…)"); numbers, also
+    negative changes, stay numbers.
+    """
     steps = list(step_ids)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -72,7 +77,7 @@ def records_csv(records: list[dict[str, object]], step_ids: Iterable[str]) -> st
         bands = record["bands"]
         assert isinstance(scores, dict) and isinstance(bands, dict) and isinstance(record["priority"], list)
         writer.writerow(
-            [record["source_row"], record["status"], record["reason"] or "", record["name"], record["email"]]
+            [record["source_row"], *(csv_safe(record[key] or "") for key in ("status", "reason", "name", "email"))]
             + ["" if scores[s] is None else scores[s] for s in steps]
             + [bands[s] or "" for s in steps]
             + (
@@ -80,6 +85,6 @@ def records_csv(records: list[dict[str, object]], step_ids: Iterable[str]) -> st
                 if earlier
                 else []
             )
-            + [">".join(record["priority"])]
+            + [csv_safe(">".join(record["priority"]))]
         )
     return buffer.getvalue()

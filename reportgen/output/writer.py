@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
@@ -13,6 +14,10 @@ from ..errors import OutputError
 # A cell starting with one of these can run as a formula when the file is opened in Excel.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MAX_SLUG = 60
+# Temporary files are named .reportgen-NAME.RANDOM.tmp: only files with reportgen's own prefix
+# are ever removed, never a user's *.tmp (nor a folder of that name).
+_TEMPORARY_PREFIX = ".reportgen-"
+_TEMPORARY_SUFFIX = ".tmp"
 # Letters that Unicode decomposition does not turn into ASCII.
 _TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "ß": "ss", "ð": "d", "þ": "th", "ł": "l", "œ": "oe"})
 
@@ -57,7 +62,9 @@ _FILE_MODE = _file_mode()
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write a file so that it is either complete or absent, never half-written."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f"{_TEMPORARY_PREFIX}{path.name}.", suffix=_TEMPORARY_SUFFIX
+    )
     try:
         Path(temporary).chmod(_FILE_MODE)
         with os.fdopen(handle, "wb") as file:
@@ -68,6 +75,21 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """True for the OSError of a full disk or an exhausted quota."""
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def disk_full_error(where: Path | None, done: str = "") -> OutputError:
+    """The one paragraph for a full disk: what was written, and how to finish."""
+    return OutputError(
+        f"The disk is full: reportgen could not write more files into this folder. {done}".strip(),
+        fix="Free some space on the disk (or choose a folder on another disk with -o) and run the same "
+        "command again; it renders only the reports that are missing.",
+        file=where,
+    )
 
 
 def csv_safe(value: object) -> str:
@@ -82,6 +104,7 @@ def csv_unsafe(text: str) -> str:
 
 
 def remove_temporaries(directory: Path) -> None:
-    """Remove the temporary files of a run that was killed before it could clean up."""
-    for path in directory.glob(".*.tmp"):
-        path.unlink(missing_ok=True)
+    """Remove the temporary files of a run that was killed before it could clean up: reportgen's own only."""
+    for path in directory.glob(f"{_TEMPORARY_PREFIX}*{_TEMPORARY_SUFFIX}"):
+        if path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)

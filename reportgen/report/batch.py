@@ -7,12 +7,17 @@ about 75 KB per report. They fork from a server that has imported WeasyPrint onc
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import json
 import multiprocessing
+import multiprocessing.util
 import os
 import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -30,6 +35,8 @@ if TYPE_CHECKING:
     from .renderer import Renderer
 
 REPORTS_PER_WORKER = 250  # then fresh processes: WeasyPrint's native memory only grows
+WATCH_EVERY = 0.2  # seconds between a worker's checks that the build that started it still runs
+_PR_SET_PDEATHSIG = 1  # Linux prctl option: a signal for this process when its parent ends
 
 
 def default_jobs() -> int:
@@ -75,21 +82,75 @@ class TaskResult:
 
     source_row: int
     reason: str | None = None
+    disk_full: bool = False  # nothing more can be written: the batch stops
 
 
 class Interrupted(Exception):
     """Ctrl-C: the reports finished so far are written whole, the rest are not started."""
 
 
+class DiskFull(Interrupted):
+    """The disk is full: the reports written so far are whole, the rest are not started."""
+
+
 _renderer: Renderer | None = None
+_build_pid: int | None = None  # in a worker: the build process it renders for
 
 
-def _start_worker(setup: RendererSetup) -> None:
-    global _renderer
+def _start_worker(setup: RendererSetup, build_pid: int) -> None:
+    global _renderer, _build_pid
     # Ctrl-C is the main process's to handle: a worker finishes its report, then stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _build_pid = build_pid
+    _die_with_the_build()
     _renderer = setup.create()
+    # A worker's normal end runs multiprocessing's finalizers, not atexit or __del__.
+    multiprocessing.util.Finalize(None, _renderer.close, exitpriority=10)
     _freeze_long_lived()
+
+
+def _die_with_the_build() -> None:
+    """End this worker when the build ends, also by kill -9, so that no report is written after it.
+
+    A worker's parent is the fork server, which itself lives while any worker does: so on
+    Linux the parent-death signal covers the fork server's end, and a watcher thread the
+    build's. Either way WeasyPrint's font folder is removed first.
+    """
+    signal.signal(signal.SIGTERM, lambda *_: _end_worker())
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if not _build_running():  # it ended before the signal was set
+        _end_worker()
+    threading.Thread(target=_watch_the_build, name="reportgen-watch", daemon=True).start()
+
+
+def _watch_the_build() -> None:
+    while _build_running():
+        time.sleep(WATCH_EVERY)
+    _end_worker()
+
+
+def _build_running() -> bool:
+    """Whether the build process this worker renders for still runs (a zombie does not)."""
+    if _build_pid is None:
+        return True
+    try:
+        os.kill(_build_pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{_build_pid}/stat", "rb") as stat:  # noqa: PTH123 (Linux only; a tight loop)
+            return stat.read().rpartition(b")")[2].split()[0] != b"Z"
+    except OSError:
+        return True  # no /proc (macOS): kill(0) has answered
+
+
+def _end_worker() -> None:
+    if _renderer is not None:
+        _renderer.close()
+    os._exit(1)
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:
@@ -119,6 +180,8 @@ def _freeze_long_lived() -> None:
 
 def render_task(task: Task, renderer: Renderer | None = None) -> TaskResult:
     """Render one report and write it atomically; any error fails only this report."""
+    if renderer is None and not _build_running():  # a worker whose build has ended starts nothing
+        _end_worker()
     renderer = renderer or _renderer
     assert renderer is not None
     try:
@@ -128,6 +191,10 @@ def render_task(task: Task, renderer: Renderer | None = None) -> TaskResult:
         writer.write_atomic(task.path, data)
     except RenderError as error:
         return TaskResult(task.source_row, str(error))
+    except OSError as error:
+        if writer.is_disk_full(error):  # every report after this one would fail the same way
+            return TaskResult(task.source_row, "not written: the disk is full", disk_full=True)
+        return TaskResult(task.source_row, f"{type(error).__name__}: {error}")
     except Exception as error:  # one leader's problem must not stop the batch
         return TaskResult(task.source_row, f"{type(error).__name__}: {error}")
     return TaskResult(task.source_row)
@@ -157,7 +224,7 @@ def run(
 ) -> None:
     """Render every task, in `jobs` worker processes, or here with `renderer` for one job.
 
-    Raises Interrupted on Ctrl-C.
+    Raises Interrupted on Ctrl-C, DiskFull once a report could not be written for want of space.
     """
     if not tasks:
         return
@@ -166,7 +233,10 @@ def run(
         _freeze_long_lived()
         try:
             for task in tasks:
-                on_result(render_task(task, renderer))
+                result = render_task(task, renderer)
+                on_result(result)
+                if result.disk_full:
+                    raise DiskFull
         except KeyboardInterrupt:
             raise Interrupted from None
         finally:
@@ -184,16 +254,12 @@ def _run_pool(tasks: Sequence[Task], setup: RendererSetup, jobs: int, on_result:
         max_workers=min(jobs, len(tasks)),
         mp_context=_worker_context(),
         initializer=_start_worker,
-        initargs=(setup,),
+        initargs=(setup, os.getpid()),
     )
     futures: list[Future[TaskResult]] = [pool.submit(render_task, task) for task in tasks]
     reported: set[int] = set()
-    try:
-        for future in as_completed(futures):
-            result = future.result()
-            reported.add(result.source_row)
-            on_result(result)
-    except KeyboardInterrupt:
+
+    def stop(reason: type[Interrupted]) -> Interrupted:
         for future in futures:
             future.cancel()
         pool.shutdown(wait=True)  # the reports in progress finish and are written whole
@@ -201,8 +267,19 @@ def _run_pool(tasks: Sequence[Task], setup: RendererSetup, jobs: int, on_result:
             if future.done() and not future.cancelled() and future.exception() is None:
                 result = future.result()
                 if result.source_row not in reported:
+                    reported.add(result.source_row)
                     on_result(result)
-        raise Interrupted from None
+        return reason()
+
+    try:
+        for future in as_completed(futures):
+            result = future.result()
+            reported.add(result.source_row)
+            on_result(result)
+            if result.disk_full:
+                raise stop(DiskFull)
+    except KeyboardInterrupt:
+        raise stop(Interrupted) from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

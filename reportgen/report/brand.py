@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import re
 import shutil
+import struct
 from datetime import date
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
+
+from defusedxml.common import DefusedXmlException
+from defusedxml.ElementTree import iterparse
 
 from ..config import load_toml
 from ..errors import BrandError
@@ -24,6 +29,10 @@ IMAGE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg"}
 # The first bytes of TrueType, OpenType and WOFF font files.
 FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"wOFF", b"wOF2")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# A logo is drawn a few centimetres wide: 4000 pixels a side is sharp at any print size, while an
+# 8000 × 8000 image took 592 MB to render, in every worker.
+MAX_LOGO_SIDE = 4000
+_SVG_LENGTH = re.compile(r"^\s*([0-9.]+)\s*(px)?\s*$")
 
 
 def default_brand_dir(bundled_templates: Path) -> Path:
@@ -61,6 +70,13 @@ def load_brand(folder: Path, bundled_templates: Path) -> Brand:
     logo = _file(folder, logo_name, "logo", problems) if logo_name else None
     if logo is not None and logo.suffix.lower() not in IMAGE_SUFFIXES:
         problems.append(f"logo: {logo.name} is not an SVG, PNG or JPEG file")
+    elif logo is not None:
+        size = _image_size(logo)
+        if size is not None and max(size) > MAX_LOGO_SIDE:
+            problems.append(
+                f"logo: {logo.name} is {size[0]:,.0f} × {size[1]:,.0f} pixels; a logo may be at most "
+                f"{MAX_LOGO_SIDE:,} pixels a side (save a smaller copy, e.g. 1000 pixels wide)"
+            )
     paper = data.get("paper", "A4")
     if paper not in PAPERS:
         problems.append(f'paper = {paper!r} must be "A4" or "letter"')
@@ -136,6 +152,49 @@ def _file(folder: Path, name: Any, key: str, problems: list[str]) -> Path | None
         problems.append(f"{key}: {name} cannot be read (missing file?)")
         return None
     return path
+
+
+def _image_size(path: Path) -> tuple[float, float] | None:
+    """(width, height) in pixels from the file's header, without decoding it; None when not stated."""
+    with path.open("rb") as file:
+        head = file.read(64 * 1024)
+    if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", head[16:24])
+        return float(width), float(height)
+    if head.startswith(b"\xff\xd8"):
+        return _jpeg_size(head)
+    if path.suffix.lower() == ".svg":
+        return _svg_size(path)
+    return None
+
+
+def _jpeg_size(data: bytes) -> tuple[float, float] | None:
+    """A JPEG's size from its start-of-frame marker (SOF0–SOF15, other than DHT, JPG and DAC)."""
+    at = 2
+    while at + 9 <= len(data) and data[at] == 0xFF:
+        marker, length = data[at + 1], struct.unpack(">H", data[at + 2 : at + 4])[0]
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height, width = struct.unpack(">HH", data[at + 5 : at + 9])
+            return float(width), float(height)
+        at += 2 + length
+    return None
+
+
+def _svg_size(path: Path) -> tuple[float, float] | None:
+    """An SVG's width and height in pixels (unitless or px), else its viewBox's; None when neither says."""
+    try:
+        with path.open("rb") as file:  # only as far as the root element
+            _, root = next(iterparse(file, events=("start",)))
+    except (ParseError, DefusedXmlException, StopIteration, OSError):
+        return None  # WeasyPrint's warning about a broken logo fails the report instead
+    lengths = [_SVG_LENGTH.match(root.get(key, "")) for key in ("width", "height")]
+    if all(lengths):
+        return float(lengths[0].group(1)), float(lengths[1].group(1))  # type: ignore[union-attr]
+    box = root.get("viewBox", "").replace(",", " ").split()
+    try:
+        return (float(box[2]), float(box[3])) if len(box) == 4 else None
+    except ValueError:
+        return None
 
 
 def _is_font(path: Path) -> bool:

@@ -7,6 +7,7 @@ fonts are configured once (re-creating them costs about 20% per report).
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -86,6 +87,16 @@ class Renderer:
         self.fonts = FontConfiguration()
         self.base_url = str(self.template_dirs[-1])
         self.stylesheets = {lang: self._stylesheet(content) for lang, content in contents.items()}
+
+    def close(self) -> None:
+        """Remove WeasyPrint's font folder (/tmp/weasyprint-*).
+
+        FontConfiguration removes it only in __del__, which never runs in a worker process,
+        as those end with os._exit.
+        """
+        folder = getattr(self.fonts, "_folder", None)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def _template(self, name: str) -> Template:
         try:

@@ -14,19 +14,25 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import nodes
+from jinja2.defaults import DEFAULT_NAMESPACE
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..errors import TemplateError
 
 BUNDLED_PREFIX = "!bundled"
+# Jinja's own globals (range, dict, lipsum, cycler, joiner, namespace): no template of ours needs
+# them, and lipsum and cycler are the usual first step of a walk to Python's internals.
+_REMOVED_GLOBALS = frozenset(DEFAULT_NAMESPACE)
 
 
-def environment(template_dirs: Sequence[Path], html: bool = True) -> SandboxedEnvironment:
+def environment(template_dirs: Sequence[Path], html: bool = True) -> ImmutableSandboxedEnvironment:
     """Templates from the first folder that has each file; the last folder is the bundled one.
 
     html: HTML escaped always (names and answers are user data), except in the stylesheet
     template, which holds only our own texts through the css_string filter. Otherwise plain
-    text (mail), never escaped.
+    text (mail), never escaped. Every template of the other folders (a brand's) is checked
+    first: see check_templates.
     """
     folders = [str(folder) for folder in template_dirs]
     loader = jinja2.ChoiceLoader(
@@ -36,18 +42,73 @@ def environment(template_dirs: Sequence[Path], html: bool = True) -> SandboxedEn
         ]
     )
     if not html:
-        return SandboxedEnvironment(
+        env = ImmutableSandboxedEnvironment(
             loader=loader, autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
         )
-    env = SandboxedEnvironment(
-        loader=loader,
-        autoescape=lambda name: not (name or "").endswith(".css"),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(css_string=css_string, css_counter_text=css_counter_text, fill=fill, asset=asset)
+    else:
+        env = ImmutableSandboxedEnvironment(
+            loader=loader,
+            autoescape=lambda name: not (name or "").endswith(".css"),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.filters.update(css_string=css_string, css_counter_text=css_counter_text, fill=fill, asset=asset)
+    # A template sees the values it is rendered with and nothing else.
+    env.globals.clear()
+    check_templates(env, template_dirs[:-1])
     return env
+
+
+def check_templates(env: jinja2.Environment, folders: Sequence[Path]) -> None:
+    """Refuse a brand's template that does not compile or reaches past the values it is given.
+
+    Run when the environment is made, before anything is rendered or sent, on every file of
+    the brand's templates folder (its content/*.toml files are data, not templates). The
+    sandbox would stop such a template when it renders; this stops the run at the start,
+    naming the file, instead of failing each report.
+    """
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".toml"):
+            try:
+                source = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # not a text file (a font, an image): never loaded as a template
+            name = path.relative_to(folder).as_posix()
+            try:
+                problem = _reach(env.parse(source, name, str(path)))
+            except jinja2.TemplateSyntaxError as error:
+                problem = (error.lineno, f"does not compile ({error.message})")
+            if problem is not None:
+                line, what = problem
+                raise TemplateError(
+                    f"The brand's template {folder.name}/{name}, line {line}, {what}; a brand's template may "
+                    "use only the report's values (view, t, brand …) and reportgen's filters, so nothing has "
+                    "been rendered or sent.",
+                    fix="Correct that line, or remove the file to use the bundled template.",
+                    file=path,
+                )
+
+
+def _reach(tree: nodes.Template) -> tuple[int, str] | None:
+    """(line, what) of the first expression that reaches past the view, or None."""
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name, nodes.Filter)):
+        if isinstance(node, nodes.Getattr):
+            key: object = node.attr
+        elif isinstance(node, nodes.Getitem):
+            key = node.arg.value if isinstance(node.arg, nodes.Const) else None
+        elif isinstance(node, nodes.Filter):
+            first = node.args[0] if node.args else None
+            key = first.value if node.name == "attr" and isinstance(first, nodes.Const) else None
+        elif isinstance(node, nodes.Name):
+            if node.ctx == "load" and node.name in _REMOVED_GLOBALS:
+                return node.lineno, f'uses "{node.name}", which reportgen does not give templates'
+            continue
+        else:
+            continue
+        if isinstance(key, str) and key.startswith("_"):
+            return node.lineno, f'reads the hidden attribute "{key}" (a way into Python\'s internals)'
+    return None
 
 
 Template = jinja2.Template
@@ -79,8 +140,16 @@ def asset(context: jinja2.runtime.Context, path: Path) -> str:
 
 
 def fill(template: str, **values: Any) -> str:
-    """Fill a content text's {placeholders}."""
-    return template.format(**values)
+    """Fill a content text's {placeholders}: plain names only, so a brand's text can't walk to an attribute."""
+    parts = []
+    for literal, field, spec, conversion in string.Formatter().parse(template):
+        parts.append(literal)
+        if field is None:
+            continue
+        if not field.isidentifier() or conversion or "{" in (spec or ""):
+            raise ValueError(f"{{{field}}} is not a plain placeholder like {{count}}")
+        parts.append(format(values[field], spec or ""))
+    return "".join(parts)
 
 
 class MailTemplates:

@@ -10,15 +10,16 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
 import charset_normalizer
-from defusedxml.common import DefusedXmlException
+from defusedxml.common import DefusedXmlException, EntitiesForbidden
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from python_calamine import CalamineError, CalamineWorkbook
@@ -39,11 +40,14 @@ _BROKEN = (
 # Limits past which an input is refused before it is read whole (see README, "Safety").
 MAX_ROWS = 100_000  # rows of a sheet or CSV file, counted to the last row with a value
 MAX_UNPACKED_BYTES = 1024**3  # a workbook is a zip file: what it unpacks to
+MAX_PART_BYTES = 200 * 1024**2  # one sheet's XML (or any one part of a workbook), unpacked
 MAX_CSV_BYTES = 200 * 1024**2
 
-# In a worksheet's XML: a row, or a cell value (<v>, or <t> of an inline string); any namespace prefix.
-_ROW_OR_VALUE = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>|<(?:[\w.-]+:)?[vt]\b[^>/]*>")
-_ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+# An encrypted (password-protected) workbook is an OLE2 compound file, not a zip file.
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Control characters, which no survey answer holds and which break scores.xlsx (NUL) or the
+# terminal (ESC); tab and newline are kept.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def open_export(
@@ -67,6 +71,7 @@ class OtherWorkbook:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.reading = ""
+        self.cleaned: dict[str, dict[int, tuple[int, ...]]] = {}  # sheet → row → columns that held control characters
         size = path.stat().st_size
         if size > MAX_CSV_BYTES:
             raise _too_big(path, f"is {size / 1024**2:.0f} MB", f"{MAX_CSV_BYTES // 1024**2} MB")
@@ -104,7 +109,8 @@ class OtherWorkbook:
             raise _too_big(self.path, f"has values down to row {data.end[0] + 1:,}", f"{MAX_ROWS:,} rows", sheet)
         left: tuple[CellValue, ...] = (None,) * data.start[1]  # iter_rows starts at the first used column
         for number, values in enumerate(data.iter_rows(), start=1):  # ... but at row 1
-            yield number, left + tuple(_calamine_value(v) for v in values)
+            row = left + tuple(_calamine_value(v) for v in values)
+            yield number, _clean(row, number, self.cleaned.setdefault(sheet, {}))
 
 
 def _calamine_value(value: object) -> CellValue:
@@ -148,6 +154,7 @@ class CsvExport:
         self.delimiter = delimiter or _guess_delimiter(self.text)
         separator = _NAMES.get(self.delimiter, repr(self.delimiter)) + ("" if delimiter is None else " (--delimiter)")
         self.reading = f"text in {found}, {separator}-separated, {_line_ends(self.text)} line ends"
+        self.cleaned: dict[str, dict[int, tuple[int, ...]]] = {}  # sheet → row → columns that held control characters
 
     def __enter__(self) -> CsvExport:
         return self
@@ -167,7 +174,7 @@ class CsvExport:
             for number, values in enumerate(reader, start=1):
                 if number > MAX_ROWS:
                     raise _too_big(self.path, f"has more than {MAX_ROWS:,} rows", f"{MAX_ROWS:,} rows")
-                yield number, tuple(values)
+                yield number, _clean(values, number, self.cleaned.setdefault(sheet, {}))
         except csv.Error as error:
             raise InputError(
                 f"The CSV file is malformed near record {reader.line_num} ({error}).",
@@ -242,13 +249,26 @@ class Workbook:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.cleaned: dict[str, dict[int, tuple[int, ...]]] = {}  # sheet → row → columns that held control characters
+        _refuse_encrypted(path)
         try:
             with zipfile.ZipFile(path) as archive:
-                unpacked = sum(info.file_size for info in archive.infolist())
+                parts = archive.infolist()
         except _BROKEN as error:
             raise _broken(path, error) from None
+        unpacked = sum(info.file_size for info in parts)
         if unpacked > MAX_UNPACKED_BYTES:
             raise _too_big(path, f"unpacks to {unpacked / 1024**2:,.0f} MB", f"{MAX_UNPACKED_BYTES // 1024**2:,} MB")
+        # Reading is bounded by what each part unpacks to: a small file can hold a sheet of
+        # hundreds of MB of blank XML, which would take minutes and gigabytes to read.
+        for info in parts:
+            if info.file_size > MAX_PART_BYTES:
+                raise _too_big(
+                    path,
+                    f"holds {'a sheet' if '/worksheets/' in info.filename else 'a part'} ({info.filename}) "
+                    f"whose XML unpacks to {info.file_size / 1024**2:,.0f} MB",
+                    f"{MAX_PART_BYTES // 1024**2:,} MB of XML per sheet",
+                )
         try:
             # read_only streams the sheets; data_only takes a formula's cached value (none: empty), never evaluates.
             self._book = load_workbook(path, read_only=True, data_only=True)
@@ -295,32 +315,91 @@ class Workbook:
             if last == 0:
                 return
             for number, values in enumerate(worksheet.iter_rows(max_row=last, values_only=True), start=1):
-                yield number, tuple(values)
+                yield number, _clean(values, number, self.cleaned.setdefault(sheet, {}))
         except _BROKEN as error:
             raise _broken(self.path, error, sheet) from None
 
 
 def _last_row_with_value(worksheet: Any) -> int | None:
-    """The number of the last row that holds a value, from a fast scan of the sheet's XML; None if unknown."""
+    """The number of the last row that holds a value, from the sheet's XML; None if unknown.
+
+    Parsed, never matched with a pattern: r='10', r = "10" and rows without r are all valid XML
+    that a pattern misreads. Streamed through expat with handlers only for element starts and
+    text (twice as fast as iterparse, which builds every element), in constant memory; entity
+    declarations are refused as defusedxml refuses them.
+    """
     open_source = getattr(worksheet, "_get_source", None)  # openpyxl's read-only sheets have it
     if open_source is None:
         return None
     row = last = 0
-    pending = b""
+    in_value = False  # inside a <v> (value) or <t> (inline text), where text is a cell's value
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal row, in_value
+        tag = name[name.rfind("}") + 1 :]  # namespace-aware: "uri}row" or "row"
+        in_value = tag in ("v", "t")
+        if tag == "row":
+            number = attributes.get("r", "").strip()
+            row = int(number) if number.isdigit() else row + 1
+
+    def text(data: str) -> None:
+        nonlocal last
+        if in_value and not data.isspace():
+            last = row
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    parser.CharacterDataHandler = text
+    parser.EntityDeclHandler = _refuse_entity
+    parser.UnparsedEntityDeclHandler = _refuse_entity
+    parser.ExternalEntityRefHandler = _refuse_entity
     source: IO[bytes]
     with open_source() as source:
-        while chunk := source.read(1 << 20):
-            buffer = pending + chunk
-            cut = buffer.rfind(b"<")  # a tag may run on into the next chunk
-            pending, buffer = buffer[cut:], buffer[:cut]
-            for match in _ROW_OR_VALUE.finditer(buffer):
-                attributes = match.group(1)
-                if attributes is None:
-                    last = row
-                else:
-                    number = _ROW_NUMBER.search(attributes)
-                    row = int(number.group(1)) if number else row + 1
+        try:
+            parser.ParseFile(source)
+        except expat.ExpatError as error:
+            raise ParseError(str(error)) from None
     return last
+
+
+def _refuse_entity(name: str | None, *rest: object) -> NoReturn:
+    raise EntitiesForbidden(name, None, None, None, None, None)
+
+
+def _clean(values: Sequence[CellValue], number: int, cleaned: dict[int, tuple[int, ...]]) -> Row:
+    """The row's values with control characters (NUL, ESC …; not tab or newline) removed from the texts.
+
+    The columns where some were removed are noted in `cleaned`, for a warning.
+    """
+    found: list[int] = []
+    result: list[CellValue] = []
+    for index, value in enumerate(values):
+        if isinstance(value, str) and _CONTROL.search(value):
+            value = _CONTROL.sub("", value)
+            found.append(index)
+        result.append(value)
+    if found:
+        cleaned[number] = tuple(found)
+    return tuple(result)
+
+
+def _refuse_encrypted(path: Path) -> None:
+    """An encrypted workbook is an OLE2 file, which zipfile would call damaged: say what it is."""
+    try:
+        with path.open("rb") as file:
+            start = file.read(len(_OLE2_MAGIC))
+    except OSError:
+        return  # the zip reader says why it cannot be read
+    if start == _OLE2_MAGIC:
+        raise InputError(
+            "The workbook is password-protected (encrypted), so its contents cannot be read; "
+            "an old Excel 97–2003 workbook renamed to .xlsx looks the same.",
+            fix='Open it in Excel with the password, choose File → Info → Protect Workbook → "Encrypt with '
+            'Password", clear the password and save (or "Save as" → "Excel Workbook (.xlsx)"), '
+            "and run reportgen on the saved file.",
+            file=path,
+        )
 
 
 def _check_file(path: Path) -> None:
