@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable
 
 from ..models import Assessment, Outcome
+from .manifest import BOM, CSV_DIALECTS
 
 
 def score_records(
@@ -54,11 +55,12 @@ def _blank(values: object, step: str) -> object:
     return "" if values[step] is None else values[step]
 
 
-def records_csv(records: list[dict[str, object]], step_ids: Iterable[str]) -> str:
-    """The score records flattened: score_<step>, band_<step>, priority joined with ">"."""
+def records_csv(records: list[dict[str, object]], step_ids: Iterable[str], dialect: str = "excel") -> str:
+    """The score records flattened: score_<step>, band_<step>, priority joined with ">"; in a CSV_DIALECTS dialect."""
     steps = list(step_ids)
+    delimiter, bom = CSV_DIALECTS[dialect]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     earlier = bool(records) and "previous_scores" in records[0]
     writer.writerow(
         ["source_row", "status", "reason", "name", "email"]
@@ -82,4 +84,4 @@ def records_csv(records: list[dict[str, object]], step_ids: Iterable[str]) -> st
             )
             + [">".join(record["priority"])]
         )
-    return buffer.getvalue()
+    return (BOM if bom else "") + buffer.getvalue()
