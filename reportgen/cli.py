@@ -430,7 +430,8 @@ def send(
             click.echo(f"Test run: every message goes to {to_me}, none to the leaders.", err=True)
         mode, summary = "send", pipeline.send(run, _password, to_me, on_letter=console.sent_line)
     wrote = pipeline.log_state(folder) != log_before
-    for line in console.send_lines(summary, folder, mail, mode, eml_dir, to_me, wrote, sample):
+    changes = pipeline.changed_parts(run, summary)
+    for line in console.send_lines(summary, folder, mail, mode, eml_dir, to_me, wrote, sample, changes):
         click.echo(line)
     if summary.interrupted:
         sys.exit(EXIT_INTERRUPTED)

@@ -108,9 +108,9 @@ def colour(err: bool) -> bool:
     return not os.environ.get("NO_COLOR") and stream.isatty()
 
 
-def _problem(text: str, colour_name: str) -> None:
-    """A warning (yellow) or error line on standard error; coloured only on a terminal."""
-    click.echo(click.style(text, fg=colour_name) if colour(err=True) else text, err=True, color=colour(err=True))
+def _problem(text: str, colour_name: str, err: bool = True) -> None:
+    """A warning (yellow) or error line, on standard error unless told; coloured only on a terminal."""
+    click.echo(click.style(text, fg=colour_name) if colour(err) else text, err=err, color=colour(err))
 
 
 def _fit(text: str) -> str:
@@ -167,7 +167,7 @@ class Progress:
         left = (total - done) / rate if rate else 0.0
         text = f"{done}/{total} reports  {rate:.1f}/s  {int(left) // 60}:{int(left) % 60:02d} left"
         if self.terminal:
-            width = max(10, shutil.get_terminal_size().columns - len(text) - 4)
+            width = max(10, shutil.get_terminal_size().columns - len(text) - 5)  # "\r[", "] " and the last column
             filled = width * done // total
             click.echo(_fit(f"\r[{'#' * filled}{'.' * (width - filled)}] {text}"), nl=False)
             self.drawn = True
@@ -202,7 +202,8 @@ def build_summary(result: BuildResult) -> None:
     parts += [f"{failed} failed"] if failed else []
     parts += [f"{result.unrendered} not rendered"] if result.unrendered else []
     if result.interrupted:
-        _problem(f"interrupted: {result.unrendered} reports not rendered, run the same command to finish", "yellow")
+        text = f"interrupted: {result.unrendered} reports not rendered, run the same command to finish"
+        _problem(text, "yellow", err=False)
     click.echo(
         f"{sum(counts.values())} rows: {', '.join(parts)}. Reports in {result.manifest.parent}/, "
         f"every row listed in {result.manifest}, scores in {result.scores}."
@@ -271,6 +272,7 @@ def send_lines(
     to_me: str | None = None,
     wrote_log: bool = False,
     sample: Preview | None = None,
+    changes: dict[int, tuple[str, ...] | None] | None = None,
 ) -> list[str]:
     """What `send` did or would do (mode: "dry", "eml", "send"), one line per leader, then the counts."""
     lines = []
@@ -281,7 +283,11 @@ def send_lines(
             lines.append(f"  would send to {to_me or letter.email:<32} {letter.pdf} ({size}): {subject}")
         lines += [f"  drafted  {letter.email:<32} {letter.pdf}" for letter in summary.drafts]
         lines += [f"  skipped  {letter.email:<32} {letter.reason}" for letter in summary.skipped]
-    lines += [f"  changed  {letter.email:<32} {letter.reason} (--resend {letter.email})" for letter in summary.changed]
+    why = {row: f" ({change_reason(parts)})" for row, parts in (changes or {}).items()}
+    lines += [
+        f"  changed  {letter.email:<32} {letter.reason}{why.get(letter.source_row, '')} (--resend {letter.email})"
+        for letter in summary.changed
+    ]
     lines += [f"  failed   {letter.email:<32} {letter.reason}" for letter in summary.failed]
     lines += [f"  not sent {letter.email:<32} left for the next run" for letter in summary.not_sent]
     if sample is not None and sample.headers and level >= NORMAL:

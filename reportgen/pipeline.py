@@ -385,7 +385,7 @@ def _cohort(
     if view is None:
         return None, f"{len(group)} leaders scored, fewer than the {settings.cohort_min} needed to keep them anonymous"
     if interrupted:
-        return None, "the build was interrupted before it; run the same command to finish"
+        return None, "the build was stopped before it; the same command writes it"
     stage("cohort", len(group))
     try:
         return write_cohort(output, renderer, view, settings.output_format), ""
@@ -458,7 +458,7 @@ class Preview:
     missing: tuple[str, ...]  # options a real send needs and has not got: "--from", "--smtp-host"
 
 
-PLACEHOLDER_SENDER = "[--from not given] <from-not-given@example.invalid>"
+PLACEHOLDER_SENDER = '"(not given: use --from)" <sender-not-given@example.invalid>'
 
 
 def preview(run: SendRun, summary: Summary, to_me: str | None = None) -> Preview:
@@ -484,6 +484,20 @@ def sample_mail(run: SendRun) -> MailText:
     if "@" in run.mail.options.sender:
         return run.mail
     return replace(run.mail, options=replace(run.mail.options, sender=PLACEHOLDER_SENDER))
+
+
+def changed_parts(run: SendRun, summary: Summary) -> dict[int, tuple[str, ...] | None]:
+    """For each report that changed since it was sent (by source row): what it was built from that changed."""
+    from .delivery.log import sent_before
+    from .models import email_key
+    from .output.manifest import changes_since
+
+    sent = sent_before(run.folder)
+    return {
+        letter.source_row: changes_since(run.folder, sent[email_key(letter.email)]["sha256"], letter.sha256)
+        for letter in summary.changed
+        if email_key(letter.email) in sent
+    }
 
 
 def log_state(folder: Path) -> tuple[int, int] | None:
