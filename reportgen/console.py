@@ -125,10 +125,12 @@ class Progress:
     On a terminal the bar fits its width and redraws itself; elsewhere a line every few seconds.
     """
 
-    def __init__(self, survey: Path, terminal: bool, every: float = 5.0) -> None:
-        """Lines about SURVEY's build; a bar on a terminal, else a line every `every` seconds."""
-        self.survey = survey
-        self.enabled = level >= NORMAL
+    def __init__(
+        self, survey: Path | None = None, terminal: bool = False, every: float = 5.0, enabled: bool | None = None
+    ) -> None:
+        """Lines about SURVEY's build; a bar on a terminal, else a line every `every` seconds; none with -q."""
+        self.survey = survey or Path("the survey")
+        self.enabled = level >= NORMAL if enabled is None else enabled
         self.terminal = terminal
         self.every = every
         self.started = time.monotonic()
