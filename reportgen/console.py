@@ -147,6 +147,7 @@ class Progress:
             "rendering": f"Rendering {count} reports …" if count else "No report needs rendering.",
             "cohort": f"Rendering the cohort report ({count} leaders) …",
         }
+        self.close()  # the finished bar stays on screen, the stage's line below it
         self._line(lines[stage])
         if stage == "rendering":
             self.started = self.last_line = time.monotonic()
