@@ -239,12 +239,12 @@ def demo_lines(result: BuildResult) -> list[str]:
 
 def brand_lines(brand: Brand, contrasts: dict[str, float]) -> list[str]:
     """`reportgen brand check`: what the brand is, each colour with its contrast on white."""
-    lines = [f"Brand {brand.root}: ok"]
-    lines.append(f"  organisation  {brand.organisation}")
-    lines += [f"  colours.{name:<8} {brand.colours[name]}  contrast {ratio:.1f}:1 on white" for name, ratio in
-              contrasts.items()]  # fmt: skip
-    lines.append(f"  logo          {brand.logo.name if brand.logo else '(none)'}")
-    lines.append(f"  fonts         {', '.join(sorted({p.name for p in brand.fonts.values()}))}")
+    rows = [("organisation", brand.organisation)]
+    rows += [(f"colours.{name}", f"{brand.colours[name]}  contrast {ratio:.1f}:1 on white") for name, ratio in
+             contrasts.items()]  # fmt: skip
+    rows += [("logo", brand.logo.name if brand.logo else "(none)")]
+    rows += [("fonts", ", ".join(sorted({path.name for path in brand.fonts.values()})))]
+    lines = [f"Brand {brand.root}: ok"] + [f"  {label:<16} {value}" for label, value in rows]
     return lines
 
 

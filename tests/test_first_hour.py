@@ -140,6 +140,19 @@ def test_the_first_builds_date_is_kept_until_date_changes_it(tmp_path: Path) -> 
     assert changes_since(out, "0" * 64, _sha(report)) is None
 
 
+def test_send_says_what_changed_since_a_report_was_sent(tmp_path: Path) -> None:
+    survey = write_xlsx(tmp_path / "s.xlsx", [HEADER, *leaders(1)])
+    out = tmp_path / "out"
+    build(Settings(survey, out, jobs=1, report_date=date(2026, 11, 27)))
+    (letter,) = plan(out, read_manifest(out))
+    record(out, letter, "sent", letter.email, "250 OK")
+    build(Settings(survey, out, jobs=1, report_date=date(2026, 12, 3)))
+    result = CliRunner().invoke(main, ["send", str(out)])
+    assert result.exit_code == 1
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("  changed")]
+    assert line.endswith("; not sent (changed: the date) (--resend l0@example.dk)")
+
+
 def _sha(path: Path) -> str:
     import hashlib
 
