@@ -211,7 +211,11 @@ def build_summary(result: BuildResult) -> None:
         f"{sum(counts.values())} rows: {', '.join(parts)}. Reports in {result.manifest.parent}/, "
         f"every row listed in {result.manifest}, scores in {result.scores}."
     )
-    click.echo(f"Cohort report: {result.cohort}." if result.cohort else f"No cohort report: {result.cohort_note}.")
+    if result.cohort:
+        click.echo(f"Cohort report: {result.cohort}.")
+    else:  # an earlier run's cohort.pdf may still be there: after Ctrl-C it is only not brought up to date
+        head = "Cohort report not rendered" if result.interrupted else "No cohort report"
+        click.echo(f"{head}: {result.cohort_note}.")
     if level >= VERBOSE and result.report_date:
         click.echo(f"Cover date {result.report_date.isoformat()} (kept for this folder until --date changes it).")
 

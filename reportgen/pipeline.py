@@ -385,7 +385,7 @@ def _cohort(
     if view is None:
         return None, f"{len(group)} leaders scored, fewer than the {settings.cohort_min} needed to keep them anonymous"
     if interrupted:
-        return None, "the build was stopped before it; the same command writes it"
+        return None, "the build was stopped before it; the same command renders it"
     stage("cohort", len(group))
     try:
         return write_cohort(output, renderer, view, settings.output_format), ""

@@ -187,7 +187,7 @@ def test_ctrl_c_says_once_how_many_are_left_and_nothing_false(tmp_path: Path) ->
     assert lines == [f"interrupted: {10 - rendered} reports not rendered, run the same command to finish"]
     assert "kept:" not in everything  # every leader is still in the input
     assert "failed" not in everything
-    assert "No cohort report: the build was stopped before it; the same command writes it." in stdout
+    assert "Cohort report not rendered: the build was stopped before it; the same command renders it." in stdout
     assert f"10 rows: {rendered} rendered, {10 - rendered} not rendered." in stdout
 
 
