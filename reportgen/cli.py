@@ -20,6 +20,7 @@ import click
 from . import __version__, console, pipeline
 from .config import PASSWORD_VARIABLE, Settings, bundled_sample
 from .errors import ReportgenError
+from .models import BuildResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_PROBLEMS, EXIT_NOTHING_DONE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -94,8 +95,11 @@ def verbosity(command: F) -> F:
         console.set_level(quiet, verbose)
         return command(*args, **kwargs)
 
-    decorated = click.option("-q", "--quiet", is_flag=True, help="Print only the summary and problems.")(with_level)
-    decorated = click.option("-v", "--verbose", is_flag=True, help="Print more: each report, each setting.")(decorated)
+    quiet = click.option("-q", "--quiet", is_flag=True, help="Print only the summary and problems.")
+    verbose = click.option(
+        "-v", "--verbose", is_flag=True, help="Print more: in build, each report as it is written and the cover date."
+    )
+    decorated = verbose(quiet(with_level))
     return decorated  # type: ignore[return-value]
 
 
@@ -314,7 +318,7 @@ def build(
     sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
 
 
-def _build(settings: Settings) -> Any:
+def _build(settings: Settings) -> BuildResult:
     """Run a build with its progress on the terminal, then its summary."""
     progress = console.Progress(settings.survey, terminal=sys.stdout.isatty())
     try:
