@@ -1,5 +1,10 @@
 # reportgen — `make help` lists the targets.
-PYTHON ?= python3
+# The newest Python 3.11+ on the PATH that runs; `make PYTHON=/path/to/python3.12 run` picks another.
+NEED_PYTHON := import sys; sys.exit(sys.version_info < (3, 11))
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
+  $$p -c "$(NEED_PYTHON)" 2>/dev/null && { echo $$p; exit; }; done; echo python3)
+endif
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -7,10 +12,24 @@ SYSTEM_LIBS := pango-1.0 pangoft2-1.0 harfbuzz-subset
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 .DEFAULT_GOAL := help
-.PHONY: help sysdeps install run test lint bench docs sample clean
+.PHONY: help python sysdeps install run test lint bench docs sample clean
 
 help: ## List the targets with what they do
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+python: ## Check that a Python 3.11 or newer is there, and that .venv was made by one
+	@if ! $(PYTHON) -c "$(NEED_PYTHON)" 2>/dev/null; then \
+	  echo "reportgen needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) -c 'import platform; print(platform.python_version())' 2>/dev/null || echo 'not there')."; \
+	  echo "  Windows: install it from https://www.python.org/downloads/ (tick \"Add python.exe to PATH\"), or: winget install Python.Python.3.12"; \
+	  echo "  macOS:   brew install python@3.12   (or the installer from python.org)"; \
+	  echo "  Linux:   sudo apt-get install python3.12 python3.12-venv   (Fedora: sudo dnf install python3.12)"; \
+	  echo "Then run make again, or name it: make PYTHON=python3.12 run"; \
+	  exit 1; \
+	fi
+	@if [ -e $(VENV) ] && ! $(BIN)/python -c "$(NEED_PYTHON)" 2>/dev/null; then \
+	  echo "$(VENV) was made by an older or missing Python; making it again with $(PYTHON)"; \
+	  rm -rf $(VENV); \
+	fi
 
 sysdeps: ## Check (and as root on Debian/Ubuntu install) the libraries WeasyPrint needs
 	@if $(PYTHON) -c "import ctypes.util, sys; sys.exit(not all(ctypes.util.find_library(n) for n in '$(SYSTEM_LIBS)'.split()))"; then \
@@ -33,11 +52,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv with reportgen and its test tools
+install: python ## Create .venv with reportgen and its test tools
+	@# A sub-make, so that a .venv just removed by `python` is seen as missing.
+	@$(MAKE) --no-print-directory $(STAMP)
 
-run: install ## Build the reports of the bundled sample into reports/
-	@# Exit code 1 means "done, some rows invalid": the sample has one such row on purpose.
-	$(BIN)/reportgen build sample_data/survey.xlsx -o reports || [ $$? -eq 1 ]
+run: install ## Build the reports of the bundled sample into reports/ (one row is invalid on purpose)
+	$(BIN)/reportgen demo reports
 
 lint: install ## Ruff (lint and format) and mypy
 	$(BIN)/ruff check .

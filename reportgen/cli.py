@@ -18,8 +18,9 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__, console, pipeline
-from .config import PASSWORD_VARIABLE, Settings
+from .config import PASSWORD_VARIABLE, Settings, bundled_sample
 from .errors import ReportgenError
+from .models import BuildResult
 from .output.writer import disk_full_error, is_disk_full
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -104,6 +105,30 @@ DATE_ORDER = click.option(
     default=None,
     help="Order of day and month in text timestamps such as 05/02/2026, when the file does not show it.",
 )
+CSV_DIALECT = click.option(
+    "--csv-dialect",
+    type=click.Choice(["excel", "excel-da"]),
+    default=None,
+    help="CSV for Excel: excel (UTF-8, comma) or excel-da (UTF-8 with BOM, semicolon, as Danish Excel reads it).",
+)
+
+
+def verbosity(command: F) -> F:
+    """-q/--quiet and -v/--verbose, on every command."""
+
+    @wraps(command)
+    def with_level(*args: Any, quiet: bool, verbose: bool, **kwargs: Any) -> Any:
+        console.set_level(quiet, verbose)
+        return command(*args, **kwargs)
+
+    quiet = click.option("-q", "--quiet", is_flag=True, help="Print only the summary and problems.")
+    verbose = click.option(
+        "-v", "--verbose", is_flag=True, help="Print more: in build, each report as it is written and the cover date."
+    )
+    decorated = verbose(quiet(with_level))
+    return decorated  # type: ignore[return-value]
+
+
 MAPPING = click.option(
     "--mapping",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -159,6 +184,7 @@ def survey_input(command: F) -> F:
     default=None,
     help="Write the columns as detected to this mapping file, to edit and give back with --mapping.",
 )
+@verbosity
 @_guarded
 def check(source: Settings, write_mapping: Path | None) -> None:
     """Show what reportgen understood of SURVEY: columns, ignored columns, every problem by row.
@@ -174,7 +200,10 @@ def check(source: Settings, write_mapping: Path | None) -> None:
             err=True,
         )
     result = pipeline.read_survey(source, complete=False)
-    for line in console.check_lines(result):
+    lines = console.check_lines(result)
+    if console.level == console.QUIET:  # the problems and the count
+        lines = lines[lines.index("Problems") :]
+    for line in lines:
         click.echo(line)
     problems = any(o.status == "invalid" or o.warnings for o in result.outcomes)
     sys.exit(EXIT_NOTHING_DONE if result.gaps else EXIT_PROBLEMS if problems else EXIT_OK)
@@ -191,8 +220,10 @@ def check(source: Settings, write_mapping: Path | None) -> None:
     help="Output format of the records.",
 )
 @PREVIOUS
+@CSV_DIALECT
+@verbosity
 @_guarded
-def score(source: Settings, output_format: str, previous: Path | None) -> None:
+def score(source: Settings, output_format: str, previous: Path | None, csv_dialect: str | None) -> None:
     """Print every row's scores, bands and reading order, without rendering anything."""
     survey, records = pipeline.score_records(replace(source, previous=previous))
     if output_format == "json":
@@ -200,7 +231,8 @@ def score(source: Settings, output_format: str, previous: Path | None) -> None:
     else:
         from .output.records import records_csv
 
-        click.echo(records_csv(records, [step.id for step in survey.instrument.steps]), nl=False)
+        text = records_csv(records, [step.id for step in survey.instrument.steps], csv_dialect or "excel")
+        click.echo(text.encode("utf-8"), nl=False)  # bytes: the BOM and every letter whatever the terminal's code page
 
 
 @main.command()
@@ -273,7 +305,8 @@ def score(source: Settings, output_format: str, previous: Path | None) -> None:
     default=None,
     help="Add a section per group of this column (e.g. Organisation) to the cohort report.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print only the summary and errors.")
+@CSV_DIALECT
+@verbosity
 @_guarded
 def build(
     source: Settings,
@@ -290,7 +323,7 @@ def build(
     only: tuple[str, ...],
     previous: Path | None,
     group_by: str | None,
-    quiet: bool,
+    csv_dialect: str | None,
 ) -> None:
     """Score SURVEY and write one PDF report per leader, plus manifest.csv."""
     settings = replace(
@@ -308,11 +341,9 @@ def build(
         only=only,
         previous=previous,
         group_by=group_by,
+        csv_dialect=csv_dialect,
     )
-    progress = console.Progress(enabled=not quiet, terminal=sys.stdout.isatty())
-    result = pipeline.build(settings, progress.update)
-    progress.close()
-    console.build_summary(result)
+    result = _build(settings)
     if result.interrupted:
         sys.exit(EXIT_INTERRUPTED)
     problems = result.counts["invalid"] + result.counts["failed"]
@@ -347,11 +378,40 @@ def build(
     help="Brand folder for the PDF's logo, colours and fonts (made by `reportgen brand init`).",
 )
 @INSTRUMENT
+@verbosity
 @_guarded
 def questionnaire(lang: str, fmt: str, output: Path | None, brand_dir: Path | None, instrument: Path | None) -> None:
     """Write the questionnaire to print, to type answers into, or to import into a survey tool."""
     written = pipeline.write_questionnaire(instrument, lang, fmt, output, brand_dir)
     click.echo(f"Questionnaire ({fmt}, {lang}) written to {written}.")
+
+
+def _build(settings: Settings) -> BuildResult:
+    """Run a build with its progress on the terminal, then its summary."""
+    progress = console.Progress(settings.survey, terminal=sys.stdout.isatty())
+    try:
+        result = pipeline.build(settings, progress.update, progress.stage)
+    finally:
+        progress.close()
+    console.build_summary(result)
+    return result
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=Path("reportgen-demo"))
+@click.option("--lang", type=click.Choice(["da", "en"]), default=None, help="Report language (default da).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@verbosity
+@_guarded
+def demo(folder: Path, lang: str | None, jobs: int | None) -> None:
+    """Build the bundled sample survey into FOLDER (default reportgen-demo) and say where the reports are."""
+    settings = Settings(survey=bundled_sample(), output_dir=folder, language=lang, jobs=jobs)
+    result = _build(settings)
+    for line in console.demo_lines(result):
+        click.echo(line)
+    if result.interrupted:
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(EXIT_PROBLEMS if result.counts["failed"] else EXIT_OK)
 
 
 @main.group()
@@ -361,6 +421,7 @@ def brand() -> None:
 
 @brand.command("init")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@verbosity
 @_guarded
 def brand_init(folder: Path) -> None:
     """Copy the bundled brand into FOLDER as a starting point."""
@@ -369,6 +430,17 @@ def brand_init(folder: Path) -> None:
         f"Made {made}/: edit brand.toml (it explains every key), replace logo.svg, and put templates that "
         f"override the bundled ones in {made}/templates/. Use it with: reportgen build SURVEY --brand {made}"
     )
+
+
+@brand.command("check")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@verbosity
+@_guarded
+def brand_check(folder: Path) -> None:
+    """Check a brand folder (keys, colours and their contrast, logo, fonts) without building anything."""
+    made, contrasts = pipeline.check_brand(folder)
+    for line in console.brand_lines(made, contrasts):
+        click.echo(line)
 
 
 @main.command()
@@ -418,6 +490,7 @@ def brand_init(folder: Path) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Settings file with a [send] table (default: reportgen.toml in this folder, if there is one).",
 )
+@verbosity
 @_guarded
 def send(
     folder: Path,
@@ -435,17 +508,22 @@ def send(
     # One run per folder: a second `send --send` at once would mail everyone twice.
     with pipeline.folder_lock(folder, command):
         run = pipeline.prepare_send(folder, brand_dir, config, given, resend, mark_sent)
+        log_before = pipeline.log_state(folder)
         if mark_sent:
             run = pipeline.mark_sent(run, mark_sent)
+        sample, mail = None, run.mail
         if eml_dir is not None:
-            summary = pipeline.write_drafts(run, eml_dir)
+            mode, summary = "eml", pipeline.write_drafts(run, eml_dir)
         elif not really:
-            summary = pipeline.dry_run(run)
+            mode, summary = "dry", pipeline.dry_run(run)
+            sample, mail = pipeline.preview(run, summary, to_me), pipeline.sample_mail(run)
         else:
             if to_me:
                 click.echo(f"Test run: every message goes to {to_me}, none to the leaders.", err=True)
-            summary = pipeline.send(run, _password, to_me, on_letter=console.sent_line)
-    for line in console.send_lines(summary, folder, run.mail, eml_dir, to_me):
+            mode, summary = "send", pipeline.send(run, _password, to_me, on_letter=console.sent_line)
+        wrote = pipeline.log_state(folder) != log_before
+        changes = pipeline.changed_parts(run, summary)
+    for line in console.send_lines(summary, folder, mail, mode, eml_dir, to_me, wrote, sample, changes):
         click.echo(line)
     if summary.interrupted:
         sys.exit(EXIT_INTERRUPTED)

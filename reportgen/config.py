@@ -20,6 +20,12 @@ def bundled_templates() -> Path:
     return installed if installed.is_dir() else PACKAGE_DIR.parent / "templates"
 
 
+def bundled_sample() -> Path:
+    """The sample export that `reportgen demo` builds: inside the installed package, or in a source checkout."""
+    installed = PACKAGE_DIR / "sample" / "survey.xlsx"
+    return installed if installed.is_file() else PACKAGE_DIR.parent / "sample_data" / "survey.xlsx"
+
+
 def load_toml(path: Path, error: type[ReportgenError], what: str, fix: str, missing_fix: str = "") -> dict[str, Any]:
     """A TOML file's tables, or `error` saying which file, what is wrong with it and what to do."""
     try:
@@ -55,6 +61,8 @@ class Settings:
     jobs: int | None = None  # worker processes; None: one per usable core
     force: bool = False  # render even what is unchanged since the last run
     only: tuple[str, ...] = ()  # e-mails: render just these leaders
+    csv_dialect: str | None = None  # "excel" or "excel-da" (UTF-8 with BOM, ";"); None: by the report language
+    today: date | None = None  # the clock's date, for a folder's first build; None: the real clock's
 
 
 # --- send ------------------------------------------------------------------------------

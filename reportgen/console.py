@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -20,12 +23,14 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 if TYPE_CHECKING:
     from .delivery.letters import Letter, MailText
     from .delivery.send import Summary
-    from .models import BuildResult, Survey
+    from .models import Brand, BuildResult, Survey
+    from .pipeline import Preview
 
 
 def error(message: str) -> None:
-    """An error paragraph, on standard error."""
-    click.echo(f"Error: {visible(message)}", err=True)
+    """An error paragraph, on standard error; "Error:" in red on a terminal; control characters shown, not acted on."""
+    head = click.style("Error:", fg="red", bold=True) if colour(err=True) else "Error:"
+    click.echo(f"{head} {visible(message)}", err=True, color=colour(err=True))
 
 
 def internal_error(log: Path) -> None:
@@ -106,30 +111,90 @@ def _short(text: str, width: int = 70) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-class Progress:
-    """A progress bar with count, rate and time left on a terminal; a line every few seconds elsewhere."""
+# How much the terminal shows: -q only the summary and problems, -v also each report and setting.
+QUIET, NORMAL, VERBOSE = 0, 1, 2
+level = NORMAL
 
-    def __init__(self, enabled: bool, terminal: bool, every: float = 5.0) -> None:
-        """A bar on a terminal, else a line every `every` seconds; nothing unless enabled."""
-        self.enabled = enabled
+
+def set_level(quiet: bool, verbose: bool) -> None:
+    """-q/--quiet and -v/--verbose, given to any command."""
+    global level
+    if quiet and verbose:
+        raise click.UsageError("Give -q/--quiet or -v/--verbose, not both.")
+    level = QUIET if quiet else VERBOSE if verbose else NORMAL
+
+
+def colour(err: bool) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    stream = sys.stderr if err else sys.stdout
+    return not os.environ.get("NO_COLOR") and stream.isatty()
+
+
+def _problem(text: str, colour_name: str, err: bool = True) -> None:
+    """A warning (yellow) or error line, on standard error unless told; coloured only on a terminal."""
+    click.echo(click.style(text, fg=colour_name) if colour(err) else text, err=err, color=colour(err))
+
+
+def _fit(text: str) -> str:
+    """The text cut to the terminal's width, so that a redrawn line never wraps."""
+    width = shutil.get_terminal_size().columns - 1
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class Progress:
+    """What a build is doing, from the start: reading, preparing, a bar while rendering, the cohort report.
+
+    On a terminal the bar fits its width and redraws itself; elsewhere a line every few seconds.
+    """
+
+    def __init__(
+        self, survey: Path | None = None, terminal: bool = False, every: float = 5.0, enabled: bool | None = None
+    ) -> None:
+        """Lines about SURVEY's build; a bar on a terminal, else a line every `every` seconds; none with -q."""
+        self.survey = survey or Path("the survey")
+        self.enabled = level >= NORMAL if enabled is None else enabled
         self.terminal = terminal
         self.every = every
         self.started = time.monotonic()
         self.last_line = self.started
         self.drawn = False
 
+    def stage(self, stage: str, count: int) -> None:
+        """A stage of the build begins."""
+        if not self.enabled:
+            return
+        lines = {
+            "reading": f"Reading {self.survey.name} …",
+            "preparing": f"Preparing the reports of {count} leaders …",
+            "rendering": f"Rendering {count} reports …" if count else "No report needs rendering.",
+            "cohort": f"Rendering the cohort report ({count} leaders) …",
+        }
+        self.close()  # the finished bar stays on screen, the stage's line below it
+        self._line(lines[stage])
+        if stage == "rendering":
+            self.started = self.last_line = time.monotonic()
+
+    def _line(self, text: str) -> None:
+        """A line of its own, below the bar if one is drawn."""
+        if self.drawn:
+            click.echo("\r" + " " * (shutil.get_terminal_size().columns - 1) + "\r", nl=False)
+            self.drawn = False
+        click.echo(_fit(text) if self.terminal else text)
+
     def update(self, done: int, total: int, outcome: Outcome) -> None:
         """Show that `done` of `total` reports are finished; `outcome` is the latest row's."""
         if not self.enabled or total == 0 or outcome.status not in ("rendered", "failed"):
             return
+        if level >= VERBOSE:
+            self._line(f"  {outcome.status:<9} row {outcome.source_row}: {outcome.pdf or outcome.reason}")
         now = time.monotonic()
         rate = done / max(now - self.started, 1e-9)
         left = (total - done) / rate if rate else 0.0
         text = f"{done}/{total} reports  {rate:.1f}/s  {int(left) // 60}:{int(left) % 60:02d} left"
         if self.terminal:
-            width = 30
+            width = max(10, shutil.get_terminal_size().columns - len(text) - 5)  # "\r[", "] " and the last column
             filled = width * done // total
-            click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {text}   ", nl=False)
+            click.echo(_fit(f"\r[{'#' * filled}{'.' * (width - filled)}] {text}"), nl=False)
             self.drawn = True
         elif now - self.last_line >= self.every or done == total:
             click.echo(f"  {text}")
@@ -139,6 +204,7 @@ class Progress:
         """End the bar's line."""
         if self.drawn:
             click.echo()
+            self.drawn = False
 
 
 def build_summary(result: BuildResult) -> None:
@@ -148,36 +214,111 @@ def build_summary(result: BuildResult) -> None:
         click.echo(f"  note: {note}", err=True)
     for outcome in result.outcomes:
         for warning in outcome.warnings:
-            click.echo(f"  warning: {warning}", err=True)
-        if outcome.status in ("invalid", "failed"):
-            click.echo(f"  {outcome.status}: row {outcome.source_row}: {outcome.reason}", err=True)
+            _problem(f"  warning: {warning}", "yellow")
+        if outcome.status == "invalid" or (outcome.status == "failed" and not _interrupted(outcome)):
+            _problem(f"  {outcome.status}: row {outcome.source_row}: {outcome.reason}", "red")
     for name in result.orphans:
         click.echo(f"  kept: {name} (its leader is no longer in the input; delete it by hand if it is not needed)")
     rendered = f"{counts['rendered']} rendered"
     if result.reused:
         rendered += f" ({result.reused} unchanged since the last run, not rendered again)"
+    failed = counts["failed"] - result.unrendered
     parts = [rendered] + [
-        f"{counts[status]} {status}" for status in ("duplicate", "invalid", "failed", "skipped") if counts[status]
+        f"{counts[status]} {status}" for status in ("duplicate", "invalid", "skipped") if counts[status]
     ]
+    parts += [f"{failed} failed"] if failed else []
+    parts += [f"{result.unrendered} not rendered"] if result.unrendered else []
     if result.interrupted:
-        click.echo("Interrupted: the reports finished so far are complete; run the same command to finish the rest.")
+        text = f"interrupted: {result.unrendered} reports not rendered, run the same command to finish"
+        _problem(text, "yellow", err=False)
     click.echo(
         f"{sum(counts.values())} rows: {', '.join(parts)}. Reports in {result.manifest.parent}/, "
         f"every row listed in {result.manifest}, scores in {result.scores}."
     )
-    click.echo(f"Cohort report: {result.cohort}." if result.cohort else f"No cohort report: {result.cohort_note}.")
+    if result.cohort:
+        click.echo(f"Cohort report: {result.cohort}.")
+    else:  # an earlier run's cohort.pdf may still be there: after Ctrl-C it is only not brought up to date
+        head = "Cohort report not rendered" if result.interrupted else "No cohort report"
+        click.echo(f"{head}: {result.cohort_note}.")
+    if level >= VERBOSE and result.report_date:
+        click.echo(f"Cover date {result.report_date.isoformat()} (kept for this folder until --date changes it).")
 
 
-def send_lines(summary: Summary, folder: Path, mail: MailText, eml_dir: Path | None, to_me: str | None) -> list[str]:
-    """What `send` did or would do, one line per leader, then the counts."""
+def _interrupted(outcome: Outcome) -> bool:
+    return outcome.status == "failed" and (outcome.reason or "").startswith("interrupted")
+
+
+def demo_lines(result: BuildResult) -> list[str]:
+    """After `reportgen demo` (and `make run`): the sample's invalid row is meant, and where to look."""
+    lines = [
+        f"  The sample's row {o.source_row} is invalid on purpose ({o.reason}), to show how reportgen "
+        "reports a row it cannot use; every other row has a report."
+        for o in result.outcomes
+        if o.status == "invalid"
+    ]
+    reports = sorted(o.pdf for o in result.outcomes if o.pdf)
+    if reports:
+        lines.append(f"  Open {result.manifest.parent / reports[0]} to see a leader's report,")
+    if result.cohort:
+        lines.append(f"  {result.cohort} for the group, and {result.scores} for every score.")
+    lines.append("  Next, with your own export: reportgen check survey.xlsx, then reportgen build survey.xlsx")
+    return lines
+
+
+def brand_lines(brand: Brand, contrasts: dict[str, float]) -> list[str]:
+    """`reportgen brand check`: what the brand is, each colour with its contrast on white."""
+    rows = [("organisation", brand.organisation)]
+    rows += [(f"colours.{name}", f"{brand.colours[name]}  contrast {ratio:.1f}:1 on white") for name, ratio in
+             contrasts.items()]  # fmt: skip
+    rows += [("logo", brand.logo.name if brand.logo else "(none)")]
+    rows += [("fonts", ", ".join(sorted({path.name for path in brand.fonts.values()})))]
+    lines = [f"Brand {brand.root}: ok"] + [f"  {label:<16} {value}" for label, value in rows]
+    return lines
+
+
+# What a report is built from, as change_reason() names it.
+PARTS = {
+    "answers": "the leader's answers", "language": "the report language", "previous": "the earlier scores",
+    "instrument": "the questionnaire", "brand": "the brand", "templates": "the templates", "date": "the date",
+    "workshop": "the workshop name", "paper": "the paper size", "version": "reportgen's version",
+}  # fmt: skip
+
+
+def change_reason(parts: tuple[str, ...] | None) -> str:
+    """Why a PDF changed since it was sent, in words, from output.manifest.changes_since()."""
+    if parts is None:
+        return "it was rendered again; what changed is not known (it was sent before reportgen kept track)"
+    if not parts:
+        return "it was rendered again (--force) from the same answers, brand, templates and date"
+    named = [PARTS.get(part, part) for part in parts]
+    return ("changed: " + ", ".join(named[:-1]) + " and " + named[-1]) if len(named) > 1 else f"changed: {named[0]}"
+
+
+def send_lines(
+    summary: Summary,
+    folder: Path,
+    mail: MailText,
+    mode: str,
+    eml_dir: Path | None = None,
+    to_me: str | None = None,
+    wrote_log: bool = False,
+    sample: Preview | None = None,
+    changes: dict[int, tuple[str, ...] | None] | None = None,
+) -> list[str]:
+    """What `send` did or would do (mode: "dry", "eml", "send"), one line per leader, then the counts."""
     lines = []
-    for letter in summary.planned:
-        subject = mail.text(letter)[0]
-        size = f"{letter.size / 1024:.0f} KB"
-        lines.append(f"  would send to {to_me or letter.email:<32} {letter.pdf} ({size}): {subject}")
-    lines += [f"  drafted  {letter.email:<32} {letter.pdf}" for letter in summary.drafts]
-    lines += [f"  skipped  {letter.email:<32} {letter.reason}" for letter in summary.skipped]
-    lines += [f"  changed  {letter.email:<32} {letter.reason} (--resend {letter.email})" for letter in summary.changed]
+    if level >= NORMAL:
+        for letter in summary.planned:
+            subject = mail.text(letter)[0]
+            size = f"{letter.size / 1024:.0f} KB"
+            lines.append(f"  would send to {to_me or letter.email:<32} {letter.pdf} ({size}): {subject}")
+        lines += [f"  drafted  {letter.email:<32} {letter.pdf}" for letter in summary.drafts]
+        lines += [f"  skipped  {letter.email:<32} {letter.reason}" for letter in summary.skipped]
+    why = {row: f" ({change_reason(parts)})" for row, parts in (changes or {}).items()}
+    lines += [
+        f"  changed  {letter.email:<32} {letter.reason}{why.get(letter.source_row, '')} (--resend {letter.email})"
+        for letter in summary.changed
+    ]
     lines += [f"  marked   {letter.email:<32} {letter.reason}" for letter in summary.marked]
     lines += [f"  failed   {letter.email:<32} {letter.reason}" for letter in summary.failed]
     lines += [
@@ -186,24 +327,44 @@ def send_lines(summary: Summary, folder: Path, mail: MailText, eml_dir: Path | N
         for letter in summary.unknown
     ]
     lines += [f"  not sent {letter.email:<32} left for the next run" for letter in summary.not_sent]
+    if sample is not None and sample.headers and level >= NORMAL:
+        lines += ["", f"The first message, as it would go out ({len(summary.planned)} in all):"]
+        lines += [f"  {key}: {value}" for key, value in sample.headers]
+        lines += [f"  Attachment: {sample.attachment}", ""]
+        lines += [f"  {line}".rstrip() for line in sample.body.rstrip().splitlines()]
+        lines.append("")
     if summary.stopped:
         lines.append(f"Stopped: {summary.stopped}.")
     if summary.interrupted:
         lines.append("Interrupted: delivery.csv holds every message sent so far; run send again to finish.")
-    if eml_dir is not None:
-        counts = f"{len(summary.drafts)} drafts written to {eml_dir}"
-    elif summary.dry:
-        counts = f"Dry run: {len(summary.planned)} to send, nothing sent (add --send to send)"
+    rest = f"{len(summary.skipped)} already sent, {len(summary.changed)} changed, {len(summary.failed)} failed"
+    if mode == "eml":
+        counts = f"{len(summary.drafts)} drafts written to {eml_dir}, {rest}"
+    elif mode == "dry":
+        counts = f"Dry run: {len(summary.planned)} to send, nothing sent, {rest}"
+    elif not (summary.sent or summary.not_sent or summary.failed or summary.changed or summary.unknown):
+        counts = f"0 to send: all {len(summary.skipped)} already sent"
     else:
-        counts = f"{len(summary.sent)} sent" + (" (to --to-me only)" if to_me else "")
-    counts += f", {len(summary.skipped)} already sent, {len(summary.changed)} changed, {len(summary.failed)} failed"
+        counts = f"{len(summary.sent)} sent" + (" (to --to-me only)" if to_me else "") + f", {rest}"
     if summary.unknown:
         counts += f", {len(summary.unknown)} unknown"
     if summary.marked:
         counts += f", {len(summary.marked)} marked as sent"
     if summary.not_sent:
         counts += f", {len(summary.not_sent)} not sent"
-    return [*lines, counts + f"; log: {folder / DELIVERY}"]
+    if wrote_log:
+        counts += f"; log: {folder / DELIVERY}"
+    lines.append(counts + ".")
+    if mode == "dry":
+        needs = ["--send"] + [_NEEDS.get(option, option) for option in (sample.missing if sample else ())]
+        lines.append(f"For a real send, give {', '.join(needs[:-1]) + ' and ' if len(needs) > 1 else ''}{needs[-1]}.")
+    return lines
+
+
+_NEEDS = {
+    "--from": "--from 'NAME <ADDRESS>' (or from in reportgen.toml's [send] table)",
+    "--smtp-host": "--smtp-host (and --smtp-user) for your mail server",
+}
 
 
 def sent_line(letter: Letter) -> None:

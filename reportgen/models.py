@@ -366,3 +366,5 @@ class BuildResult:
     reused: int = 0  # reports unchanged since an earlier run, not rendered again
     cohort: Path | None = None  # the facilitator's report on the group
     cohort_note: str = ""  # why there is none
+    unrendered: int = 0  # reports not rendered because the build was interrupted
+    report_date: date | None = None  # on the covers: --date, the brand's, the folder's kept date, or today

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import __version__
 from .config import Settings, bundled_templates
 from .errors import InputError, RenderError, ReportgenError
 from .models import Brand, BuildResult, ColumnMap, Instrument, Outcome, Problem, Survey
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from .report.renderer import Renderer
 
 ProgressCallback = Callable[[int, int, Outcome], None]
+StageCallback = Callable[[str, int], None]
+INTERRUPTED = "interrupted before it was rendered; run build again"
 
 
 # --- check, score ------------------------------------------------------------------------
@@ -164,6 +167,14 @@ def load_brand(folder: Path | None) -> Brand:
     return load(folder or default_brand_dir(bundled), bundled)
 
 
+def check_brand(folder: Path) -> tuple[Brand, dict[str, float]]:
+    """A brand folder checked as build would check it, and each colour's contrast on white."""
+    from .report.brand import contrast_on_white
+
+    brand = load_brand(folder)
+    return brand, {name: contrast_on_white(value) for name, value in brand.colours.items()}
+
+
 def make_brand(folder: Path) -> Path:
     """Copy the bundled brand into a new folder."""
     from .report.brand import init_brand
@@ -171,22 +182,33 @@ def make_brand(folder: Path) -> Path:
     return init_brand(folder, bundled_templates())
 
 
-def build(settings: Settings, on_progress: ProgressCallback | None = None) -> BuildResult:
-    """Render one report per valid leader into the output folder; write the manifest and scores.xlsx."""
+def build(
+    settings: Settings, on_progress: ProgressCallback | None = None, on_stage: StageCallback | None = None
+) -> BuildResult:
+    """Render one report per valid leader into the output folder; write the manifest and scores.xlsx.
+
+    `on_stage(stage, count)` hears "reading", "preparing" (count: leaders scored), "rendering"
+    (count: reports to render) and "cohort", as each begins; `on_progress` each report's outcome.
+    """
     from .output import writer
+    from .output.lock import folder_lock
     from .report import batch
 
+    stage = on_stage or _no_stage
+    stage("reading", 0)
     brand = load_brand(settings.brand)
     survey = read_survey(settings)
+    _check_only(settings.only, survey)
     # The input is good, so workers will most likely be needed: let them get ready meanwhile.
     batch.warm_up(settings.jobs or batch.default_jobs())
+    stage("preparing", sum(o.status == "ok" for o in survey.outcomes))
     instrument = survey.instrument
     check_language(brand.default_language, instrument, "default_language in brand.toml")
     setup, contents = _renderer_setup(brand, instrument, settings)
     renderer = setup.create()  # fails on a broken template or stylesheet before anything is written
     output = writer.prepare_output(settings.output_dir)
     with folder_lock(output, "reportgen build"):
-        return _build_into(output, settings, brand, survey, setup, renderer, contents, on_progress)
+        return _build_into(output, settings, brand, survey, setup, renderer, contents, on_progress, stage)
 
 
 def _build_into(
@@ -198,6 +220,7 @@ def _build_into(
     renderer: Renderer,
     contents: dict[str, Content],
     on_progress: ProgressCallback | None,
+    stage: StageCallback,
 ) -> BuildResult:
     """Build's writing part, with the output folder locked: two builds into one folder can't mix their reports."""
     from .output import manifest, writer
@@ -218,26 +241,28 @@ def _build_into(
     language = settings.language or brand.default_language or instrument.languages[0]
     inputs = _plan_inputs(settings, survey, brand, contents, setup, language, output)
     planned = plan.plan_reports(survey.outcomes, inputs, output)
+    stage("rendering", len(planned.tasks))
     outcomes, interrupted, disk_full = _render(planned, setup, renderer, settings, on_progress)
     ordered = tuple(outcomes[o.source_row] for o in survey.outcomes)
-    info = manifest.BuildInfo(_absolute(settings.instrument), _absolute(settings.brand), instrument.languages)
+    dialect = settings.csv_dialect or ("excel-da" if language == "da" else "excel")
+    info = manifest.BuildInfo(
+        _absolute(settings.instrument), _absolute(settings.brand), instrument.languages,
+        date=inputs.run.report_date.isoformat(), reports=_report_history(output, ordered, inputs, brand, setup),
+    )  # fmt: skip
     rendered = sum(o.status == "rendered" for o in ordered)
     listed = False  # whether manifest.csv lists this run's reports
     try:
-        if disk_full:  # the manifest first: it says which reports are whole
-            manifest.write_manifest(output, ordered)
-            listed = True
-            manifest.write_build_info(output, info)
+        written = manifest.write_manifest(output, ordered, dialect)  # first: it says which reports are whole
+        listed = True
+        manifest.write_build_info(output, info)
+        if disk_full:
             raise writer.disk_full_error(
                 output, f"{rendered} reports are complete and listed in {manifest.MANIFEST}; the rest were not written."
             )
-        written = manifest.write_manifest(output, ordered)
-        listed = True
-        manifest.write_build_info(output, info)
         cohort, cohort_note = _cohort(
-            survey, settings, inputs, contents[language], language, output, renderer, interrupted
+            survey, settings, inputs, contents[language], language, output, renderer, interrupted, stage
         )
-        scores = write_scores(output, ordered, instrument, language)
+        scores = write_scores(output, ordered, instrument, language, _workbook_words(contents[language], language))
     except OSError as error:
         if not writer.is_disk_full(error):
             raise
@@ -246,12 +271,85 @@ def _build_into(
             f"{rendered} reports are complete"
             + (f" and listed in {manifest.MANIFEST}." if listed else "; the manifest could not be written."),
         ) from None
-    produced = {o.pdf for o in ordered if o.pdf}
-    orphans = tuple(sorted(name for name in inputs.earlier if name not in produced and (output / name).is_file()))
+    # A report of a leader still in the input (not rendered after Ctrl-C, failed) is not "kept": it is theirs.
+    named = {o.pdf for o in planned.outcomes.values() if o.pdf}
+    orphans = tuple(sorted(name for name in inputs.earlier if name not in named and (output / name).is_file()))
     return BuildResult(
         survey, ordered, written, Counter(o.status for o in ordered), scores=scores, orphans=orphans,
         interrupted=interrupted, reused=sum(o.reused for o in ordered), cohort=cohort, cohort_note=cohort_note,
+        unrendered=sum(o.reason == INTERRUPTED for o in ordered), report_date=inputs.run.report_date,
     )  # fmt: skip
+
+
+def _no_stage(stage: str, count: int) -> None:
+    """No one listens to the stages."""
+
+
+def _check_only(only: tuple[str, ...], survey: Survey) -> None:
+    """Every --only e-mail is a leader of the input, or an error with the closest e-mails."""
+    from difflib import get_close_matches
+
+    from .models import email_key
+
+    emails = {o.response.email_key: o.response.email.strip() for o in survey.outcomes if o.response.email}
+    unknown = [email for email in only if email_key(email) not in emails]
+    if not unknown:
+        return
+    parts = []
+    for email in unknown:
+        close = [emails[key] for key in get_close_matches(email_key(email), list(emails), n=3, cutoff=0.6)]
+        parts.append(f'"{email}"' + (f" (closest: {', '.join(close)})" if close else " (nothing close)"))
+    raise InputError(
+        f"--only names no leader in the input: {'; '.join(parts)}. Nothing was rendered.",
+        fix="Check the spelling against the e-mail column (reportgen check lists the rows), then run again.",
+        file=survey.path,
+    )
+
+
+def _workbook_words(content: Content, language: str) -> dict[str, str]:
+    """scores.xlsx's sheet names and headers; the bundled ones for a brand's content file without them."""
+    from .report.content import load_content
+
+    words = content.get("workbook") or load_content([bundled_templates()], (language,))[language]["workbook"]
+    return {str(key): str(value) for key, value in words.items()}
+
+
+def _report_history(
+    output: Path, outcomes: tuple[Outcome, ...], inputs: plan.PlanInputs, brand: Brand, setup: RendererSetup
+) -> dict[str, dict[str, str]]:
+    """Each report file's sha256 → what it was built from, the folder's earlier ones kept, for send's reasons."""
+    import hashlib
+
+    from .output.manifest import earlier_reports
+    from .report.batch import leader_fingerprint, run_fingerprint
+
+    history = earlier_reports(output)
+    run = inputs.run
+    shared = {
+        "instrument": run_fingerprint([inputs.instrument.source], {})[:16],
+        "brand": run_fingerprint([brand.root], {})[:16],
+        "templates": run_fingerprint([bundled_templates()], {})[:16],
+        "date": run.report_date.isoformat(),
+        "workshop": run.workshop,
+        "paper": setup.paper,
+        "version": __version__,
+    }
+    for outcome in outcomes:
+        path = output / (outcome.pdf or "")
+        if outcome.status != "rendered" or not path.is_file():
+            continue
+        parts = {
+            "answers": leader_fingerprint("", outcome.response, "")[:16],
+            "language": outcome.language or "",
+            "previous": " ".join(str(step.score) for step in outcome.previous.steps) if outcome.previous else "",
+            **shared,
+        }
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if outcome.reused:
+            history.setdefault(digest, parts)  # built by an earlier run: its own entry is the truer one
+        else:
+            history[digest] = parts
+    return history
 
 
 def _renderer_setup(
@@ -276,16 +374,19 @@ def _plan_inputs(
     language: str,
     output: Path,
 ) -> plan.PlanInputs:
-    from .output.manifest import earlier_fingerprints
+    from .output.manifest import earlier_fingerprints, kept_date
     from .report import batch, plan
     from .report.view import RunInfo
     from .scoring.group import group_means
 
     instrument = survey.instrument
     scored = [o.assessment for o in survey.outcomes if o.status == "ok" and o.assessment]
+    # A folder keeps the cover date of its first build, so that re-running it another day changes
+    # nothing; --date (or the brand's date) changes it, and today's date counts only for a new folder.
+    report_date = settings.report_date or brand.date or kept_date(output) or settings.today or date.today()
     run = RunInfo(
         brand=brand,
-        report_date=settings.report_date or brand.date or date.today(),
+        report_date=report_date,
         workshop=settings.workshop if settings.workshop is not None else brand.workshop,
         # The group's average is left out of the fingerprint: one leader's change re-renders
         # only that leader's report; --force refreshes the average everywhere.
@@ -293,7 +394,7 @@ def _plan_inputs(
     )
     fingerprint = batch.run_fingerprint(
         [instrument.source, brand.root, bundled_templates()],
-        {"date": settings.report_date or brand.date, "workshop": run.workshop, "paper": setup.paper,
+        {"date": report_date, "workshop": run.workshop, "paper": setup.paper,
          "format": settings.output_format, "cohort_min": settings.cohort_min},
     )  # fmt: skip
     return plan.PlanInputs(
@@ -343,13 +444,10 @@ def _render(
         batch.run(planned.tasks, setup, settings.jobs or batch.default_jobs(), finished, renderer)
     except batch.Interrupted as stop:
         full = isinstance(stop, batch.DiskFull)
-        why = "the disk is full" if full else "interrupted"
         for row, outcome in outcomes.items():
             if outcome.status == "ok":
-                outcomes[row] = replace(
-                    outcome, status="failed", reason=f"{why} before it was rendered; run build again",
-                    pdf=None, fingerprint=None,
-                )  # fmt: skip
+                reason = "the disk is full before it was rendered; run build again" if full else INTERRUPTED
+                outcomes[row] = replace(outcome, status="failed", reason=reason, pdf=None, fingerprint=None)
         return outcomes, True, full
     return outcomes, False, False
 
@@ -363,6 +461,7 @@ def _cohort(
     output: Path,
     renderer: Renderer,
     interrupted: bool,
+    stage: StageCallback,
 ) -> tuple[Path | None, str]:
     """DIR/cohort.pdf, or why there is none."""
     from .report.cohort import cohort_cover, cohort_view
@@ -376,7 +475,8 @@ def _cohort(
     if view is None:
         return None, f"{len(group)} leaders scored, fewer than the {settings.cohort_min} needed to keep them anonymous"
     if interrupted:
-        return None, ""
+        return None, "the build was stopped before it; the same command renders it"
+    stage("cohort", len(group))
     try:
         return write_cohort(output, renderer, view, settings.output_format), ""
     except RenderError as error:
@@ -489,6 +589,69 @@ def dry_run(run: SendRun) -> Summary:
     from .delivery.send import dry_run as planned
 
     return planned(run.folder, run.letters)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A dry run's sample: one message as it would go out, and what a real send still needs."""
+
+    headers: tuple[tuple[str, str], ...]  # From, To, Subject, Date; () when nothing is planned
+    body: str
+    attachment: str  # the file name and size
+    missing: tuple[str, ...]  # options a real send needs and has not got: "--from", "--smtp-host"
+
+
+PLACEHOLDER_SENDER = '"(not given: use --from)" <sender-not-given@example.invalid>'
+
+
+def preview(run: SendRun, summary: Summary, to_me: str | None = None) -> Preview:
+    """The first planned message in full (with a placeholder sender when none is given), if any is planned."""
+    options = run.mail.options
+    missing = tuple(
+        option for option, value in (("--from", "@" in options.sender), ("--smtp-host", options.smtp_host)) if not value
+    )
+    if not summary.planned:
+        return Preview((), "", "", missing)
+    letter = summary.planned[0]
+    mail = sample_mail(run)
+    pdf = (run.folder / letter.pdf).read_bytes()
+    message = mail.message(letter, to_me or letter.email, pdf)
+    headers = tuple((key, str(message[key])) for key in ("From", "To", "Subject", "Date") if message[key])
+    body = message.get_body(preferencelist=("plain",))
+    text = body.get_content() if body is not None else ""
+    return Preview(headers, str(text), f"{letter.pdf} ({len(pdf) / 1024:.0f} KB)", missing)
+
+
+def sample_mail(run: SendRun) -> MailText:
+    """The mail texts, with the placeholder sender when none is given, for a dry run's listing."""
+    if "@" in run.mail.options.sender:
+        return run.mail
+    return replace(run.mail, options=replace(run.mail.options, sender=PLACEHOLDER_SENDER))
+
+
+def changed_parts(run: SendRun, summary: Summary) -> dict[int, tuple[str, ...] | None]:
+    """For each report that changed since it was sent (by source row): what it was built from that changed."""
+    from .delivery.log import read_history
+    from .output.manifest import changes_since
+
+    history = read_history(run.folder, (letter.email for letter in summary.changed))
+    changes = {}
+    for letter in summary.changed:
+        sent = history.of(letter.email).sent
+        if sent is not None:
+            changes[letter.source_row] = changes_since(run.folder, sent.sha256, letter.sha256)
+    return changes
+
+
+def log_state(folder: Path) -> tuple[int, int] | None:
+    """delivery.csv's size and modification time, to tell whether a run wrote to it; None when there is none."""
+    from .delivery.log import DELIVERY
+
+    try:
+        status = (folder / DELIVERY).stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
 
 
 def write_drafts(run: SendRun, target: Path) -> Summary:

@@ -52,8 +52,8 @@ def test_failed_atomic_write_keeps_the_old_file(tmp_path: Path) -> None:
 
 
 def test_manifest_lists_every_outcome(shared_build) -> None:  # type: ignore[no-untyped-def]
-    with shared_build.manifest.open(encoding="utf-8", newline="") as file:
-        rows = list(csv.DictReader(file))
+    with shared_build.manifest.open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.DictReader(file, delimiter=";"))
     assert list(rows[0]) == list(manifest.MANIFEST_COLUMNS)
     assert [int(r["source_row"]) for r in rows] == [o.source_row for o in shared_build.outcomes]
 
@@ -71,5 +71,5 @@ def test_scores_workbook_without_any_scored_leader_has_empty_group_figures(tmp_p
     result = build(Settings(survey=survey, output_dir=tmp_path / "out", jobs=1))
     assert [o.status for o in result.outcomes] == ["invalid"]
     assert result.scores is not None
-    group = load_workbook(result.scores)["Group"]
+    group = load_workbook(result.scores)["Gruppen"]
     assert [[c.value for c in row][1:] for row in group.iter_rows(min_row=2)] == [[0, None, None, None, None]] * 4

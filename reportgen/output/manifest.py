@@ -1,7 +1,9 @@
 """DIR/manifest.csv, every input row with what became of it, and DIR/build.json, what `send` must know.
 
 The only module that writes or reads either file: build writes them, build (what can be
-reused) and send (what to deliver, with which instrument and brand) read them.
+reused, the kept cover date) and send (what to deliver, with which instrument and brand,
+and why a report changed since it was sent) read them. Also the CSV dialects of the
+facilitator's CSV files: plain, or as Danish Excel opens them (UTF-8 with BOM, ";").
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ import csv
 import io
 import json
 import secrets
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Protocol
 
@@ -20,6 +23,9 @@ from ..models import Outcome, email_key
 from .writer import csv_safe, csv_unsafe, write_atomic
 
 MANIFEST = "manifest.csv"
+# name → (delimiter, byte order mark): Danish Excel reads a CSV file by ";" and needs the BOM to see UTF-8.
+CSV_DIALECTS = {"excel": (",", False), "excel-da": (";", True)}
+BOM = "\ufeff"
 MANIFEST_COLUMNS = ("source_row", "status", "reason", "name", "email", "pdf", "fingerprint", "language", "leader_id")
 BUILD_INFO = "build.json"
 
@@ -46,6 +52,18 @@ class BuildInfo:
     instrument: str  # the instrument file's path; "" for the bundled one
     brand: str  # the brand folder's path; "" for the bundled one
     languages: tuple[str, ...]
+    date: str = ""  # the cover date, ISO; kept for the next build of the folder until --date changes it
+    # sha256 of each report file built here → what it was built from (answers, brand, date …), to say what changed
+    reports: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def csv_text(rows: Iterable[Sequence[object]], dialect: str = "excel") -> str:
+    """Rows as CSV text in a dialect of CSV_DIALECTS, formula-looking cells protected."""
+    delimiter, bom = CSV_DIALECTS[dialect]
+    buffer = io.StringIO()
+    out = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    out.writerows([csv_safe(cell) for cell in row] for row in rows)
+    return (BOM if bom else "") + buffer.getvalue()
 
 
 def manifest_rows(outcomes: Iterable[Outcome]) -> list[tuple[object, ...]]:
@@ -66,19 +84,15 @@ def manifest_rows(outcomes: Iterable[Outcome]) -> list[tuple[object, ...]]:
     ]
 
 
-def manifest_bytes(outcomes: Iterable[Outcome]) -> bytes:
-    """The manifest as UTF-8 CSV, formula-looking cells protected."""
-    buffer = io.StringIO()
-    out = csv.writer(buffer, lineterminator="\n")
-    out.writerow(MANIFEST_COLUMNS)
-    out.writerows([csv_safe(cell) for cell in row] for row in manifest_rows(outcomes))
-    return buffer.getvalue().encode("utf-8")
+def manifest_bytes(outcomes: Iterable[Outcome], dialect: str = "excel") -> bytes:
+    """The manifest as UTF-8 CSV in the dialect, formula-looking cells protected."""
+    return csv_text([MANIFEST_COLUMNS, *manifest_rows(outcomes)], dialect).encode("utf-8")
 
 
-def write_manifest(directory: Path, outcomes: Iterable[Outcome]) -> Path:
+def write_manifest(directory: Path, outcomes: Iterable[Outcome], dialect: str = "excel") -> Path:
     """Write DIR/manifest.csv atomically and return its path."""
     path = directory / MANIFEST
-    write_atomic(path, manifest_bytes(outcomes))
+    write_atomic(path, manifest_bytes(outcomes, dialect))
     return path
 
 
@@ -92,21 +106,21 @@ def read_manifest(directory: Path) -> list[ManifestRow] | None:
         "are not rendered again)."
     )
     try:
-        with path.open(encoding="utf-8", newline="") as file:
-            reader = csv.reader(file, strict=True)
-            start = [1]  # the line the record being read starts on (a quoted cell may span lines)
-            try:
-                return _manifest_rows(reader, start)
-            except (csv.Error, ValueError) as error:
-                raise OutputError(
-                    f"The manifest cannot be read: line {start[0]} is damaged ({error}).",
-                    fix=fix,
-                    file=path,
-                ) from None
+        # Either dialect: "utf-8-sig" drops a BOM if there is one; the header line tells the delimiter.
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise OutputError("The manifest is not UTF-8 text, as build writes it.", fix=fix, file=path) from None
     except OSError as error:
         raise OutputError(f"The manifest cannot be read ({error.strerror}).", fix=fix, file=path) from None
+    delimiter = ";" if text.startswith(f"{MANIFEST_COLUMNS[0]};") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    start = [1]  # the line the record being read starts on (a quoted cell may span lines)
+    try:
+        return _manifest_rows(reader, start)
+    except (csv.Error, ValueError) as error:
+        raise OutputError(
+            f"The manifest cannot be read: line {start[0]} is damaged ({error}).", fix=fix, file=path
+        ) from None
 
 
 def _manifest_rows(reader: _Reader, start: list[int]) -> list[ManifestRow]:
@@ -165,7 +179,41 @@ def leader_ids(directory: Path, emails: Iterable[str]) -> dict[str, str]:
 
 def write_build_info(directory: Path, info: BuildInfo) -> None:
     """Write DIR/build.json atomically."""
-    write_atomic(directory / BUILD_INFO, (json.dumps(asdict(info), indent=2) + "\n").encode("utf-8"))
+    write_atomic(directory / BUILD_INFO, (json.dumps(asdict(info), indent=1) + "\n").encode("utf-8"))
+
+
+def kept_date(directory: Path) -> date | None:
+    """The cover date of the folder's earlier builds; None for a new folder (or an unreadable build.json)."""
+    try:
+        kept = read_build_info(directory).date
+        return date.fromisoformat(kept) if kept else None
+    except (OutputError, ValueError):
+        return None
+
+
+def earlier_reports(directory: Path) -> dict[str, dict[str, str]]:
+    """What each report file built in the folder was built from, by its sha256; {} for a new folder."""
+    try:
+        return read_build_info(directory).reports
+    except OutputError:
+        return {}
+
+
+def changes_since(directory: Path, sent_sha256: str, current_sha256: str) -> tuple[str, ...] | None:
+    """The parts a report was built from ("answers", "brand", "date" …) that changed since the version sent.
+
+    `send`'s hook for a changed PDF: the two file digests (delivery.csv's and the file's now) in,
+    the names of the parts that differ out, in a fixed order; () when none did (rendered again
+    with --force); None when the sent version was built before build.json kept its parts.
+    console.change_reason() puts them in words.
+    """
+    reports = earlier_reports(directory)
+    before, now = reports.get(sent_sha256), reports.get(current_sha256)
+    if before is None or now is None:
+        return None
+    return tuple(part for part in now if before.get(part) != now[part]) + tuple(
+        part for part in before if part not in now
+    )
 
 
 def read_build_info(directory: Path) -> BuildInfo:
@@ -175,8 +223,15 @@ def read_build_info(directory: Path) -> BuildInfo:
         return BuildInfo(instrument="", brand="", languages=())
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return BuildInfo(str(data["instrument"]), str(data["brand"]), tuple(str(x) for x in data["languages"]))
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+        reports = data.get("reports", {})
+        return BuildInfo(
+            str(data["instrument"]),
+            str(data["brand"]),
+            tuple(str(x) for x in data["languages"]),
+            date=str(data.get("date", "")),
+            reports={str(k): {str(p): str(v) for p, v in parts.items()} for k, parts in reports.items()},
+        )
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise OutputError(
             f"The build information cannot be read ({type(error).__name__}: {error}).",
             fix="Run reportgen build again into this folder; it writes it anew.",

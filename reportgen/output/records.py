@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable
 
 from ..models import Assessment, Outcome
+from .manifest import BOM, CSV_DIALECTS
 from .writer import csv_safe
 
 
@@ -55,15 +56,16 @@ def _blank(values: object, step: str) -> object:
     return "" if values[step] is None else values[step]
 
 
-def records_csv(records: list[dict[str, object]], step_ids: Iterable[str]) -> str:
-    """The score records flattened: score_<step>, band_<step>, priority joined with ">".
+def records_csv(records: list[dict[str, object]], step_ids: Iterable[str], dialect: str = "excel") -> str:
+    """The score records flattened: score_<step>, band_<step>, priority joined with ">"; in a CSV_DIALECTS dialect.
 
     Texts are protected as in the manifest ("=HYPERLINK(…)" → "'=HYPERLINK(…)"); numbers, also
     negative changes, stay numbers.
     """
     steps = list(step_ids)
+    delimiter, bom = CSV_DIALECTS[dialect]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     earlier = bool(records) and "previous_scores" in records[0]
     writer.writerow(
         ["source_row", "status", "reason", "name", "email"]
@@ -87,4 +89,4 @@ def records_csv(records: list[dict[str, object]], step_ids: Iterable[str]) -> st
             )
             + [csv_safe(">".join(record["priority"]))]
         )
-    return buffer.getvalue()
+    return (BOM if bom else "") + buffer.getvalue()

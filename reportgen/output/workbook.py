@@ -1,9 +1,12 @@
-"""DIR/scores.xlsx for the facilitator: the leaders' scores, the group's figures, and the manifest."""
+"""DIR/scores.xlsx for the facilitator: the leaders' scores, the group's figures, and the manifest.
+
+In the report language: sheet names and headers come from the [workbook] table of the content file.
+"""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -16,8 +19,10 @@ from .writer import write_atomic
 SCORES = "scores.xlsx"
 
 
-def write_scores(directory: Path, outcomes: Sequence[Outcome], instrument: Instrument, lang: str) -> Path:
-    """DIR/scores.xlsx: one row per scored leader, the group's figures, and the manifest."""
+def write_scores(
+    directory: Path, outcomes: Sequence[Outcome], instrument: Instrument, lang: str, words: Mapping[str, str]
+) -> Path:
+    """DIR/scores.xlsx: one row per scored leader, the group's figures, and the manifest; `words` its labels."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -36,12 +41,12 @@ def write_scores(directory: Path, outcomes: Sequence[Outcome], instrument: Instr
                 row.append(value)
         return row
 
-    leaders = book.create_sheet("Leaders")
+    leaders = book.create_sheet(words["leaders_sheet"])
     leaders.append(
-        ["Row", "Name", "E-mail", "Organisation"]
-        + [f"{s.title[lang]} score" for s in steps]
-        + [f"{s.title[lang]} band" for s in steps]
-        + ["Reading order", "Report"]
+        [words["row"], words["name"], words["email"], words["organisation"]]
+        + [words["score"].format(step=s.title[lang]) for s in steps]
+        + [words["band"].format(step=s.title[lang]) for s in steps]
+        + [words["reading_order"], words["report"]]
     )
     scored = [o for o in outcomes if o.assessment and o.status in ("rendered", "failed", "skipped", "ok")]
     bands = {band.id: band.label[lang] for band in instrument.bands}
@@ -58,8 +63,8 @@ def write_scores(directory: Path, outcomes: Sequence[Outcome], instrument: Instr
                 + [" > ".join(titles[s] for s in o.assessment.reading_order), o.pdf or ""],
             )
         )
-    group = book.create_sheet("Group")
-    group.append(["Step", "Leaders scored", "Mean", "Median", "Min", "Max"])
+    group = book.create_sheet(words["group_sheet"])
+    group.append([words[key] for key in ("step", "scored", "mean", "median", "low", "high")])
     assessments = [o.assessment for o in scored if o.assessment]
     for step in steps:
         found = figures(step_scores(assessments, step.id))
@@ -70,7 +75,7 @@ def write_scores(directory: Path, outcomes: Sequence[Outcome], instrument: Instr
             else [0, None, None, None, None]
         )
         group.append(text_row(group, [step.title[lang], *values]))
-    manifest = book.create_sheet("Manifest")
+    manifest = book.create_sheet(words["manifest_sheet"])  # the columns of manifest.csv, as they are there
     manifest.append(list(MANIFEST_COLUMNS))
     for row in manifest_rows(outcomes):
         manifest.append(text_row(manifest, row))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import struct
@@ -33,6 +34,8 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # 8000 × 8000 image took 592 MB to render, in every worker.
 MAX_LOGO_SIDE = 4000
 _SVG_LENGTH = re.compile(r"^\s*([0-9.]+)\s*(px)?\s*$")
+# Every brand colour is used for text or thin lines on white: WCAG 2's level AA for normal text.
+MIN_CONTRAST = 4.5
 
 
 def default_brand_dir(bundled_templates: Path) -> Path:
@@ -59,6 +62,11 @@ def load_brand(folder: Path, bundled_templates: Path) -> Brand:
     for name, value in colours.items():
         if not isinstance(value, str) or not _COLOUR.match(value):
             problems.append(f'colours.{name} = {value!r} is not a colour like "#1f4e79"')
+        elif (ratio := contrast_on_white(value)) < MIN_CONTRAST:
+            problems.append(
+                f'colours.{name} = "{value}" has a contrast of {math.floor(ratio * 100) / 100:.2f}:1 on white, '
+                f"below the {MIN_CONTRAST}:1 that text needs to be readable (WCAG AA); choose a darker colour"
+            )
     fonts = {name: _file(folder, value, f"fonts.{name}", problems) for name, value in
              _table(data, "fonts", FONTS, problems).items()}  # fmt: skip
     for name, font in fonts.items():
@@ -110,6 +118,14 @@ def load_brand(folder: Path, bundled_templates: Path) -> Brand:
         if fonts
         else {name: bundled_templates / "fonts" / f"Lato-{_lato(name)}.ttf" for name in FONTS},
     )
+
+
+def contrast_on_white(colour: str) -> float:
+    """The WCAG 2 contrast ratio of a colour like "#1f4e79" against white, from 1 (none) to 21."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
 
 
 def init_brand(target: Path, bundled_templates: Path) -> Path:
