@@ -601,7 +601,7 @@ class Preview:
     missing: tuple[str, ...]  # options a real send needs and has not got: "--from", "--smtp-host"
 
 
-PLACEHOLDER_SENDER = '"(not given: use --from)" <sender-not-given@example.invalid>'
+PLACEHOLDER_SENDER = '"(not given: use --from)" <sender-not-given@example.com>'  # a reserved domain no mail reaches
 
 
 def preview(run: SendRun, summary: Summary, to_me: str | None = None) -> Preview:

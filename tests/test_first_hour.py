@@ -211,7 +211,7 @@ def test_dry_run_without_from_shows_one_whole_message_and_what_is_missing(sent_f
     result = CliRunner().invoke(main, ["send", str(sent_folder)])
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert '  From: "(not given: use --from)" <sender-not-given@example.invalid>' in out
+    assert '  From: "(not given: use --from)" <sender-not-given@example.com>' in out
     assert "  To: Søren Østergaard <soren@example.dk>" in out or "  To: Åse Bræmer <aase@example.dk>" in out
     assert "  Subject: Din personlige rapport" in out and "  Attachment: " in out
     assert "  Kære " in out  # the body

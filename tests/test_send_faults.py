@@ -582,18 +582,31 @@ def test_a_log_saved_by_a_spreadsheet_stops_with_its_line(reports: Path, server:
 CUT_SHORT = f"{len(MANIFEST_COLUMNS) - 2} fields instead of {len(MANIFEST_COLUMNS)}"  # the last two cut off
 
 
+def _quote_opened(lines: list[str], sep: str) -> None:
+    lines[2] = lines[2].replace(sep, f'{sep}"', 1)
+
+
+def _row_number_spoilt(lines: list[str], sep: str) -> None:
+    lines[1] = "x" + lines[1]
+
+
+def _cut_short(lines: list[str], sep: str) -> None:
+    lines[3] = lines[3].rsplit(sep, 2)[0] + lines[3][len(lines[3].rstrip("\r\n")) :]
+
+
 @pytest.mark.parametrize(
     ("damage", "line", "why"),
     [
-        (lambda lines: lines.__setitem__(2, lines[2].replace(",", ',"', 1)), 3, "unexpected end of data"),
-        (lambda lines: lines.__setitem__(1, "x" + lines[1]), 2, "is not a row number"),
-        (lambda lines: lines.__setitem__(3, lines[3].rsplit(",", 2)[0] + "\n"), 4, CUT_SHORT),
+        (_quote_opened, 3, "unexpected end of data"),
+        (_row_number_spoilt, 2, "is not a row number"),
+        (_cut_short, 4, CUT_SHORT),
     ],
 )
 def test_a_damaged_manifest_is_a_clear_error_with_its_line(reports: Path, damage: Any, line: int, why: str) -> None:
     path = reports / MANIFEST
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    damage(lines)
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    damage(lines, ";" if text.lstrip("\ufeff").startswith("source_row;") else ",")  # in the manifest's own dialect
     path.write_text("".join(lines), encoding="utf-8")
     result = CliRunner().invoke(main, ["send", str(reports), "--from", SENDER])
     assert result.exit_code == 2 and "Internal error" not in result.output
