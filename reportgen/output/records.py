@@ -30,6 +30,8 @@ def score_records(
             "email": outcome.response.email,
             "scores": scores,
             "bands": {step: results[step].band_id if step in results else None for step in steps},
+            # The leader's own importance answers; None where not given (the report then uses none).
+            "importance": {step: results[step].importance if step in results else None for step in steps},
             "priority": list(assessment.reading_order) if assessment else [],
         }
         if with_previous:
@@ -55,7 +57,7 @@ def _blank(values: object, step: str) -> object:
 
 
 def records_csv(records: list[dict[str, object]], step_ids: Iterable[str]) -> str:
-    """The score records flattened: score_<step>, band_<step>, priority joined with ">"."""
+    """The score records flattened: score_<step>, band_<step>, importance_<step>, priority joined with ">"."""
     steps = list(step_ids)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -64,17 +66,20 @@ def records_csv(records: list[dict[str, object]], step_ids: Iterable[str]) -> st
         ["source_row", "status", "reason", "name", "email"]
         + [f"score_{s}" for s in steps]
         + [f"band_{s}" for s in steps]
+        + [f"importance_{s}" for s in steps]
         + ([f"previous_{s}" for s in steps] + [f"change_{s}" for s in steps] if earlier else [])
         + ["priority"]
     )
     for record in records:
         scores = record["scores"]
         bands = record["bands"]
+        importance = record["importance"]
         assert isinstance(scores, dict) and isinstance(bands, dict) and isinstance(record["priority"], list)
         writer.writerow(
             [record["source_row"], record["status"], record["reason"] or "", record["name"], record["email"]]
             + ["" if scores[s] is None else scores[s] for s in steps]
             + [bands[s] or "" for s in steps]
+            + [_blank(importance, s) for s in steps]
             + (
                 [_blank(record["previous_scores"], s) for s in steps] + [_blank(record["changes"], s) for s in steps]
                 if earlier

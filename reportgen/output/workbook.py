@@ -41,7 +41,10 @@ def write_scores(directory: Path, outcomes: Sequence[Outcome], instrument: Instr
         ["Row", "Name", "E-mail", "Organisation"]
         + [f"{s.title[lang]} score" for s in steps]
         + [f"{s.title[lang]} band" for s in steps]
+        + [f"{s.title[lang]} answered" for s in steps]
+        + [f"{s.title[lang]} importance" for s in steps]
         + ["Reading order", "Report"]
+        + [f"Free text {item.code}" for item in instrument.free_text]
     )
     scored = [o for o in outcomes if o.assessment and o.status in ("rendered", "failed", "skipped", "ok")]
     bands = {band.id: band.label[lang] for band in instrument.bands}
@@ -53,9 +56,14 @@ def write_scores(directory: Path, outcomes: Sequence[Outcome], instrument: Instr
             text_row(
                 leaders,
                 [o.source_row, o.response.name, o.response.email, o.response.organisation]
+                # One decimal, half up: the same figures as the PDF and `reportgen score`.
                 + [r.rounded for r in results]
                 + [bands.get(r.band_id or "", "") for r in results]
-                + [" > ".join(titles[s] for s in o.assessment.reading_order), o.pdf or ""],
+                + [f"{r.answered}/{r.total}" for r in results]
+                + [r.importance for r in results]
+                + [" > ".join(titles[s] for s in o.assessment.reading_order), o.pdf or ""]
+                # The whole free text, also where the PDF shortens it.
+                + [o.response.free_text.get(item.code, "") for item in instrument.free_text],
             )
         )
     group = book.create_sheet("Group")

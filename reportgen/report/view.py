@@ -258,7 +258,7 @@ def _answers_line(items: list[ItemView], score: float | None, content: Content) 
     if lowest.share == 1:
         return str(content["answers"]["all_top"]).format(answered=len(answered))
     key = "lowest_reverse" if lowest.reverse else "lowest"
-    return str(content["answers"][key]).format(text=lowest.text, answer=lowest.answer_label)
+    return str(content["answers"][key]).format(text=lowest.text.rstrip("."), answer=lowest.answer_label)
 
 
 def _ordered(
@@ -343,7 +343,7 @@ def _how_to_read(steps: tuple[StepView, ...], instrument: Instrument, content: C
         str(guide["counts"]).format(share=round(instrument.min_answered_share * 100)),
     ]
     reverse = [item.text[lang] for step in instrument.steps for item in step.items if item.reverse]
-    lines += [str(guide["reverse"]).format(text=text) for text in reverse]
+    lines += [str(guide["reverse"]).format(text=text.rstrip(".")) for text in reverse]
     given = sum(step.importance is not None for step in steps)
     key = "importance_all" if given == len(steps) else ("importance_none" if not given else "importance_some")
     lines.append(str(guide[key]))
