@@ -96,9 +96,12 @@ def expected_answers_line(view: ReportView, step: StepView) -> str:
     turned = {i.code: (6 - i.answer if i.reverse else i.answer) for i in answered if i.answer is not None}
     if min(turned.values()) == 5:
         return fill(t["answers"]["all_top"], answered=len(answered))
-    lowest = next(i for i in answered if turned[i.code] == min(turned.values()))
-    key = "lowest_reverse" if lowest.reverse else "lowest"
-    return fill(t["answers"][key], text=lowest.text.rstrip("."), answer=lowest.answer_label)
+    tied = [i for i in answered if turned[i.code] == min(turned.values())]
+    if len(tied) > 1 and len({i.answer for i in tied}) == 1:
+        key = "all_same" if len(tied) == len(answered) else "lowest_many"
+        return fill(t["answers"][key], count=len(tied), answered=len(answered), answer=tied[0].answer_label)
+    key = "lowest_reverse" if tied[0].reverse else "lowest"
+    return fill(t["answers"][key], text=tied[0].text.rstrip("."), answer=tied[0].answer_label)
 
 
 def expected_reason(view: ReportView, step: StepView) -> str:
@@ -137,7 +140,7 @@ def test_all_ones_never_hears_it_is_strong_and_all_fives_never_hears_it_lacks_ro
     low, high = view_of("all_1"), view_of("all_5")
     strong_texts = [CONTENTS["da"]["steps"][s.id]["bands"]["strong"]["headline"] for s in INSTRUMENT.steps]
     assert all(text not in low.strongest_line + low.weakest_line for text in strong_texts)
-    assert low.strongest_line.startswith("Din højeste score har du på Færdigheder (20), men alle dine trin er endnu")
+    assert low.strongest_line.startswith("Din højeste score har du på Færdigheder (20), men alle dine scorer er endnu")
     assert "Begynder" not in high.strongest_line and "mangler" not in high.strongest_line + high.weakest_line
     # All 5 (F5 reversed to 1) gives skills 80, the rest 100: three steps tie at the top.
     assert high.strongest_line.startswith("Din højeste score har du på Formål, Medarbejdere og Kunder (100)")

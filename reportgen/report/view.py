@@ -250,15 +250,22 @@ def _step_view(
 
 
 def _answers_line(items: list[ItemView], score: float | None, content: Content) -> str:
-    """A sentence about the answers themselves: the one with most room, or that all are at the top."""
+    """A sentence about the answers themselves: where the most room is, or that all are at the top."""
     answered = [item for item in items if item.answer is not None]
     if score is None or not answered:
         return ""
-    lowest = min(answered, key=lambda item: item.share)
-    if lowest.share == 1:
-        return str(content["answers"]["all_top"]).format(answered=len(answered))
-    key = "lowest_reverse" if lowest.reverse else "lowest"
-    return str(content["answers"][key]).format(text=lowest.text.rstrip("."), answer=lowest.answer_label)
+    texts = content["answers"]
+    low = min(item.share for item in answered)
+    if low == 1:
+        return str(texts["all_top"]).format(answered=len(answered))
+    lowest = [item for item in answered if item.share == low]
+    labels = {item.answer_label for item in lowest}
+    if len(lowest) > 1 and len(labels) == 1:
+        key = "all_same" if len(lowest) == len(answered) else "lowest_many"
+        return str(texts[key]).format(count=len(lowest), answered=len(answered), answer=lowest[0].answer_label)
+    first = lowest[0]
+    key = "lowest_reverse" if first.reverse else "lowest"
+    return str(texts[key]).format(text=first.text.rstrip("."), answer=first.answer_label)
 
 
 def _ordered(
