@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import replace
 
@@ -72,7 +73,7 @@ def test_priority_chart_shows_every_step_at_its_true_value(case: str, count: int
     chart = priority_chart(steps, order, INSTRUMENT, "da")
     assert len(chart.rows) == count  # none hidden
     ys = [row.y for row in chart.rows]
-    assert len(set(ys)) == count and all(b - a >= chart.row_height for a, b in zip(ys, ys[1:], strict=False))
+    assert len(set(ys)) == count and all(b - a >= chart.row_height for a, b in itertools.pairwise(ys))
     assert chart.rows[-1].y + chart.row_height <= chart.height
     by_label = {row.label: row for row in chart.rows}
     for s in steps:

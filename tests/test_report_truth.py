@@ -18,7 +18,10 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from reportgen.models import Response
+from reportgen.cli import main
+from reportgen.config import bundled_templates
+from reportgen.models import Outcome, Response
+from reportgen.output.workbook import write_scores
 from reportgen.report.brand import default_brand_dir, load_brand
 from reportgen.report.content import load_content
 from reportgen.report.renderer import Renderer
@@ -26,7 +29,6 @@ from reportgen.report.view import ReportView, RunInfo, StepView, build_view
 from reportgen.scoring.scorer import assess
 
 from .conftest import IDENTITY, INSTRUMENT, ITEM_CODES, item_headers, leader_row, write_xlsx
-from reportgen.config import bundled_templates
 
 BUNDLED = bundled_templates()
 BRAND = load_brand(default_brand_dir(BUNDLED), BUNDLED)
@@ -75,7 +77,11 @@ def expected_extreme(view: ReportView, which: str) -> str:
     if len(scored) < 2:
         return ""
     if len({s.score for s in scored}) == 1:
-        return fill(t["summary"]["all_equal"][scored[0].band_id], score=scored[0].score_text) if which == "strongest" else ""
+        return (
+            fill(t["summary"]["all_equal"][scored[0].band_id], score=scored[0].score_text)
+            if which == "strongest"
+            else ""
+        )
     value = max(s.score or 0 for s in scored) if which == "strongest" else min(s.score or 0 for s in scored)
     chosen = [s for s in scored if s.score == value]
     titles = [s.title for s in chosen]
@@ -90,8 +96,10 @@ def expected_answers_line(view: ReportView, step: StepView) -> str:
     t = view.t
     answered = [i for i in step.items if i.answer is not None]
     if step.score is None:
-        return fill(t["labels"]["insufficient"], answered=step.answered, total=step.total) if step.answered else (
-            fill(t["labels"]["insufficient_none"], count=t["labels"]["count_words"][step.total])
+        return (
+            fill(t["labels"]["insufficient"], answered=step.answered, total=step.total)
+            if step.answered
+            else (fill(t["labels"]["insufficient_none"], count=t["labels"]["count_words"][step.total]))
         )
     turned = {i.code: (6 - i.answer if i.reverse else i.answer) for i in answered if i.answer is not None}
     if min(turned.values()) == 5:
@@ -221,17 +229,17 @@ def test_one_rounding_rule_in_the_pdf_text_scores_xlsx_and_score(tmp_path: Path)
     # Purpose 5,5,4,4 → 87.5; skills 4,4,4,3 and F5 2 → 70; employees 4,4,4,3 → 68.75 → 68.8.
     answers = {"P1": 5, "P2": 5, "P3": 4, "P4": 4, "F1": 4, "F2": 4, "F3": 4, "F4": 3, "F5": 2}
     answers |= {"M1": 4, "M2": 4, "M3": 4, "M4": 3, "K1": 1, "K2": 1, "V1": 4}
-    survey = write_xlsx(tmp_path / "s.xlsx", [IDENTITY + item_headers(), leader_row("Kim Ærø", "kim@example.dk", answers)])
+    survey = write_xlsx(
+        tmp_path / "s.xlsx", [IDENTITY + item_headers(), leader_row("Kim Ærø", "kim@example.dk", answers)]
+    )
     leader = response(answers)
     view = build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, CONTENTS["da"], "da", RUN)
     assert [s.score_text for s in view.steps[:3]] == ["87,5", "70", "68,8"]
     english = build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, CONTENTS["en"], "en", RUN)
     assert [s.score_text for s in english.steps[:3]] == ["87.5", "70", "68.8"]
-    record = json.loads(CliRunner().invoke(__import__("reportgen.cli").cli.main, ["score", str(survey)]).stdout)[0]
+    record = json.loads(CliRunner().invoke(main, ["score", str(survey)]).stdout)[0]
     assert [record["scores"][s] for s in ("purpose", "skills", "employees")] == [87.5, 70.0, 68.8]
     assert record["importance"] == {"purpose": 4, "skills": None, "employees": None, "customers": None}
-    from reportgen.output.workbook import write_scores
-    from reportgen.models import Outcome
 
     outcome = Outcome(2, "ok", leader, assessment=assess(leader, INSTRUMENT))
     book = load_workbook(write_scores(tmp_path, [outcome], INSTRUMENT, "da"), read_only=True)
@@ -252,13 +260,15 @@ def edge_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         leader_row("Alle Fem", "five@example.dk", LEADERS["all_5"]),
         leader_row("Tom Trin", "empty@example.dk", LEADERS["unscored_important"]),
         leader_row("Uden Vægt", "none@example.dk", LEADERS["no_importance"]),
-        leader_row("Lang Tekst", "long@example.dk", LEADERS["mixed"]) + [" ".join(["ordet"] * 500)],
+        [*leader_row("Lang Tekst", "long@example.dk", LEADERS["mixed"]), " ".join(["ordet"] * 500)],
     ]
     headers = IDENTITY + item_headers() + [INSTRUMENT.free_text[0].text["da"]]
     survey = write_xlsx(folder / "edges.xlsx", [headers, *rows])
     out = {}
     for paper in ("A4", "letter"):
-        settings = Settings(survey=survey, output_dir=folder / paper, report_date=date(2026, 11, 27), paper=paper, jobs=1)
+        settings = Settings(
+            survey=survey, output_dir=folder / paper, report_date=date(2026, 11, 27), paper=paper, jobs=1
+        )
         build(settings)
         out[paper] = folder / paper
     return out

@@ -171,6 +171,7 @@ def radar_chart(
     rings = tuple(
         (level, points([at(i, radius * level / 100) for i in range(len(steps))])) for level in (25, 50, 75, 100)
     )
+
     def shape(values: list[float | None]) -> tuple[str, tuple[str, ...]]:
         """A closed polygon when every spoke has a value; else lines between neighbours only, never across a gap."""
         placed = [None if v is None else at(i, radius * v / 100) for i, v in enumerate(values)]
@@ -210,7 +211,9 @@ def radar_chart(
     )
 
 
-def priority_chart(steps: Sequence[Charted], order: Sequence[Charted], instrument: Instrument, lang: str) -> PriorityChart:
+def priority_chart(
+    steps: Sequence[Charted], order: Sequence[Charted], instrument: Instrument, lang: str
+) -> PriorityChart:
     """The steps in reading order, then any outside it, each with its score as a bar from 0.
 
     Every step has its own row, so no value is moved to make room for another and none is

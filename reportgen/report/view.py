@@ -191,7 +191,9 @@ def _since(step: StepView, previous: Assessment, instrument: Instrument, content
             band_before=bands[earlier.band_id or ""], band_now=step.band_label,
         )  # fmt: skip
     change = None if before is None or step.score is None else round(step.score - before, 1)
-    change_text = "–" if change is None else ("0" if change == 0 else ("+" if change > 0 else "−") + _text(abs(change), content))
+    change_text = (
+        "–" if change is None else ("0" if change == 0 else ("+" if change > 0 else "−") + _text(abs(change), content))
+    )
     return replace(step, previous=before, previous_text=_text(before, content), change_text=change_text, since=sentence)
 
 
@@ -292,7 +294,7 @@ def _ordered(
             reason = reasons["not_given"]
         else:
             weight = "important" if step.importance > instrument.importance_split else "less_important"
-            reason = reasons[weight][step.band_id]
+            reason = reasons[weight].get(step.band_id, "")  # another instrument's bands have no texts here
         values = {
             "step": step.title, "score": step.score_text, "answered": step.answered, "total": step.total,
             "importance": (step.importance_label or "").lower(),
@@ -305,7 +307,11 @@ def _ordered(
 def _order_intro(scored: list[StepView], content: Content) -> str:
     """How the order was made: by importance × room where given, by score where not."""
     given = sum(step.importance is not None for step in scored)
-    key = "none" if not scored else ("all_given" if given == len(scored) else ("none_given" if not given else "some_given"))
+    key = (
+        "none"
+        if not scored
+        else ("all_given" if given == len(scored) else ("none_given" if not given else "some_given"))
+    )
     return str(content["order"]["intro"][key])
 
 
@@ -318,19 +324,23 @@ def _extreme(scored: list[StepView], content: Content, which: str) -> str:
         if which == "weakest":
             return ""
         step = scored[0]
-        return str(content["summary"]["all_equal"][step.band_id or ""]).format(score=step.score_text)
-    chosen = max(scored, key=lambda s: s.score or 0) if which == "strongest" else min(scored, key=lambda s: s.score or 0)
+        return str(content["summary"]["all_equal"].get(step.band_id, "")).format(score=step.score_text)
+    chosen = (
+        max(scored, key=lambda s: s.score or 0) if which == "strongest" else min(scored, key=lambda s: s.score or 0)
+    )
     ties = [step.title for step in scored if step.score == chosen.score]
-    line = str(content["summary"][which][chosen.band_id or ""]).format(
+    line = str(content["summary"][which].get(chosen.band_id, "")).format(
         step=_joined(ties, content), score=chosen.score_text
     )
-    if len(ties) == 1 and chosen.band_text:
+    if line and len(ties) == 1 and chosen.band_text:
         line += " " + str(chosen.band_text["headline"])
     return line
 
 
 def _joined(names: list[str], content: Content) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " " + str(content["labels"]["and"]) + " " + names[-1]
+    return (
+        names[0] if len(names) == 1 else ", ".join(names[:-1]) + " " + str(content["labels"]["and"]) + " " + names[-1]
+    )
 
 
 def _how_to_read(steps: tuple[StepView, ...], instrument: Instrument, content: Content, lang: str) -> tuple[str, ...]:
@@ -383,5 +393,7 @@ def _ebook(brand: Brand, chapter: int, content: Content) -> str:
     if page:
         return str(content["plan"]["ebook_page"]).format(chapter=chapter, page=page)
     if link:
-        return str(content["plan"]["ebook_link"]).format(chapter=chapter, link=str(link).replace("{chapter}", str(chapter)))
+        return str(content["plan"]["ebook_link"]).format(
+            chapter=chapter, link=str(link).replace("{chapter}", str(chapter))
+        )
     return ""
