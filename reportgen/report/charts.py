@@ -109,7 +109,8 @@ class BandMark:
     band_id: str
     x: float  # the band's lower limit
     centre: float  # of its zone, for the label
-    label: str  # e.g. "På vej 40–69"
+    label: str  # the band's name, e.g. "På vej"
+    limits: str  # its range, e.g. "40–69", on the line below
 
 
 @dataclass(frozen=True)
@@ -221,7 +222,7 @@ def priority_chart(
     """
     placed = {step.id for step in order}
     listed = [*order, *(step for step in steps if step.id not in placed)]
-    left, plot_width, top, row_height = 150, 240, 24, 40
+    left, plot_width, top, row_height = 180, 220, 34, 40
 
     def x(score: float) -> float:
         return round(left + plot_width * score / 100, 2)
@@ -232,7 +233,8 @@ def priority_chart(
             band_id=band.id,
             x=x(band.min),
             centre=round((x(band.min) + x(min(band.max + 1, 100))) / 2, 2),
-            label=f"{band.label[lang]} {band.min}–{band.max}",
+            label=band.label[lang],
+            limits=f"{band.min}–{band.max}",
         )
         for band in bands
     )
@@ -252,7 +254,7 @@ def priority_chart(
         for index, step in enumerate(listed)
     )
     return PriorityChart(
-        width=480,
+        width=510,
         height=int(top + row_height * len(listed) + 4),
         left=left,
         plot_width=plot_width,
