@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -282,3 +283,44 @@ def test_a4_and_letter_have_the_same_pages_and_stay_small(edge_builds: dict[str,
         pages = {paper: len(PdfReader(edge_builds[paper] / name).pages) for paper in edge_builds}
         assert pages["A4"] == pages["letter"] == 9, (name, pages)
         assert (edge_builds["A4"] / name).stat().st_size <= 150_000
+
+
+def test_the_action_plan_names_the_first_chapter_the_workshop_and_where_to_read(tmp_path: Path) -> None:
+    brand = replace(
+        BRAND,
+        workshop="GPS-dagen",
+        workshop_date=date(2027, 1, 14),
+        facilitator="Mette Holm, mette@example.dk",
+        ebook={"link": "https://example.dk/e-bog#kapitel-{chapter}", "pages": {"4": "63"}},
+    )
+    leader = response(LEADERS["mixed"])
+    run = replace(RUN, brand=brand)
+    view = build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, CONTENTS["da"], "da", run)
+    first = view.reading_order[0]
+    assert view.plan.first is first and first.id == "customers"
+    assert view.plan.actions == tuple(CONTENTS["da"]["steps"]["customers"]["bands"][first.band_id]["actions"])
+    assert view.plan.ebook == "Kapitel 4 står på side 63 i e-bogen."
+    page = html.unescape(Renderer([BUNDLED], CONTENTS, brand, "A4", fetch_roots=[BUNDLED]).html(view))
+    plan = page[page.index('class="page plan"') :]
+    for text in ("Læs først kapitel 4: Kunder", "GPS-dagen", "14. januar 2027", "Mette Holm, mette@example.dk"):
+        assert text in plan, text
+    # Without a page for the chapter, the link names it, with the chapter's number filled in.
+    brand = replace(brand, ebook={"link": "https://example.dk/e-bog#kapitel-{chapter}"})
+    view = build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, CONTENTS["da"], "da", replace(RUN, brand=brand))
+    assert view.plan.ebook.endswith("https://example.dk/e-bog#kapitel-4")
+
+
+def test_brand_refuses_a_bad_ebook_table_and_date(tmp_path: Path) -> None:
+    from reportgen.errors import BrandError
+    from reportgen.report.brand import init_brand
+
+    folder = init_brand(tmp_path / "b", BUNDLED)
+    toml = (folder / "brand.toml").read_text("utf-8")
+    toml = toml.replace('workshop_date = ""', 'workshop_date = "januar"').replace(
+        "[ebook]", '[ebook]\npages = { one = "12" }\nwrong = 1'
+    )
+    (folder / "brand.toml").write_text(toml, "utf-8")
+    with pytest.raises(BrandError) as error:
+        load_brand(folder, BUNDLED)
+    message = str(error.value)
+    assert "workshop_date = 'januar'" in message and "ebook.pages" in message and "ebook.wrong" in message
