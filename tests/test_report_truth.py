@@ -324,3 +324,32 @@ def test_brand_refuses_a_bad_ebook_table_and_date(tmp_path: Path) -> None:
         load_brand(folder, BUNDLED)
     message = str(error.value)
     assert "workshop_date = 'januar'" in message and "ebook.pages" in message and "ebook.wrong" in message
+
+
+def figure_alts(pdf: Path) -> list[str]:
+    """The alternate texts of the PDF's Figure elements, in structure order."""
+    alts: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                alts.append(str(node.get("/Alt", "")))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+                walk(kid)
+
+    walk(PdfReader(pdf).trailer["/Root"]["/StructTreeRoot"])
+    return alts
+
+
+def test_reports_declare_pdf_ua_and_the_charts_alt_texts_carry_the_values(edge_builds: dict[str, Path]) -> None:
+    pdf = edge_builds["A4"] / "04-tom-trin.pdf"
+    metadata = PdfReader(pdf).trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert 'pdfuaid:part="1"' in metadata
+    alts = figure_alts(pdf)
+    radar = next(alt for alt in alts if alt.startswith("Dine scorer på de fire trin"))
+    assert radar.endswith("Formål 75; Færdigheder 65; Medarbejdere Ikke nok svar; Kunder Ikke nok svar.")
+    ranked = next(alt for alt in alts if alt.startswith("Din læserækkefølge"))
+    assert "1. Færdigheder: 65 af 100, På vej, vigtighed: Moderat vigtigt." in ranked
+    assert "3. Medarbejdere: ikke nok svar" not in ranked and "Kunder: ikke nok svar til en score." in ranked
