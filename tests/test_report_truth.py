@@ -53,6 +53,7 @@ LEADERS: dict[str, dict[str, int | None]] = {
         **{code: 4 for code in SCORED if code[0] in "PF"},
         **{"V1": 3, "V2": 3, "V3": 5, "V4": 1},
     },
+    "one_scored": {"P1": 2, "P2": 3, "P3": 2, "V1": 5},
     "equal": {**dict.fromkeys(SCORED, 3), "F5": 3, **dict.fromkeys(IMPORTANCE, 4)},
 }
 
@@ -75,8 +76,12 @@ def expected_extreme(view: ReportView, which: str) -> str:
     """The strongest/weakest sentence computed here from the content file and the scores alone."""
     t = view.t
     scored = [s for s in view.steps if s.score is not None]
-    if len(scored) < 2:
+    if not scored:
         return ""
+    if len(scored) == 1:
+        only = scored[0]
+        line = fill(t["summary"]["only_one"], step=only.title, score=only.score_text)
+        return "" if which == "weakest" else line + " " + t["steps"][only.id]["bands"][only.band_id]["headline"]
     if len({s.score for s in scored}) == 1:
         return (
             fill(t["summary"]["all_equal"][scored[0].band_id], score=scored[0].score_text)

@@ -317,8 +317,14 @@ def _order_intro(scored: list[StepView], content: Content) -> str:
 
 def _extreme(scored: list[StepView], content: Content, which: str) -> str:
     """The sentence on the strongest or the weakest step, chosen by that step's band."""
-    if len(scored) < 2:
+    if not scored:
         return ""
+    if len(scored) == 1:
+        only = scored[0]
+        if which == "weakest" or not only.band_text:
+            return ""
+        line = str(content["summary"]["only_one"]).format(step=only.title, score=only.score_text)
+        return f"{line} {only.band_text['headline']}"
     values = {step.score for step in scored}
     if len(values) == 1:
         if which == "weakest":
