@@ -289,7 +289,7 @@ def _ordered(
     for rank, step_id in enumerate(ids, start=1):
         step = by_id[step_id]
         if step.score is None:
-            reason = reasons["unscored"]
+            reason = reasons["unscored" if step.answered else "unscored_none"]
         elif step.importance is None:
             reason = reasons["not_given"]
         else:
