@@ -7,14 +7,21 @@ walks the boxes of every page.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from weasyprint import HTML
 
+from reportgen.config import Settings
+from reportgen.pipeline import read_survey
 from reportgen.report.renderer import Renderer
+from reportgen.report.view import build_view
 
-from .test_report_truth import BRAND, BUNDLED, CONTENTS, view_of
+from .conftest import INSTRUMENT
+from .test_report_truth import BRAND, BUNDLED, CONTENTS, RUN, view_of
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "survey.xlsx"
 
 MM = 96 / 25.4  # CSS px per millimetre
 CASES = [("mixed", "da", "Jeg vil bruge sociale medier til dialog. " * 75), ("unscored_important", "en", ""),
@@ -76,3 +83,23 @@ def test_no_heading_ends_a_page_and_every_step_page_holds_its_own_step(laid_out:
         for number in range(4, 8):
             text = [b.text for b in boxes(document.pages[number - 1]._page_box) if hasattr(b, "text")]
             assert any(t.startswith(("Trin ", "Step ")) for t in text), (name, number)
+
+
+def test_every_sample_report_has_nine_pages_on_letter() -> None:
+    """The bundled sample's leaders, half in Danish, half in English, on letter paper: nine pages each.
+
+    Letter is the tighter paper: its text column is 6 mm wider than A4's (a few percent fewer
+    lines) but 18 mm shorter, so what fits on letter fits on A4 (the edge cases above check both).
+    """
+    survey = read_survey(Settings(survey=SAMPLE))
+    renderer = Renderer([BUNDLED], CONTENTS, BRAND, "letter", fetch_roots=[BRAND.root, BUNDLED])
+    counts = {}
+    for number, outcome in enumerate(o for o in survey.outcomes if o.status == "ok"):
+        lang = ("da", "en")[number % 2]  # half in each language keeps the test short
+        assert outcome.assessment is not None
+        view = build_view(outcome.response, outcome.assessment, INSTRUMENT, CONTENTS[lang], lang, RUN)
+        document = HTML(string=renderer.html(view), base_url=renderer.base_url, url_fetcher=renderer.fetcher).render(
+            stylesheets=[renderer.stylesheets[lang]], font_config=renderer.fonts
+        )
+        counts[outcome.response.name] = len(document.pages)
+    assert len(counts) == 23 and set(counts.values()) == {9}, counts
