@@ -157,7 +157,7 @@ def test_all_ones_never_hears_it_is_strong_and_all_fives_never_hears_it_lacks_ro
     assert low.strongest_line.startswith("Din højeste score har du på Færdigheder (20), men alle dine scorer er endnu")
     assert "Begynder" not in high.strongest_line and "mangler" not in high.strongest_line + high.weakest_line
     # All 5 (F5 reversed to 1) gives skills 80, the rest 100: three steps tie at the top.
-    assert high.strongest_line.startswith("Din højeste score har du på Formål, Medarbejdere og Kunder (100)")
+    assert high.strongest_line == "Din højeste score har du på Formål, Medarbejdere og Kunder: 100, en stærk score."
     assert high.weakest_line.startswith("Selv din laveste score, på Færdigheder (80), er stærk")
 
 
