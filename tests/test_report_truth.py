@@ -358,3 +358,21 @@ def test_reports_declare_pdf_ua_and_the_charts_alt_texts_carry_the_values(edge_b
     ranked = next(alt for alt in alts if alt.startswith("Din læserækkefølge"))
     assert "1. Færdigheder: 65 af 100, På vej, vigtighed: Moderat vigtigt." in ranked
     assert "3. Medarbejdere: ikke nok svar" not in ranked and "Kunder: ikke nok svar til en score." in ranked
+
+
+def test_every_table_cell_names_its_row_and_column_headers(edge_builds: dict[str, Path]) -> None:
+    """Screen readers announce a score with its step and column: each TD's Headers has a row and a column header."""
+    headers: list[int] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            if node.get("/S") == "/TD":
+                headers.append(len(node["/A"].get("/Headers", [])))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+                walk(kid)
+
+    walk(PdfReader(edge_builds["A4"] / "06-lang-tekst.pdf").trailer["/Root"]["/StructTreeRoot"])
+    # The profile table (4 rows × 4 cells) and the four answer tables (17 rows × 2 cells).
+    assert len(headers) == 4 * 4 + 17 * 2 and set(headers) == {2}
