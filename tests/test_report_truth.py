@@ -199,6 +199,8 @@ def test_an_unscored_step_rated_important_stays_in_the_reading_order() -> None:
     assert [r.label for r in rows] == ["Færdigheder", "Formål", "Medarbejdere", "Kunder"]
     assert rows[0].first and rows[2].bar_end is None and rows[3].rank is None
     assert view.plan.first is view.reading_order[0]
+    intro = CONTENTS["da"]["order"]["intro"]
+    assert view.order_intro == intro["all_given"] + " " + intro["unscored_last"]
 
 
 def test_answer_bars_show_what_each_answer_adds() -> None:

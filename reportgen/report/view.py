@@ -140,7 +140,7 @@ def build_view(
         workshop=run.workshop,
         steps=steps,
         reading_order=order,
-        order_intro=_order_intro(scored, content),
+        order_intro=_order_intro(scored, order, content),
         strongest_line=_extreme(scored, content, "strongest"),
         weakest_line=_extreme(scored, content, "weakest"),
         free_text={code: _shortened(text, content) for code, text in response.free_text.items() if text},
@@ -304,15 +304,16 @@ def _ordered(
     return steps, tuple(ranked[step_id] for step_id in ids)
 
 
-def _order_intro(scored: list[StepView], content: Content) -> str:
-    """How the order was made: by importance × room where given, by score where not."""
+def _order_intro(scored: list[StepView], order: tuple[StepView, ...], content: Content) -> str:
+    """How the order was made: by importance × room where given, by score where not; unscored steps last."""
     given = sum(step.importance is not None for step in scored)
-    key = (
-        "none"
-        if not scored
-        else ("all_given" if given == len(scored) else ("none_given" if not given else "some_given"))
-    )
-    return str(content["order"]["intro"][key])
+    if not scored:
+        return str(content["order"]["intro"]["none"])
+    key = "all_given" if given == len(scored) else ("none_given" if not given else "some_given")
+    intro = str(content["order"]["intro"][key])
+    if any(step.score is None for step in order):
+        intro += " " + str(content["order"]["intro"]["unscored_last"])
+    return intro
 
 
 def _extreme(scored: list[StepView], content: Content, which: str) -> str:
