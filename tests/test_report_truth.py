@@ -350,6 +350,31 @@ def figure_alts(pdf: Path) -> list[str]:
     return alts
 
 
+def pdfua_failures(pdf: Path) -> list[str]:
+    """The PDF/UA-1 rules the PDF fails (page-validation, offline), one "RULE-ID: message" each; [] when it conforms."""
+    import page  # page-validation, a dev dependency
+
+    report = page.validate_pdf(str(pdf), profile="ua1")
+    return sorted({f"{failure.rule_id}: {failure.message}" for failure in report.failures})
+
+
+def test_every_edge_case_report_conforms_to_pdf_ua_1(edge_builds: dict[str, Path]) -> None:
+    for paper, folder in edge_builds.items():
+        for pdf in sorted(folder.glob("0*.pdf")):
+            assert pdfua_failures(pdf) == [], (paper, pdf.name)
+
+
+def test_the_validator_sees_a_skipped_heading_level(tmp_path: Path) -> None:
+    """A planted failure, so that a validator that passes everything cannot pass this file silently."""
+    from weasyprint import HTML
+
+    pdf = tmp_path / "bad.pdf"
+    HTML(string='<html lang="da"><title>T</title><h1>A</h1><h3>B</h3></html>').write_pdf(
+        pdf, pdf_variant="pdf/ua-1", pdf_tags=True
+    )
+    assert any(failure.startswith("PDFUA1-HEADING-NESTING") for failure in pdfua_failures(pdf))
+
+
 def test_reports_declare_pdf_ua_and_the_charts_alt_texts_carry_the_values(edge_builds: dict[str, Path]) -> None:
     pdf = edge_builds["A4"] / "04-tom-trin.pdf"
     metadata = PdfReader(pdf).trailer["/Root"]["/Metadata"].get_object().get_data().decode()
