@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 Language = str  # "da" or "en": whatever languages the instrument carries
+Day = date  # for fields declared after one named `date`
 Localized = Mapping[Language, str]
 
 
@@ -166,6 +167,9 @@ class Brand:
     colours: Mapping[str, str]
     fonts: Mapping[str, Path]
     mail: Mapping[str, object] = field(default_factory=dict)  # `send`'s sender and SMTP settings
+    workshop_date: Day | None = None  # on the action plan page
+    facilitator: str = ""  # the facilitator's name and how to reach them, on the action plan page
+    ebook: Mapping[str, object] = field(default_factory=dict)  # link (with {chapter}) and pages per chapter
 
     @property
     def template_dir(self) -> Path:

@@ -45,6 +45,7 @@ def test_score_json_is_the_machine_readable_truth(cli: Cli, shared_survey: Path)
             "employees": "on_the_way",
             "customers": None,
         },
+        "importance": {"purpose": 5, "skills": 1, "employees": 3, "customers": 4},
         "priority": ["purpose", "employees", "skills"],
     }
     # All 1s, F5 = 1 reversed to 5: skills (0·4 + 100) / 5 = 20; importance 1 everywhere.
@@ -62,6 +63,7 @@ def test_score_csv_flattens_the_same_records(cli: Cli, shared_survey: Path) -> N
     assert rows[1]["score_purpose"] == "25.0" and rows[1]["score_customers"] == ""
     assert rows[1]["band_skills"] == "strong"
     assert rows[1]["priority"] == "purpose>employees>skills"
+    assert rows[1]["importance_purpose"] == "5" and rows[0]["importance_purpose"] == "5"
 
 
 def test_build_exit_1_with_invalid_rows_and_lists_every_row(cli: Cli, shared_survey: Path, tmp_path: Path) -> None:

@@ -45,12 +45,14 @@ def test_fewer_than_half_answered_gives_no_score() -> None:
     assert assess(response({"F1": 5, "F2": 5, "F3": 5}), INSTRUMENT).step("skills").score == 100
 
 
-def test_bands_on_the_whole_score() -> None:
+def test_bands_on_the_score_as_shown_to_one_decimal() -> None:
     bands = INSTRUMENT.bands
     assert band_for(Fraction(39), bands).id == "getting_started"
+    assert band_for(Fraction(3995, 100), bands).id == "on_the_way"  # 39.95 shows as 40
     assert band_for(Fraction(40), bands).id == "on_the_way"
-    assert band_for(Fraction(6875, 100), bands).id == "on_the_way"  # 68.75 shows as 69
-    assert band_for(Fraction(695, 10), bands).id == "strong"  # 69.5 shows as 70
+    assert band_for(Fraction(6875, 100), bands).id == "on_the_way"  # 68.75 shows as 68.8
+    assert band_for(Fraction(695, 10), bands).id == "on_the_way"  # 69.5 shows as 69.5, below 70
+    assert band_for(Fraction(6996, 100), bands).id == "strong"  # 69.96 shows as 70
     assert band_for(Fraction(100), bands).id == "strong"
     assert band_for(Fraction(0), bands).id == "getting_started"
 
@@ -73,10 +75,16 @@ def test_priority_ties_follow_chapter_order() -> None:
     )
 
 
-def test_unscored_step_left_out_of_reading_order_and_missing_importance_is_neutral() -> None:
-    # Purpose 0 with importance missing (neutral 3 → 300); skills 100 (→ 0); employees/customers unscored.
+def test_unscored_step_left_out_of_reading_order_and_steps_without_importance_come_last() -> None:
+    # Purpose 0 with importance missing; skills 100 rated 5 (→ 0); employees/customers unscored.
+    # Skills has the leader's own importance, so it comes first although purpose has more room.
     answers = {"P1": 1, "P2": 1, "P3": 1, "P4": 1, "F1": 5, "F2": 5, "F3": 5, "F4": 5, "F5": 1, "V2": 5}
     result = assess(response(answers), INSTRUMENT)
-    assert result.reading_order == ("purpose", "skills")
-    assert result.step("purpose").priority == 300
+    assert result.reading_order == ("skills", "purpose")
     assert result.step("purpose").importance is None
+
+
+def test_steps_without_importance_are_ordered_by_score() -> None:
+    answers = {"P1": 4, "P2": 4, "P3": 4, "P4": 4, "F1": 2, "F2": 2, "F3": 2, "F4": 2, "F5": 4}
+    answers |= {"M1": 3, "M2": 3, "M3": 3, "M4": 3, "K1": 5, "K2": 5, "K3": 5, "K4": 5, "V4": 1}
+    assert assess(response(answers), INSTRUMENT).reading_order == ("customers", "skills", "employees", "purpose")

@@ -32,6 +32,8 @@ def score_records(
             "email": outcome.response.email,
             "scores": scores,
             "bands": {step: results[step].band_id if step in results else None for step in steps},
+            # The leader's own importance answers; None where not given (the report then uses none).
+            "importance": {step: results[step].importance if step in results else None for step in steps},
             "priority": list(assessment.reading_order) if assessment else [],
         }
         if with_previous:
@@ -57,7 +59,7 @@ def _blank(values: object, step: str) -> object:
 
 
 def records_csv(records: list[dict[str, object]], step_ids: Iterable[str], dialect: str = "excel") -> str:
-    """The score records flattened: score_<step>, band_<step>, priority joined with ">"; in a CSV_DIALECTS dialect.
+    """The score records flattened: score_, band_, importance_<step>, priority joined with ">", in a CSV dialect.
 
     Texts are protected as in the manifest ("=HYPERLINK(…)" → "'=HYPERLINK(…)"); numbers, also
     negative changes, stay numbers.
@@ -71,17 +73,20 @@ def records_csv(records: list[dict[str, object]], step_ids: Iterable[str], diale
         ["source_row", "status", "reason", "name", "email"]
         + [f"score_{s}" for s in steps]
         + [f"band_{s}" for s in steps]
+        + [f"importance_{s}" for s in steps]
         + ([f"previous_{s}" for s in steps] + [f"change_{s}" for s in steps] if earlier else [])
         + ["priority"]
     )
     for record in records:
         scores = record["scores"]
         bands = record["bands"]
+        importance = record["importance"]
         assert isinstance(scores, dict) and isinstance(bands, dict) and isinstance(record["priority"], list)
         writer.writerow(
             [record["source_row"], *(csv_safe(record[key] or "") for key in ("status", "reason", "name", "email"))]
             + ["" if scores[s] is None else scores[s] for s in steps]
             + [bands[s] or "" for s in steps]
+            + [_blank(importance, s) for s in steps]
             + (
                 [_blank(record["previous_scores"], s) for s in steps] + [_blank(record["changes"], s) for s in steps]
                 if earlier

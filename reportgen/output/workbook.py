@@ -46,7 +46,10 @@ def write_scores(
         [words["row"], words["name"], words["email"], words["organisation"]]
         + [words["score"].format(step=s.title[lang]) for s in steps]
         + [words["band"].format(step=s.title[lang]) for s in steps]
+        + [words["answered"].format(step=s.title[lang]) for s in steps]
+        + [words["importance"].format(step=s.title[lang]) for s in steps]
         + [words["reading_order"], words["report"]]
+        + [words["free_text"].format(code=item.code) for item in instrument.free_text]
     )
     scored = [o for o in outcomes if o.assessment and o.status in ("rendered", "failed", "skipped", "ok")]
     bands = {band.id: band.label[lang] for band in instrument.bands}
@@ -58,9 +61,14 @@ def write_scores(
             text_row(
                 leaders,
                 [o.source_row, o.response.name, o.response.email, o.response.organisation]
+                # One decimal, half up: the same figures as the PDF and `reportgen score`.
                 + [r.rounded for r in results]
                 + [bands.get(r.band_id or "", "") for r in results]
-                + [" > ".join(titles[s] for s in o.assessment.reading_order), o.pdf or ""],
+                + [f"{r.answered}/{r.total}" for r in results]
+                + [r.importance for r in results]
+                + [" > ".join(titles[s] for s in o.assessment.reading_order), o.pdf or ""]
+                # The whole free text, also where the PDF shortens it.
+                + [o.response.free_text.get(item.code, "") for item in instrument.free_text],
             )
         )
     group = book.create_sheet(words["group_sheet"])

@@ -20,7 +20,8 @@ from ..models import Brand
 
 BRAND_FILE = "brand.toml"
 KEYS = {"organisation", "default_language", "logo", "contact", "footer", "workshop", "date", "paper", "title",
-        "colours", "fonts", "mail"}  # fmt: skip
+        "colours", "fonts", "mail", "workshop_date", "facilitator", "ebook"}  # fmt: skip
+EBOOK_KEYS = ("link", "pages")
 # `send`'s settings a brand may hold; the same keys as the [send] table of reportgen.toml.
 MAIL_KEYS = ("from", "smtp_host", "smtp_port", "smtp_user", "smtp_security", "rate", "daily_cap")
 COLOURS = ("primary", "accent", "text")
@@ -91,7 +92,17 @@ def load_brand(folder: Path, bundled_templates: Path) -> Brand:
     when = _date(data.get("date", ""), problems)
     title = _table(data, "title", None, problems)
     mail = _table(data, "mail", MAIL_KEYS, problems)
-    texts = {key: data.get(key, "") for key in ("organisation", "contact", "footer", "workshop", "default_language")}
+    workshop_date = _date(data.get("workshop_date", ""), problems, "workshop_date")
+    ebook = _table(data, "ebook", EBOOK_KEYS, problems)
+    if not isinstance(ebook.get("link", ""), str):
+        problems.append("ebook.link must be text in quotes")
+    pages = ebook.get("pages", {})
+    if not isinstance(pages, dict) or not all(str(k).isdigit() and isinstance(v, str | int) for k, v in pages.items()):
+        problems.append('ebook.pages must be a table of chapter numbers and pages, like { 1 = "12", 2 = "31" }')
+    texts = {
+        key: data.get(key, "")
+        for key in ("organisation", "contact", "footer", "workshop", "default_language", "facilitator")
+    }
     for key, value in {**texts, **title}.items():
         if not isinstance(value, str):
             problems.append(f"{key} must be text in quotes")
@@ -114,6 +125,9 @@ def load_brand(folder: Path, bundled_templates: Path) -> Brand:
         title=title,
         colours=colours,
         mail=mail,
+        workshop_date=workshop_date,
+        facilitator=texts["facilitator"],
+        ebook=ebook,
         fonts={name: font for name, font in fonts.items() if font is not None}
         if fonts
         else {name: bundled_templates / "fonts" / f"Lato-{_lato(name)}.ttf" for name in FONTS},
@@ -218,7 +232,7 @@ def _is_font(path: Path) -> bool:
         return file.read(4) in FONT_MAGIC
 
 
-def _date(value: Any, problems: list[str]) -> date | None:
+def _date(value: Any, problems: list[str], key: str = "date") -> date | None:
     if value in ("", None):
         return None
     if isinstance(value, date):
@@ -226,7 +240,7 @@ def _date(value: Any, problems: list[str]) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        problems.append(f"date = {value!r} is not a date like 2026-11-27")
+        problems.append(f"{key} = {value!r} is not a date like 2026-11-27")
         return None
 
 

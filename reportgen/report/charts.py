@@ -1,4 +1,4 @@
-"""Chart geometry of the personal report: the radar of step scores and the where-to-start matrix (SVG units)."""
+"""Chart geometry of the personal report: the radar of step scores and the ranked priority chart (SVG units)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ..models import Instrument
 
 
 class Charted(Protocol):
-    """What a chart needs of a step: its id, chapter, name, score, importance and earlier score."""
+    """What a chart needs of a step: its id, chapter, name, score, importance answer and earlier score."""
 
     @property
     def id(self) -> str:
@@ -26,15 +26,23 @@ class Charted(Protocol):
         """Its name."""
 
     @property
-    def score(self) -> int | None:
+    def score(self) -> float | None:
         """The leader's score, 0–100, or None."""
 
     @property
-    def importance(self) -> int | None:
-        """The leader's importance answer, or None."""
+    def importance_label(self) -> str | None:
+        """The leader's importance answer in words, or None when not given."""
 
     @property
-    def previous(self) -> int | None:
+    def score_text(self) -> str:
+        """The score as the report writes it."""
+
+    @property
+    def band_label(self) -> str | None:
+        """The name of the score's band, or None."""
+
+    @property
+    def previous(self) -> float | None:
         """The score in the --previous export, or None."""
 
 
@@ -51,7 +59,8 @@ class RadarAxis:
     """One spoke of the radar chart with its label position."""
 
     label: str
-    score: int | None
+    score: float | None
+    score_text: str
     end: Point
     label_at: Point  # baseline of the step's name
     score_at: Point  # baseline of its score, the line below
@@ -69,33 +78,57 @@ class RadarChart:
     radius: float
     rings: tuple[tuple[int, str], ...]  # (score, polygon points) of the grid rings
     axes: tuple[RadarAxis, ...]
-    polygon: str  # points of the leader's polygon, scored steps only
-    cohort_polygon: str  # the group's average, or "" when the group is too small
+    polygon: str  # points of the leader's closed polygon; "" unless every step has a score
+    cohort_polygon: str  # the group's average, or "" when the group is too small or lacks a step
     previous_polygon: str = ""  # the leader's earlier scores, or "" without --previous
+    lines: tuple[str, ...] = ()  # without a closed polygon: polylines joining neighbouring scored steps only
+    cohort_lines: tuple[str, ...] = ()
+    previous_lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class MatrixDot:
-    """A step placed by score (x) and importance (y) in the where-to-start matrix."""
+class PriorityRow:
+    """One step in the ranked priority chart: its bar runs from 0 to its score, never moved."""
 
-    number: int  # the chapter, printed in the dot; the legend names it
+    rank: int | None  # place in the reading order; None for a step outside it
+    chapter: int
     label: str
-    x: float
-    y: float
+    score: float | None
+    score_text: str
+    band_label: str | None
+    y: float  # top of the row
+    bar_end: float | None  # x of the score; None when there is no score
+    importance_label: str | None
+    first: bool  # the reading order's first chapter: "start here"
 
 
 @dataclass(frozen=True)
-class MatrixChart:
-    """Geometry of the importance × score matrix (SVG user units)."""
+class BandMark:
+    """A band's lower limit drawn across the chart, with the band's range centred above its zone."""
+
+    band_id: str
+    x: float  # the band's lower limit
+    centre: float  # of its zone, for the label
+    label: str  # the band's name, e.g. "På vej"
+    limits: str  # its range, e.g. "40–69", on the line below
+
+
+@dataclass(frozen=True)
+class PriorityChart:
+    """Geometry of the ranked priority chart (SVG user units): rows in reading order, bars on 0–100."""
 
     width: int
     height: int
-    left: float
-    top: float
-    size: float  # the plot is a square
-    split_x: float
-    split_y: float
-    dots: tuple[MatrixDot, ...]
+    left: float  # x of score 0
+    plot_width: float  # x of score 100 is left + plot_width
+    top: float  # y of the first row
+    row_height: float
+    rows: tuple[PriorityRow, ...]
+    bands: tuple[BandMark, ...]
+
+    def x(self, score: float) -> float:
+        """Where a score sits on the bars' scale."""
+        return round(self.left + self.plot_width * score / 100, 2)
 
 
 def radar_chart(
@@ -128,6 +161,7 @@ def radar_chart(
             RadarAxis(
                 label=step.title,
                 score=step.score,
+                score_text=step.score_text,
                 end=at(index, radius),
                 label_at=label_at,
                 score_at=Point(label_at.x, label_at.y + 14),
@@ -138,6 +172,30 @@ def radar_chart(
     rings = tuple(
         (level, points([at(i, radius * level / 100) for i in range(len(steps))])) for level in (25, 50, 75, 100)
     )
+
+    def shape(values: list[float | None]) -> tuple[str, tuple[str, ...]]:
+        """A closed polygon when every spoke has a value; else lines between neighbours only, never across a gap."""
+        placed = [None if v is None else at(i, radius * v / 100) for i, v in enumerate(values)]
+        if all(p is not None for p in placed):
+            return points([p for p in placed if p is not None]), ()
+        runs: list[list[Point]] = []
+        start = next((i for i, p in enumerate(placed) if p is None), 0)  # begin after a gap: runs wrap round
+        current: list[Point] = []
+        for offset in range(1, len(placed) + 1):
+            p = placed[(start + offset) % len(placed)]
+            if p is None:
+                if len(current) > 1:
+                    runs.append(current)
+                current = []
+            else:
+                current.append(p)
+        return "", tuple(points(run) for run in runs)
+
+    polygon, lines = shape([step.score for step in steps])
+    cohort_polygon, cohort_lines = shape([cohort.get(step.id) for step in steps]) if cohort else ("", ())
+    previous_polygon, previous_lines = (
+        shape([step.previous for step in steps]) if any(step.previous is not None for step in steps) else ("", ())
+    )
     return RadarChart(
         width=width,
         height=height,
@@ -145,47 +203,63 @@ def radar_chart(
         radius=radius,
         rings=rings,
         axes=tuple(axes),
-        polygon=points([axis.point for axis in axes if axis.point is not None]),
-        cohort_polygon=points(
-            [at(i, radius * cohort[step.id] / 100) for i, step in enumerate(steps) if step.id in cohort]
-        ),
-        previous_polygon=points(
-            [at(i, radius * step.previous / 100) for i, step in enumerate(steps) if step.previous is not None]
-        ),
+        polygon=polygon,
+        cohort_polygon=cohort_polygon,
+        previous_polygon=previous_polygon,
+        lines=lines,
+        cohort_lines=cohort_lines,
+        previous_lines=previous_lines,
     )
 
 
-def matrix_chart(steps: Sequence[Charted], instrument: Instrument) -> MatrixChart:
-    """Scored steps placed by score (left → right) and importance (bottom → top)."""
-    width, height, left, top, size = 420, 330, 60, 14, 280
-    importance = next((instrument.scales[s.importance.scale_id] for s in instrument.steps if s.importance), None)
-    low, high = (importance.min, importance.max) if importance else (1, 5)
+def priority_chart(
+    steps: Sequence[Charted], order: Sequence[Charted], instrument: Instrument, lang: str
+) -> PriorityChart:
+    """The steps in reading order, then any outside it, each with its score as a bar from 0.
+
+    Every step has its own row, so no value is moved to make room for another and none is
+    hidden; the band limits come from the instrument.
+    """
+    placed = {step.id for step in order}
+    listed = [*order, *(step for step in steps if step.id not in placed)]
+    left, plot_width, top, row_height = 180, 220, 34, 40
 
     def x(score: float) -> float:
-        return round(left + size * score / 100, 2)
+        return round(left + plot_width * score / 100, 2)
 
-    def y(value: float) -> float:
-        # Half a step of room above the highest and below the lowest answer keeps dots off the frame.
-        return round(top + size * (1 - (value - low + 0.5) / (high - low + 1)), 2)
-
-    dots: list[MatrixDot] = []
-    for step in steps:
-        if step.score is None:
-            continue
-        value = step.importance if step.importance is not None else instrument.default_importance
-        point = (x(step.score), y(value))
-        # Dots that would overlap are set side by side so that each number stays readable.
-        row = round(point[1])
-        nearby = [d for d in dots if round(d.y) == row and abs(d.x - point[0]) < 20]
-        dot_x = max((d.x for d in nearby), default=point[0] - 20) + 20 if nearby else point[0]
-        dots.append(MatrixDot(number=step.chapter, label=step.title, x=min(dot_x, left + size - 10), y=point[1]))
-    return MatrixChart(
-        width=width,
-        height=height,
+    bands = sorted(instrument.bands, key=lambda band: band.min)
+    marks = tuple(
+        BandMark(
+            band_id=band.id,
+            x=x(band.min),
+            centre=round((x(band.min) + x(min(band.max + 1, 100))) / 2, 2),
+            label=band.label[lang],
+            limits=f"{band.min}–{band.max}",
+        )
+        for band in bands
+    )
+    rows = tuple(
+        PriorityRow(
+            rank=index + 1 if index < len(order) else None,
+            chapter=step.chapter,
+            label=step.title,
+            score=step.score,
+            score_text=step.score_text,
+            band_label=step.band_label,
+            y=top + row_height * index,
+            bar_end=None if step.score is None else x(step.score),
+            importance_label=step.importance_label,
+            first=index == 0 and step.score is not None,
+        )
+        for index, step in enumerate(listed)
+    )
+    return PriorityChart(
+        width=510,
+        height=int(top + row_height * len(listed) + 4),
         left=left,
+        plot_width=plot_width,
         top=top,
-        size=size,
-        split_x=x(instrument.score_split),
-        split_y=y(instrument.importance_split + 0.5),  # between the last "less important" answer and the next
-        dots=tuple(dots),
+        row_height=row_height,
+        rows=rows,
+        bands=marks,
     )

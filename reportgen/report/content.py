@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 
 from ..config import load_toml
 from ..errors import TemplateError
@@ -36,3 +38,8 @@ def load_content(template_dirs: list[Path], languages: tuple[str, ...]) -> dict[
 def long_date(day: date, content: Content) -> str:
     """A date as the report's language writes it in full: "27. november 2026"."""
     return str(format_date(day, format="long", locale=content["report"]["locale"]))
+
+
+def number(value: Decimal, content: Content) -> str:
+    """A score as the report's language writes it, to at most one decimal: "87,5" in Danish, "87.5" in English."""
+    return str(format_decimal(value, format="0.#", locale=content["report"]["locale"]))

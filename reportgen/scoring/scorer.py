@@ -37,9 +37,12 @@ def assess(response: Response, instrument: Instrument) -> Assessment:
             )
         )
     chapter = {step.id: step.chapter for step in instrument.steps}
+    # Steps whose importance the leader gave come first, by importance × room to grow; the
+    # others follow by score alone (the default weight is the same for all of them), so no
+    # step is placed by a weight the leader did not give.
     ranked = sorted(
         (s for s in steps if s.priority is not None),
-        key=lambda s: (-s.priority, chapter[s.step_id]),  # type: ignore[operator]
+        key=lambda s: (s.importance is None, -s.priority, chapter[s.step_id]),  # type: ignore[operator]
     )
     return Assessment(steps=tuple(steps), reading_order=tuple(s.step_id for s in ranked))
 
@@ -50,6 +53,10 @@ def to_percent(answer: Fraction, low: int, high: int) -> Fraction:
 
 
 def band_for(score: Fraction, bands: tuple[Band, ...]) -> Band:
-    """The band that holds the score as shown, a whole number (69.6 shows as 70: Strong)."""
-    whole = int(round_half_up(score))
-    return next(band for band in bands if band.min <= whole <= band.max)
+    """The band that holds the score as shown, to one decimal: the highest band whose lower limit it reaches.
+
+    69.96 shows as 70 and is Strong; 69.5 shows as 69.5 and is On the way (its band is 40–69
+    because the next one starts at 70).
+    """
+    shown = round_half_up(score, 1)
+    return max((band for band in bands if band.min <= shown), key=lambda band: band.min)

@@ -1,0 +1,405 @@
+"""Every sentence of the personal report is true of its leader: picked by band, by answers, by importance given.
+
+Views are built without rendering a PDF (build_view), and the HTML is rendered where a
+sentence must be absent; one PDF pair (A4 and letter) checks the page count.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from reportgen.cli import main
+from reportgen.config import bundled_templates
+from reportgen.models import Outcome, Response
+from reportgen.output.workbook import write_scores
+from reportgen.report.brand import default_brand_dir, load_brand
+from reportgen.report.content import load_content
+from reportgen.report.renderer import Renderer
+from reportgen.report.view import ReportView, RunInfo, StepView, build_view
+from reportgen.scoring.scorer import assess
+
+from .conftest import IDENTITY, INSTRUMENT, ITEM_CODES, item_headers, leader_row, write_xlsx
+
+BUNDLED = bundled_templates()
+BRAND = load_brand(default_brand_dir(BUNDLED), BUNDLED)
+CONTENTS = load_content([BUNDLED], INSTRUMENT.languages)
+RUN = RunInfo(brand=BRAND, report_date=date(2026, 11, 27), workshop="", cohort={})
+SCORED = [code for code in ITEM_CODES if not code.startswith("V")]
+IMPORTANCE = [code for code in ITEM_CODES if code.startswith("V")]
+
+LEADERS: dict[str, dict[str, int | None]] = {
+    "all_1": dict.fromkeys(ITEM_CODES, 1),
+    "all_5": dict.fromkeys(ITEM_CODES, 5),
+    "mixed": {
+        **dict.fromkeys(SCORED, 3),
+        **{"P1": 5, "P2": 5, "P3": 3, "P4": 5, "F5": 4, "K1": 1, "K2": 2, "K3": 1, "K4": 2},
+        **{"V1": 2, "V2": 5, "V3": 3, "V4": 4},
+    },
+    "no_importance": {**dict.fromkeys(SCORED, 4), "M1": 2, "M2": 2, "K1": 1},
+    "some_importance": {**dict.fromkeys(SCORED, 2), "P1": 5, "F1": 4, "V1": 4, "V3": 1},
+    # Employees empty but rated "Afgørende"; customers empty and rated low.
+    "unscored_important": {
+        **{code: 4 for code in SCORED if code[0] in "PF"},
+        **{"V1": 3, "V2": 3, "V3": 5, "V4": 1},
+    },
+    "one_scored": {"P1": 2, "P2": 3, "P3": 2, "V1": 5},
+    "equal": {**dict.fromkeys(SCORED, 3), "F5": 3, **dict.fromkeys(IMPORTANCE, 4)},
+}
+
+
+def response(answers: dict[str, int | None], free: str = "") -> Response:
+    full = {code: answers.get(code) for code in ITEM_CODES}
+    return Response(2, "Kim Ærø", "kim@example.dk", "Org", "", None, None, full, {"T1": free} if free else {})
+
+
+def view_of(name: str, lang: str = "da", free: str = "") -> ReportView:
+    leader = response(LEADERS[name], free)
+    return build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, CONTENTS[lang], lang, RUN)
+
+
+def fill(template: Any, **values: Any) -> str:
+    return str(template).format(**values)
+
+
+def expected_extreme(view: ReportView, which: str) -> str:
+    """The strongest/weakest sentence computed here from the content file and the scores alone."""
+    t = view.t
+    scored = [s for s in view.steps if s.score is not None]
+    if not scored:
+        return ""
+    if len(scored) == 1:
+        only = scored[0]
+        line = fill(t["summary"]["only_one"], step=only.title, score=only.score_text)
+        return "" if which == "weakest" else line + " " + t["steps"][only.id]["bands"][only.band_id]["headline"]
+    if len({s.score for s in scored}) == 1:
+        return (
+            fill(t["summary"]["all_equal"][scored[0].band_id], score=scored[0].score_text)
+            if which == "strongest"
+            else ""
+        )
+    value = max(s.score or 0 for s in scored) if which == "strongest" else min(s.score or 0 for s in scored)
+    chosen = [s for s in scored if s.score == value]
+    titles = [s.title for s in chosen]
+    names = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + f" {t['labels']['and']} " + titles[-1]
+    line = fill(t["summary"][which][chosen[0].band_id], step=names, score=chosen[0].score_text)
+    if len(chosen) == 1:
+        line += " " + t["steps"][chosen[0].id]["bands"][chosen[0].band_id]["headline"]
+    return line
+
+
+def expected_answers_line(view: ReportView, step: StepView) -> str:
+    t = view.t
+    answered = [i for i in step.items if i.answer is not None]
+    if step.score is None:
+        return (
+            fill(t["labels"]["insufficient"], answered=step.answered, total=step.total)
+            if step.answered
+            else (fill(t["labels"]["insufficient_none"], count=t["labels"]["count_words"][step.total]))
+        )
+    turned = {i.code: (6 - i.answer if i.reverse else i.answer) for i in answered if i.answer is not None}
+    if min(turned.values()) == 5:
+        return fill(t["answers"]["all_top"], answered=len(answered))
+    tied = [i for i in answered if turned[i.code] == min(turned.values())]
+    if len(tied) > 1 and len({i.answer for i in tied}) == 1:
+        key = "all_same" if len(tied) == len(answered) else "lowest_many"
+        return fill(t["answers"][key], count=len(tied), answered=len(answered), answer=tied[0].answer_label)
+    key = "lowest_reverse" if tied[0].reverse else "lowest"
+    return fill(t["answers"][key], text=tied[0].text.rstrip("."), answer=tied[0].answer_label)
+
+
+def expected_reason(view: ReportView, step: StepView) -> str:
+    order = view.t["order"]
+    values = {"step": step.title, "score": step.score_text, "answered": step.answered, "total": step.total,
+              "importance": (step.importance_label or "").lower()}  # fmt: skip
+    if step.score is None:
+        assert step.importance is not None and step.importance > INSTRUMENT.importance_split
+        return fill(order["unscored" if step.answered else "unscored_none"], **values)
+    if step.importance is None:
+        return fill(order["not_given"], **values)
+    weight = "important" if step.importance > INSTRUMENT.importance_split else "less_important"
+    return fill(order[weight][step.band_id], **values)
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+@pytest.mark.parametrize("name", sorted(LEADERS))
+def test_every_sentence_comes_from_the_entry_for_its_band_and_answers(name: str, lang: str) -> None:
+    view = view_of(name, lang)
+    t = view.t
+    assert view.strongest_line == expected_extreme(view, "strongest")
+    assert view.weakest_line == expected_extreme(view, "weakest")
+    for step in view.steps:
+        if step.score is not None:
+            assert step.band_text is t["steps"][step.id]["bands"][step.band_id], step.id
+            band = next(b for b in INSTRUMENT.bands if b.id == step.band_id)
+            assert band.min <= step.score <= band.max + 0.99, step.id
+        else:
+            assert step.band_text is None
+        assert step.answers_line == expected_answers_line(view, step), step.id
+    for step in view.reading_order:
+        assert step.reason == expected_reason(view, step), step.id
+
+
+def test_all_ones_never_hears_it_is_strong_and_all_fives_never_hears_it_lacks_routine() -> None:
+    low, high = view_of("all_1"), view_of("all_5")
+    strong_texts = [CONTENTS["da"]["steps"][s.id]["bands"]["strong"]["headline"] for s in INSTRUMENT.steps]
+    assert all(text not in low.strongest_line + low.weakest_line for text in strong_texts)
+    assert low.strongest_line.startswith("Din højeste score har du på Færdigheder (20), men alle dine scorer er endnu")
+    assert "Begynder" not in high.strongest_line and "mangler" not in high.strongest_line + high.weakest_line
+    # All 5 (F5 reversed to 1) gives skills 80, the rest 100: three steps tie at the top.
+    assert high.strongest_line == "Din højeste score har du på Formål, Medarbejdere og Kunder: 100, en stærk score."
+    assert high.weakest_line.startswith("Selv din laveste score, på Færdigheder (80), er stærk")
+
+
+def test_without_importance_answers_no_sentence_speaks_of_a_weight() -> None:
+    view = view_of("no_importance")
+    assert view.order_intro == CONTENTS["da"]["order"]["intro"]["none_given"]
+    assert all(step.importance_label is None for step in view.steps)
+    assert [s.id for s in view.reading_order] == sorted(
+        (s.id for s in view.steps), key=lambda i: next(s.score for s in view.steps if s.id == i) or 0
+    )
+    page = Renderer([BUNDLED], CONTENTS, BRAND, "A4", fetch_roots=[BUNDLED]).html(view)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    for phrase in ("hvor vigtigt du har vurderet", "Du lægger", "Du har vurderet", "vægt på"):
+        assert phrase not in text, phrase
+    assert CONTENTS["da"]["guide"]["importance_none"] in text
+    assert text.count("Ikke angivet") >= 2 * len(view.steps)  # the profile table and each step page
+
+
+def test_steps_without_importance_follow_those_with_it() -> None:
+    view = view_of("some_importance")
+    given = [s.importance is not None for s in view.reading_order]
+    assert given == sorted(given, reverse=True) and any(given) and not all(given)
+    assert view.order_intro == CONTENTS["da"]["order"]["intro"]["some_given"]
+
+
+def test_an_unscored_step_rated_important_stays_in_the_reading_order() -> None:
+    view = view_of("unscored_important")
+    ids = [s.id for s in view.reading_order]
+    assert ids[-1] == "employees" and "customers" not in ids  # customers is unscored and rated 1
+    employees = view.reading_order[-1]
+    assert employees.score is None and employees.rank == len(ids)
+    assert employees.reason.startswith("Du har vurderet Medarbejdere som afgørende, men har ikke besvaret nogen")
+    # The radar draws no point for either gap and joins only neighbours: purpose–skills.
+    assert [a.point is None for a in view.chart.axes] == [False, False, True, True]
+    assert view.chart.polygon == "" and len(view.chart.lines) == 1 and view.chart.lines[0].count(",") == 2
+    # The priority chart lists all four, the unscored ones without a bar; the first is a scored step.
+    rows = view.priority.rows
+    # Skills 65 × 3 = 105 before purpose 75 × 3 = 75; then employees, unscored; customers outside the order.
+    assert [r.label for r in rows] == ["Færdigheder", "Formål", "Medarbejdere", "Kunder"]
+    assert rows[0].first and rows[2].bar_end is None and rows[3].rank is None
+    assert view.plan.first is view.reading_order[0]
+    intro = CONTENTS["da"]["order"]["intro"]
+    assert view.order_intro == intro["all_given"] + " " + intro["unscored_last"]
+
+
+def test_answer_bars_show_what_each_answer_adds() -> None:
+    view = view_of("mixed")
+    skills = next(s for s in view.steps if s.id == "skills")
+    f5 = next(i for i in skills.items if i.code == "F5")
+    assert f5.reverse and f5.answer == 4 and f5.share == 0.25 and f5.answer_label == "Enig"
+    low = next(i for i in view.steps[3].items if i.answer == 1)
+    assert low.share == 0.0  # the lowest answer adds nothing
+
+
+def test_band_facts_are_not_told_against_the_answers() -> None:
+    # P3 neutral in a strong purpose: no text may claim the leader can say it briefly.
+    view = view_of("mixed")
+    purpose = view.steps[0]
+    assert purpose.band_id == "strong"
+    told = " ".join([purpose.band_text["meaning"], purpose.band_text["headline"], view.strongest_line])  # type: ignore[index]
+    assert "sige det kort" not in told
+    assert purpose.answers_line == fill(
+        CONTENTS["da"]["answers"]["lowest"], text=INSTRUMENT.items[2].text["da"].rstrip("."),
+        answer="Hverken enig eller uenig",
+    )  # fmt: skip
+
+
+def test_a_long_free_text_is_cut_at_a_word_with_a_visible_mark() -> None:
+    free = " ".join(["ordet"] * 500)  # 2,999 characters
+    view = view_of("mixed", free=free)
+    shown = view.free_text["T1"]
+    assert shown.endswith(" …(forkortet)") and len(shown) < 1000
+    assert shown.removesuffix(" …(forkortet)").split()[-1] == "ordet"
+
+
+def test_one_rounding_rule_in_the_pdf_text_scores_xlsx_and_score(tmp_path: Path) -> None:
+    # Purpose 5,5,4,4 → 87.5; skills 4,4,4,3 and F5 2 → 70; employees 4,4,4,3 → 68.75 → 68.8.
+    answers = {"P1": 5, "P2": 5, "P3": 4, "P4": 4, "F1": 4, "F2": 4, "F3": 4, "F4": 3, "F5": 2}
+    answers |= {"M1": 4, "M2": 4, "M3": 4, "M4": 3, "K1": 1, "K2": 1, "V1": 4}
+    survey = write_xlsx(
+        tmp_path / "s.xlsx", [IDENTITY + item_headers(), leader_row("Kim Ærø", "kim@example.dk", answers)]
+    )
+    leader = response(answers)
+    view = build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, CONTENTS["da"], "da", RUN)
+    assert [s.score_text for s in view.steps[:3]] == ["87,5", "70", "68,8"]
+    english = build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, CONTENTS["en"], "en", RUN)
+    assert [s.score_text for s in english.steps[:3]] == ["87.5", "70", "68.8"]
+    record = json.loads(CliRunner().invoke(main, ["score", str(survey)]).stdout)[0]
+    assert [record["scores"][s] for s in ("purpose", "skills", "employees")] == [87.5, 70.0, 68.8]
+    assert record["importance"] == {"purpose": 4, "skills": None, "employees": None, "customers": None}
+
+    outcome = Outcome(2, "ok", leader, assessment=assess(leader, INSTRUMENT))
+    book = load_workbook(write_scores(tmp_path, [outcome], INSTRUMENT, "da"), read_only=True)
+    header, row = list(book["Leaders"].iter_rows(values_only=True))
+    assert [row[header.index(f"{t} score")] for t in ("Formål", "Færdigheder", "Medarbejdere")] == [87.5, 70, 68.8]
+    assert row[header.index("Formål importance")] == 4 and row[header.index("Færdigheder importance")] is None
+
+
+@pytest.fixture(scope="module")
+def edge_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The edge cases rendered once on A4 and once on letter (jobs=1)."""
+    from reportgen.config import Settings
+    from reportgen.pipeline import build
+
+    folder = tmp_path_factory.mktemp("edges")
+    rows = [
+        leader_row("Alle Et", "one@example.dk", LEADERS["all_1"]),
+        leader_row("Alle Fem", "five@example.dk", LEADERS["all_5"]),
+        leader_row("Tom Trin", "empty@example.dk", LEADERS["unscored_important"]),
+        leader_row("Uden Vægt", "none@example.dk", LEADERS["no_importance"]),
+        [*leader_row("Lang Tekst", "long@example.dk", LEADERS["mixed"]), " ".join(["ordet"] * 500)],
+    ]
+    headers = IDENTITY + item_headers() + [INSTRUMENT.free_text[0].text["da"]]
+    survey = write_xlsx(folder / "edges.xlsx", [headers, *rows])
+    out = {}
+    for paper in ("A4", "letter"):
+        settings = Settings(
+            survey=survey, output_dir=folder / paper, report_date=date(2026, 11, 27), paper=paper, jobs=1
+        )
+        build(settings)
+        out[paper] = folder / paper
+    return out
+
+
+def test_a4_and_letter_have_the_same_pages_and_stay_small(edge_builds: dict[str, Path]) -> None:
+    a4 = sorted(edge_builds["A4"].glob("*.pdf"))
+    names = [p.name for p in a4 if p.name != "cohort.pdf"]
+    assert len(names) == 5
+    for name in names:
+        pages = {paper: len(PdfReader(edge_builds[paper] / name).pages) for paper in edge_builds}
+        assert pages["A4"] == pages["letter"] == 9, (name, pages)
+        assert (edge_builds["A4"] / name).stat().st_size <= 150_000
+
+
+def test_the_action_plan_names_the_first_chapter_the_workshop_and_where_to_read(tmp_path: Path) -> None:
+    brand = replace(
+        BRAND,
+        workshop="GPS-dagen",
+        workshop_date=date(2027, 1, 14),
+        facilitator="Mette Holm, mette@example.dk",
+        ebook={"link": "https://example.dk/e-bog#kapitel-{chapter}", "pages": {"4": "63"}},
+    )
+    leader = response(LEADERS["mixed"])
+    run = replace(RUN, brand=brand)
+    view = build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, CONTENTS["da"], "da", run)
+    first = view.reading_order[0]
+    assert view.plan.first is first and first.id == "customers"
+    assert view.plan.actions == tuple(CONTENTS["da"]["steps"]["customers"]["bands"][first.band_id]["actions"])
+    assert view.plan.ebook == "Kapitel 4 står på side 63 i e-bogen."
+    page = html.unescape(Renderer([BUNDLED], CONTENTS, brand, "A4", fetch_roots=[BUNDLED]).html(view))
+    plan = page[page.index('class="page plan"') :]
+    for text in ("Læs først kapitel 4: Kunder", "GPS-dagen", "14. januar 2027", "Mette Holm, mette@example.dk"):
+        assert text in plan, text
+    # Without a page for the chapter, the link names it, with the chapter's number filled in.
+    brand = replace(brand, ebook={"link": "https://example.dk/e-bog#kapitel-{chapter}"})
+    view = build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, CONTENTS["da"], "da", replace(RUN, brand=brand))
+    assert view.plan.ebook.endswith("https://example.dk/e-bog#kapitel-4")
+
+
+def test_brand_refuses_a_bad_ebook_table_and_date(tmp_path: Path) -> None:
+    from reportgen.errors import BrandError
+    from reportgen.report.brand import init_brand
+
+    folder = init_brand(tmp_path / "b", BUNDLED)
+    toml = (folder / "brand.toml").read_text("utf-8")
+    toml = toml.replace('workshop_date = ""', 'workshop_date = "januar"').replace(
+        "[ebook]", '[ebook]\npages = { one = "12" }\nwrong = 1'
+    )
+    (folder / "brand.toml").write_text(toml, "utf-8")
+    with pytest.raises(BrandError) as error:
+        load_brand(folder, BUNDLED)
+    message = str(error.value)
+    assert "workshop_date = 'januar'" in message and "ebook.pages" in message and "ebook.wrong" in message
+
+
+def figure_alts(pdf: Path) -> list[str]:
+    """The alternate texts of the PDF's Figure elements, in structure order."""
+    alts: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                alts.append(str(node.get("/Alt", "")))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+                walk(kid)
+
+    walk(PdfReader(pdf).trailer["/Root"]["/StructTreeRoot"])
+    return alts
+
+
+def pdfua_failures(pdf: Path) -> list[str]:
+    """The PDF/UA-1 rules the PDF fails (page-validation, offline), one "RULE-ID: message" each; [] when it conforms."""
+    import page  # page-validation, a dev dependency
+
+    report = page.validate_pdf(str(pdf), profile="ua1")
+    return sorted({f"{failure.rule_id}: {failure.message}" for failure in report.failures})
+
+
+def test_every_edge_case_report_conforms_to_pdf_ua_1(edge_builds: dict[str, Path]) -> None:
+    for paper, folder in edge_builds.items():
+        for pdf in sorted(folder.glob("0*.pdf")):
+            assert pdfua_failures(pdf) == [], (paper, pdf.name)
+
+
+def test_the_validator_sees_a_skipped_heading_level(tmp_path: Path) -> None:
+    """A planted failure, so that a validator that passes everything cannot pass this file silently."""
+    from weasyprint import HTML
+
+    pdf = tmp_path / "bad.pdf"
+    HTML(string='<html lang="da"><title>T</title><h1>A</h1><h3>B</h3></html>').write_pdf(
+        pdf, pdf_variant="pdf/ua-1", pdf_tags=True
+    )
+    assert any(failure.startswith("PDFUA1-HEADING-NESTING") for failure in pdfua_failures(pdf))
+
+
+def test_reports_declare_pdf_ua_and_the_charts_alt_texts_carry_the_values(edge_builds: dict[str, Path]) -> None:
+    pdf = edge_builds["A4"] / "04-tom-trin.pdf"
+    metadata = PdfReader(pdf).trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert 'pdfuaid:part="1"' in metadata
+    alts = figure_alts(pdf)
+    radar = next(alt for alt in alts if alt.startswith("Dine scorer på de fire trin"))
+    assert radar.endswith("Formål 75; Færdigheder 65; Medarbejdere Ikke nok svar; Kunder Ikke nok svar.")
+    ranked = next(alt for alt in alts if alt.startswith("Din læserækkefølge"))
+    assert "1. Færdigheder: 65 af 100, På vej, vigtighed: Moderat vigtigt." in ranked
+    assert "3. Medarbejdere: ikke nok svar" not in ranked and "Kunder: ikke nok svar til en score." in ranked
+
+
+def test_every_table_cell_names_its_row_and_column_headers(edge_builds: dict[str, Path]) -> None:
+    """Screen readers announce a score with its step and column: each TD's Headers has a row and a column header."""
+    headers: list[int] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            if node.get("/S") == "/TD":
+                headers.append(len(node["/A"].get("/Headers", [])))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+                walk(kid)
+
+    walk(PdfReader(edge_builds["A4"] / "06-lang-tekst.pdf").trailer["/Root"]["/StructTreeRoot"])
+    # The profile table (4 rows × 4 cells) and the four answer tables (17 rows × 2 cells).
+    assert len(headers) == 4 * 4 + 17 * 2 and set(headers) == {2}
