@@ -250,10 +250,14 @@ def test_one_rounding_rule_in_the_pdf_text_scores_xlsx_and_score(tmp_path: Path)
     assert record["importance"] == {"purpose": 4, "skills": None, "employees": None, "customers": None}
 
     outcome = Outcome(2, "ok", leader, assessment=assess(leader, INSTRUMENT))
-    book = load_workbook(write_scores(tmp_path, [outcome], INSTRUMENT, "da"), read_only=True)
-    header, row = list(book["Leaders"].iter_rows(values_only=True))
-    assert [row[header.index(f"{t} score")] for t in ("Formål", "Færdigheder", "Medarbejdere")] == [87.5, 70, 68.8]
-    assert row[header.index("Formål importance")] == 4 and row[header.index("Færdigheder importance")] is None
+    words = CONTENTS["da"]["workbook"]  # scores.xlsx in the report's language
+    book = load_workbook(write_scores(tmp_path, [outcome], INSTRUMENT, "da", words), read_only=True)
+    header, row = list(book[words["leaders_sheet"]].iter_rows(values_only=True))
+    scores = [row[header.index(words["score"].format(step=t))] for t in ("Formål", "Færdigheder", "Medarbejdere")]
+    assert scores == [87.5, 70, 68.8]
+    importance = words["importance"]
+    assert row[header.index(importance.format(step="Formål"))] == 4
+    assert row[header.index(importance.format(step="Færdigheder"))] is None
 
 
 @pytest.fixture(scope="module")
