@@ -272,14 +272,15 @@ def _cohort(
     interrupted: bool,
 ) -> tuple[Path | None, str]:
     """DIR/cohort.pdf, or why there is none."""
-    from .report.cohort import cohort_cover, cohort_view
+    from .report.cohort import Excluded, cohort_cover, cohort_view, group_entries
     from .report.files import write_cohort
 
-    group = [(o.response, o.assessment, o.previous) for o in survey.outcomes if o.status == "ok" and o.assessment]
+    group = group_entries(survey.outcomes)
     cover = cohort_cover(inputs.run, survey.instrument, content, language)
     view = cohort_view(
-        group, survey.instrument, content, language, settings.cohort_min, cover, by_group=settings.group_by is not None
-    )
+        group, survey.instrument, content, language, settings.cohort_min, cover,
+        by_group=settings.group_by is not None, excluded=Excluded.of(survey.outcomes),
+    )  # fmt: skip
     if view is None:
         return None, f"{len(group)} leaders scored, fewer than the {settings.cohort_min} needed to keep them anonymous"
     if interrupted:
