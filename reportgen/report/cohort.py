@@ -158,7 +158,7 @@ class ItemFigures:
 
     code: str
     text: str
-    step_title: str
+    step_id: str
     reverse: bool
     answered: int
     too_few: bool
@@ -261,8 +261,8 @@ def cohort_view(
     steps = tuple(by_id[s.id] for s in steps)
     candidates = [s for s in steps if s.mean is not None and s.id not in focus_ids]
     resource = max(candidates, key=lambda s: (s.mean or 0, -s.chapter)) if candidates else None
-    items = tuple(
-        _item(item, group, instrument, lang, minimum, rules) for item in instrument.items if item.kind == "step"
+    items = _diverging(
+        tuple(_item(item, group, instrument, lang, minimum, rules) for item in instrument.items if item.kind == "step")
     )
     sections: list[GroupSection] = []
     left_out = 0
@@ -426,10 +426,9 @@ def _item(
     answers = [scale.min + scale.max - a if item.reverse else a for a in raw]
     too_few = len(answers) < minimum
     middle = Fraction(scale.min + scale.max, 2)
-    step_title = instrument.step(item.step_id).title[lang]
     if too_few:
         return ItemFigures(
-            item.code, item.text[lang], step_title, item.reverse, len(answers), True, None, None, None, (), ""
+            item.code, item.text[lang], item.step_id, item.reverse, len(answers), True, None, None, None, (), ""
         )
     n = len(answers)
     mean = Fraction(sum(answers), n)
@@ -447,7 +446,21 @@ def _item(
         mark = "strength"
     elif mean <= _exact(rules.blind_spot_mean) or disagree >= _exact(rules.blind_spot_share):
         mark = "blind_spot"
-    return ItemFigures(item.code, item.text[lang], step_title, item.reverse, n, False, mean, agree, disagree, bar, mark)
+    return ItemFigures(
+        item.code, item.text[lang], item.step_id, item.reverse, n, False, mean, agree, disagree, bar, mark
+    )
+
+
+def _diverging(items: tuple[ItemFigures, ...]) -> tuple[ItemFigures, ...]:
+    """The diverging bars on one scale for all statements, the widest filling its half of the bar."""
+    widest = max((i.bar[1].share / 2 + max(i.bar[0].share, i.bar[2].share) for i in items if i.bar), default=0)
+    if not widest:
+        return items
+    factor = float(1 / widest)
+    return tuple(
+        replace(i, bar=tuple(replace(s, left=50 + (s.left - 50) * factor, width=s.width * factor) for s in i.bar))
+        for i in items
+    )
 
 
 def _exact(threshold: float) -> Fraction:
