@@ -24,7 +24,8 @@ from .view import RunInfo
 RULES = PACKAGE_DIR / "data" / "cohort.toml"
 
 # Geometry of the dot plot of each step's scores, in SVG user units.
-PLOT_LEFT, PLOT_WIDTH, ROW_HEIGHT, DOT = 150.0, 330.0, 46.0, 2.6
+PLOT_LEFT, PLOT_WIDTH, DOT = 150.0, 330.0, 2.6
+STACK = 28.0  # the tallest stack of dots, at most; a row is this plus room for its label and axis
 BIN = 2  # scores within 2 points share a column of dots
 
 Entry = tuple[Response, Assessment, Assessment | None]  # a leader's answers, scores and earlier scores
@@ -211,6 +212,7 @@ class CohortView:
     strengths: tuple[ItemFigures, ...]
     blind_spots: tuple[ItemFigures, ...]
     plot_height: float
+    row_height: float  # of one step in the dot plot: lower when no stack of dots is tall
     since: bool  # the build had a --previous export
     groups: tuple[GroupSection, ...]  # --group-by: one per group of at least `minimum` leaders
     groups_left_out: int  # groups smaller than that, or without a value: not shown
@@ -290,7 +292,8 @@ def cohort_view(
         items=items,
         strengths=tuple(sorted((i for i in items if i.mark == "strength"), key=lambda i: -(i.mean or 0))),
         blind_spots=tuple(sorted((i for i in items if i.mark == "blind_spot"), key=lambda i: i.mean or 0)),
-        plot_height=len(steps) * ROW_HEIGHT,
+        plot_height=len(steps) * _row_height(group, instrument),
+        row_height=_row_height(group, instrument),
         since=any(previous is not None for _, _, previous in group),
         groups=tuple(sections),
         groups_left_out=left_out,
@@ -328,6 +331,7 @@ def _steps(
 ) -> tuple[StepFigures, ...]:
     """Each step's figures over the group, withheld where fewer than `minimum` leaders have a score."""
     leaders = len(group)
+    height = _row_height(group, instrument)
     found = group_steps([a for _, a, _ in group], instrument)
     rank = {band.id: n for n, band in enumerate(instrument.bands)}
     steps = []
@@ -366,7 +370,7 @@ def _steps(
             now.score - before.score for now, before in matched if now.score is not None and before.score is not None
         ]
         mean = None if scores is None else scores.mean
-        row_y = row * ROW_HEIGHT
+        row_y = row * height
         values = [float(r.score) for _, a, _ in group if (r := a.step(step.id)).score is not None]
         steps.append(
             StepFigures(
@@ -395,7 +399,7 @@ def _steps(
                 matched=len(matched),
                 change=sum(deltas, Fraction(0)) / len(deltas) if enough else None,
                 moves=Moves(moves["up"], moves["same"], moves["down"]) if enough else None,
-                dots=() if too_few else _dots(values, row_y),
+                dots=() if too_few else _dots(values, row_y, height),
                 mean_x=None if mean is None else _x(float(mean)),
                 row_y=row_y,
             )
@@ -472,15 +476,34 @@ def _x(score: float) -> float:
     return PLOT_LEFT + score / 100 * PLOT_WIDTH
 
 
-def _dots(values: Sequence[float], row_y: float) -> tuple[Dot, ...]:
+def _columns(values: Sequence[float]) -> list[int]:
+    return [int(value // BIN) for value in sorted(values)]
+
+
+def _row_height(group: Sequence[Entry], instrument: Instrument) -> float:
+    """A dot plot row's height: its tallest stack of dots (at most STACK) and 18 units for the axis and label."""
+    tallest = max(
+        (
+            max(
+                Counter(_columns([float(s) for _, a, _ in group if (s := a.step(step.id).score) is not None])).values(),
+                default=1,
+            )
+            for step in instrument.steps
+        ),
+        default=1,
+    )
+    return 18 + min(STACK, tallest * DOT * 2.1)
+
+
+def _dots(values: Sequence[float], row_y: float, height: float) -> tuple[Dot, ...]:
     """Each score as a dot on the 0–100 axis; equal scores stack upwards, closer together in a big group."""
-    columns = [int(value // BIN) for value in sorted(values)]
+    columns = _columns(values)
     tallest = max(Counter(columns).values(), default=1)
-    step = min(DOT * 2.1, 28 / tallest)  # the stacks stay inside their row
+    step = min(DOT * 2.1, STACK / tallest)  # the stacks stay inside their row
     stacks: Counter[int] = Counter()
     dots = []
     for column in columns:
-        dots.append(Dot(_x(column * BIN + BIN / 2), row_y + ROW_HEIGHT - 12 - stacks[column] * step))
+        dots.append(Dot(_x(column * BIN + BIN / 2), row_y + height - 12 - stacks[column] * step))
         stacks[column] += 1
     return tuple(dots)
 
