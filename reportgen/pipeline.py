@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Settings, bundled_templates
-from .errors import InputError, RenderError, ReportgenError
+from .errors import InputError, ReportgenError
 from .models import Brand, BuildResult, ColumnMap, Instrument, Outcome, Survey
 
 if TYPE_CHECKING:
     from .delivery.letters import Letter, MailText
     from .delivery.send import Clock, Summary
-    from .report import plan
+    from .report import batch, plan
     from .report.batch import RendererSetup
     from .report.content import Content
     from .report.renderer import Renderer
@@ -148,9 +148,15 @@ def build(settings: Settings, on_progress: ProgressCallback | None = None) -> Bu
     language = settings.language or brand.default_language or instrument.languages[0]
     inputs = _plan_inputs(settings, survey, brand, contents, setup, language, output)
     planned = plan.plan_reports(survey.outcomes, inputs, output)
-    outcomes, interrupted = _render(planned, setup, renderer, settings, on_progress)
+    cohort_task, cohort_note = _cohort(survey, settings, inputs, contents[language], language, output)
+    outcomes, interrupted, cohort_result = _render(planned, cohort_task, setup, renderer, settings, on_progress)
     ordered = tuple(outcomes[o.source_row] for o in survey.outcomes)
-    cohort, cohort_note = _cohort(survey, settings, inputs, contents[language], language, output, renderer, interrupted)
+    cohort = None
+    if cohort_task is not None and cohort_result is not None:
+        if cohort_result.reason is None:
+            cohort = cohort_task.path
+        else:
+            cohort_note = f"it could not be rendered ({cohort_result.reason})"
     written = manifest.write_manifest(output, ordered)
     info = manifest.BuildInfo(_absolute(settings.instrument), _absolute(settings.brand), instrument.languages)
     manifest.write_build_info(output, info)
@@ -221,22 +227,31 @@ def _plan_inputs(
 
 def _render(
     planned: plan.Plan,
+    cohort: batch.Task | None,
     setup: RendererSetup,
     renderer: Renderer,
     settings: Settings,
     on_progress: ProgressCallback | None,
-) -> tuple[dict[int, Outcome], bool]:
-    """Render the planned tasks, reporting each outcome as it comes; (outcomes, interrupted)."""
+) -> tuple[dict[int, Outcome], bool, batch.TaskResult | None]:
+    """Render the planned tasks and the cohort report, reporting each leader's outcome as it comes.
+
+    The cohort report is one more task in the same pool, first in the queue as the longest
+    one, instead of a render of its own after the leaders'. (outcomes, interrupted, the cohort's result)
+    """
     from .report import batch
 
     outcomes = dict(planned.outcomes)
     done, total = 0, len(planned.tasks)
+    cohort_result: batch.TaskResult | None = None
     for outcome in outcomes.values():
         if outcome.status != "ok" and on_progress:
             on_progress(done, total, outcome)
 
     def finished(result: batch.TaskResult) -> None:
-        nonlocal done
+        nonlocal done, cohort_result
+        if result.source_row == batch.COHORT_ROW:
+            cohort_result = result
+            return
         outcome = outcomes[result.source_row]
         if result.reason is None:
             outcome = replace(outcome, status="rendered")
@@ -247,9 +262,10 @@ def _render(
         if on_progress:
             on_progress(done, total, outcome)
 
+    tasks = ((cohort,) if cohort else ()) + planned.tasks
     try:
         # The renderer built to check the templates renders here too when there is one job.
-        batch.run(planned.tasks, setup, settings.jobs or batch.default_jobs(), finished, renderer)
+        batch.run(tasks, setup, settings.jobs or batch.default_jobs(), finished, renderer)
     except batch.Interrupted:
         for row, outcome in outcomes.items():
             if outcome.status == "ok":
@@ -257,23 +273,16 @@ def _render(
                     outcome, status="failed", reason="interrupted before it was rendered; run build again",
                     pdf=None, fingerprint=None,
                 )  # fmt: skip
-        return outcomes, True
-    return outcomes, False
+        return outcomes, True, None
+    return outcomes, False, cohort_result
 
 
 def _cohort(
-    survey: Survey,
-    settings: Settings,
-    inputs: plan.PlanInputs,
-    content: Content,
-    language: str,
-    output: Path,
-    renderer: Renderer,
-    interrupted: bool,
-) -> tuple[Path | None, str]:
-    """DIR/cohort.pdf, or why there is none."""
+    survey: Survey, settings: Settings, inputs: plan.PlanInputs, content: Content, language: str, output: Path
+) -> tuple[batch.Task | None, str]:
+    """The task that renders DIR/cohort.pdf, or why there is none."""
     from .report.cohort import Excluded, cohort_cover, cohort_view, group_entries
-    from .report.files import write_cohort
+    from .report.files import cohort_task
 
     group = group_entries(survey.outcomes)
     cover = cohort_cover(inputs.run, survey.instrument, content, language)
@@ -283,12 +292,7 @@ def _cohort(
     )  # fmt: skip
     if view is None:
         return None, f"{len(group)} leaders scored, fewer than the {settings.cohort_min} needed to keep them anonymous"
-    if interrupted:
-        return None, ""
-    try:
-        return write_cohort(output, renderer, view, settings.output_format), ""
-    except RenderError as error:
-        return None, f"it could not be rendered ({error})"
+    return cohort_task(output, view, settings.output_format), ""
 
 
 # --- send ----------------------------------------------------------------------------------

@@ -352,3 +352,26 @@ def test_excluded_rows_are_counted_by_why(tmp_path: Path) -> None:
     rows.append(["Halv", "h@example.dk", "False", 3, 3, *[None] * (len(ITEM_CODES) - 2)])
     read = read_survey(Settings(survey=write_xlsx(tmp_path / "x.xlsx", [header, *rows])))
     assert cohort.Excluded.of(read.outcomes) == cohort.Excluded(invalid=1, duplicates=1, unfinished=1)
+
+
+def test_the_cohort_report_is_one_more_task_of_the_worker_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportgen.report import batch
+
+    queued: list[list[int]] = []
+    real = batch.run
+
+    def run(tasks: list[batch.Task], *args: object, **kwargs: object) -> None:
+        queued.append([task.source_row for task in tasks])
+        real(tasks, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "run", run)
+    header = ["Navn", "Mail", *ITEM_CODES]
+    rows = [[f"Leder {n}", f"l{n}@example.dk", *[1 + (n + i) % 5 for i in range(len(ITEM_CODES))]] for n in range(5)]
+    survey = write_xlsx(tmp_path / "five.xlsx", [header, *rows])
+    settings = Settings(survey, tmp_path / "out", report_date=date(2026, 11, 27), output_format="html", jobs=2)
+    result = build(settings)
+    # One batch: the cohort report first, as the longest task, then the five leaders' reports.
+    assert queued == [[batch.COHORT_ROW, 2, 3, 4, 5, 6]]
+    assert result.counts["rendered"] == 5 and result.cohort == tmp_path / "out" / "cohort.html"
+    html = result.cohort.read_text("utf-8")
+    assert "5 ledere indgår" in html and "Leder 0" not in html and 'href="assets/report-da.css"' in html
