@@ -207,7 +207,7 @@ class CohortView:
     order: tuple[StepFigures, ...]  # the steps the group needs most first; withheld ones last
     focus: tuple[StepFigures, ...]
     average_priority: Fraction | None  # the mean of the steps' priorities, which a focus must lead
-    resource: StepFigures | None  # the strongest step that is no focus
+    resource: StepFigures | None  # the step the group is strongest on, when it is no focus
     items: tuple[ItemFigures, ...]
     strengths: tuple[ItemFigures, ...]
     blind_spots: tuple[ItemFigures, ...]
@@ -261,8 +261,10 @@ def cohort_view(
     )
     by_id = {s.id: s for s in order}
     steps = tuple(by_id[s.id] for s in steps)
-    candidates = [s for s in steps if s.mean is not None and s.id not in focus_ids]
-    resource = max(candidates, key=lambda s: (s.mean or 0, -s.chapter)) if candidates else None
+    # The resource is the step the group is strongest on, unless that is a focus step itself.
+    scored = [s for s in steps if s.mean is not None]
+    strongest = max(scored, key=lambda s: (s.mean or 0, -s.chapter)) if scored else None
+    resource = None if strongest is None or strongest.id in focus_ids else strongest
     items = _diverging(
         tuple(_item(item, group, instrument, lang, minimum, rules) for item in instrument.items if item.kind == "step")
     )
