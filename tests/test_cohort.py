@@ -375,3 +375,10 @@ def test_the_cohort_report_is_one_more_task_of_the_worker_pool(tmp_path: Path, m
     assert result.counts["rendered"] == 5 and result.cohort == tmp_path / "out" / "cohort.html"
     html = result.cohort.read_text("utf-8")
     assert "5 ledere indgår" in html and "Leder 0" not in html and 'href="assets/report-da.css"' in html
+
+
+def test_a_group_where_no_step_has_enough_scores_gets_no_focus_and_no_resource(tmp_path: Path) -> None:
+    steps = ["purpose", "purpose", "skills", "skills", "employees"]  # each leader answers one step only
+    view = view_of(tmp_path, [_step(step_id, 4, 5) for step_id in steps])
+    assert view.leaders == 5 and all(s.too_few and s.priority is None and s.rank is None for s in view.steps)
+    assert view.focus == () and view.resource is None and view.average_priority is None
