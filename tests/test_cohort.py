@@ -382,3 +382,17 @@ def test_a_group_where_no_step_has_enough_scores_gets_no_focus_and_no_resource(t
     view = view_of(tmp_path, [_step(step_id, 4, 5) for step_id in steps])
     assert view.leaders == 5 and all(s.too_few and s.priority is None and s.rank is None for s in view.steps)
     assert view.focus == () and view.resource is None and view.average_priority is None
+
+
+def test_every_text_cohort_html_uses_is_in_both_content_files() -> None:
+    import tomllib
+
+    from reportgen.config import bundled_templates
+
+    template = (bundled_templates() / "cohort.html").read_text("utf-8")
+    used = set(re.findall(r"\bm\.(\w+)", template))
+    assert {"no_priority", "focus_why", "exercises", "note_findings"} <= used
+    for lang in ("da", "en"):
+        table = tomllib.loads((bundled_templates() / "content" / f"{lang}.toml").read_text("utf-8"))["cohort"]
+        assert used - set(table) == set(), lang
+        assert set(table["exercises"]) == {step.id for step in INSTRUMENT.steps}
