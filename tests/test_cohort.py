@@ -184,7 +184,9 @@ def test_the_radar_the_cohort_report_and_the_workbook_show_the_same_group_figure
         assert row[2] == float(round_half_up(step.mean, 1)) and row[3] == float(round_half_up(step.median or 0, 1))
         assert row[-3] == float(round_half_up(step.importance or 0, 1)) and row[-1] == step.first_in_order
         assert tuple(row[7:10]) == tuple(b.count for b in step.bands)
-        assert f"{step.chapter}. {step.title} {step.scored} {number(step.mean, 0, 'da_DK')} " in text
+        # Page 1's order table: importance, mean score and priority of the step, in that order.
+        shown = [number(v, d, "da_DK") for v, d in ((step.importance, 1), (step.mean, 0), (step.priority, 0))]
+        assert re.search(rf"{step.chapter}\. {step.title}[^\n]*? {' '.join(shown)} ", text), step.id
 
 
 def test_a_group_of_four_gets_no_cohort_report(shared_build: BuildResult) -> None:

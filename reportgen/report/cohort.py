@@ -24,7 +24,7 @@ from .view import RunInfo
 RULES = PACKAGE_DIR / "data" / "cohort.toml"
 
 # Geometry of the dot plot of each step's scores, in SVG user units.
-PLOT_LEFT, PLOT_WIDTH, DOT = 112.0, 232.0, 2.6  # the figures of each step to the right of its row
+PLOT_LEFT, PLOT_WIDTH, DOT = 112.0, 200.0, 2.6  # the figures of each step to the right of its row
 STACK = 28.0  # the tallest stack of dots, at most; a row is this plus room for its label and axis
 BIN = 2  # scores within 2 points share a column of dots
 
