@@ -268,6 +268,7 @@ def cohort_view(
     items = _diverging(
         tuple(_item(item, group, instrument, lang, minimum, rules) for item in instrument.items if item.kind == "step")
     )
+    row_height = _row_height(group, instrument)
     sections: list[GroupSection] = []
     left_out = 0
     if by_group:
@@ -287,15 +288,15 @@ def cohort_view(
         rules=rules,
         bands=tuple(_band_labels(instrument, lang).items()),
         steps=steps,
-        order=tuple(by_id[s.id] for s in order),
+        order=order,
         focus=tuple(by_id[s.id] for s in focus),
         average_priority=_mean_priority(ranked),
-        resource=None if resource is None else by_id[resource.id],
+        resource=resource,
         items=items,
         strengths=tuple(sorted((i for i in items if i.mark == "strength"), key=lambda i: -(i.mean or 0))),
         blind_spots=tuple(sorted((i for i in items if i.mark == "blind_spot"), key=lambda i: i.mean or 0)),
-        plot_height=len(steps) * _row_height(group, instrument),
-        row_height=_row_height(group, instrument),
+        plot_height=len(steps) * row_height,
+        row_height=row_height,
         since=any(previous is not None for _, _, previous in group),
         groups=tuple(sections),
         groups_left_out=left_out,
