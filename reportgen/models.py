@@ -320,6 +320,9 @@ class Assessment:
         return next(s for s in self.steps if s.step_id == step_id)
 
 
+# The start of the reason of a row the survey tool marks as not finished ("not finished in Qualtrics …").
+NOT_FINISHED = "not finished in"
+
 Status = Literal["ok", "rendered", "duplicate", "invalid", "failed", "skipped"]
 
 

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import Settings, bundled_templates
-from .errors import InputError, RenderError, ReportgenError
+from .errors import InputError, ReportgenError
 from .models import Brand, BuildResult, ColumnMap, Instrument, Outcome, Problem, Survey
 
 if TYPE_CHECKING:
     from .delivery.letters import Letter, MailText
     from .delivery.send import Clock, Summary
-    from .report import plan
+    from .report import batch, plan
     from .report.batch import RendererSetup
     from .report.content import Content
     from .report.renderer import Renderer
@@ -242,8 +242,17 @@ def _build_into(
     inputs = _plan_inputs(settings, survey, brand, contents, setup, language, output)
     planned = plan.plan_reports(survey.outcomes, inputs, output)
     stage("rendering", len(planned.tasks))
-    outcomes, interrupted, disk_full = _render(planned, setup, renderer, settings, on_progress)
+    cohort_task, cohort_note = _cohort(survey, settings, inputs, contents[language], language, output)
+    rendering = _render(planned, cohort_task, setup, renderer, settings, on_progress)
+    outcomes, interrupted, disk_full, cohort_result = rendering
     ordered = tuple(outcomes[o.source_row] for o in survey.outcomes)
+    cohort = None
+    if cohort_task is not None and cohort_result is None:
+        cohort_note = "the build was stopped before it; the same command renders it"
+    elif cohort_task is not None and cohort_result is not None and cohort_result.reason is None:
+        cohort = cohort_task.path
+    elif cohort_result is not None:
+        cohort_note = f"it could not be rendered ({cohort_result.reason})"
     dialect = settings.csv_dialect or ("excel-da" if language == "da" else "excel")
     info = manifest.BuildInfo(
         _absolute(settings.instrument), _absolute(settings.brand), instrument.languages,
@@ -259,9 +268,6 @@ def _build_into(
             raise writer.disk_full_error(
                 output, f"{rendered} reports are complete and listed in {manifest.MANIFEST}; the rest were not written."
             )
-        cohort, cohort_note = _cohort(
-            survey, settings, inputs, contents[language], language, output, renderer, interrupted, stage
-        )
         scores = write_scores(output, ordered, instrument, language, _workbook_words(contents[language], language))
     except OSError as error:
         if not writer.is_disk_full(error):
@@ -413,22 +419,32 @@ def _plan_inputs(
 
 def _render(
     planned: plan.Plan,
+    cohort: batch.Task | None,
     setup: RendererSetup,
     renderer: Renderer,
     settings: Settings,
     on_progress: ProgressCallback | None,
-) -> tuple[dict[int, Outcome], bool, bool]:
-    """Render the planned tasks, reporting each outcome as it comes; (outcomes, interrupted, disk full)."""
+) -> tuple[dict[int, Outcome], bool, bool, batch.TaskResult | None]:
+    """Render the planned tasks and the cohort report, reporting each leader's outcome as it comes.
+
+    The cohort report is one more task in the same pool, first in the queue as the longest
+    one, instead of a render of its own after the leaders'. (outcomes, interrupted, disk full,
+    the cohort's result)
+    """
     from .report import batch
 
     outcomes = dict(planned.outcomes)
     done, total = 0, len(planned.tasks)
+    cohort_result: batch.TaskResult | None = None
     for outcome in outcomes.values():
         if outcome.status != "ok" and on_progress:
             on_progress(done, total, outcome)
 
     def finished(result: batch.TaskResult) -> None:
-        nonlocal done
+        nonlocal done, cohort_result
+        if result.source_row == batch.COHORT_ROW:
+            cohort_result = result
+            return
         outcome = outcomes[result.source_row]
         if result.reason is None:
             outcome = replace(outcome, status="rendered")
@@ -439,48 +455,36 @@ def _render(
         if on_progress:
             on_progress(done, total, outcome)
 
+    tasks = ((cohort,) if cohort else ()) + planned.tasks
     try:
         # The renderer built to check the templates renders here too when there is one job.
-        batch.run(planned.tasks, setup, settings.jobs or batch.default_jobs(), finished, renderer)
+        batch.run(tasks, setup, settings.jobs or batch.default_jobs(), finished, renderer)
     except batch.Interrupted as stop:
         full = isinstance(stop, batch.DiskFull)
         for row, outcome in outcomes.items():
             if outcome.status == "ok":
                 reason = "the disk is full before it was rendered; run build again" if full else INTERRUPTED
                 outcomes[row] = replace(outcome, status="failed", reason=reason, pdf=None, fingerprint=None)
-        return outcomes, True, full
-    return outcomes, False, False
+        return outcomes, True, full, cohort_result
+    return outcomes, False, False, cohort_result
 
 
 def _cohort(
-    survey: Survey,
-    settings: Settings,
-    inputs: plan.PlanInputs,
-    content: Content,
-    language: str,
-    output: Path,
-    renderer: Renderer,
-    interrupted: bool,
-    stage: StageCallback,
-) -> tuple[Path | None, str]:
-    """DIR/cohort.pdf, or why there is none."""
-    from .report.cohort import cohort_cover, cohort_view
-    from .report.files import write_cohort
+    survey: Survey, settings: Settings, inputs: plan.PlanInputs, content: Content, language: str, output: Path
+) -> tuple[batch.Task | None, str]:
+    """The task that renders DIR/cohort.pdf, or why there is none."""
+    from .report.cohort import Excluded, cohort_cover, cohort_view, group_entries
+    from .report.files import cohort_task
 
-    group = [(o.response, o.assessment, o.previous) for o in survey.outcomes if o.status == "ok" and o.assessment]
+    group = group_entries(survey.outcomes)
     cover = cohort_cover(inputs.run, survey.instrument, content, language)
     view = cohort_view(
-        group, survey.instrument, content, language, settings.cohort_min, cover, by_group=settings.group_by is not None
-    )
+        group, survey.instrument, content, language, settings.cohort_min, cover,
+        by_group=settings.group_by is not None, excluded=Excluded.of(survey.outcomes),
+    )  # fmt: skip
     if view is None:
         return None, f"{len(group)} leaders scored, fewer than the {settings.cohort_min} needed to keep them anonymous"
-    if interrupted:
-        return None, "the build was stopped before it; the same command renders it"
-    stage("cohort", len(group))
-    try:
-        return write_cohort(output, renderer, view, settings.output_format), ""
-    except RenderError as error:
-        return None, f"it could not be rendered ({error})"
+    return cohort_task(output, view, settings.output_format), ""
 
 
 # --- send ----------------------------------------------------------------------------------

@@ -72,4 +72,18 @@ def test_scores_workbook_without_any_scored_leader_has_empty_group_figures(tmp_p
     assert [o.status for o in result.outcomes] == ["invalid"]
     assert result.scores is not None
     group = load_workbook(result.scores)["Gruppen"]
-    assert [[c.value for c in row][1:] for row in group.iter_rows(min_row=2)] == [[0, None, None, None, None]] * 4
+    empty = [
+        0,
+        None,
+        None,
+        None,
+        None,
+        None,
+        0,
+        0,
+        0,
+        None,
+        None,
+        0,
+    ]  # scored, figures, bands, importance, priority, first
+    assert [[c.value for c in row][1:] for row in group.iter_rows(min_row=2)] == [empty] * 4

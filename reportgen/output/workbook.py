@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models import Instrument, Outcome, round_half_up
-from ..scoring.group import figures, step_scores
+from ..scoring.group import group_steps
 from .manifest import MANIFEST_COLUMNS, manifest_rows
 from .writer import write_atomic
 
@@ -72,17 +72,24 @@ def write_scores(
             )
         )
     group = book.create_sheet(words["group_sheet"])
-    group.append([words[key] for key in ("step", "scored", "mean", "median", "low", "high")])
-    assessments = [o.assessment for o in scored if o.assessment]
-    for step in steps:
-        found = figures(step_scores(assessments, step.id))
+    group.append(
+        [words[key] for key in ("step", "scored", "mean", "median", "spread", "low", "high")]
+        + [words["band_count"].format(band=band.label[lang]) for band in instrument.bands]
+        + [words[key] for key in ("importance_mean", "priority", "first_in_order")]
+    )
+    for step, found in zip(steps, group_steps([o.assessment for o in scored if o.assessment], instrument), strict=True):
         # A step nobody has a score for (no valid rows, or nobody answered it) has no figures.
+        scores = found.scores
         values = (
-            [found.count, *(_one_decimal(v) for v in (found.mean, found.median, found.low, found.high))]
-            if found
-            else [0, None, None, None, None]
-        )
-        group.append(text_row(group, [step.title[lang], *values]))
+            [scores.count, _one_decimal(scores.mean), _one_decimal(scores.median), round(scores.spread, 1),
+             _one_decimal(scores.low), _one_decimal(scores.high)]
+            if scores
+            else [0, None, None, None, None, None]
+        )  # fmt: skip
+        importance = None if found.importance is None else _one_decimal(found.importance.mean)
+        priority = None if found.priority is None else _one_decimal(found.priority)
+        bands_row = [count for _, count in found.bands]
+        group.append(text_row(group, [step.title[lang], *values, *bands_row, importance, priority, found.first]))
     manifest = book.create_sheet(words["manifest_sheet"])  # the columns of manifest.csv, as they are there
     manifest.append(list(MANIFEST_COLUMNS))
     for row in manifest_rows(outcomes):

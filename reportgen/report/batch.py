@@ -32,11 +32,13 @@ from ..output import writer
 from .view import ReportView
 
 if TYPE_CHECKING:
+    from .cohort import CohortView
     from .renderer import Renderer
 
 REPORTS_PER_WORKER = 250  # then fresh processes: WeasyPrint's native memory only grows
 WATCH_EVERY = 0.2  # seconds between a worker's checks that the build that started it still runs
 _PR_SET_PDEATHSIG = 1  # Linux prctl option: a signal for this process when its parent ends
+COHORT_ROW = 0  # the source row of the cohort report's task: no data row is row 0
 
 
 def default_jobs() -> int:
@@ -66,14 +68,15 @@ class RendererSetup:
 
 @dataclass(frozen=True)
 class Task:
-    """One report to render and where to write it."""
+    """One report to render and where to write it: a leader's, or with a template the cohort report."""
 
-    source_row: int
-    view: ReportView
+    source_row: int  # the leader's data row, or COHORT_ROW
+    view: ReportView | CohortView
     path: Path
     output_format: str  # "pdf" or "html"
     asset_base: str | None = None
     stylesheet: str | None = None
+    template: str | None = None  # None: the leader's report template
 
 
 @dataclass(frozen=True)
@@ -207,9 +210,11 @@ def _rendered(task: Task, renderer: Renderer) -> bytes:
     """
     gc.disable()
     try:
+        template = {"template": task.template} if task.template else {}
         if task.output_format == "html":
-            return renderer.html(task.view, asset_base=task.asset_base, stylesheet=task.stylesheet).encode("utf-8")
-        return renderer.pdf(task.view)
+            html = renderer.html(task.view, asset_base=task.asset_base, stylesheet=task.stylesheet, **template)
+            return html.encode("utf-8")
+        return renderer.pdf(task.view, **template)
     finally:
         gc.collect()
         gc.enable()

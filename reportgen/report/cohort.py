@@ -2,25 +2,93 @@
 
 Pure arithmetic over the scored leaders' assessments and answers. Every figure built from
 fewer than `minimum` leaders is withheld ("too few answers"), and no figure at all is made
-for a group smaller than that.
+for a group smaller than that. The rules that make a step the workshop's focus and a
+statement a finding are data (reportgen/data/cohort.toml), printed in the report's notes.
 """
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from pathlib import Path
 
-from ..models import Assessment, Instrument, Item, Response
-from ..scoring.group import figures, step_scores
+from ..config import PACKAGE_DIR, load_toml
+from ..errors import InstrumentError
+from ..models import NOT_FINISHED, Assessment, Instrument, Item, Outcome, Response
+from ..scoring.group import group_steps
 from .content import Content, long_date
 from .view import RunInfo
 
+RULES = PACKAGE_DIR / "data" / "cohort.toml"
+
 # Geometry of the dot plot of each step's scores, in SVG user units.
-PLOT_LEFT, PLOT_WIDTH, ROW_HEIGHT, DOT = 150.0, 330.0, 62.0, 2.6
+PLOT_LEFT, PLOT_WIDTH, DOT = 112.0, 200.0, 2.6  # the figures of each step to the right of its row
+STACK = 28.0  # the tallest stack of dots, at most; a row is this plus room for its label and axis
 BIN = 2  # scores within 2 points share a column of dots
+
+Entry = tuple[Response, Assessment, Assessment | None]  # a leader's answers, scores and earlier scores
+
+
+@dataclass(frozen=True)
+class Rules:
+    """When a step is a focus, a statement a finding, a group split: reportgen/data/cohort.toml."""
+
+    focus_lead: float
+    focus_below_score: float
+    focus_most: int
+    strength_mean: float
+    strength_share: float
+    blind_spot_mean: float
+    blind_spot_share: float
+    split_share: float
+
+
+def load_rules(path: Path = RULES) -> Rules:
+    """The cohort report's rules from their data file."""
+    data = load_toml(path, InstrumentError, "cohort rules file", fix="Correct the file or reinstall reportgen.")
+    try:
+        focus, findings, split = data["focus"], data["findings"], data["split"]
+        return Rules(
+            focus_lead=float(focus["lead"]),
+            focus_below_score=float(focus["below_score"]),
+            focus_most=int(focus["most"]),
+            strength_mean=float(findings["strength_mean"]),
+            strength_share=float(findings["strength_share"]),
+            blind_spot_mean=float(findings["blind_spot_mean"]),
+            blind_spot_share=float(findings["blind_spot_share"]),
+            split_share=float(split["share"]),
+        )
+    except (KeyError, TypeError, ValueError) as problem:
+        raise InstrumentError(
+            f"The cohort rules file lacks or misstates {problem}.",
+            fix="Correct the file; every value of [focus], [findings] and [split] is a number.",
+            file=path,
+        ) from None
+
+
+@dataclass(frozen=True)
+class Excluded:
+    """The rows of the export that are not in the group, by why."""
+
+    invalid: int = 0
+    duplicates: int = 0
+    unfinished: int = 0
+
+    @property
+    def total(self) -> int:
+        """Every row left out."""
+        return self.invalid + self.duplicates + self.unfinished
+
+    @classmethod
+    def of(cls, outcomes: Iterable[Outcome]) -> Excluded:
+        """Counted from a build's outcomes: an unfinished row is invalid because it was not finished."""
+        counts = Counter(
+            "unfinished" if o.status == "invalid" and (o.reason or "").startswith(NOT_FINISHED) else o.status
+            for o in outcomes
+        )
+        return cls(counts["invalid"], counts["duplicate"], counts["unfinished"])
 
 
 @dataclass(frozen=True)
@@ -32,6 +100,27 @@ class Dot:
 
 
 @dataclass(frozen=True)
+class Segment:
+    """One part of a stacked bar: a band, an answer or a side of a diverging bar."""
+
+    key: str  # css class suffix: a band id, "a1".."a5", "disagree", "neutral", "agree"
+    label: str
+    count: int
+    share: Fraction
+    left: float  # percent of the bar's width
+    width: float
+
+
+@dataclass(frozen=True)
+class Moves:
+    """Leaders scored on a step now and in the --previous export, by how their band moved."""
+
+    up: int
+    same: int
+    down: int
+
+
+@dataclass(frozen=True)
 class StepFigures:
     """One step over the group."""
 
@@ -40,17 +129,26 @@ class StepFigures:
     title: str
     scored: int  # leaders with a score on the step
     too_few: bool
-    mean: float | None
-    median: float | None
+    mean: Fraction | None
+    median: Fraction | None
     spread: float | None  # standard deviation
-    low: float | None
-    high: float | None
-    bands: tuple[tuple[str, str, int], ...]  # (band id, label, leaders)
-    importance: float | None  # the group's mean importance answer (1–5)
-    focus: bool  # rated important, scored weak: where the workshop should spend its time
+    low: Fraction | None
+    high: Fraction | None
+    bands: tuple[Segment, ...]  # leaders per band; empty when too few
+    split: bool  # the lowest and the highest band each hold at least the split share
+    importance: Fraction | None  # the group's mean importance answer (1–5)
+    importance_spread: float | None
+    importance_answers: int
+    importance_bar: tuple[Segment, ...]  # leaders per importance answer
+    priority: Fraction | None  # mean importance × (100 − mean score)
+    rank: int | None  # 1 for the step the group needs most; None when withheld
+    focus: bool
     first_in_order: int  # leaders who have this step first in their reading order
+    first_share: Fraction
+    strong: int  # leaders in the highest band
     matched: int  # leaders scored on the step now and in the --previous export
-    change: float | None  # their mean change; None below the minimum
+    change: Fraction | None  # their mean change; None below the minimum
+    moves: Moves | None  # None below the minimum
     dots: tuple[Dot, ...]
     mean_x: float | None
     row_y: float
@@ -58,15 +156,18 @@ class StepFigures:
 
 @dataclass(frozen=True)
 class ItemFigures:
-    """One item over the group."""
+    """One statement over the group, reverse-keyed ones turned."""
 
     code: str
     text: str
-    step_title: str
+    step_id: str
+    reverse: bool
     answered: int
     too_few: bool
-    mean: float | None  # the mean answer on the item's own scale
-    value: float | None  # the same on 0–100, reverse-keyed items turned, for ranking
+    mean: Fraction | None  # the mean answer on the item's own scale, turned when reverse-keyed
+    agree: Fraction | None  # share of answers agreeing (after turning)
+    disagree: Fraction | None
+    bar: tuple[Segment, ...]  # disagree, neutral, agree around the middle
     mark: str  # "strength", "blind_spot" or ""
 
 
@@ -81,7 +182,7 @@ class GroupSection:
 
 @dataclass(frozen=True)
 class Cover:
-    """The cover facts of the cohort report: the brand's and the workshop's, no leader's."""
+    """The header facts of the cohort report: the brand's and the workshop's, no leader's."""
 
     title: str
     instrument_title: str
@@ -99,21 +200,30 @@ class CohortView:
     t: Content
     cover: Cover
     leaders: int
+    excluded: Excluded
     minimum: int
+    rules: Rules
+    bands: tuple[tuple[str, str], ...]  # (band id, label), lowest first
     steps: tuple[StepFigures, ...]
+    order: tuple[StepFigures, ...]  # the steps the group needs most first; withheld ones last
+    focus: tuple[StepFigures, ...]
+    average_priority: Fraction | None  # the mean of the steps' priorities, which a focus must lead
+    resource: StepFigures | None  # the step the group is strongest on, when it is no focus
     items: tuple[ItemFigures, ...]
     strengths: tuple[ItemFigures, ...]
     blind_spots: tuple[ItemFigures, ...]
     plot_height: float
+    row_height: float  # of one step in the dot plot: lower when no stack of dots is tall
     since: bool  # the build had a --previous export
     groups: tuple[GroupSection, ...]  # --group-by: one per group of at least `minimum` leaders
     groups_left_out: int  # groups smaller than that, or without a value: not shown
+    by_group: bool
     plot_left: float = PLOT_LEFT
     plot_width: float = PLOT_WIDTH
 
 
 def cohort_cover(run: RunInfo, instrument: Instrument, content: Content, lang: str) -> Cover:
-    """The cover facts of the cohort report."""
+    """The header facts of the cohort report."""
     return Cover(
         title=content["cohort"]["title"],
         instrument_title=instrument.title[lang],
@@ -125,13 +235,15 @@ def cohort_cover(run: RunInfo, instrument: Instrument, content: Content, lang: s
 
 
 def cohort_view(
-    group: Sequence[tuple[Response, Assessment, Assessment | None]],
+    group: Sequence[Entry],
     instrument: Instrument,
     content: Content,
     lang: str,
     minimum: int,
     cover: Cover,
     by_group: bool = False,
+    excluded: Excluded | None = None,
+    rules: Rules | None = None,
 ) -> CohortView | None:
     """The group's figures in one language, or None when the group is smaller than `minimum`.
 
@@ -140,23 +252,31 @@ def cohort_view(
     """
     if len(group) < minimum:
         return None
-    steps = _steps(group, instrument, lang, minimum)
-    scored = [(response, assessment) for response, assessment, _ in group]
-    items = [_item(item, scored, instrument, lang, minimum) for item in instrument.items if item.kind == "step"]
-    ranked = sorted((i for i in items if i.value is not None), key=lambda i: (-(i.value or 0), i.code))
-    strengths = {i.code for i in ranked[:3]}
-    blind_spots = {i.code for i in ranked[-3:]} - strengths if len(ranked) > 3 else set()
-    marked = tuple(
-        replace(i, mark="strength" if i.code in strengths else "blind_spot" if i.code in blind_spots else "")
-        for i in items
+    rules = rules or load_rules()
+    steps = _steps(group, instrument, lang, minimum, rules)
+    ranked = sorted((s for s in steps if s.priority is not None), key=lambda s: (-(s.priority or 0), s.chapter))
+    focus = _focus(ranked, rules)
+    focus_ids = {s.id for s in focus}
+    order = tuple(_with(s, rank=n, focus=s.id in focus_ids) for n, s in enumerate(ranked, start=1)) + tuple(
+        s for s in steps if s.priority is None
     )
+    by_id = {s.id: s for s in order}
+    steps = tuple(by_id[s.id] for s in steps)
+    # The resource is the step the group is strongest on, unless that is a focus step itself.
+    scored = [s for s in steps if s.mean is not None]
+    strongest = max(scored, key=lambda s: (s.mean or 0, -s.chapter)) if scored else None
+    resource = None if strongest is None or strongest.id in focus_ids else strongest
+    items = _diverging(
+        tuple(_item(item, group, instrument, lang, minimum, rules) for item in instrument.items if item.kind == "step")
+    )
+    row_height = _row_height(group, instrument)
     sections: list[GroupSection] = []
     left_out = 0
     if by_group:
         for name in sorted({response.group for response, _, _ in group}, key=str.casefold):
             members = [entry for entry in group if entry[0].group == name]
             if name and len(members) >= minimum:
-                sections.append(GroupSection(name, len(members), _steps(members, instrument, lang, minimum)))
+                sections.append(GroupSection(name, len(members), _steps(members, instrument, lang, minimum, rules)))
             else:
                 left_out += 1
     return CohortView(
@@ -164,103 +284,234 @@ def cohort_view(
         t=content,
         cover=cover,
         leaders=len(group),
+        excluded=excluded or Excluded(),
         minimum=minimum,
+        rules=rules,
+        bands=tuple(_band_labels(instrument, lang).items()),
         steps=steps,
-        items=marked,
-        strengths=tuple(i for i in marked if i.mark == "strength"),
-        blind_spots=tuple(i for i in marked if i.mark == "blind_spot"),
-        plot_height=len(steps) * ROW_HEIGHT,
+        order=order,
+        focus=tuple(by_id[s.id] for s in focus),
+        average_priority=_mean_priority(ranked),
+        resource=resource,
+        items=items,
+        strengths=tuple(sorted((i for i in items if i.mark == "strength"), key=lambda i: -(i.mean or 0))),
+        blind_spots=tuple(sorted((i for i in items if i.mark == "blind_spot"), key=lambda i: i.mean or 0)),
+        plot_height=len(steps) * row_height,
+        row_height=row_height,
         since=any(previous is not None for _, _, previous in group),
         groups=tuple(sections),
         groups_left_out=left_out,
+        by_group=by_group,
     )
 
 
+def _mean_priority(ranked: Sequence[StepFigures]) -> Fraction | None:
+    """The mean of the steps' priorities, over the steps that have one."""
+    priorities = [s.priority for s in ranked if s.priority is not None]
+    return sum(priorities, Fraction(0)) / len(priorities) if priorities else None
+
+
+def _focus(ranked: Sequence[StepFigures], rules: Rules) -> list[StepFigures]:
+    """The steps whose priority leads the group's mean priority by the rule, highest first."""
+    mean = _mean_priority(ranked)
+    if not mean:
+        return []
+    return [
+        s
+        for s in ranked
+        if s.priority is not None
+        and s.mean is not None
+        and s.priority >= mean * _exact(rules.focus_lead)
+        and s.mean < _exact(rules.focus_below_score)
+    ][: rules.focus_most]
+
+
+def _with(step: StepFigures, rank: int, focus: bool) -> StepFigures:
+    return replace(step, rank=rank, focus=focus)
+
+
 def _steps(
-    group: Sequence[tuple[Response, Assessment, Assessment | None]], instrument: Instrument, lang: str, minimum: int
+    group: Sequence[Entry], instrument: Instrument, lang: str, minimum: int, rules: Rules
 ) -> tuple[StepFigures, ...]:
     """Each step's figures over the group, withheld where fewer than `minimum` leaders have a score."""
-    first = Counter(a.reading_order[0] for _, a, _ in group if a.reading_order)
+    leaders = len(group)
+    height = _row_height(group, instrument)
+    found = group_steps([a for _, a, _ in group], instrument)
+    rank = {band.id: n for n, band in enumerate(instrument.bands)}
     steps = []
-    for row, step in enumerate(instrument.steps):
-        results = [result for _, a, _ in group if (result := a.step(step.id)).score is not None]
-        exact = step_scores((a for _, a, _ in group), step.id)
-        values = [float(score) for score in exact]
-        found = figures(exact) if len(exact) >= minimum else None
-        code = step.importance.code if step.importance else ""
-        importance = [answer for r, _, _ in group if (answer := r.answers.get(code)) is not None]
-        pairs = [(a.step(step.id).score, p.step(step.id).score) for _, a, p in group if p is not None]
-        deltas = [float(now - before) for now, before in pairs if now is not None and before is not None]
-        too_few = found is None
-        mean = None if found is None else float(found.mean)
-        mean_importance = statistics.fmean(importance) if len(importance) >= minimum else None
-        row_y = row * ROW_HEIGHT
+    for row, (step, exact) in enumerate(zip(instrument.steps, found, strict=True)):
+        scores = exact.scores if exact.scores is not None and exact.scores.count >= minimum else None
+        importance = exact.importance if exact.importance is not None and exact.importance.count >= minimum else None
+        too_few = scores is None
+        bands = (
+            ()
+            if too_few
+            else _stack([(band_id, count) for band_id, count in exact.bands], _band_labels(instrument, lang))
+        )
+        split = (
+            not too_few
+            and len(bands) > 1
+            and bands[0].share >= _exact(rules.split_share)
+            and bands[-1].share >= _exact(rules.split_share)
+        )
+        scale = instrument.scales[step.importance.scale_id] if step.importance else None
+        answer_labels = {f"a{v}": str(v) for v in range(scale.min, scale.max + 1)} if scale else {}
+        importance_bar = (
+            ()
+            if importance is None or scale is None
+            else _stack(list(zip(answer_labels, exact.importance_counts, strict=True)), answer_labels)
+        )
+        pairs = [(a.step(step.id), p.step(step.id)) for _, a, p in group if p is not None]
+        matched = [(now, before) for now, before in pairs if now.score is not None and before.score is not None]
+        enough = len(matched) >= minimum
+        moves = Counter(
+            "up" if rank[now.band_id or ""] > rank[before.band_id or ""]
+            else "down" if rank[now.band_id or ""] < rank[before.band_id or ""]
+            else "same"
+            for now, before in matched
+        )  # fmt: skip
+        deltas = [
+            now.score - before.score for now, before in matched if now.score is not None and before.score is not None
+        ]
+        mean = None if scores is None else scores.mean
+        row_y = row * height
+        values = [float(r.score) for _, a, _ in group if (r := a.step(step.id)).score is not None]
         steps.append(
             StepFigures(
                 id=step.id,
                 chapter=step.chapter,
                 title=step.title[lang],
-                scored=len(values),
+                scored=exact.scores.count if exact.scores else 0,
                 too_few=too_few,
                 mean=mean,
-                median=None if found is None else float(found.median),
-                spread=None if found is None else found.spread,
-                low=None if found is None else float(found.low),
-                high=None if found is None else float(found.high),
-                bands=tuple(
-                    (band.id, band.label[lang], 0 if too_few else sum(r.band_id == band.id for r in results))
-                    for band in instrument.bands
-                ),
-                importance=mean_importance,
-                focus=(
-                    mean is not None
-                    and mean_importance is not None
-                    and mean < instrument.score_split
-                    and mean_importance > instrument.importance_split
-                ),
-                first_in_order=first.get(step.id, 0),
-                matched=len(deltas),
-                change=statistics.fmean(deltas) if len(deltas) >= minimum else None,
-                dots=() if too_few else _dots(values, row_y),
-                mean_x=None if mean is None else _x(mean),
+                median=None if scores is None else scores.median,
+                spread=None if scores is None else scores.spread,
+                low=None if scores is None else scores.low,
+                high=None if scores is None else scores.high,
+                bands=bands,
+                split=split,
+                importance=None if importance is None else importance.mean,
+                importance_spread=None if importance is None else importance.spread,
+                importance_answers=0 if exact.importance is None else exact.importance.count,
+                importance_bar=importance_bar,
+                priority=exact.priority if scores is not None and importance is not None else None,
+                rank=None,
+                focus=False,
+                first_in_order=exact.first,
+                first_share=Fraction(exact.first, leaders),
+                strong=0 if too_few else exact.bands[-1][1],
+                matched=len(matched),
+                change=sum(deltas, Fraction(0)) / len(deltas) if enough else None,
+                moves=Moves(moves["up"], moves["same"], moves["down"]) if enough else None,
+                dots=() if too_few else _dots(values, row_y, height),
+                mean_x=None if mean is None else _x(float(mean)),
                 row_y=row_y,
             )
         )
     return tuple(steps)
 
 
+def _band_labels(instrument: Instrument, lang: str) -> dict[str, str]:
+    return {band.id: band.label[lang] for band in instrument.bands}
+
+
+def _stack(counts: Sequence[tuple[str, int]], labels: dict[str, str]) -> tuple[Segment, ...]:
+    """Counts as the parts of one bar that fills 100%."""
+    total = sum(count for _, count in counts)
+    segments, left = [], 0.0
+    for key, count in counts:
+        share = Fraction(count, total) if total else Fraction(0)
+        segments.append(Segment(key, labels[key], count, share, left, float(share) * 100))
+        left += float(share) * 100
+    return tuple(segments)
+
+
 def _item(
-    item: Item, scored: Sequence[tuple[Response, Assessment]], instrument: Instrument, lang: str, minimum: int
+    item: Item, group: Sequence[Entry], instrument: Instrument, lang: str, minimum: int, rules: Rules
 ) -> ItemFigures:
     scale = instrument.scales[item.scale_id]
-    answers = [answer for r, _ in scored if (answer := r.answers.get(item.code)) is not None]
+    raw = [answer for r, _, _ in group if (answer := r.answers.get(item.code)) is not None]
+    answers = [scale.min + scale.max - a if item.reverse else a for a in raw]
     too_few = len(answers) < minimum
-    mean = None if too_few else statistics.fmean(answers)
-    turned = None if mean is None else (scale.min + scale.max - mean if item.reverse else mean)
-    return ItemFigures(
-        code=item.code,
-        text=item.text[lang],
-        step_title=instrument.step(item.step_id).title[lang],
-        answered=len(answers),
-        too_few=too_few,
-        mean=mean,
-        value=None if turned is None else (turned - scale.min) / (scale.max - scale.min) * 100,
-        mark="",
+    middle = Fraction(scale.min + scale.max, 2)
+    if too_few:
+        return ItemFigures(
+            item.code, item.text[lang], item.step_id, item.reverse, len(answers), True, None, None, None, (), ""
+        )
+    n = len(answers)
+    mean = Fraction(sum(answers), n)
+    counts = Counter("agree" if a > middle else "disagree" if a < middle else "neutral" for a in answers)
+    agree, disagree, neutral = (Fraction(counts[side], n) for side in ("agree", "disagree", "neutral"))
+    # Diverging: the neutral part centred on the middle, disagreeing to its left, agreeing to its right.
+    half = float(neutral) * 25
+    bar = (
+        Segment("disagree", "", counts["disagree"], disagree, 50 - half - float(disagree) * 50, float(disagree) * 50),
+        Segment("neutral", "", counts["neutral"], neutral, 50 - half, half * 2),
+        Segment("agree", "", counts["agree"], agree, 50 + half, float(agree) * 50),
     )
+    mark = ""
+    if mean >= _exact(rules.strength_mean) or agree >= _exact(rules.strength_share):
+        mark = "strength"
+    elif mean <= _exact(rules.blind_spot_mean) or disagree >= _exact(rules.blind_spot_share):
+        mark = "blind_spot"
+    return ItemFigures(
+        item.code, item.text[lang], item.step_id, item.reverse, n, False, mean, agree, disagree, bar, mark
+    )
+
+
+def _diverging(items: tuple[ItemFigures, ...]) -> tuple[ItemFigures, ...]:
+    """The diverging bars on one scale for all statements, the widest filling its half of the bar."""
+    widest = max((i.bar[1].share / 2 + max(i.bar[0].share, i.bar[2].share) for i in items if i.bar), default=0)
+    if not widest:
+        return items
+    factor = float(1 / widest)
+    return tuple(
+        replace(i, bar=tuple(replace(s, left=50 + (s.left - 50) * factor, width=s.width * factor) for s in i.bar))
+        for i in items
+    )
+
+
+def _exact(threshold: float) -> Fraction:
+    """A threshold from the rules file as written there (0.3, not 0.29999…)."""
+    return Fraction(str(threshold))
 
 
 def _x(score: float) -> float:
     return PLOT_LEFT + score / 100 * PLOT_WIDTH
 
 
-def _dots(values: Sequence[float], row_y: float) -> tuple[Dot, ...]:
+def _columns(values: Sequence[float]) -> list[int]:
+    return [int(value // BIN) for value in sorted(values)]
+
+
+def _row_height(group: Sequence[Entry], instrument: Instrument) -> float:
+    """A dot plot row's height: its tallest stack of dots (at most STACK) and 18 units for the axis and label."""
+    tallest = max(
+        (
+            max(
+                Counter(_columns([float(s) for _, a, _ in group if (s := a.step(step.id).score) is not None])).values(),
+                default=1,
+            )
+            for step in instrument.steps
+        ),
+        default=1,
+    )
+    return 18 + min(STACK, tallest * DOT * 2.1)
+
+
+def _dots(values: Sequence[float], row_y: float, height: float) -> tuple[Dot, ...]:
     """Each score as a dot on the 0–100 axis; equal scores stack upwards, closer together in a big group."""
-    columns = [int(value // BIN) for value in sorted(values)]
+    columns = _columns(values)
     tallest = max(Counter(columns).values(), default=1)
-    step = min(DOT * 2.1, 40 / tallest)  # the stacks stay inside their row
+    step = min(DOT * 2.1, STACK / tallest)  # the stacks stay inside their row
     stacks: Counter[int] = Counter()
     dots = []
     for column in columns:
-        dots.append(Dot(_x(column * BIN + BIN / 2), row_y + ROW_HEIGHT - 16 - stacks[column] * step))
+        dots.append(Dot(_x(column * BIN + BIN / 2), row_y + height - 12 - stacks[column] * step))
         stacks[column] += 1
     return tuple(dots)
+
+
+def group_entries(outcomes: Iterable[Outcome]) -> list[Entry]:
+    """The scored leaders of a build: answers, scores and earlier scores."""
+    return [(o.response, o.assessment, o.previous) for o in outcomes if o.status == "ok" and o.assessment]

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 from ..config import load_toml
 from ..errors import TemplateError
+from ..models import round_half_up
 
 Content = Mapping[str, Any]
 
@@ -40,6 +42,21 @@ def long_date(day: date, content: Content) -> str:
     return str(format_date(day, format="long", locale=content["report"]["locale"]))
 
 
-def number(value: Decimal, content: Content) -> str:
+def score_number(value: Decimal, content: Content) -> str:
     """A score as the report's language writes it, to at most one decimal: "87,5" in Danish, "87.5" in English."""
     return str(format_decimal(value, format="0.#", locale=content["report"]["locale"]))
+
+
+def number(value: Fraction | float | int, digits: int, locale: str, sign: bool = False) -> str:
+    """A number as the language writes it, rounded half up: "3,8" in Danish, "3.8" in English; sign: "+4"."""
+    exact = round_half_up(value if isinstance(value, Fraction) else Fraction(Decimal(str(value))), digits)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    text = str(format_decimal(exact, format=pattern, locale=locale, decimal_quantization=True))
+    # Babel writes a minus sign from the locale; a plus sign only when asked, for a change.
+    return f"+{text}" if sign and exact > 0 else text
+
+
+def share(value: Fraction | float, locale: str) -> str:
+    """A share as a whole percentage in the language's form: "30 %" in Danish, "30%" in English."""
+    exact = round_half_up(Fraction(value) * 100 if isinstance(value, Fraction) else Fraction(Decimal(str(value))) * 100)
+    return str(format_percent(exact / 100, locale=locale))

@@ -6,21 +6,19 @@ from pathlib import Path
 
 from ..models import Brand
 from ..output.writer import prepare_output, write_atomic
+from .batch import COHORT_ROW, Task
 from .cohort import CohortView
 from .content import Content
 from .plan import ASSETS
 from .renderer import COHORT_TEMPLATE, Renderer
 
 
-def write_cohort(output: Path, renderer: Renderer, view: CohortView, output_format: str) -> Path:
-    """DIR/cohort.pdf (or .html), the facilitator's view of the group."""
-    path = output / f"cohort.{output_format}"
-    if output_format == "html":
-        html = renderer.html(view, f"{ASSETS}/", f"{ASSETS}/report-{view.lang}.css", COHORT_TEMPLATE)
-        write_atomic(path, html.encode("utf-8"))
-    else:
-        write_atomic(path, renderer.pdf(view, COHORT_TEMPLATE))
-    return path
+def cohort_task(output: Path, view: CohortView, output_format: str) -> Task:
+    """Rendering DIR/cohort.pdf (or .html), the facilitator's view of the group, as one more task of the batch."""
+    return Task(
+        COHORT_ROW, view, output / f"cohort.{output_format}", output_format,
+        asset_base=f"{ASSETS}/", stylesheet=f"{ASSETS}/report-{view.lang}.css", template=COHORT_TEMPLATE,
+    )  # fmt: skip
 
 
 def write_html_assets(output: Path, renderer: Renderer, contents: dict[str, Content], brand: Brand) -> None:

@@ -19,6 +19,7 @@ from jinja2.defaults import DEFAULT_NAMESPACE
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..errors import TemplateError
+from . import content
 
 BUNDLED_PREFIX = "!bundled"
 # Jinja's own globals (range, dict, lipsum, cycler, joiner, namespace): no template of ours needs
@@ -53,7 +54,9 @@ def environment(template_dirs: Sequence[Path], html: bool = True) -> ImmutableSa
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        env.filters.update(css_string=css_string, css_counter_text=css_counter_text, fill=fill, asset=asset)
+        env.filters.update(
+            css_string=css_string, css_counter_text=css_counter_text, fill=fill, asset=asset, number=number, share=share
+        )
     # A template sees the values it is rendered with and nothing else.
     env.globals.clear()
     check_templates(env, template_dirs[:-1])
@@ -137,6 +140,20 @@ def asset(context: jinja2.runtime.Context, path: Path) -> str:
     """A file's URL: a file URL for the PDF, or its name under asset_base for HTML output."""
     base = context.get("asset_base")
     return Path(path).as_uri() if base is None else f"{base}{Path(path).name}"
+
+
+@jinja2.pass_context
+def number(context: jinja2.runtime.Context, value: Any, digits: int = 0, sign: bool = False) -> str:
+    """A figure in the page's language (its content file's locale): "3,8" in Danish; "–" for none."""
+    if value is None:
+        return "–"
+    return content.number(value, digits, context["t"]["report"]["locale"], sign)
+
+
+@jinja2.pass_context
+def share(context: jinja2.runtime.Context, value: Any) -> str:
+    """A share as a percentage in the page's language: "30 %" in Danish."""
+    return "–" if value is None else content.share(value, context["t"]["report"]["locale"])
 
 
 def fill(template: str, **values: Any) -> str:

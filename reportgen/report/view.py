@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..models import Assessment, Brand, Instrument, Response, round_half_up
 from .charts import PriorityChart, RadarChart, priority_chart, radar_chart
-from .content import Content, long_date, number
+from .content import Content, long_date, score_number
 
 FREE_TEXT_LIMIT = 900  # characters of a free text in the PDF (on the reflection page); the full text is in scores.xlsx
 
@@ -176,7 +176,7 @@ def shown(score: Fraction) -> float:
 
 
 def _text(value: float | None, content: Content) -> str:
-    return "–" if value is None else number(Decimal(str(value)), content)
+    return "–" if value is None else score_number(Decimal(str(value)), content)
 
 
 def _since(step: StepView, previous: Assessment, instrument: Instrument, content: Content, lang: str) -> StepView:
@@ -358,7 +358,7 @@ def _how_to_read(steps: tuple[StepView, ...], instrument: Instrument, content: C
     scale = instrument.scales[instrument.steps[0].items[0].scale_id]
     quote = content["guide"]["quote"]
     values = ", ".join(
-        f"{quote[0]}{label}{quote[1]} = {number(Decimal((i * 100) // (scale.max - scale.min)), content)}"
+        f"{quote[0]}{label}{quote[1]} = {score_number(Decimal((i * 100) // (scale.max - scale.min)), content)}"
         for i, label in enumerate(scale.labels[lang])
     )
     bands = ", ".join(f"{band.label[lang]} {band.min}–{band.max}" for band in instrument.bands)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from functools import cache
 
-from ..models import CellValue, ColumnMap, Instrument, Problem, Response
+from ..models import NOT_FINISHED, CellValue, ColumnMap, Instrument, Problem, Response
 from .headers import EMAIL, EXCEL_ERROR, as_number, cell_text, column_letter, normalize, parse_answer
 
 _TIMESTAMP_FORMATS = (
@@ -149,7 +149,7 @@ def _unfinished(values: Sequence[CellValue], columns: ColumnMap) -> str | None:
             or (rule.below is not None and percent is not None and percent < rule.below)
         ):
             header = columns.headers[marker.column]
-            return f'not finished in {rule.tool} (column {column_letter(marker.column)} "{header}": {text or "empty"})'
+            return f'{NOT_FINISHED} {rule.tool} (column {column_letter(marker.column)} "{header}": {text or "empty"})'
     return None
 
 
