@@ -241,8 +241,10 @@ def _build_into(
     language = settings.language or brand.default_language or instrument.languages[0]
     inputs = _plan_inputs(settings, survey, brand, contents, setup, language, output)
     planned = plan.plan_reports(survey.outcomes, inputs, output)
-    stage("rendering", len(planned.tasks))
     cohort_task, cohort_note = _cohort(survey, settings, inputs, contents[language], language, output)
+    stage("rendering", len(planned.tasks))
+    if cohort_task is not None:  # rendered beside the leaders' reports, first in the queue
+        stage("cohort", sum(o.status == "ok" and o.assessment is not None for o in survey.outcomes))
     rendering = _render(planned, cohort_task, setup, renderer, settings, on_progress)
     outcomes, interrupted, disk_full, cohort_result = rendering
     ordered = tuple(outcomes[o.source_row] for o in survey.outcomes)

@@ -97,7 +97,8 @@ def test_cohort_figures_equal_a_reference_computation_over_score(survey: Path, v
 
 def test_the_cohort_report_names_nobody_and_withholds_small_figures(built: BuildResult) -> None:
     assert built.cohort is not None and built.cohort.name == "cohort.pdf"
-    assert [p.name for p in built.cohort.parent.glob("0*.pdf")] == ["02-soren-ostergaard.pdf"]  # the one asked for
+    asked = [o.pdf for o in built.outcomes if o.response.email == "leader0@example.dk" and o.pdf]
+    assert [p.name for p in built.cohort.parent.glob("[0-9]*.pdf")] == asked  # the one asked for
     text = pdf_text(built.cohort)
     assert "6 ledere indgår" in text
     assert "2 svar er udeladt: ugyldige 1, dubletter 1, ikke færdiggjort 0." in text
@@ -166,11 +167,11 @@ def test_the_radar_the_cohort_report_and_the_workbook_show_the_same_group_figure
 
     from reportgen.report.content import number
 
-    scored = [o.assessment for o in built.outcomes if o.assessment and o.status in ("ok", "skipped")]
+    scored = [o.assessment for o in built.outcomes if o.assessment and o.status in ("rendered", "skipped")]
     radar = group_means(scored, [s.id for s in INSTRUMENT.steps], 5)  # the group polygon on every radar
     assert built.scores is not None and built.cohort is not None
     book = load_workbook(built.scores)
-    sheet = {row[0]: row for row in book["Group"].iter_rows(min_row=2, values_only=True)}
+    sheet = {row[0]: row for row in book["Gruppen"].iter_rows(min_row=2, values_only=True)}
     book.close()
     text = pdf_text(built.cohort)
     for step in view.steps:
@@ -346,11 +347,12 @@ def test_band_moves_are_withheld_below_the_minimum(tmp_path: Path) -> None:
 
 
 def test_excluded_rows_are_counted_by_why(tmp_path: Path) -> None:
-    header = ["Navn", "Mail", "Finished", *ITEM_CODES]
-    rows = [[f"L{n}", f"l{n}@example.dk", "True", *[3] * len(ITEM_CODES)] for n in range(5)]
-    rows.append(["Uden mail", None, "True", *[3] * len(ITEM_CODES)])
-    rows.append(["L0 igen", "L0@example.dk", "True", *[4] * len(ITEM_CODES)])
-    rows.append(["Halv", "h@example.dk", "False", 3, 3, *[None] * (len(ITEM_CODES) - 2)])
+    # A Qualtrics export (its ResponseId column tells it apart), whose Finished column marks the unfinished.
+    header = ["ResponseId", "Navn", "Mail", "Finished", *ITEM_CODES]
+    rows = [[f"R_{n}", f"L{n}", f"l{n}@example.dk", "True", *[3] * len(ITEM_CODES)] for n in range(5)]
+    rows.append(["R_5", "Uden mail", None, "True", *[3] * len(ITEM_CODES)])
+    rows.append(["R_6", "L0 igen", "L0@example.dk", "True", *[4] * len(ITEM_CODES)])
+    rows.append(["R_7", "Halv", "h@example.dk", "False", 3, 3, *[None] * (len(ITEM_CODES) - 2)])
     read = read_survey(Settings(survey=write_xlsx(tmp_path / "x.xlsx", [header, *rows])))
     assert cohort.Excluded.of(read.outcomes) == cohort.Excluded(invalid=1, duplicates=1, unfinished=1)
 
