@@ -89,7 +89,7 @@ def test_demo_says_the_invalid_row_is_on_purpose_and_where_the_reports_are(
 ) -> None:
     # The real sample is 23 reports; a small stand-in with the same kind of invalid row keeps this fast.
     small = write_xlsx(tmp_path / "survey.xlsx", [HEADER, *leaders(2), leader_row("No Mail", "", 3)])
-    monkeypatch.setattr("reportgen.cli.bundled_sample", lambda: small)
+    monkeypatch.setattr("reportgen.cli.build.bundled_sample", lambda: small)  # what demo builds
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["demo", "--jobs", "1"])
     assert result.exit_code == 0, result.output

@@ -1,0 +1,110 @@
+"""send: each leader's report by mail, at most once, or as drafts."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import console, pipeline
+from ..config import PASSWORD_VARIABLE
+from . import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded, main
+from .options import verbosity
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--send", "really", is_flag=True, help="Send for real; without it, only show what would be sent.")
+@click.option("--to-me", metavar="ADDRESS", help="Send every message to this one address instead, as a test.")
+@click.option("--resend", metavar="EMAIL", multiple=True, help="Send this leader's report again (repeatable).")
+@click.option(
+    "--mark-sent",
+    "mark_sent",
+    metavar="EMAIL",
+    multiple=True,
+    help='Record this leader\'s report as sent, without sending it (repeatable): for an "unknown" one that your '
+    "Sent folder shows went out.",
+)
+@click.option(
+    "--eml",
+    "eml_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write one .eml draft per leader into this folder instead of sending.",
+)
+@click.option("--from", "sender", metavar="'NAME <ADDRESS>'", help="Sender (default: the brand's mail.from).")
+@click.option("--smtp-host", help="SMTP server, e.g. smtp.office365.com.")
+@click.option("--smtp-port", type=int, help="SMTP port (default: 587 for starttls, 465 for ssl).")
+@click.option("--smtp-user", help=f"SMTP login; the password comes from {PASSWORD_VARIABLE} or a prompt.")
+@click.option(
+    "--smtp-security",
+    type=click.Choice(["starttls", "ssl", "none"]),
+    help="starttls (default), ssl (implicit TLS), or none (only to a relay on this machine).",
+)
+@click.option(
+    "--smtp-cafile",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Also trust this certificate authority (a relay's own).",
+)
+@click.option(
+    "--smtp-timeout",
+    type=click.FloatRange(min=0.1),
+    metavar="SECONDS",
+    help="How long to wait for the server's answer (default 60).",
+)
+@click.option("--rate", type=click.IntRange(1, 600), help="Messages per minute (default 20).")
+@click.option("--daily-cap", type=click.IntRange(1), help="Messages per 24 hours (default 300).")
+@click.option("--brand", "brand_dir", type=click.Path(path_type=Path, file_okay=False), help="Brand folder.")
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Settings file with a [send] table (default: reportgen.toml in this folder, if there is one).",
+)
+@verbosity
+@_guarded
+def send(
+    folder: Path,
+    really: bool,
+    to_me: str | None,
+    resend: tuple[str, ...],
+    mark_sent: tuple[str, ...],
+    eml_dir: Path | None,
+    brand_dir: Path | None,
+    config: Path | None,
+    **given: Any,
+) -> None:
+    """E-mail each leader their report from FOLDER (written by build), at most once. Dry run unless --send."""
+    command = "reportgen send" + (f" --eml {eml_dir}" if eml_dir else " --send" if really else "")
+    # One run per folder: a second `send --send` at once would mail everyone twice.
+    with pipeline.folder_lock(folder, command):
+        run = pipeline.prepare_send(folder, brand_dir, config, given, resend, mark_sent)
+        log_before = pipeline.log_state(folder)
+        if mark_sent:
+            run = pipeline.mark_sent(run, mark_sent)
+        sample, mail = None, run.mail
+        if eml_dir is not None:
+            mode, summary = "eml", pipeline.write_drafts(run, eml_dir)
+        elif not really:
+            mode, summary = "dry", pipeline.dry_run(run)
+            sample, mail = pipeline.preview(run, summary, to_me), pipeline.sample_mail(run)
+        else:
+            if to_me:
+                click.echo(f"Test run: every message goes to {to_me}, none to the leaders.", err=True)
+            mode, summary = "send", pipeline.send(run, _password, to_me, on_letter=console.sent_line)
+        wrote = pipeline.log_state(folder) != log_before
+        changes = pipeline.changed_parts(run, summary)
+    for line in console.send_lines(summary, folder, mail, mode, eml_dir, to_me, wrote, sample, changes):
+        click.echo(line)
+    if summary.interrupted:
+        sys.exit(EXIT_INTERRUPTED)
+    attention = summary.failed or summary.not_sent or summary.changed or summary.unknown
+    sys.exit(EXIT_PROBLEMS if attention else EXIT_OK)
+
+
+def _password() -> str:
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password is None:
+        password = click.prompt("SMTP password", hide_input=True, err=True)
+    return password

@@ -1,0 +1,110 @@
+"""check, score and questionnaire: what reportgen reads of an export, its scores, the survey to set up."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from .. import console, pipeline
+from ..config import Settings
+from . import EXIT_NOTHING_DONE, EXIT_OK, EXIT_PROBLEMS, _guarded, main
+from .options import CSV_DIALECT, INSTRUMENT, PREVIOUS, survey_input, verbosity
+
+
+@main.command()
+@survey_input
+@click.option(
+    "--write-mapping",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the columns as detected to this mapping file, to edit and give back with --mapping.",
+)
+@verbosity
+@_guarded
+def check(source: Settings, write_mapping: Path | None) -> None:
+    """Show what reportgen understood of SURVEY: columns, ignored columns, every problem by row.
+
+    Exit 0 when all is well, 1 when rows have problems, 2 when a scored question has no
+    column (score and build would refuse the file): the listing is shown in every case.
+    """
+    if write_mapping is not None:
+        columns = pipeline.write_mapping(source, write_mapping)
+        click.echo(
+            f"Mapping written to {write_mapping}: {columns.matched} columns mapped, {len(columns.ignored)} not "
+            f"matched. Edit it, then run: reportgen check {source.survey} --mapping {write_mapping}",
+            err=True,
+        )
+    result = pipeline.read_survey(source, complete=False)
+    lines = console.check_lines(result)
+    if console.level == console.QUIET:  # the problems and the count
+        lines = lines[lines.index("Problems") :]
+    for line in lines:
+        click.echo(line)
+    problems = any(o.status == "invalid" or o.warnings for o in result.outcomes)
+    sys.exit(EXIT_NOTHING_DONE if result.gaps else EXIT_PROBLEMS if problems else EXIT_OK)
+
+
+@main.command()
+@survey_input
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="Output format of the records.",
+)
+@PREVIOUS
+@CSV_DIALECT
+@verbosity
+@_guarded
+def score(source: Settings, output_format: str, previous: Path | None, csv_dialect: str | None) -> None:
+    """Print every row's scores, bands and reading order, without rendering anything."""
+    survey, records = pipeline.score_records(replace(source, previous=previous))
+    if output_format == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        from ..output.records import records_csv
+
+        text = records_csv(records, [step.id for step in survey.instrument.steps], csv_dialect or "excel")
+        click.echo(text.encode("utf-8"), nl=False)  # bytes: the BOM and every letter whatever the terminal's code page
+
+
+@main.command()
+@click.option(
+    "--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Language of the questionnaire."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "docx", "xlsx", "google", "qualtrics", "limesurvey"]),
+    default="pdf",
+    show_default=True,
+    help="pdf: to print; xlsx: answer sheet to type paper answers into; docx: Microsoft Forms (Quick import); "
+    "google: Apps Script that creates a Google Form; qualtrics / limesurvey: survey import files.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="File to write (default: questionnaire-LANG and the format's ending, in this folder).",
+)
+@click.option(
+    "--brand",
+    "brand_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Brand folder for the PDF's logo, colours and fonts (made by `reportgen brand init`).",
+)
+@INSTRUMENT
+@verbosity
+@_guarded
+def questionnaire(lang: str, fmt: str, output: Path | None, brand_dir: Path | None, instrument: Path | None) -> None:
+    """Write the questionnaire to print, to type answers into, or to import into a survey tool."""
+    written = pipeline.write_questionnaire(instrument, lang, fmt, output, brand_dir)
+    click.echo(f"Questionnaire ({fmt}, {lang}) written to {written}.")
