@@ -15,7 +15,7 @@ import click
 
 from .delivery.log import DELIVERY
 from .models import Outcome
-from .survey.headers import column_letter, rows_text
+from .survey.cells import column_letter, rows_text
 
 # Control characters (ESC, CSI, carriage return …) that a terminal would act on rather than print.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")

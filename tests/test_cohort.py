@@ -15,6 +15,7 @@ from reportgen.config import Settings
 from reportgen.models import BuildResult, round_half_up
 from reportgen.pipeline import build, read_survey
 from reportgen.report import cohort
+from reportgen.report.cohort_rules import Excluded
 from reportgen.scoring.group import group_means
 
 from .conftest import INSTRUMENT, ITEM_CODES, invoke, pdf_text, write_xlsx
@@ -73,7 +74,7 @@ def view(survey: Path, earlier: Path) -> cohort.CohortView:
     read = read_survey(Settings(survey=survey, previous=earlier, group_by="Afdeling"))
     found = cohort.cohort_view(
         cohort.group_entries(read.outcomes), INSTRUMENT, {}, "da", 5, _header(), by_group=True,
-        excluded=cohort.Excluded.of(read.outcomes),
+        excluded=Excluded.of(read.outcomes),
     )  # fmt: skip
     assert found is not None
     return found
@@ -354,7 +355,7 @@ def test_excluded_rows_are_counted_by_why(tmp_path: Path) -> None:
     rows.append(["R_6", "L0 igen", "L0@example.dk", "True", *[4] * len(ITEM_CODES)])
     rows.append(["R_7", "Halv", "h@example.dk", "False", 3, 3, *[None] * (len(ITEM_CODES) - 2)])
     read = read_survey(Settings(survey=write_xlsx(tmp_path / "x.xlsx", [header, *rows])))
-    assert cohort.Excluded.of(read.outcomes) == cohort.Excluded(invalid=1, duplicates=1, unfinished=1)
+    assert Excluded.of(read.outcomes) == Excluded(invalid=1, duplicates=1, unfinished=1)
 
 
 def test_the_cohort_report_is_one_more_task_of_the_worker_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -399,3 +400,9 @@ def test_every_text_cohort_html_uses_is_in_both_content_files() -> None:
         table = tomllib.loads((bundled_templates() / "content" / f"{lang}.toml").read_text("utf-8"))["cohort"]
         assert used - set(table) == set(), lang
         assert set(table["exercises"]) == {step.id for step in INSTRUMENT.steps}
+
+
+def test_the_cohort_report_conforms_to_pdf_ua_1(built: BuildResult) -> None:
+    from .test_report_truth import pdfua_failures
+
+    assert built.cohort is not None and pdfua_failures(built.cohort) == []

@@ -22,7 +22,7 @@ OWNERS = {
     "openpyxl": {"survey/reader.py", "output/workbook.py", "questionnaire/sheet.py"},
     "docx": {"questionnaire/word.py"},  # python-docx: the Word file for Microsoft Forms' Quick import
     "defusedxml": {"survey/reader.py", "report/brand.py"},  # exports' sheet XML; a brand's SVG logo's size
-    "charset_normalizer": {"survey/reader.py"},  # the code page of a CSV export that is not UTF-8
+    "charset_normalizer": {"survey/delimited.py"},  # the code page of a CSV export that is not UTF-8
     "python_calamine": {"survey/reader.py"},  # .xls and .ods workbooks
     "jinja2": {"report/templates.py"},
     "weasyprint": {"report/renderer.py"},

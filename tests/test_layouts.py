@@ -245,7 +245,7 @@ def _text(value: int | None) -> str | None:
 
 
 def _letter(index: int) -> str:
-    from reportgen.survey.headers import column_letter
+    from reportgen.survey.cells import column_letter
 
     return column_letter(index)
 

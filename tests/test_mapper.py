@@ -6,7 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from reportgen.survey.headers import column_letter, map_headers, normalize_header
+from reportgen.survey.cells import column_letter, normalize_header
+from reportgen.survey.headers import map_headers
 from reportgen.survey.mapper import map_row, parse_answer, parse_timestamp
 from reportgen.survey.settle import resolve_duplicates
 

@@ -102,6 +102,6 @@ def test_build_takes_a_mapping_too(tmp_path: Path, cli: Cli) -> None:
 
 
 def _letter(index: int) -> str:
-    from reportgen.survey.headers import column_letter
+    from reportgen.survey.cells import column_letter
 
     return column_letter(index)

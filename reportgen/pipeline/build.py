@@ -346,7 +346,8 @@ def _cohort(
     survey: Survey, settings: Settings, inputs: plan.PlanInputs, content: Content, language: str, output: Path
 ) -> tuple[batch.Task | None, str]:
     """The task that renders DIR/cohort.pdf, or why there is none."""
-    from ..report.cohort import Excluded, cohort_cover, cohort_view, group_entries
+    from ..report.cohort import cohort_cover, cohort_view, group_entries
+    from ..report.cohort_rules import Excluded
     from ..report.files import cohort_task
 
     group = group_entries(survey.outcomes)

@@ -59,7 +59,7 @@ def read_survey(settings: Settings, complete: bool = True, absent: tuple[str, ..
 
 def _with_cleaned(outcomes: tuple[Outcome, ...], cleaned: dict[int, tuple[int, ...]]) -> tuple[Outcome, ...]:
     """A warning on each row whose cells held control characters, which the reader removed."""
-    from ..survey.headers import column_letter
+    from ..survey.cells import column_letter
 
     def warned(outcome: Outcome) -> Outcome:
         found = [

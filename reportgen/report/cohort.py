@@ -14,101 +14,13 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
-from ..config import PACKAGE_DIR, load_toml
-from ..errors import InstrumentError
-from ..models import NOT_FINISHED, Assessment, Instrument, Item, Outcome, Response
+from ..models import Instrument, Item, Outcome
 from ..scoring.group import group_steps
+from . import cohort_charts
+from .cohort_charts import PLOT_LEFT, PLOT_WIDTH, Dot, Entry, Segment, dots, stack, x_of
+from .cohort_rules import Excluded, Rules, load_rules
 from .content import Content, long_date
 from .view import RunInfo
-
-RULES = PACKAGE_DIR / "data" / "cohort.toml"
-
-# Geometry of the dot plot of each step's scores, in SVG user units.
-PLOT_LEFT, PLOT_WIDTH, DOT = 112.0, 200.0, 2.6  # the figures of each step to the right of its row
-STACK = 28.0  # the tallest stack of dots, at most; a row is this plus room for its label and axis
-BIN = 2  # scores within 2 points share a column of dots
-
-Entry = tuple[Response, Assessment, Assessment | None]  # a leader's answers, scores and earlier scores
-
-
-@dataclass(frozen=True)
-class Rules:
-    """When a step is a focus, a statement a finding, a group split: reportgen/data/cohort.toml."""
-
-    focus_lead: float
-    focus_below_score: float
-    focus_most: int
-    strength_mean: float
-    strength_share: float
-    blind_spot_mean: float
-    blind_spot_share: float
-    split_share: float
-
-
-def load_rules(path: Path = RULES) -> Rules:
-    """The cohort report's rules from their data file."""
-    data = load_toml(path, InstrumentError, "cohort rules file", fix="Correct the file or reinstall reportgen.")
-    try:
-        focus, findings, split = data["focus"], data["findings"], data["split"]
-        return Rules(
-            focus_lead=float(focus["lead"]),
-            focus_below_score=float(focus["below_score"]),
-            focus_most=int(focus["most"]),
-            strength_mean=float(findings["strength_mean"]),
-            strength_share=float(findings["strength_share"]),
-            blind_spot_mean=float(findings["blind_spot_mean"]),
-            blind_spot_share=float(findings["blind_spot_share"]),
-            split_share=float(split["share"]),
-        )
-    except (KeyError, TypeError, ValueError) as problem:
-        raise InstrumentError(
-            f"The cohort rules file lacks or misstates {problem}.",
-            fix="Correct the file; every value of [focus], [findings] and [split] is a number.",
-            file=path,
-        ) from None
-
-
-@dataclass(frozen=True)
-class Excluded:
-    """The rows of the export that are not in the group, by why."""
-
-    invalid: int = 0
-    duplicates: int = 0
-    unfinished: int = 0
-
-    @property
-    def total(self) -> int:
-        """Every row left out."""
-        return self.invalid + self.duplicates + self.unfinished
-
-    @classmethod
-    def of(cls, outcomes: Iterable[Outcome]) -> Excluded:
-        """Counted from a build's outcomes: an unfinished row is invalid because it was not finished."""
-        counts = Counter(
-            "unfinished" if o.status == "invalid" and (o.reason or "").startswith(NOT_FINISHED) else o.status
-            for o in outcomes
-        )
-        return cls(counts["invalid"], counts["duplicate"], counts["unfinished"])
-
-
-@dataclass(frozen=True)
-class Dot:
-    """One leader's score in the dot plot."""
-
-    x: float
-    y: float
-
-
-@dataclass(frozen=True)
-class Segment:
-    """One part of a stacked bar: a band, an answer or a side of a diverging bar."""
-
-    key: str  # css class suffix: a band id, "a1".."a5", "disagree", "neutral", "agree"
-    label: str
-    count: int
-    share: Fraction
-    left: float  # percent of the bar's width
-    width: float
 
 
 @dataclass(frozen=True)
@@ -269,7 +181,7 @@ def cohort_view(
     items = _diverging(
         tuple(_item(item, group, instrument, lang, minimum, rules) for item in instrument.items if item.kind == "step")
     )
-    row_height = _row_height(group, instrument)
+    row_height = cohort_charts.row_height(group, instrument)
     sections: list[GroupSection] = []
     left_out = 0
     if by_group:
@@ -335,7 +247,7 @@ def _steps(
 ) -> tuple[StepFigures, ...]:
     """Each step's figures over the group, withheld where fewer than `minimum` leaders have a score."""
     leaders = len(group)
-    height = _row_height(group, instrument)
+    height = cohort_charts.row_height(group, instrument)
     found = group_steps([a for _, a, _ in group], instrument)
     rank = {band.id: n for n, band in enumerate(instrument.bands)}
     steps = []
@@ -346,7 +258,7 @@ def _steps(
         bands = (
             ()
             if too_few
-            else _stack([(band_id, count) for band_id, count in exact.bands], _band_labels(instrument, lang))
+            else stack([(band_id, count) for band_id, count in exact.bands], _band_labels(instrument, lang))
         )
         split = (
             not too_few
@@ -359,7 +271,7 @@ def _steps(
         importance_bar = (
             ()
             if importance is None or scale is None
-            else _stack(list(zip(answer_labels, exact.importance_counts, strict=True)), answer_labels)
+            else stack(list(zip(answer_labels, exact.importance_counts, strict=True)), answer_labels)
         )
         pairs = [(a.step(step.id), p.step(step.id)) for _, a, p in group if p is not None]
         matched = [(now, before) for now, before in pairs if now.score is not None and before.score is not None]
@@ -403,8 +315,8 @@ def _steps(
                 matched=len(matched),
                 change=sum(deltas, Fraction(0)) / len(deltas) if enough else None,
                 moves=Moves(moves["up"], moves["same"], moves["down"]) if enough else None,
-                dots=() if too_few else _dots(values, row_y, height),
-                mean_x=None if mean is None else _x(float(mean)),
+                dots=() if too_few else dots(values, row_y, height),
+                mean_x=None if mean is None else x_of(float(mean)),
                 row_y=row_y,
             )
         )
@@ -413,17 +325,6 @@ def _steps(
 
 def _band_labels(instrument: Instrument, lang: str) -> dict[str, str]:
     return {band.id: band.label[lang] for band in instrument.bands}
-
-
-def _stack(counts: Sequence[tuple[str, int]], labels: dict[str, str]) -> tuple[Segment, ...]:
-    """Counts as the parts of one bar that fills 100%."""
-    total = sum(count for _, count in counts)
-    segments, left = [], 0.0
-    for key, count in counts:
-        share = Fraction(count, total) if total else Fraction(0)
-        segments.append(Segment(key, labels[key], count, share, left, float(share) * 100))
-        left += float(share) * 100
-    return tuple(segments)
 
 
 def _item(
@@ -474,42 +375,6 @@ def _diverging(items: tuple[ItemFigures, ...]) -> tuple[ItemFigures, ...]:
 def _exact(threshold: float) -> Fraction:
     """A threshold from the rules file as written there (0.3, not 0.29999…)."""
     return Fraction(str(threshold))
-
-
-def _x(score: float) -> float:
-    return PLOT_LEFT + score / 100 * PLOT_WIDTH
-
-
-def _columns(values: Sequence[float]) -> list[int]:
-    return [int(value // BIN) for value in sorted(values)]
-
-
-def _row_height(group: Sequence[Entry], instrument: Instrument) -> float:
-    """A dot plot row's height: its tallest stack of dots (at most STACK) and 18 units for the axis and label."""
-    tallest = max(
-        (
-            max(
-                Counter(_columns([float(s) for _, a, _ in group if (s := a.step(step.id).score) is not None])).values(),
-                default=1,
-            )
-            for step in instrument.steps
-        ),
-        default=1,
-    )
-    return 18 + min(STACK, tallest * DOT * 2.1)
-
-
-def _dots(values: Sequence[float], row_y: float, height: float) -> tuple[Dot, ...]:
-    """Each score as a dot on the 0–100 axis; equal scores stack upwards, closer together in a big group."""
-    columns = _columns(values)
-    tallest = max(Counter(columns).values(), default=1)
-    step = min(DOT * 2.1, STACK / tallest)  # the stacks stay inside their row
-    stacks: Counter[int] = Counter()
-    dots = []
-    for column in columns:
-        dots.append(Dot(_x(column * BIN + BIN / 2), row_y + height - 12 - stacks[column] * step))
-        stacks[column] += 1
-    return tuple(dots)
 
 
 def group_entries(outcomes: Iterable[Outcome]) -> list[Entry]:

@@ -165,10 +165,9 @@ class Renderer:
                 # In code, not in the template, so that a brand's own template can't leave it out.
                 if isinstance(view, ReportView):  # a cohort report belongs to no leader
                     document.metadata.custom[PDF_LEADER_KEY] = view.leader_id
-                # A leader's report declares PDF/UA-1 (tagged, titled, with its language and the
-                # charts' values as alternate text); the cohort report keeps its own settings.
-                variant = "pdf/ua-1" if isinstance(view, ReportView) else None
-                data = document.write_pdf(pdf_tags=True, custom_metadata=True, pdf_variant=variant)
+                # Every report declares PDF/UA-1: tagged, titled, with its language and the charts' values
+                # as alternate text.
+                data = document.write_pdf(pdf_tags=True, custom_metadata=True, pdf_variant="pdf/ua-1")
             except FatalURLFetchingError as error:
                 raise RenderError(f"blocked resource: {error}") from None
             except Exception as error:  # WeasyPrint has no error base class of its own

@@ -18,8 +18,16 @@ from pathlib import Path
 from ..models import Assessment, Brand, Instrument, Response, round_half_up
 from .charts import PriorityChart, RadarChart, priority_chart, radar_chart
 from .content import Content, long_date, score_number
-
-FREE_TEXT_LIMIT = 900  # characters of a free text in the PDF (on the reflection page); the full text is in scores.xlsx
+from .sentences import (
+    answers_line,
+    ebook,
+    extreme,
+    how_to_read,
+    insufficient,
+    order_intro,
+    ordered,
+    shortened,
+)
 
 
 @dataclass(frozen=True)
@@ -119,7 +127,7 @@ def build_view(
     steps = tuple(_step_view(step.id, response, assessment, instrument, content, lang) for step in instrument.steps)
     if previous is not None:
         steps = tuple(_since(step, previous, instrument, content, lang) for step in steps)
-    steps, order = _ordered(steps, assessment, instrument, content)
+    steps, order = ordered(steps, assessment, instrument, content)
     scored = [step for step in steps if step.score is not None]
     brand = run.brand
     first = order[0] if order and order[0].score is not None else None
@@ -141,20 +149,20 @@ def build_view(
         workshop=run.workshop,
         steps=steps,
         reading_order=order,
-        order_intro=_order_intro(scored, order, content),
-        strongest_line=_extreme(scored, content, "strongest"),
-        weakest_line=_extreme(scored, content, "weakest"),
-        free_text={code: _shortened(text, content) for code, text in response.free_text.items() if text},
+        order_intro=order_intro(scored, order, content),
+        strongest_line=extreme(scored, content, "strongest"),
+        weakest_line=extreme(scored, content, "weakest"),
+        free_text={code: shortened(text, content) for code, text in response.free_text.items() if text},
         chart=radar_chart(steps, run.cohort),
         priority=priority_chart(steps, order, instrument, lang),
-        how_to_read=_how_to_read(steps, instrument, content, lang),
+        how_to_read=how_to_read(steps, instrument, content, lang),
         plan=ActionPlan(
             first=first,
             actions=tuple(first.band_text["actions"]) if first and first.band_text else (),
             workshop=run.workshop or brand.workshop,
             workshop_date=long_date(brand.workshop_date, content) if brand.workshop_date else "",
             facilitator=brand.facilitator,
-            ebook=_ebook(brand, first.chapter, content) if first else "",
+            ebook=ebook(brand, first.chapter, content) if first else "",
         ),
         since=previous is not None,
     )
@@ -246,163 +254,8 @@ def _step_view(
         text=step_text,
         band_text=step_text.get("bands", {}).get(result.band_id) if step_text and result.band_id else None,
         not_asked=tuple(item.text[lang] for item in instrument.absent if item.step_id == step_id),
-        answers_line=_answers_line(items, score, content),
+        answers_line=answers_line(items, score, content),
     )
     if score is None:
         view = replace(view, answers_line=insufficient(view, content))
     return view
-
-
-def _answers_line(items: list[ItemView], score: float | None, content: Content) -> str:
-    """A sentence about the answers themselves: where the most room is, or that all are at the top."""
-    answered = [item for item in items if item.answer is not None]
-    if score is None or not answered:
-        return ""
-    texts = content["answers"]
-    low = min(item.share for item in answered)
-    if low == 1:
-        return str(texts["all_top"]).format(answered=len(answered))
-    lowest = [item for item in answered if item.share == low]
-    labels = {item.answer_label for item in lowest}
-    if len(lowest) > 1 and len(labels) == 1:
-        key = "all_same" if len(lowest) == len(answered) else "lowest_many"
-        return str(texts[key]).format(count=len(lowest), answered=len(answered), answer=lowest[0].answer_label)
-    first = lowest[0]
-    key = "lowest_reverse" if first.reverse else "lowest"
-    return str(texts[key]).format(text=first.text.rstrip("."), answer=first.answer_label)
-
-
-def _ordered(
-    steps: tuple[StepView, ...], assessment: Assessment, instrument: Instrument, content: Content
-) -> tuple[tuple[StepView, ...], tuple[StepView, ...]]:
-    """The steps with their reasons and ranks, and the reading order.
-
-    The order is the scorer's (scored steps); a step without a score that the leader rated
-    important follows them, so it is not lost.
-    """
-    by_id = {step.id: step for step in steps}
-    ids = list(assessment.reading_order) + [
-        step.id
-        for step in steps
-        if step.score is None and step.importance is not None and step.importance > instrument.importance_split
-    ]
-    reasons = content["order"]
-    ranked: dict[str, StepView] = {}
-    for rank, step_id in enumerate(ids, start=1):
-        step = by_id[step_id]
-        if step.score is None:
-            reason = reasons["unscored" if step.answered else "unscored_none"]
-        elif step.importance is None:
-            reason = reasons["not_given"]
-        else:
-            weight = "important" if step.importance > instrument.importance_split else "less_important"
-            reason = reasons[weight].get(step.band_id, "")  # another instrument's bands have no texts here
-        values = {
-            "step": step.title, "score": step.score_text, "answered": step.answered, "total": step.total,
-            "importance": (step.importance_label or "").lower(),
-        }  # fmt: skip
-        ranked[step_id] = replace(step, rank=rank, reason=str(reason).format(**values))
-    steps = tuple(ranked.get(step.id, step) for step in steps)
-    return steps, tuple(ranked[step_id] for step_id in ids)
-
-
-def _order_intro(scored: list[StepView], order: tuple[StepView, ...], content: Content) -> str:
-    """How the order was made: by importance × room where given, by score where not; unscored steps last."""
-    given = sum(step.importance is not None for step in scored)
-    if not scored:
-        return str(content["order"]["intro"]["none"])
-    key = "all_given" if given == len(scored) else ("none_given" if not given else "some_given")
-    intro = str(content["order"]["intro"][key])
-    if any(step.score is None for step in order):
-        intro += " " + str(content["order"]["intro"]["unscored_last"])
-    return intro
-
-
-def _extreme(scored: list[StepView], content: Content, which: str) -> str:
-    """The sentence on the strongest or the weakest step, chosen by that step's band."""
-    if not scored:
-        return ""
-    if len(scored) == 1:
-        only = scored[0]
-        if which == "weakest" or not only.band_text:
-            return ""
-        line = str(content["summary"]["only_one"]).format(step=only.title, score=only.score_text)
-        return f"{line} {only.band_text['headline']}"
-    values = {step.score for step in scored}
-    if len(values) == 1:
-        if which == "weakest":
-            return ""
-        step = scored[0]
-        return str(content["summary"]["all_equal"].get(step.band_id, "")).format(score=step.score_text)
-    chosen = (
-        max(scored, key=lambda s: s.score or 0) if which == "strongest" else min(scored, key=lambda s: s.score or 0)
-    )
-    ties = [step.title for step in scored if step.score == chosen.score]
-    line = str(content["summary"][which].get(chosen.band_id, "")).format(
-        step=_joined(ties, content), score=chosen.score_text
-    )
-    if line and len(ties) == 1 and chosen.band_text:
-        line += " " + str(chosen.band_text["headline"])
-    return line
-
-
-def _joined(names: list[str], content: Content) -> str:
-    return (
-        names[0] if len(names) == 1 else ", ".join(names[:-1]) + " " + str(content["labels"]["and"]) + " " + names[-1]
-    )
-
-
-def _how_to_read(steps: tuple[StepView, ...], instrument: Instrument, content: Content, lang: str) -> tuple[str, ...]:
-    """The lines of the "how to read" box: scale, band limits, counts, the reverse-keyed statements, importance."""
-    guide = content["guide"]
-    scale = instrument.scales[instrument.steps[0].items[0].scale_id]
-    quote = content["guide"]["quote"]
-    values = ", ".join(
-        f"{quote[0]}{label}{quote[1]} = {score_number(Decimal((i * 100) // (scale.max - scale.min)), content)}"
-        for i, label in enumerate(scale.labels[lang])
-    )
-    bands = ", ".join(f"{band.label[lang]} {band.min}–{band.max}" for band in instrument.bands)
-    lines = [
-        str(guide["no_right_answers"]),
-        str(guide["scale"]).format(values=values),
-        str(guide["bands"]).format(bands=bands),
-        str(guide["counts"]).format(share=round(instrument.min_answered_share * 100)),
-    ]
-    reverse = [item.text[lang] for step in instrument.steps for item in step.items if item.reverse]
-    lines += [str(guide["reverse"]).format(text=text.rstrip(".")) for text in reverse]
-    given = sum(step.importance is not None for step in steps)
-    key = "importance_all" if given == len(steps) else ("importance_none" if not given else "importance_some")
-    lines.append(str(guide[key]))
-    return tuple(lines)
-
-
-def insufficient(step: StepView, content: Content) -> str:
-    """Why a step has no score, in the step's own counts."""
-    labels = content["labels"]
-    if step.answered:
-        return str(labels["insufficient"]).format(answered=step.answered, total=step.total)
-    words = labels["count_words"]
-    return str(labels["insufficient_none"]).format(count=words[step.total] if step.total < len(words) else step.total)
-
-
-def _shortened(text: str, content: Content) -> str:
-    """A free text as the PDF shows it: whole, or cut at a word with a visible mark."""
-    text = text.strip()
-    if len(text) <= FREE_TEXT_LIMIT:
-        return text
-    cut = text[:FREE_TEXT_LIMIT].rsplit(None, 1)[0].rstrip(",.;:–- ")
-    return f"{cut} {content['labels']['shortened']}"
-
-
-def _ebook(brand: Brand, chapter: int, content: Content) -> str:
-    """Where the e-book's chapter is: the brand's page or link for it, or "" when the brand gives none."""
-    pages = brand.ebook.get("pages", {})
-    page = pages.get(str(chapter)) if isinstance(pages, Mapping) else None
-    link = brand.ebook.get("link", "")
-    if page:
-        return str(content["plan"]["ebook_page"]).format(chapter=chapter, page=page)
-    if link:
-        return str(content["plan"]["ebook_link"]).format(
-            chapter=chapter, link=str(link).replace("{chapter}", str(chapter))
-        )
-    return ""

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time
 from functools import cache
 
 from ..models import NOT_FINISHED, CellValue, ColumnMap, Instrument, Problem, Response
-from .headers import EMAIL, EXCEL_ERROR, as_number, cell_text, column_letter, normalize, parse_answer
+from .cells import EMAIL, EXCEL_ERROR, as_number, cell_text, column_letter, normalize, parse_answer
 
 _TIMESTAMP_FORMATS = (
     "%d-%m-%Y %H:%M:%S",

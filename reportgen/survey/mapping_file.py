@@ -15,7 +15,8 @@ from pathlib import Path
 from ..config import load_toml
 from ..errors import InputError
 from ..models import CellValue, Codebook, ColumnMap, Instrument, Item
-from .headers import column_letter, has_required, map_headers
+from .cells import column_letter
+from .headers import has_required, map_headers
 
 _LETTERS = re.compile(r"^[A-Z]{1,3}$")
 

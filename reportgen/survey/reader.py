@@ -1,16 +1,12 @@
-"""Reads a survey export (Excel workbook or CSV) into raw rows with their row numbers.
+"""Reads a survey export (a workbook, or delimited text through delimited.py) into raw rows with their numbers.
 
-The only module that reads exports with openpyxl or csv. It knows nothing of the instrument.
+The only module that reads workbooks (openpyxl, python-calamine). It knows nothing of the instrument.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
-import re
 import zipfile
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -18,7 +14,6 @@ from typing import IO, Any, NoReturn
 from xml.etree.ElementTree import ParseError
 from xml.parsers import expat
 
-import charset_normalizer
 from defusedxml.common import DefusedXmlException, EntitiesForbidden
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -26,28 +21,22 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from ..errors import InputError
 from ..models import CellValue
+from .delimited import CSV_SUFFIXES, CsvExport
+from .rows import MAX_CSV_BYTES, MAX_ROWS, Row, clean_row, too_big
 
-Row = tuple[CellValue, ...]
 _XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm"}
-_CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 _CALAMINE_SUFFIXES = {".xls", ".ods"}  # old Excel and OpenDocument workbooks, read with python-calamine
-_DELIMITERS = ",;\t"
 # What a broken or truncated workbook raises from inside openpyxl and zipfile.
 _BROKEN = (
     zipfile.BadZipFile, InvalidFileException, KeyError, EOFError, ParseError, ValueError, OSError, DefusedXmlException
 )  # fmt: skip
 
 # Limits past which an input is refused before it is read whole (see README, "Safety").
-MAX_ROWS = 100_000  # rows of a sheet or CSV file, counted to the last row with a value
 MAX_UNPACKED_BYTES = 1024**3  # a workbook is a zip file: what it unpacks to
 MAX_PART_BYTES = 200 * 1024**2  # one sheet's XML (or any one part of a workbook), unpacked
-MAX_CSV_BYTES = 200 * 1024**2
 
 # An encrypted (password-protected) workbook is an OLE2 compound file, not a zip file.
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# Control characters, which no survey answer holds and which break scores.xlsx (NUL) or the
-# terminal (ESC); tab and newline are kept.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def open_export(
@@ -55,7 +44,7 @@ def open_export(
 ) -> Workbook | CsvExport | OtherWorkbook:
     """The export at path, as a workbook or a CSV file."""
     _check_file(path)
-    if path.suffix.lower() in _CSV_SUFFIXES:
+    if path.suffix.lower() in CSV_SUFFIXES:
         return CsvExport(path, encoding, delimiter)
     if path.suffix.lower() in _CALAMINE_SUFFIXES:
         return OtherWorkbook(path)
@@ -74,13 +63,13 @@ class OtherWorkbook:
         self.cleaned: dict[str, dict[int, tuple[int, ...]]] = {}  # sheet → row → columns that held control characters
         size = path.stat().st_size
         if size > MAX_CSV_BYTES:
-            raise _too_big(path, f"is {size / 1024**2:.0f} MB", f"{MAX_CSV_BYTES // 1024**2} MB")
+            raise too_big(path, f"is {size / 1024**2:.0f} MB", f"{MAX_CSV_BYTES // 1024**2} MB")
         if zipfile.is_zipfile(path):  # .ods: what it unpacks to
             with zipfile.ZipFile(path) as archive:
                 unpacked = sum(info.file_size for info in archive.infolist())
             if unpacked > MAX_UNPACKED_BYTES:
                 limit = f"{MAX_UNPACKED_BYTES // 1024**2:,} MB"
-                raise _too_big(path, f"unpacks to {unpacked / 1024**2:,.0f} MB", limit)
+                raise too_big(path, f"unpacks to {unpacked / 1024**2:,.0f} MB", limit)
         try:
             self._book = CalamineWorkbook.from_path(str(path))
         except (CalamineError, OSError, ValueError) as error:
@@ -106,11 +95,11 @@ class OtherWorkbook:
         if data.start is None or data.end is None:
             return
         if data.end[0] + 1 > MAX_ROWS:
-            raise _too_big(self.path, f"has values down to row {data.end[0] + 1:,}", f"{MAX_ROWS:,} rows", sheet)
+            raise too_big(self.path, f"has values down to row {data.end[0] + 1:,}", f"{MAX_ROWS:,} rows", sheet)
         left: tuple[CellValue, ...] = (None,) * data.start[1]  # iter_rows starts at the first used column
         for number, values in enumerate(data.iter_rows(), start=1):  # ... but at row 1
             row = left + tuple(_calamine_value(v) for v in values)
-            yield number, _clean(row, number, self.cleaned.setdefault(sheet, {}))
+            yield number, clean_row(row, number, self.cleaned.setdefault(sheet, {}))
 
 
 def _calamine_value(value: object) -> CellValue:
@@ -133,117 +122,6 @@ def _unreadable(path: Path, error: BaseException, sheet: str | None = None) -> I
     )
 
 
-class CsvExport:
-    """A CSV or text export: comma, semicolon or tab separated; any BOM, UTF-8 or an 8-bit code page."""
-
-    def __init__(self, path: Path, encoding: str | None = None, delimiter: str | None = None) -> None:
-        self.path = path
-        size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
-            raise _too_big(path, f"is {size / 1024**2:.0f} MB", f"{MAX_CSV_BYTES // 1024**2} MB")
-        data = path.read_bytes()
-        self.encoding, found = (encoding, f"{encoding} (--encoding)") if encoding else _guess_encoding(data)
-        try:
-            self.text = data.decode(self.encoding)
-        except (UnicodeDecodeError, LookupError) as error:
-            raise InputError(
-                f"The file cannot be read as text in the encoding {self.encoding} ({error}).",
-                fix="Give the right one with --encoding (e.g. utf-8 or cp1252), or save the file as .xlsx.",
-                file=path,
-            ) from None
-        self.delimiter = delimiter or _guess_delimiter(self.text)
-        separator = _NAMES.get(self.delimiter, repr(self.delimiter)) + ("" if delimiter is None else " (--delimiter)")
-        self.reading = f"text in {found}, {separator}-separated, {_line_ends(self.text)} line ends"
-        self.cleaned: dict[str, dict[int, tuple[int, ...]]] = {}  # sheet → row → columns that held control characters
-
-    def __enter__(self) -> CsvExport:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    @property
-    def sheet_names(self) -> list[str]:
-        """A CSV file has one sheet, named after the file."""
-        return [self.path.stem]
-
-    def rows(self, sheet: str) -> Iterator[tuple[int, Row]]:
-        """Yield (line number of the record, values), as a spreadsheet would number the rows."""
-        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
-        try:
-            for number, values in enumerate(reader, start=1):
-                if number > MAX_ROWS:
-                    raise _too_big(self.path, f"has more than {MAX_ROWS:,} rows", f"{MAX_ROWS:,} rows")
-                yield number, _clean(values, number, self.cleaned.setdefault(sheet, {}))
-        except csv.Error as error:
-            raise InputError(
-                f"The CSV file is malformed near record {reader.line_num} ({error}).",
-                fix="Open it in a spreadsheet program to check it, or save it as .xlsx, and run reportgen again.",
-                file=self.path,
-            ) from None
-
-
-# Byte-order marks, longest first (UTF-32 LE begins with UTF-16 LE's mark).
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32 LE"),
-    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32 BE"),
-    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
-    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16 LE"),
-    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16 BE"),
-)
-# Without a BOM and not UTF-8: the 8-bit code pages Excel writes CSV in, the first preferred on a tie.
-_CODE_PAGES = {"cp1252": "Windows-1252", "latin_1": "ISO-8859-1", "mac_roman": "Mac Roman"}
-_DANISH = set("æøåÆØÅ")
-_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
-
-
-def _guess_encoding(data: bytes) -> tuple[str, str]:
-    """The encoding (a codec name) and how it was found: a BOM, valid UTF-8, else the likeliest code page.
-
-    charset-normalizer rates Windows-1252, ISO-8859-1 and Mac Roman; of the ones it finds
-    equally likely, the decoding with more Danish letters (æ, ø, å) wins.
-    """
-    for bom, codec, name in _BOMS:
-        if data.startswith(bom):
-            return codec, f"{name} (byte-order mark)"
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8", "UTF-8"
-    results = charset_normalizer.from_bytes(data[:200_000], cp_isolation=list(_CODE_PAGES), threshold=1.0)
-    chaos = {_codec(match.encoding): match.chaos for match in results}
-    candidates = [codec for codec in _CODE_PAGES if codec in chaos] or list(_CODE_PAGES)
-    least = min((chaos.get(codec, 1.0) for codec in candidates), default=1.0)
-    tied = [codec for codec in candidates if chaos.get(codec, 1.0) <= least + 0.05]
-    best = max(tied, key=lambda codec: (sum(ch in _DANISH for ch in data.decode(codec, "replace")), -tied.index(codec)))
-    return best, f"{_CODE_PAGES[best]} (not UTF-8; guessed from the letters)"
-
-
-def _codec(name: str) -> str:
-    """charset-normalizer's codec name as the keys of _CODE_PAGES spell it."""
-    return codecs.lookup(name).name.replace("-", "_").replace("iso8859_1", "latin_1")
-
-
-def _line_ends(text: str) -> str:
-    ends = [name for mark, name in (("\r\n", "CRLF"), ("\r", "CR"), ("\n", "LF")) if mark in text]
-    if "CRLF" in ends:
-        bare = text.replace("\r\n", "")
-        ends = ["CRLF"] + [name for mark, name in (("\r", "CR"), ("\n", "LF")) if mark in bare]
-    return "/".join(ends) or "one line"
-
-
-def _guess_delimiter(text: str) -> str:
-    """The separator of the header line: whichever of , ; and tab occurs most often outside quotes."""
-    sample = text[:20_000].replace("\r\n", "\n").replace("\r", "\n")  # the sniffer splits lines on LF only
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
-    except csv.Error:
-        first = sample.splitlines()[0] if sample else ""
-        return max(_DELIMITERS, key=first.count)
-
-
 class Workbook:
     """An open export; use as a context manager so the file is always closed."""
 
@@ -258,12 +136,12 @@ class Workbook:
             raise _broken(path, error) from None
         unpacked = sum(info.file_size for info in parts)
         if unpacked > MAX_UNPACKED_BYTES:
-            raise _too_big(path, f"unpacks to {unpacked / 1024**2:,.0f} MB", f"{MAX_UNPACKED_BYTES // 1024**2:,} MB")
+            raise too_big(path, f"unpacks to {unpacked / 1024**2:,.0f} MB", f"{MAX_UNPACKED_BYTES // 1024**2:,} MB")
         # Reading is bounded by what each part unpacks to: a small file can hold a sheet of
         # hundreds of MB of blank XML, which would take minutes and gigabytes to read.
         for info in parts:
             if info.file_size > MAX_PART_BYTES:
-                raise _too_big(
+                raise too_big(
                     path,
                     f"holds {'a sheet' if '/worksheets/' in info.filename else 'a part'} ({info.filename}) "
                     f"whose XML unpacks to {info.file_size / 1024**2:,.0f} MB",
@@ -311,11 +189,11 @@ class Workbook:
         try:
             last = _last_row_with_value(worksheet)
             if last is not None and last > MAX_ROWS:
-                raise _too_big(self.path, f"has values down to row {last:,}", f"{MAX_ROWS:,} rows", sheet)
+                raise too_big(self.path, f"has values down to row {last:,}", f"{MAX_ROWS:,} rows", sheet)
             if last == 0:
                 return
             for number, values in enumerate(worksheet.iter_rows(max_row=last, values_only=True), start=1):
-                yield number, _clean(values, number, self.cleaned.setdefault(sheet, {}))
+                yield number, clean_row(values, number, self.cleaned.setdefault(sheet, {}))
         except _BROKEN as error:
             raise _broken(self.path, error, sheet) from None
 
@@ -367,23 +245,6 @@ def _refuse_entity(name: str | None, *rest: object) -> NoReturn:
     raise EntitiesForbidden(name, None, None, None, None, None)
 
 
-def _clean(values: Sequence[CellValue], number: int, cleaned: dict[int, tuple[int, ...]]) -> Row:
-    """The row's values with control characters (NUL, ESC …; not tab or newline) removed from the texts.
-
-    The columns where some were removed are noted in `cleaned`, for a warning.
-    """
-    found: list[int] = []
-    result: list[CellValue] = []
-    for index, value in enumerate(values):
-        if isinstance(value, str) and _CONTROL.search(value):
-            value = _CONTROL.sub("", value)
-            found.append(index)
-        result.append(value)
-    if found:
-        cleaned[number] = tuple(found)
-    return tuple(result)
-
-
 def _refuse_encrypted(path: Path) -> None:
     """An encrypted workbook is an OLE2 file, which zipfile would call damaged: say what it is."""
     try:
@@ -408,7 +269,7 @@ def _check_file(path: Path) -> None:
     if path.is_dir():
         raise InputError("This is a folder, not a survey export.", fix="Give the path of the .xlsx file.", file=path)
     suffix = path.suffix.lower()
-    if suffix not in _XLSX_SUFFIXES | _CSV_SUFFIXES | _CALAMINE_SUFFIXES:
+    if suffix not in _XLSX_SUFFIXES | CSV_SUFFIXES | _CALAMINE_SUFFIXES:
         raise InputError(
             "reportgen reads Excel workbooks (.xlsx, .xls), OpenDocument spreadsheets (.ods) and CSV files, "
             f'not "{suffix or "files without an extension"}".',
@@ -416,16 +277,6 @@ def _check_file(path: Path) -> None:
             "or save the file as .xlsx in Excel, and run reportgen on that file.",
             file=path,
         )
-
-
-def _too_big(path: Path, size: str, limit: str, sheet: str | None = None) -> InputError:
-    return InputError(
-        f"The file {size}; reportgen reads at most {limit}, to stay safe with damaged or hostile files.",
-        fix="Check that this is the survey export; if it is, export only the responses you need "
-        "(for example one workshop's) and run reportgen on that file.",
-        file=path,
-        sheet=sheet,
-    )
 
 
 def _broken(path: Path, error: BaseException, sheet: str | None = None) -> InputError:

@@ -1,0 +1,176 @@
+"""Which sentence the report says, from the content files: by a step's band, by the answers, by the importance given.
+
+No sentence is shared by two situations it would be untrue of: the strongest step's line
+has an entry per band, the line about answers names the answer it is about, the order's
+explanation says which steps the leader did not rate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from ..models import Assessment, Brand, Instrument
+from .content import Content, score_number
+
+if TYPE_CHECKING:
+    from .view import ItemView, StepView
+
+FREE_TEXT_LIMIT = 900  # characters of a free text in the PDF (on the reflection page); the full text is in scores.xlsx
+
+
+def answers_line(items: list[ItemView], score: float | None, content: Content) -> str:
+    """A sentence about the answers themselves: where the most room is, or that all are at the top."""
+    answered = [item for item in items if item.answer is not None]
+    if score is None or not answered:
+        return ""
+    texts = content["answers"]
+    low = min(item.share for item in answered)
+    if low == 1:
+        return str(texts["all_top"]).format(answered=len(answered))
+    lowest = [item for item in answered if item.share == low]
+    labels = {item.answer_label for item in lowest}
+    if len(lowest) > 1 and len(labels) == 1:
+        key = "all_same" if len(lowest) == len(answered) else "lowest_many"
+        return str(texts[key]).format(count=len(lowest), answered=len(answered), answer=lowest[0].answer_label)
+    first = lowest[0]
+    key = "lowest_reverse" if first.reverse else "lowest"
+    return str(texts[key]).format(text=first.text.rstrip("."), answer=first.answer_label)
+
+
+def ordered(
+    steps: tuple[StepView, ...], assessment: Assessment, instrument: Instrument, content: Content
+) -> tuple[tuple[StepView, ...], tuple[StepView, ...]]:
+    """The steps with their reasons and ranks, and the reading order.
+
+    The order is the scorer's (scored steps); a step without a score that the leader rated
+    important follows them, so it is not lost.
+    """
+    by_id = {step.id: step for step in steps}
+    ids = list(assessment.reading_order) + [
+        step.id
+        for step in steps
+        if step.score is None and step.importance is not None and step.importance > instrument.importance_split
+    ]
+    reasons = content["order"]
+    ranked: dict[str, StepView] = {}
+    for rank, step_id in enumerate(ids, start=1):
+        step = by_id[step_id]
+        if step.score is None:
+            reason = reasons["unscored" if step.answered else "unscored_none"]
+        elif step.importance is None:
+            reason = reasons["not_given"]
+        else:
+            weight = "important" if step.importance > instrument.importance_split else "less_important"
+            reason = reasons[weight].get(step.band_id, "")  # another instrument's bands have no texts here
+        values = {
+            "step": step.title, "score": step.score_text, "answered": step.answered, "total": step.total,
+            "importance": (step.importance_label or "").lower(),
+        }  # fmt: skip
+        ranked[step_id] = replace(step, rank=rank, reason=str(reason).format(**values))
+    steps = tuple(ranked.get(step.id, step) for step in steps)
+    return steps, tuple(ranked[step_id] for step_id in ids)
+
+
+def order_intro(scored: list[StepView], order: tuple[StepView, ...], content: Content) -> str:
+    """How the order was made: by importance × room where given, by score where not; unscored steps last."""
+    given = sum(step.importance is not None for step in scored)
+    if not scored:
+        return str(content["order"]["intro"]["none"])
+    key = "all_given" if given == len(scored) else ("none_given" if not given else "some_given")
+    intro = str(content["order"]["intro"][key])
+    if any(step.score is None for step in order):
+        intro += " " + str(content["order"]["intro"]["unscored_last"])
+    return intro
+
+
+def extreme(scored: list[StepView], content: Content, which: str) -> str:
+    """The sentence on the strongest or the weakest step, chosen by that step's band."""
+    if not scored:
+        return ""
+    if len(scored) == 1:
+        only = scored[0]
+        if which == "weakest" or not only.band_text:
+            return ""
+        line = str(content["summary"]["only_one"]).format(step=only.title, score=only.score_text)
+        return f"{line} {only.band_text['headline']}"
+    values = {step.score for step in scored}
+    if len(values) == 1:
+        if which == "weakest":
+            return ""
+        step = scored[0]
+        return str(content["summary"]["all_equal"].get(step.band_id, "")).format(score=step.score_text)
+    chosen = (
+        max(scored, key=lambda s: s.score or 0) if which == "strongest" else min(scored, key=lambda s: s.score or 0)
+    )
+    ties = [step.title for step in scored if step.score == chosen.score]
+    line = str(content["summary"][which].get(chosen.band_id, "")).format(
+        step=_joined(ties, content), score=chosen.score_text
+    )
+    if line and len(ties) == 1 and chosen.band_text:
+        line += " " + str(chosen.band_text["headline"])
+    return line
+
+
+def _joined(names: list[str], content: Content) -> str:
+    return (
+        names[0] if len(names) == 1 else ", ".join(names[:-1]) + " " + str(content["labels"]["and"]) + " " + names[-1]
+    )
+
+
+def how_to_read(steps: tuple[StepView, ...], instrument: Instrument, content: Content, lang: str) -> tuple[str, ...]:
+    """The lines of the "how to read" box: scale, band limits, counts, the reverse-keyed statements, importance."""
+    guide = content["guide"]
+    scale = instrument.scales[instrument.steps[0].items[0].scale_id]
+    quote = content["guide"]["quote"]
+    values = ", ".join(
+        f"{quote[0]}{label}{quote[1]} = {score_number(Decimal((i * 100) // (scale.max - scale.min)), content)}"
+        for i, label in enumerate(scale.labels[lang])
+    )
+    bands = ", ".join(f"{band.label[lang]} {band.min}–{band.max}" for band in instrument.bands)
+    lines = [
+        str(guide["no_right_answers"]),
+        str(guide["scale"]).format(values=values),
+        str(guide["bands"]).format(bands=bands),
+        str(guide["counts"]).format(share=round(instrument.min_answered_share * 100)),
+    ]
+    reverse = [item.text[lang] for step in instrument.steps for item in step.items if item.reverse]
+    lines += [str(guide["reverse"]).format(text=text.rstrip(".")) for text in reverse]
+    given = sum(step.importance is not None for step in steps)
+    key = "importance_all" if given == len(steps) else ("importance_none" if not given else "importance_some")
+    lines.append(str(guide[key]))
+    return tuple(lines)
+
+
+def insufficient(step: StepView, content: Content) -> str:
+    """Why a step has no score, in the step's own counts."""
+    labels = content["labels"]
+    if step.answered:
+        return str(labels["insufficient"]).format(answered=step.answered, total=step.total)
+    words = labels["count_words"]
+    return str(labels["insufficient_none"]).format(count=words[step.total] if step.total < len(words) else step.total)
+
+
+def shortened(text: str, content: Content) -> str:
+    """A free text as the PDF shows it: whole, or cut at a word with a visible mark."""
+    text = text.strip()
+    if len(text) <= FREE_TEXT_LIMIT:
+        return text
+    cut = text[:FREE_TEXT_LIMIT].rsplit(None, 1)[0].rstrip(",.;:–- ")
+    return f"{cut} {content['labels']['shortened']}"
+
+
+def ebook(brand: Brand, chapter: int, content: Content) -> str:
+    """Where the e-book's chapter is: the brand's page or link for it, or "" when the brand gives none."""
+    pages = brand.ebook.get("pages", {})
+    page = pages.get(str(chapter)) if isinstance(pages, Mapping) else None
+    link = brand.ebook.get("link", "")
+    if page:
+        return str(content["plan"]["ebook_page"]).format(chapter=chapter, page=page)
+    if link:
+        return str(content["plan"]["ebook_link"]).format(
+            chapter=chapter, link=str(link).replace("{chapter}", str(chapter))
+        )
+    return ""

@@ -1,0 +1,154 @@
+"""Cells and headers as a person reads them: markup and look-alike characters away, answers on their scales."""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import unicodedata
+from datetime import date, datetime, time
+
+from ..models import CellValue, Scale
+
+EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+# A spreadsheet's error value as a whole cell: never an answer, a name or an address.
+EXCEL_ERROR = re.compile(
+    r"^#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|PYTHON!)$",
+    re.IGNORECASE,
+)
+# "4 - Enig", "4 = Agree", "4: Enig" as an answer.
+_NUMBER_AND_LABEL = re.compile(r"^(\d{1,3})\s*[-–=:.)]\s*(.+)$")
+# "3. ", "3) ", "Q3 ", "q3: ", "3.1 " before the text of a header.
+_NUMBERING = re.compile(r"^\s*(?:q\s*)?\d+(?:[._]\d+)*(?:\s*[.):]\s*|\s+)(?=\S)", re.IGNORECASE)
+
+
+# Markup a survey tool may leave in a header: HTML tags and entities, markdown emphasis.
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)[^<>]*>")
+_BLOCK_TAGS = {"p", "br", "div", "li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"}
+_EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")  # not a single _: variable names have them
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None
+)  # soft hyphen, zero-width characters, a stray BOM
+_LOOKALIKE = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2014": "–", "\u2212": "-",
+                            "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"'})  # fmt: skip
+
+
+def clean_header(text: str) -> str:
+    """A header as a person reads it: no HTML or markdown markup, entities decoded, Unicode normalised."""
+    text = _TAG.sub(_untag, html.unescape(_TAG.sub(_untag, text)))  # "&lt;b&gt;" decodes to a tag
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_LOOKALIKE)
+    text = _EMPHASIS.sub(r"\2", text)
+    return " ".join(text.split())
+
+
+def _untag(match: re.Match[str]) -> str:
+    """A block tag (<p>, <br>) parts words; an inline one (<strong>) is left out."""
+    return " " if match.group(1).casefold() in _BLOCK_TAGS else ""
+
+
+def normalize(text: str) -> str:
+    """Compare headers and labels by letters and digits only, case ignored."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def normalize_header(header: str) -> str:
+    """A header's comparable form, without a numbering prefix such as "3." or "Q3 "."""
+    stripped = _NUMBERING.sub("", header)
+    return normalize(stripped) or normalize(header)
+
+
+# Matrix questions: "Question [Statement]" (Google Forms), "Question - Statement"
+# (Qualtrics, SurveyXact), "Question.Statement" (Microsoft Forms grids); the statement names the item.
+
+
+_BRACKETED = re.compile(r"\[([^\[\]]+)\]\s*$")
+_DASH = re.compile(r"\s[-–]\s")
+_DOTTED = re.compile(r"\.([^.]+\.?)$")
+
+
+def grid_statements(header: str) -> list[str]:
+    """The statement parts a grid question's header may end with, most specific first."""
+    header = header.strip()
+    found = [match.group(1)] if (match := _BRACKETED.search(header)) else []
+    found += [header[match.end() :] for match in _DASH.finditer(header)]  # the question may hold a dash too
+    if match := _DOTTED.search(header):
+        found.append(match.group(1))
+    return found
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column name of a 0-based column index: 0 → A, 27 → AB."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def parse_answer(value: CellValue, scale: Scale) -> tuple[int | None, str | None]:
+    """An answer as a number on the scale, or None with the reason it is not one."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, bool | datetime | date | time):
+        return None, f'"{value}" is not an answer on the scale {_describe(scale)}'
+    if isinstance(value, int | float):
+        return _on_scale(value, scale)
+    text = str(value).strip()
+    written = as_number(text)
+    if written is not None:
+        return _on_scale(written, scale)
+    labelled = _label_value(text, scale)
+    if labelled is not None:
+        return labelled, None
+    both = _NUMBER_AND_LABEL.match(text)
+    if both and _label_value(both.group(2), scale) == int(both.group(1)):
+        return int(both.group(1)), None
+    return None, f'"{text}" is not an answer on the scale {_describe(scale)}'
+
+
+def as_number(text: str) -> float | None:
+    """A number written as text ("4", "4,0"), or None."""
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None  # "inf" and "nan" are text, not numbers
+
+
+def _on_scale(number: float, scale: Scale) -> tuple[int | None, str | None]:
+    if not math.isfinite(number):
+        return None, f"{number} is outside the scale {_describe(scale)}"
+    if number == int(number) and scale.min <= number <= scale.max:
+        return int(number), None
+    shown = int(number) if number == int(number) else number
+    return None, f"{shown} is outside the scale {_describe(scale)}"
+
+
+def _label_value(text: str, scale: Scale) -> int | None:
+    key = normalize(text)
+    for labels in scale.labels.values():
+        for offset, label in enumerate(labels):
+            if normalize(label) == key:
+                return scale.min + offset
+    return None
+
+
+def _describe(scale: Scale) -> str:
+    first = next(iter(scale.labels.values()))
+    return f"({scale.min}–{scale.max} or {first[0]} … {first[-1]})"
+
+
+def cell_text(value: CellValue) -> str:
+    """A cell as text: a whole float without its ".0", nothing for an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+        return str(int(value))
+    return str(value)
+
+
+def rows_text(numbers: tuple[int, ...]) -> str:
+    """The header rows in words: "row 1" or "rows 1–3"."""
+    return f"row {numbers[0]}" if len(numbers) == 1 else f"rows {numbers[0]}–{numbers[-1]}"

@@ -1,0 +1,128 @@
+"""Reads delimited text exports (CSV, TSV, text): any byte-order mark, UTF-8 or an 8-bit code page; the separator."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import charset_normalizer
+
+from ..errors import InputError
+from .rows import MAX_CSV_BYTES, MAX_ROWS, Row, clean_row, too_big
+
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+_DELIMITERS = ",;\t"
+
+
+class CsvExport:
+    """A CSV or text export: comma, semicolon or tab separated; any BOM, UTF-8 or an 8-bit code page."""
+
+    def __init__(self, path: Path, encoding: str | None = None, delimiter: str | None = None) -> None:
+        self.path = path
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise too_big(path, f"is {size / 1024**2:.0f} MB", f"{MAX_CSV_BYTES // 1024**2} MB")
+        data = path.read_bytes()
+        self.encoding, found = (encoding, f"{encoding} (--encoding)") if encoding else _guess_encoding(data)
+        try:
+            self.text = data.decode(self.encoding)
+        except (UnicodeDecodeError, LookupError) as error:
+            raise InputError(
+                f"The file cannot be read as text in the encoding {self.encoding} ({error}).",
+                fix="Give the right one with --encoding (e.g. utf-8 or cp1252), or save the file as .xlsx.",
+                file=path,
+            ) from None
+        self.delimiter = delimiter or _guess_delimiter(self.text)
+        separator = _NAMES.get(self.delimiter, repr(self.delimiter)) + ("" if delimiter is None else " (--delimiter)")
+        self.reading = f"text in {found}, {separator}-separated, {_line_ends(self.text)} line ends"
+        self.cleaned: dict[str, dict[int, tuple[int, ...]]] = {}  # sheet → row → columns that held control characters
+
+    def __enter__(self) -> CsvExport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    @property
+    def sheet_names(self) -> list[str]:
+        """A CSV file has one sheet, named after the file."""
+        return [self.path.stem]
+
+    def rows(self, sheet: str) -> Iterator[tuple[int, Row]]:
+        """Yield (line number of the record, values), as a spreadsheet would number the rows."""
+        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+        try:
+            for number, values in enumerate(reader, start=1):
+                if number > MAX_ROWS:
+                    raise too_big(self.path, f"has more than {MAX_ROWS:,} rows", f"{MAX_ROWS:,} rows")
+                yield number, clean_row(values, number, self.cleaned.setdefault(sheet, {}))
+        except csv.Error as error:
+            raise InputError(
+                f"The CSV file is malformed near record {reader.line_num} ({error}).",
+                fix="Open it in a spreadsheet program to check it, or save it as .xlsx, and run reportgen again.",
+                file=self.path,
+            ) from None
+
+
+# Byte-order marks, longest first (UTF-32 LE begins with UTF-16 LE's mark).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32 LE"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32 BE"),
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16 LE"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16 BE"),
+)
+# Without a BOM and not UTF-8: the 8-bit code pages Excel writes CSV in, the first preferred on a tie.
+_CODE_PAGES = {"cp1252": "Windows-1252", "latin_1": "ISO-8859-1", "mac_roman": "Mac Roman"}
+_DANISH = set("æøåÆØÅ")
+_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _guess_encoding(data: bytes) -> tuple[str, str]:
+    """The encoding (a codec name) and how it was found: a BOM, valid UTF-8, else the likeliest code page.
+
+    charset-normalizer rates Windows-1252, ISO-8859-1 and Mac Roman; of the ones it finds
+    equally likely, the decoding with more Danish letters (æ, ø, å) wins.
+    """
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            return codec, f"{name} (byte-order mark)"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8", "UTF-8"
+    results = charset_normalizer.from_bytes(data[:200_000], cp_isolation=list(_CODE_PAGES), threshold=1.0)
+    chaos = {_codec(match.encoding): match.chaos for match in results}
+    candidates = [codec for codec in _CODE_PAGES if codec in chaos] or list(_CODE_PAGES)
+    least = min((chaos.get(codec, 1.0) for codec in candidates), default=1.0)
+    tied = [codec for codec in candidates if chaos.get(codec, 1.0) <= least + 0.05]
+    best = max(tied, key=lambda codec: (sum(ch in _DANISH for ch in data.decode(codec, "replace")), -tied.index(codec)))
+    return best, f"{_CODE_PAGES[best]} (not UTF-8; guessed from the letters)"
+
+
+def _codec(name: str) -> str:
+    """charset-normalizer's codec name as the keys of _CODE_PAGES spell it."""
+    return codecs.lookup(name).name.replace("-", "_").replace("iso8859_1", "latin_1")
+
+
+def _line_ends(text: str) -> str:
+    ends = [name for mark, name in (("\r\n", "CRLF"), ("\r", "CR"), ("\n", "LF")) if mark in text]
+    if "CRLF" in ends:
+        bare = text.replace("\r\n", "")
+        ends = ["CRLF"] + [name for mark, name in (("\r", "CR"), ("\n", "LF")) if mark in bare]
+    return "/".join(ends) or "one line"
+
+
+def _guess_delimiter(text: str) -> str:
+    """The separator of the header line: whichever of , ; and tab occurs most often outside quotes."""
+    sample = text[:20_000].replace("\r\n", "\n").replace("\r", "\n")  # the sniffer splits lines on LF only
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample else ""
+        return max(_DELIMITERS, key=first.count)
