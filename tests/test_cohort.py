@@ -156,7 +156,7 @@ def test_danish_figures_have_decimal_commas_and_english_decimal_points(
 
 
 def _setup(brand: object) -> tuple[object, dict[str, object]]:
-    from reportgen.pipeline import _renderer_setup
+    from reportgen.pipeline.build import _renderer_setup
 
     return _renderer_setup(brand, INSTRUMENT, Settings(survey=Path("x")))  # type: ignore[arg-type]
 

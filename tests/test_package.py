@@ -33,7 +33,7 @@ def test_wheel_install_carries_templates_fonts_and_instrument(tmp_path: Path) ->
     text = pdf_text(tmp_path / "out" / "02-ulla-aero.pdf")
     assert "Ulla Ærø" in text and "Formål" in text
     installed = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", "import reportgen.pipeline as p; print(p.bundled_templates())"],
+        [str(venv / "bin" / "python"), "-c", "import reportgen.config as c; print(c.bundled_templates())"],
         capture_output=True,
         text=True,
         check=True,

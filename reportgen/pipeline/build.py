@@ -16,6 +16,7 @@ from ..models import Brand, BuildResult, Instrument, Outcome, Survey
 from .survey import check_language, read_survey
 
 if TYPE_CHECKING:
+    from ..output import manifest
     from ..report import batch, plan
     from ..report.batch import RendererSetup
     from ..report.content import Content
@@ -95,18 +96,12 @@ def _build_into(
 ) -> BuildResult:
     """Build's writing part, with the output folder locked: two builds into one folder can't mix their reports."""
     from ..output import manifest, writer
-    from ..output.workbook import write_scores
     from ..report import plan
     from ..report.files import write_html_assets
 
     instrument = survey.instrument
     writer.remove_temporaries(output)
-    # Each leader's id in their PDF: the earlier run's, or a new random one.
-    ids = manifest.leader_ids(output, (o.response.email for o in survey.outcomes))
-    with_ids = [replace(o.response, leader_id=ids.get(o.response.email_key, "")) for o in survey.outcomes]
-    survey = replace(
-        survey, outcomes=tuple(replace(o, response=r) for o, r in zip(survey.outcomes, with_ids, strict=True))
-    )
+    survey = _with_leader_ids(output, survey)
     if settings.output_format == "html":
         write_html_assets(output, renderer, contents, brand)
     language = settings.language or brand.default_language or instrument.languages[0]
@@ -119,22 +114,63 @@ def _build_into(
     rendering = _render(planned, cohort_task, setup, renderer, settings, on_progress)
     outcomes, interrupted, disk_full, cohort_result = rendering
     ordered = tuple(outcomes[o.source_row] for o in survey.outcomes)
-    cohort = None
-    if cohort_task is not None and cohort_result is None:
-        cohort_note = "the build was stopped before it; the same command renders it"
-    elif cohort_task is not None and cohort_result is not None and cohort_result.reason is None:
-        cohort = cohort_task.path
-    elif cohort_result is not None:
-        cohort_note = f"it could not be rendered ({cohort_result.reason})"
-    dialect = settings.csv_dialect or ("excel-da" if language == "da" else "excel")
+    cohort, cohort_note = _cohort_outcome(cohort_task, cohort_result, cohort_note)
     info = manifest.BuildInfo(
         _absolute(settings.instrument), _absolute(settings.brand), instrument.languages,
         date=inputs.run.report_date.isoformat(), reports=_report_history(output, ordered, inputs, brand, setup),
     )  # fmt: skip
+    written, scores = _write_records(output, ordered, settings, instrument, language, contents, info, disk_full)
+    # A report of a leader still in the input (not rendered after Ctrl-C, failed) is not "kept": it is theirs.
+    named = {o.pdf for o in planned.outcomes.values() if o.pdf}
+    orphans = tuple(sorted(name for name in inputs.earlier if name not in named and (output / name).is_file()))
+    return BuildResult(
+        survey, ordered, written, Counter(o.status for o in ordered), scores=scores, orphans=orphans,
+        interrupted=interrupted, reused=sum(o.reused for o in ordered), cohort=cohort, cohort_note=cohort_note,
+        unrendered=sum(o.reason == INTERRUPTED for o in ordered), report_date=inputs.run.report_date,
+    )  # fmt: skip
+
+
+def _with_leader_ids(output: Path, survey: Survey) -> Survey:
+    """Each leader's id in their PDF: the earlier run's for the same e-mail, or a new random one."""
+    from ..output import manifest
+
+    ids = manifest.leader_ids(output, (o.response.email for o in survey.outcomes))
+    with_ids = [replace(o.response, leader_id=ids.get(o.response.email_key, "")) for o in survey.outcomes]
+    return replace(
+        survey, outcomes=tuple(replace(o, response=r) for o, r in zip(survey.outcomes, with_ids, strict=True))
+    )
+
+
+def _cohort_outcome(task: batch.Task | None, result: batch.TaskResult | None, note: str) -> tuple[Path | None, str]:
+    """cohort.pdf when its task ended well; else why there is none."""
+    if task is None:
+        return None, note
+    if result is None:
+        return None, "the build was stopped before it; the same command renders it"
+    if result.reason is not None:
+        return None, f"it could not be rendered ({result.reason})"
+    return task.path, ""
+
+
+def _write_records(
+    output: Path,
+    ordered: tuple[Outcome, ...],
+    settings: Settings,
+    instrument: Instrument,
+    language: str,
+    contents: dict[str, Content],
+    info: manifest.BuildInfo,
+    disk_full: bool,
+) -> tuple[Path, Path]:
+    """manifest.csv first (it says which reports are whole), build.json, then scores.xlsx; a full disk said so."""
+    from ..output import manifest, writer
+    from ..output.workbook import write_scores
+
+    dialect = settings.csv_dialect or ("excel-da" if language == "da" else "excel")
     rendered = sum(o.status == "rendered" for o in ordered)
     listed = False  # whether manifest.csv lists this run's reports
     try:
-        written = manifest.write_manifest(output, ordered, dialect)  # first: it says which reports are whole
+        written = manifest.write_manifest(output, ordered, dialect)
         listed = True
         manifest.write_build_info(output, info)
         if disk_full:
@@ -150,14 +186,7 @@ def _build_into(
             f"{rendered} reports are complete"
             + (f" and listed in {manifest.MANIFEST}." if listed else "; the manifest could not be written."),
         ) from None
-    # A report of a leader still in the input (not rendered after Ctrl-C, failed) is not "kept": it is theirs.
-    named = {o.pdf for o in planned.outcomes.values() if o.pdf}
-    orphans = tuple(sorted(name for name in inputs.earlier if name not in named and (output / name).is_file()))
-    return BuildResult(
-        survey, ordered, written, Counter(o.status for o in ordered), scores=scores, orphans=orphans,
-        interrupted=interrupted, reused=sum(o.reused for o in ordered), cohort=cohort, cohort_note=cohort_note,
-        unrendered=sum(o.reason == INTERRUPTED for o in ordered), report_date=inputs.run.report_date,
-    )  # fmt: skip
+    return written, scores
 
 
 def _no_stage(stage: str, count: int) -> None:
