@@ -24,25 +24,43 @@ def write_scores(
 ) -> Path:
     """DIR/scores.xlsx: one row per scored leader, the group's figures, and the manifest; `words` its labels."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
+    scored = [o for o in outcomes if o.assessment and o.status in ("rendered", "failed", "skipped", "ok")]
+    _leaders_sheet(book.create_sheet(words["leaders_sheet"]), scored, instrument, lang, words)
+    _group_sheet(book.create_sheet(words["group_sheet"]), scored, instrument, lang, words)
+    manifest = book.create_sheet(words["manifest_sheet"])  # the columns of manifest.csv, as they are there
+    manifest.append(list(MANIFEST_COLUMNS))
+    for row in manifest_rows(outcomes):
+        manifest.append(_text_row(manifest, row))
+    path = directory / SCORES
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomic(path, buffer.getvalue())
+    return path
+
+
+def _text_row(sheet: Any, values: Iterable[object]) -> list[object]:
+    """A row whose strings are text cells: a name like "=HYPERLINK(…)" never runs as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    row: list[object] = []
+    for value in values:
+        if isinstance(value, str):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            row.append(cell)
+        else:
+            row.append(value)
+    return row
+
+
+def _leaders_sheet(
+    sheet: Any, scored: Sequence[Outcome], instrument: Instrument, lang: str, words: Mapping[str, str]
+) -> None:
+    """One row per scored leader: scores, bands, answers counted, importance, reading order, report, free text."""
     steps = instrument.steps
-
-    def text_row(sheet: Any, values: Iterable[object]) -> list[object]:
-        # Strings are stored as text cells: a name like "=HYPERLINK(…)" never runs as a formula.
-        row: list[object] = []
-        for value in values:
-            if isinstance(value, str):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"
-                row.append(cell)
-            else:
-                row.append(value)
-        return row
-
-    leaders = book.create_sheet(words["leaders_sheet"])
-    leaders.append(
+    sheet.append(
         [words["row"], words["name"], words["email"], words["organisation"]]
         + [words["score"].format(step=s.title[lang]) for s in steps]
         + [words["band"].format(step=s.title[lang]) for s in steps]
@@ -51,15 +69,14 @@ def write_scores(
         + [words["reading_order"], words["report"]]
         + [words["free_text"].format(code=item.code) for item in instrument.free_text]
     )
-    scored = [o for o in outcomes if o.assessment and o.status in ("rendered", "failed", "skipped", "ok")]
     bands = {band.id: band.label[lang] for band in instrument.bands}
     titles = {step.id: step.title[lang] for step in steps}
     for o in scored:
         assert o.assessment is not None
         results = [o.assessment.step(s.id) for s in steps]
-        leaders.append(
-            text_row(
-                leaders,
+        sheet.append(
+            _text_row(
+                sheet,
                 [o.source_row, o.response.name, o.response.email, o.response.organisation]
                 # One decimal, half up: the same figures as the PDF and `reportgen score`.
                 + [r.rounded for r in results]
@@ -71,13 +88,19 @@ def write_scores(
                 + [o.response.free_text.get(item.code, "") for item in instrument.free_text],
             )
         )
-    group = book.create_sheet(words["group_sheet"])
-    group.append(
+
+
+def _group_sheet(
+    sheet: Any, scored: Sequence[Outcome], instrument: Instrument, lang: str, words: Mapping[str, str]
+) -> None:
+    """The group's figures per step, from the same exact scores as cohort.pdf and the radar."""
+    sheet.append(
         [words[key] for key in ("step", "scored", "mean", "median", "spread", "low", "high")]
         + [words["band_count"].format(band=band.label[lang]) for band in instrument.bands]
         + [words[key] for key in ("importance_mean", "priority", "first_in_order")]
     )
-    for step, found in zip(steps, group_steps([o.assessment for o in scored if o.assessment], instrument), strict=True):
+    figures = group_steps([o.assessment for o in scored if o.assessment], instrument)
+    for step, found in zip(instrument.steps, figures, strict=True):
         # A step nobody has a score for (no valid rows, or nobody answered it) has no figures.
         scores = found.scores
         values = (
@@ -89,16 +112,7 @@ def write_scores(
         importance = None if found.importance is None else _one_decimal(found.importance.mean)
         priority = None if found.priority is None else _one_decimal(found.priority)
         bands_row = [count for _, count in found.bands]
-        group.append(text_row(group, [step.title[lang], *values, *bands_row, importance, priority, found.first]))
-    manifest = book.create_sheet(words["manifest_sheet"])  # the columns of manifest.csv, as they are there
-    manifest.append(list(MANIFEST_COLUMNS))
-    for row in manifest_rows(outcomes):
-        manifest.append(text_row(manifest, row))
-    path = directory / SCORES
-    buffer = io.BytesIO()
-    book.save(buffer)
-    write_atomic(path, buffer.getvalue())
-    return path
+        sheet.append(_text_row(sheet, [step.title[lang], *values, *bands_row, importance, priority, found.first]))
 
 
 def _one_decimal(value: Fraction) -> float:

@@ -59,33 +59,9 @@ def load_brand(folder: Path, bundled_templates: Path) -> Brand:
     defaults = load_toml(
         default_brand_dir(bundled_templates) / BRAND_FILE, BrandError, "bundled brand file", fix="Reinstall reportgen."
     )
-    colours = {**defaults["colours"], **_table(data, "colours", COLOURS, problems)}
-    for name, value in colours.items():
-        if not isinstance(value, str) or not _COLOUR.match(value):
-            problems.append(f'colours.{name} = {value!r} is not a colour like "#1f4e79"')
-        elif (ratio := contrast_on_white(value)) < MIN_CONTRAST:
-            problems.append(
-                f'colours.{name} = "{value}" has a contrast of {math.floor(ratio * 100) / 100:.2f}:1 on white, '
-                f"below the {MIN_CONTRAST}:1 that text needs to be readable (WCAG AA); choose a darker colour"
-            )
-    fonts = {name: _file(folder, value, f"fonts.{name}", problems) for name, value in
-             _table(data, "fonts", FONTS, problems).items()}  # fmt: skip
-    for name, font in fonts.items():
-        if font is not None and not _is_font(font):
-            problems.append(f"fonts.{name}: {font.name} is not a TTF, OTF or WOFF font file")
-    if fonts and set(fonts) != set(FONTS):
-        problems.append(f"fonts: give all four ({', '.join(FONTS)}) or none")
-    logo_name = data.get("logo", "")
-    logo = _file(folder, logo_name, "logo", problems) if logo_name else None
-    if logo is not None and logo.suffix.lower() not in IMAGE_SUFFIXES:
-        problems.append(f"logo: {logo.name} is not an SVG, PNG or JPEG file")
-    elif logo is not None:
-        size = _image_size(logo)
-        if size is not None and max(size) > MAX_LOGO_SIDE:
-            problems.append(
-                f"logo: {logo.name} is {size[0]:,.0f} × {size[1]:,.0f} pixels; a logo may be at most "
-                f"{MAX_LOGO_SIDE:,} pixels a side (save a smaller copy, e.g. 1000 pixels wide)"
-            )
+    colours = _colours({**defaults["colours"], **_table(data, "colours", COLOURS, problems)}, problems)
+    fonts = _fonts(folder, data, problems)
+    logo = _logo(folder, data.get("logo", ""), problems)
     paper = data.get("paper", "A4")
     if paper not in PAPERS:
         problems.append(f'paper = {paper!r} must be "A4" or "letter"')
@@ -93,12 +69,7 @@ def load_brand(folder: Path, bundled_templates: Path) -> Brand:
     title = _table(data, "title", None, problems)
     mail = _table(data, "mail", MAIL_KEYS, problems)
     workshop_date = _date(data.get("workshop_date", ""), problems, "workshop_date")
-    ebook = _table(data, "ebook", EBOOK_KEYS, problems)
-    if not isinstance(ebook.get("link", ""), str):
-        problems.append("ebook.link must be text in quotes")
-    pages = ebook.get("pages", {})
-    if not isinstance(pages, dict) or not all(str(k).isdigit() and isinstance(v, str | int) for k, v in pages.items()):
-        problems.append('ebook.pages must be a table of chapter numbers and pages, like { 1 = "12", 2 = "31" }')
+    ebook = _ebook(_table(data, "ebook", EBOOK_KEYS, problems), problems)
     texts = {
         key: data.get(key, "")
         for key in ("organisation", "contact", "footer", "workshop", "default_language", "facilitator")
@@ -132,6 +103,56 @@ def load_brand(folder: Path, bundled_templates: Path) -> Brand:
         if fonts
         else {name: bundled_templates / "fonts" / f"Lato-{_lato(name)}.ttf" for name in FONTS},
     )
+
+
+def _colours(colours: dict[str, Any], problems: list[str]) -> dict[str, Any]:
+    """The brand's colours over the defaults, each a colour text needs (4.5:1 on white) or a problem."""
+    for name, value in colours.items():
+        if not isinstance(value, str) or not _COLOUR.match(value):
+            problems.append(f'colours.{name} = {value!r} is not a colour like "#1f4e79"')
+        elif (ratio := contrast_on_white(value)) < MIN_CONTRAST:
+            problems.append(
+                f'colours.{name} = "{value}" has a contrast of {math.floor(ratio * 100) / 100:.2f}:1 on white, '
+                f"below the {MIN_CONTRAST}:1 that text needs to be readable (WCAG AA); choose a darker colour"
+            )
+    return colours
+
+
+def _fonts(folder: Path, data: dict[str, Any], problems: list[str]) -> dict[str, Path | None]:
+    """The brand's four font files, each a real font inside the folder, or none at all."""
+    fonts = {name: _file(folder, value, f"fonts.{name}", problems) for name, value in
+             _table(data, "fonts", FONTS, problems).items()}  # fmt: skip
+    for name, font in fonts.items():
+        if font is not None and not _is_font(font):
+            problems.append(f"fonts.{name}: {font.name} is not a TTF, OTF or WOFF font file")
+    if fonts and set(fonts) != set(FONTS):
+        problems.append(f"fonts: give all four ({', '.join(FONTS)}) or none")
+    return fonts
+
+
+def _logo(folder: Path, name: Any, problems: list[str]) -> Path | None:
+    """The logo file: an SVG, PNG or JPEG inside the folder, no more than MAX_LOGO_SIDE pixels a side."""
+    logo = _file(folder, name, "logo", problems) if name else None
+    if logo is not None and logo.suffix.lower() not in IMAGE_SUFFIXES:
+        problems.append(f"logo: {logo.name} is not an SVG, PNG or JPEG file")
+    elif logo is not None:
+        size = _image_size(logo)
+        if size is not None and max(size) > MAX_LOGO_SIDE:
+            problems.append(
+                f"logo: {logo.name} is {size[0]:,.0f} × {size[1]:,.0f} pixels; a logo may be at most "
+                f"{MAX_LOGO_SIDE:,} pixels a side (save a smaller copy, e.g. 1000 pixels wide)"
+            )
+    return logo
+
+
+def _ebook(ebook: dict[str, Any], problems: list[str]) -> dict[str, Any]:
+    """The [ebook] table: a link with {chapter}, and pages per chapter."""
+    if not isinstance(ebook.get("link", ""), str):
+        problems.append("ebook.link must be text in quotes")
+    pages = ebook.get("pages", {})
+    if not isinstance(pages, dict) or not all(str(k).isdigit() and isinstance(v, str | int) for k, v in pages.items()):
+        problems.append('ebook.pages must be a table of chapter numbers and pages, like { 1 = "12", 2 = "31" }')
+    return ebook
 
 
 def contrast_on_white(colour: str) -> float:

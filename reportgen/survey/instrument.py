@@ -62,16 +62,7 @@ def _parse(data: dict[str, Any], path: Path, problems: _Problems) -> Instrument:
     scales_data = problems.need(data, "scales", dict, "file")
     languages = _languages(scales_data, problems)
 
-    scales: dict[str, Scale] = {}
-    for scale_id, table in scales_data.items():
-        where = f"scales.{scale_id}"
-        low, high = problems.need(table, "min", int, where), problems.need(table, "max", int, where)
-        labels = problems.need(table, "labels", dict, where)
-        for lang in languages:
-            if len(labels.get(lang, ())) != high - low + 1:
-                problems.messages.append(f"{where}: needs {high - low + 1} {lang} labels")
-        scales[scale_id] = Scale(scale_id, low, high, {k: tuple(v) for k, v in labels.items()})
-
+    scales = _scales(scales_data, languages, problems)
     bands = tuple(
         Band(
             id=problems.need(table, "id", str, f"bands[{i}]"),
@@ -83,28 +74,8 @@ def _parse(data: dict[str, Any], path: Path, problems: _Problems) -> Instrument:
     )
     _check_bands(bands, problems)
 
-    identity = {
-        field_id: IdentityField(
-            id=field_id,
-            required=bool(table.get("required", False)),
-            headers=tuple(problems.need(table, "headers", list, f"identity.{field_id}")),
-            parts=tuple(table.get("parts", ())),
-            mention_if_missing=bool(table.get("mention_if_missing", True)),
-        )
-        for field_id, table in problems.need(data, "identity", dict, "file").items()
-    }
     exports = load_export_rules()
-    if "submitted" in identity:  # the survey tools' own time columns, after the instrument's
-        field = identity["submitted"]
-        extra = tuple(h for h in exports.submitted if h not in field.headers)
-        identity["submitted"] = replace(field, headers=field.headers + extra)
-    for field_id in REQUIRED_IDENTITY:
-        if field_id not in identity:
-            problems.messages.append(f"identity: the '{field_id}' column must be described")
-    for field in identity.values():
-        for part in field.parts:
-            if part not in identity:
-                problems.messages.append(f"identity.{field.id}: the part '{part}' is not an identity column")
+    identity = _identity(problems.need(data, "identity", dict, "file"), exports, problems)
 
     steps = tuple(
         _step(table, i, languages, scales, problems)
@@ -138,6 +109,46 @@ def _parse(data: dict[str, Any], path: Path, problems: _Problems) -> Instrument:
         free_text=free_text,
         exports=exports,
     )
+
+
+def _scales(tables: dict[str, Any], languages: tuple[str, ...], problems: _Problems) -> dict[str, Scale]:
+    """Each answer scale, with a label per value in every language."""
+    scales: dict[str, Scale] = {}
+    for scale_id, table in tables.items():
+        where = f"scales.{scale_id}"
+        low, high = problems.need(table, "min", int, where), problems.need(table, "max", int, where)
+        labels = problems.need(table, "labels", dict, where)
+        for lang in languages:
+            if len(labels.get(lang, ())) != high - low + 1:
+                problems.messages.append(f"{where}: needs {high - low + 1} {lang} labels")
+        scales[scale_id] = Scale(scale_id, low, high, {k: tuple(v) for k, v in labels.items()})
+    return scales
+
+
+def _identity(tables: dict[str, Any], exports: ExportRules, problems: _Problems) -> dict[str, IdentityField]:
+    """The identity columns; the survey tools' own submission-time columns after the instrument's."""
+    identity = {
+        field_id: IdentityField(
+            id=field_id,
+            required=bool(table.get("required", False)),
+            headers=tuple(problems.need(table, "headers", list, f"identity.{field_id}")),
+            parts=tuple(table.get("parts", ())),
+            mention_if_missing=bool(table.get("mention_if_missing", True)),
+        )
+        for field_id, table in tables.items()
+    }
+    if "submitted" in identity:
+        field = identity["submitted"]
+        extra = tuple(h for h in exports.submitted if h not in field.headers)
+        identity["submitted"] = replace(field, headers=field.headers + extra)
+    for field_id in REQUIRED_IDENTITY:
+        if field_id not in identity:
+            problems.messages.append(f"identity: the '{field_id}' column must be described")
+    for field in identity.values():
+        for part in field.parts:
+            if part not in identity:
+                problems.messages.append(f"identity.{field.id}: the part '{part}' is not an identity column")
+    return identity
 
 
 def load_export_rules() -> ExportRules:
