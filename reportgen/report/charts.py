@@ -147,9 +147,6 @@ def radar_chart(
         angle = -math.pi / 2 + 2 * math.pi * index / len(steps)
         return Point(round(center.x + distance * math.cos(angle), 2), round(center.y + distance * math.sin(angle), 2))
 
-    def points(values: list[Point]) -> str:
-        return " ".join(f"{p.x},{p.y}" for p in values)
-
     axes = []
     for index, step in enumerate(steps):
         label_at = at(index, radius + 18)
@@ -170,26 +167,11 @@ def radar_chart(
             )
         )
     rings = tuple(
-        (level, points([at(i, radius * level / 100) for i in range(len(steps))])) for level in (25, 50, 75, 100)
+        (level, _points([at(i, radius * level / 100) for i in range(len(steps))])) for level in (25, 50, 75, 100)
     )
 
     def shape(values: list[float | None]) -> tuple[str, tuple[str, ...]]:
-        """A closed polygon when every spoke has a value; else lines between neighbours only, never across a gap."""
-        placed = [None if v is None else at(i, radius * v / 100) for i, v in enumerate(values)]
-        if all(p is not None for p in placed):
-            return points([p for p in placed if p is not None]), ()
-        runs: list[list[Point]] = []
-        start = next((i for i, p in enumerate(placed) if p is None), 0)  # begin after a gap: runs wrap round
-        current: list[Point] = []
-        for offset in range(1, len(placed) + 1):
-            p = placed[(start + offset) % len(placed)]
-            if p is None:
-                if len(current) > 1:
-                    runs.append(current)
-                current = []
-            else:
-                current.append(p)
-        return "", tuple(points(run) for run in runs)
+        return _shape([None if v is None else at(i, radius * v / 100) for i, v in enumerate(values)])
 
     polygon, lines = shape([step.score for step in steps])
     cohort_polygon, cohort_lines = shape([cohort.get(step.id) for step in steps]) if cohort else ("", ())
@@ -210,6 +192,28 @@ def radar_chart(
         cohort_lines=cohort_lines,
         previous_lines=previous_lines,
     )
+
+
+def _points(values: Sequence[Point]) -> str:
+    return " ".join(f"{p.x},{p.y}" for p in values)
+
+
+def _shape(placed: Sequence[Point | None]) -> tuple[str, tuple[str, ...]]:
+    """A closed polygon when every spoke has a value; else lines between neighbours only, never across a gap."""
+    if all(p is not None for p in placed):
+        return _points([p for p in placed if p is not None]), ()
+    runs: list[list[Point]] = []
+    start = next((i for i, p in enumerate(placed) if p is None), 0)  # begin after a gap: runs wrap round
+    current: list[Point] = []
+    for offset in range(1, len(placed) + 1):
+        p = placed[(start + offset) % len(placed)]
+        if p is None:
+            if len(current) > 1:
+                runs.append(current)
+            current = []
+        else:
+            current.append(p)
+    return "", tuple(_points(run) for run in runs)
 
 
 def priority_chart(
