@@ -176,3 +176,29 @@ def test_workers_are_renewed_in_chunks_and_every_report_is_written(
     result = run_build(settings)
     assert result.counts["rendered"] == 5
     assert len(list((tmp_path / "out").glob("[0-9]*.html"))) == 5
+
+
+def test_ctrl_c_right_after_a_report_is_written_still_lists_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With one job, Ctrl-C waits until the report in hand is written and recorded: none is whole but unlisted."""
+    import os
+
+    from reportgen.config import Settings
+    from reportgen.output import writer
+    from reportgen.pipeline import build
+
+    real = writer.write_atomic
+    written: list[str] = []
+
+    def write_then_ctrl_c(path: Path, data: bytes) -> None:
+        real(path, data)
+        if path.suffix == ".pdf":
+            written.append(path.name)
+            if len(written) == 2:  # the second report is on disk: Ctrl-C now, before it is recorded
+                os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(writer, "write_atomic", write_then_ctrl_c)
+    rows = [leader_row(f"Leder {n}", f"l{n}@example.dk", 3 + n % 2) for n in range(4)]
+    survey = write_xlsx(tmp_path / "s.xlsx", [IDENTITY + item_headers(), *rows])
+    result = build(Settings(survey=survey, output_dir=tmp_path / "out", jobs=1))
+    assert result.interrupted
+    assert sorted(o.pdf for o in result.outcomes if o.status == "rendered") == sorted(written) == written[:2]

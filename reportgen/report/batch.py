@@ -18,8 +18,9 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import forkserver
 from pathlib import Path
@@ -237,11 +238,14 @@ def run(
         renderer = renderer or setup.create()
         _freeze_long_lived()
         try:
-            for task in tasks:
-                result = render_task(task, renderer)
-                on_result(result)
-                if result.disk_full:
-                    raise DiskFull
+            with _ctrl_c_between_reports() as asked:
+                for task in tasks:
+                    result = render_task(task, renderer)
+                    on_result(result)
+                    if result.disk_full:
+                        raise DiskFull
+                    if asked:
+                        raise Interrupted
         except KeyboardInterrupt:
             raise Interrupted from None
         finally:
@@ -252,6 +256,24 @@ def run(
     chunk = jobs * REPORTS_PER_WORKER
     for start in range(0, len(tasks), chunk):
         _run_pool(tasks[start : start + chunk], setup, jobs, on_result)
+
+
+@contextmanager
+def _ctrl_c_between_reports() -> Iterator[list[bool]]:
+    """Ctrl-C (with one job) stops the run once the report in hand is written and recorded.
+
+    A KeyboardInterrupt raised between a report's write and its record would leave a whole
+    report listed as not rendered; the flag (a non-empty list once asked) is read between reports.
+    """
+    asked: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield asked
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: asked.append(True))
+    try:
+        yield asked
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _run_pool(tasks: Sequence[Task], setup: RendererSetup, jobs: int, on_result: Callable[[TaskResult], None]) -> None:
