@@ -255,6 +255,7 @@ class Response:
     free_text: Mapping[str, str]
     problems: tuple[Problem, ...] = ()
     invalid_reason: str | None = None
+    unfinished: bool = False  # the survey tool's own columns say the leader did not finish (invalid_reason says how)
     group: str = ""  # the value of the --group-by column
     order_key: int | None = None  # a response id that grows with time (SurveyMonkey's Respondent ID)
     submitted_text: str = ""  # the submission time as written, when it is text (its date order is the file's)
@@ -319,9 +320,6 @@ class Assessment:
         """The score of one step."""
         return next(s for s in self.steps if s.step_id == step_id)
 
-
-# The start of the reason of a row the survey tool marks as not finished ("not finished in Qualtrics …").
-NOT_FINISHED = "not finished in"
 
 Status = Literal["ok", "rendered", "duplicate", "invalid", "failed", "skipped"]
 

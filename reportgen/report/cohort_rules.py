@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..config import PACKAGE_DIR, load_toml
 from ..errors import InstrumentError
-from ..models import NOT_FINISHED, Outcome
+from ..models import Outcome
 
 RULES = PACKAGE_DIR / "data" / "cohort.toml"
 
@@ -68,7 +68,6 @@ class Excluded:
     def of(cls, outcomes: Iterable[Outcome]) -> Excluded:
         """Counted from a build's outcomes: an unfinished row is invalid because it was not finished."""
         counts = Counter(
-            "unfinished" if o.status == "invalid" and (o.reason or "").startswith(NOT_FINISHED) else o.status
-            for o in outcomes
+            "unfinished" if o.status == "invalid" and o.response.unfinished else o.status for o in outcomes
         )
         return cls(counts["invalid"], counts["duplicate"], counts["unfinished"])

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from functools import cache
 
-from ..models import NOT_FINISHED, CellValue, ColumnMap, Instrument, Problem, Response
+from ..models import CellValue, ColumnMap, Instrument, Problem, Response
 from .cells import EMAIL, EXCEL_ERROR, as_number, cell_text, column_letter, normalize, parse_answer
 
 _TIMESTAMP_FORMATS = (
@@ -62,7 +62,8 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
 
     name = joined("name")
     email = normalize_email(cell_text(cell(ids.get("email"))))
-    invalid = _unfinished(values, columns) or _identity_problem(name, email, cell, where, ids, instrument)
+    unfinished = _unfinished(values, columns)
+    invalid = unfinished or _identity_problem(name, email, cell, where, ids, instrument)
 
     raw_time = cell(ids.get("submitted"))
     written = " ".join(raw_time.split()) if isinstance(raw_time, str) else ""
@@ -83,6 +84,7 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
         free_text={code: cell_text(cell(column)).strip() for code, column in columns.free_text.items()},
         problems=tuple(problems),
         invalid_reason=invalid,
+        unfinished=unfinished is not None,
         order_key=_order_key(values, columns),
         submitted_text=written,
     )
@@ -149,7 +151,7 @@ def _unfinished(values: Sequence[CellValue], columns: ColumnMap) -> str | None:
             or (rule.below is not None and percent is not None and percent < rule.below)
         ):
             header = columns.headers[marker.column]
-            return f'{NOT_FINISHED} {rule.tool} (column {column_letter(marker.column)} "{header}": {text or "empty"})'
+            return f'not finished in {rule.tool} (column {column_letter(marker.column)} "{header}": {text or "empty"})'
     return None
 
 
