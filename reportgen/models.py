@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,6 +12,8 @@ from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
+
+import idna
 
 Language = str  # "da" or "en": whatever languages the instrument carries
 Day = date  # for fields declared after one named `date`
@@ -265,13 +268,34 @@ class Response:
 
     @property
     def email_key(self) -> str:
-        """The e-mail as compared for duplicates: case and spaces ignored."""
+        """The e-mail as mail systems compare it (see email_key)."""
         return email_key(self.email)
 
 
 def email_key(email: str) -> str:
-    """An e-mail address as compared: case and spaces ignored."""
-    return "".join(email.split()).casefold()
+    """An e-mail address as mail systems compare it: spaces ignored, the domain in IDNA and lower case,
+    the local part lower-cased for ASCII letters only.
+
+    Never casefold(): it makes ß and ss, σ and ς one mailbox, and straße.de (xn--strae-oqa.de)
+    the domain strasse.de, which mail systems keep apart.
+    """
+    text = unicodedata.normalize("NFC", "".join(email.split()))
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return _ascii_lower(text)
+    try:
+        domain = idna.encode(domain, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        domain = _ascii_lower(domain)
+    return f"{_ascii_lower(local)}@{domain}"
+
+
+def _ascii_lower(text: str) -> str:
+    """A-Z lowered, every other letter as it is."""
+    return text.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 PDF_LEADER_KEY = "ReportgenLeader"  # the PDF's document information entry that holds its leader's id

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from ..config import Settings, bundled_templates
 from ..errors import InputError
-from ..models import Brand, BuildResult, Instrument, Outcome, Survey
+from ..models import Brand, BuildResult, Instrument, Outcome, Survey, email_key
 from .survey import check_language, read_survey
 
 if TYPE_CHECKING:
@@ -313,7 +313,7 @@ def _plan_inputs(
         fingerprint=fingerprint,
         output_format=settings.output_format,
         force=settings.force,
-        only=frozenset("".join(email.split()).casefold() for email in settings.only),
+        only=frozenset(email_key(email) for email in settings.only),
         earlier=earlier_fingerprints(output),
         existing=frozenset(path.name for path in output.iterdir() if path.is_file()),
     )

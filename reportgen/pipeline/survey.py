@@ -72,7 +72,7 @@ def _with_cleaned(outcomes: tuple[Outcome, ...], cleaned: dict[int, tuple[int, .
 
 
 def _with_previous(outcomes: tuple[Outcome, ...], settings: Settings, absent: tuple[str, ...]) -> tuple[Outcome, ...]:
-    """Each leader's scores in the earlier export, matched by e-mail (case and spaces ignored).
+    """Each leader's scores in the earlier export, matched by e-mail as mail systems compare it, and by name.
 
     The questions this export did not ask are left out of the earlier scores too.
     """
@@ -81,8 +81,18 @@ def _with_previous(outcomes: tuple[Outcome, ...], settings: Settings, absent: tu
         replace(settings, survey=settings.previous, previous=None, sheet=None, mapping=None, group_by=None),
         absent=absent,
     )
-    by_email = {o.response.email_key: o.assessment for o in earlier.outcomes if o.status == "ok" and o.assessment}
-    return tuple(replace(o, previous=by_email.get(o.response.email_key)) for o in outcomes)
+    from ..survey.settle import same_person
+
+    by_email = {o.response.email_key: o for o in earlier.outcomes if o.status == "ok" and o.assessment}
+
+    def previous(outcome: Outcome) -> Outcome:
+        before = by_email.get(outcome.response.email_key)
+        # Another person's earlier answers on the same address are not this leader's "last time".
+        if before is None or not same_person(before.response.name, outcome.response.name):
+            return outcome
+        return replace(outcome, previous=before.assessment)
+
+    return tuple(previous(o) for o in outcomes)
 
 
 def score_records(settings: Settings) -> tuple[Survey, list[dict[str, object]]]:

@@ -1,7 +1,13 @@
-"""Settles every row: scored, invalid with its reason, or a duplicate superseded by a later submission."""
+"""Settles every row: scored, invalid with its reason, or a duplicate superseded by a later submission.
+
+Rows with one address are one leader's resubmissions only when their names are one person's;
+two people on one address (a typo, a shared mailbox) are a conflict: neither is rendered.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -13,6 +19,11 @@ from ..scoring.scorer import assess
 def settle(responses: list[Response], instrument: Instrument) -> tuple[Outcome, ...]:
     """Score each row, mark rows without any score invalid, then supersede duplicates."""
     scored = {r.source_row: _scored(r, instrument) for r in responses if not r.invalid_reason}
+    conflicts = address_conflicts(response for response, _ in scored.values())
+    scored = {
+        row: (replace(response, invalid_reason=conflicts[row]) if row in conflicts else response, assessment)
+        for row, (response, assessment) in scored.items()
+    }
     valid = [response for response, _ in scored.values() if not response.invalid_reason]
     superseded = decide_duplicates(valid)
     outcomes = []
@@ -98,3 +109,71 @@ def decide_duplicates(responses: Iterable[Response]) -> dict[int, tuple[int, str
             if response is not winner:
                 superseded[response.source_row] = (winner.source_row, basis)
     return superseded
+
+
+# --- one address, two people -----------------------------------------------------------------
+
+# Names within a typo of each other (after case, accents and spacing) are one person typed twice
+# ("Anne Hansen", "Anne Hanssen"): one edit from 8 characters on, two from 16; none in a shorter
+# name, where one letter makes another person ("Bo Berg", "Bo Borg"; 王伟, 王芳).
+TYPO_FROM = (8, 16)
+_TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "ß": "ss", "ð": "d", "þ": "th", "ł": "l", "œ": "oe"})
+
+
+def name_key(name: str) -> str:
+    """A name as compared for identity: case, accents, punctuation and spacing ignored ("Søren  Ø." → "soren o")."""
+    text = unicodedata.normalize("NFKC", name).casefold().translate(_TRANSLITERATE)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def same_person(first: str, second: str) -> bool:
+    """Whether two names on rows with one address can be one person: equal as compared, within a typo,
+    or one name's words all in the other's ("Anne Hansen", "Anne Sofie Hansen"); a missing name says nothing."""
+    a, b = name_key(first), name_key(second)
+    if not a or not b or a == b:
+        return True
+    if set(a.split()) <= set(b.split()) or set(b.split()) <= set(a.split()):
+        return True
+    allowed = sum(min(len(a), len(b)) >= length for length in TYPO_FROM)
+    return _edits(a, b, allowed) <= allowed
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """The number of insertions, deletions, substitutions and swaps of neighbours from a to b (more than limit: limit + 1)."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, y in enumerate(b, start=1):
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, row = row, current
+    return min(row[-1], limit + 1)
+
+
+def address_conflicts(responses: Iterable[Response]) -> dict[int, str]:
+    """Row → why it is not rendered, for rows whose address another row gives under another person's name.
+
+    Neither row is rendered: a report sent to that address could reach the wrong person, with
+    their name, answers and free text in it.
+    """
+    groups: dict[str, list[Response]] = {}
+    for response in responses:
+        if response.invalid_reason is None and response.email_key:
+            groups.setdefault(response.email_key, []).append(response)
+    reasons: dict[int, str] = {}
+    for group in groups.values():
+        if all(same_person(one.name, other.name) for one in group for other in group):
+            continue
+        for response in group:
+            others = "; ".join(f'row {o.source_row} "{o.name}"' for o in group if o is not response)
+            reasons[response.source_row] = (
+                f"the e-mail {response.email.strip()} is also given by {others}, under another name: reportgen "
+                "cannot tell whose address it is, so neither report is made. Correct the e-mail of the leader it "
+                "does not belong to in the export (or the name, if both rows are one person), then run again"
+            )
+    return reasons
