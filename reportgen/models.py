@@ -273,11 +273,11 @@ class Response:
 
 
 def email_key(email: str) -> str:
-    """An e-mail address as mail systems compare it: spaces ignored, the domain in IDNA and lower case,
-    the local part lower-cased for ASCII letters only.
+    """An e-mail address as mail systems compare it: the domain in IDNA and lower case, the local part ASCII-lowered.
 
-    Never casefold(): it makes ß and ss, σ and ς one mailbox, and straße.de (xn--strae-oqa.de)
-    the domain strasse.de, which mail systems keep apart.
+    Spaces are ignored, letters beyond ASCII before the @ kept as they are. Never casefold(): it
+    makes ß and ss, σ and ς one mailbox, and straße.de (xn--strae-oqa.de) the domain strasse.de,
+    which mail systems keep apart.
     """
     text = unicodedata.normalize("NFC", "".join(email.split()))
     local, at, domain = text.rpartition("@")

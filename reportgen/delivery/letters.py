@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ..config import SendOptions
 from ..errors import SendError
 from ..models import email_key
-from ..output.manifest import ManifestRow
+from ..output.manifest import ManifestRow, read_build_info
 from .addresses import AddressError, parse_address
 from .log import Damaged, read_history
 from .mailer import compose, message_id, sender
@@ -34,6 +34,7 @@ class Letter:
     action: str = "send"  # send, skip, changed, failed, unknown
     reason: str = ""
     leader_id: str = ""  # the id build wrote into the PDF, from the manifest
+    built_for: str = ""  # the address build made the report for (build.json), whatever the manifest says now
 
 
 def plan(
@@ -60,9 +61,12 @@ def plan(
             file=folder / "delivery.csv",
         )
     again = {email_key(address) for address in resend}
+    built_for = read_build_info(folder).addresses
     letters = []
     for row in rendered:
+        address = built_for.get(row.leader_id, "")
         letter = Letter(row.source_row, row.name, row.email, row.pdf, row.language or "da", leader_id=row.leader_id)
+        letter = replace(letter, built_for=address)
         path = folder / row.pdf
         if Path(row.pdf).name != row.pdf or not path.is_file():
             letters.append(replace(letter, action="failed", reason=f"{row.pdf} is missing; run build again"))

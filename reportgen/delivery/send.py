@@ -23,7 +23,7 @@ from ..output.writer import write_atomic
 from .letters import Letter
 from .log import record, sent_in_last_day
 from .mailer import Mailer, PermanentFailure, TemporaryFailure, UnknownOutcome, as_bytes
-from .owner import owner_problem
+from .owner import address_problem, owner_problem
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
@@ -75,7 +75,7 @@ def _checked_pdf(folder: Path, letter: Letter) -> tuple[Letter, bytes | None]:
         data = (folder / letter.pdf).read_bytes()
     except OSError as error:
         return replace(letter, action="failed", reason=f"{letter.pdf} cannot be read ({error})"), None
-    problem = owner_problem(data, letter.pdf, letter.email, letter.leader_id)
+    problem = owner_problem(data, letter.pdf, letter.email, letter.leader_id) or address_problem(letter)
     if problem:
         return replace(letter, action="failed", reason=problem), None
     return replace(letter, sha256=hashlib.sha256(data).hexdigest(), size=len(data)), data

@@ -55,6 +55,9 @@ class BuildInfo:
     date: str = ""  # the cover date, ISO; kept for the next build of the folder until --date changes it
     # sha256 of each report file built here → what it was built from (answers, brand, date …), to say what changed
     reports: dict[str, dict[str, str]] = field(default_factory=dict)
+    # leader id → the address their report was built for: send mails a report there and nowhere else,
+    # whatever manifest.csv says now
+    addresses: dict[str, str] = field(default_factory=dict)
 
 
 def csv_text(rows: Iterable[Sequence[object]], dialect: str = "excel") -> str:
@@ -230,6 +233,7 @@ def read_build_info(directory: Path) -> BuildInfo:
             tuple(str(x) for x in data["languages"]),
             date=str(data.get("date", "")),
             reports={str(k): {str(p): str(v) for p, v in parts.items()} for k, parts in reports.items()},
+            addresses={str(k): str(v) for k, v in data.get("addresses", {}).items()},
         )
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise OutputError(

@@ -93,14 +93,18 @@ def disk_full_error(where: Path | None, done: str = "") -> OutputError:
 
 
 def csv_safe(value: object) -> str:
-    """A CSV cell that a spreadsheet shows as text: "=HYPERLINK(…)" becomes "'=HYPERLINK(…)"."""
+    """A CSV cell that a spreadsheet shows as text: "=HYPERLINK(…)" becomes "'=HYPERLINK(…)".
+
+    A value that itself starts with "'" gets one more, so that csv_unsafe() gives back exactly the
+    value, never another one ("'-bo@x.dk" must not come back as the address "-bo@x.dk").
+    """
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
+    return f"'{text}" if text.startswith((*_FORMULA_START, "'")) else text
 
 
 def csv_unsafe(text: str) -> str:
-    """The value csv_safe() protected."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+    """The value csv_safe() protected: exactly the "'" it added taken off."""
+    return text[1:] if text.startswith("'") and text[1:].startswith((*_FORMULA_START, "'")) else text
 
 
 def remove_temporaries(directory: Path) -> None:

@@ -118,6 +118,7 @@ def _build_into(
     info = manifest.BuildInfo(
         _absolute(settings.instrument), _absolute(settings.brand), instrument.languages,
         date=inputs.run.report_date.isoformat(), reports=_report_history(output, ordered, inputs, brand, setup),
+        addresses={o.response.leader_id: o.response.email.strip() for o in ordered if o.status == "rendered"},
     )  # fmt: skip
     written, scores = _write_records(output, ordered, settings, instrument, language, contents, info, disk_full)
     # A report of a leader still in the input (not rendered after Ctrl-C, failed) is not "kept": it is theirs.

@@ -128,8 +128,11 @@ def name_key(name: str) -> str:
 
 
 def same_person(first: str, second: str) -> bool:
-    """Whether two names on rows with one address can be one person: equal as compared, within a typo,
-    or one name's words all in the other's ("Anne Hansen", "Anne Sofie Hansen"); a missing name says nothing."""
+    """Whether two names on rows with one address can be one person's.
+
+    Equal as compared, within a typo, or one name's words all in the other's ("Anne Hansen",
+    "Anne Sofie Hansen"); a missing name says nothing.
+    """
     a, b = name_key(first), name_key(second)
     if not a or not b or a == b:
         return True
@@ -140,7 +143,7 @@ def same_person(first: str, second: str) -> bool:
 
 
 def _edits(a: str, b: str, limit: int) -> int:
-    """The number of insertions, deletions, substitutions and swaps of neighbours from a to b (more than limit: limit + 1)."""
+    """Insertions, deletions, substitutions and swapped neighbours from a to b; limit + 1 for more than limit."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     before: list[int] = []
