@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -61,6 +62,12 @@ def workbook(tmp_path: Path) -> Callable[..., Path]:
         return write_xlsx(tmp_path / name, [header, *rows], **kw)
 
     return make
+
+
+def report(folder: Path, slug: str, suffix: str = ".pdf") -> Path:
+    """The one report of this leader in folder: "anne-hansen" → folder/anne-hansen-3f9a2c.pdf."""
+    [path] = [p for p in folder.glob(f"{slug}-*{suffix}") if re.fullmatch(rf"{slug}-[0-9a-f]{{6,}}", p.stem)]
+    return path
 
 
 def pdf_text(path: Path) -> str:

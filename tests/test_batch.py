@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from .conftest import IDENTITY, invoke, item_headers, leader_row, pdf_text, write_xlsx
+from .conftest import IDENTITY, invoke, item_headers, leader_row, pdf_text, report, write_xlsx
 
 HEADER = IDENTITY + item_headers()
 
@@ -38,13 +38,10 @@ def test_one_job_and_two_jobs_give_the_same_files_and_text(tmp_path: Path) -> No
     survey = write_xlsx(tmp_path / "s.xlsx", [HEADER, *leaders(3)])
     assert build(str(survey), "-o", str(tmp_path / "one"), "--jobs", "1", "-q")[0] == 0
     assert build(str(survey), "-o", str(tmp_path / "two"), "--jobs", "2", "-q")[0] == 0
-    one = sorted(p.name for p in (tmp_path / "one").glob("[0-9]*.pdf"))
-    assert one == sorted(p.name for p in (tmp_path / "two").glob("[0-9]*.pdf")) and len(one) == 3
-    for name in one:
-        assert pdf_text(tmp_path / "one" / name) == pdf_text(tmp_path / "two" / name)
-    assert [r["fingerprint"] for r in manifest(tmp_path / "one")] == [
-        r["fingerprint"] for r in manifest(tmp_path / "two")
-    ]
+    one = sorted(p.name.rsplit("-", 1)[0] for p in (tmp_path / "one").glob("leader-*.pdf"))
+    assert one == sorted(p.name.rsplit("-", 1)[0] for p in (tmp_path / "two").glob("leader-*.pdf")) and len(one) == 3
+    for slug in one:
+        assert pdf_text(report(tmp_path / "one", slug)) == pdf_text(report(tmp_path / "two", slug))
 
 
 def test_rerun_renders_only_what_changed(tmp_path: Path) -> None:
@@ -52,18 +49,18 @@ def test_rerun_renders_only_what_changed(tmp_path: Path) -> None:
     survey = write_xlsx(tmp_path / "s.xlsx", [HEADER, *rows])
     out = tmp_path / "out"
     build(str(survey), "-o", str(out), "-q", "--jobs", "1")
-    stamps = {p.name: p.stat().st_mtime_ns for p in out.glob("[0-9]*.pdf")}
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.glob("leader-*.pdf")}
 
     code, text, _ = build(str(survey), "-o", str(out), "-q", "--jobs", "1")
     assert code == 0 and "3 unchanged since the last run, not rendered again" in text
-    assert {p.name: p.stat().st_mtime_ns for p in out.glob("[0-9]*.pdf")} == stamps
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("leader-*.pdf")} == stamps
 
     rows[1] = leader_row("Leader 01", "l1@example.dk", 1)  # one leader changes their answers (was 5)
     write_xlsx(survey, [HEADER, *rows])
     code, text, _ = build(str(survey), "-o", str(out), "-q", "--jobs", "1")
     assert "2 unchanged" in text
     changed = {name for name, stamp in stamps.items() if (out / name).stat().st_mtime_ns != stamp}
-    assert changed == {"03-leader-01.pdf"}
+    assert changed == {report(out, "leader-01").name}
     assert all(r["status"] == "rendered" for r in manifest(out))
 
     code, text, _ = build(str(survey), "-o", str(out), "-q", "--jobs", "1", "--force")
@@ -76,14 +73,15 @@ def test_only_renders_the_chosen_leaders_and_a_vanished_leader_is_listed(tmp_pat
     out = tmp_path / "out"
     code, text, _ = build(str(survey), "-o", str(out), "-q", "--only", " L1@Example.dk ")
     assert code == 0
-    assert sorted(p.name for p in out.glob("[0-9]*.pdf")) == ["03-leader-01.pdf"]
+    chosen = report(out, "leader-01")
+    assert [p.name for p in out.glob("leader-*.pdf")] == [chosen.name]
     assert [r["status"] for r in manifest(out)] == ["skipped", "rendered", "skipped"]
     assert "2 skipped" in text
 
     write_xlsx(survey, [HEADER, *leaders(3)[:1]])  # leader 01 and 02 left the input
     code, text, _ = build(str(survey), "-o", str(out), "-q")
-    assert "kept: 03-leader-01.pdf" in text
-    assert (out / "03-leader-01.pdf").is_file()
+    assert f"kept: {chosen.name}" in text
+    assert chosen.is_file()
 
 
 def test_a_report_that_fails_to_render_fails_alone(tmp_path: Path) -> None:
@@ -128,7 +126,7 @@ def _start(survey: Path, out: Path) -> subprocess.Popen[bytes]:
 
 def _wait_for_reports(out: Path, count: int, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 120
-    while len(list(out.glob("[0-9]*.pdf"))) < count:
+    while len(list(out.glob("leader-*.pdf"))) < count:
         assert process.poll() is None, "the build ended before it could be interrupted"
         assert time.monotonic() < deadline
         time.sleep(0.05)
@@ -146,7 +144,7 @@ def test_an_interrupted_run_leaves_only_complete_reports_and_the_next_finishes(t
     _wait_for_reports(out, 2, process)
     process.send_signal(signal.SIGKILL if how == "kill" else signal.SIGINT)
     stdout, _ = process.communicate(timeout=60)
-    finished = list(out.glob("[0-9]*.pdf"))
+    finished = list(out.glob("leader-*.pdf"))
     assert 2 <= len(finished) < 12
     assert all(_complete(pdf) for pdf in finished)
     if how == "ctrl-c":
@@ -157,8 +155,8 @@ def test_an_interrupted_run_leaves_only_complete_reports_and_the_next_finishes(t
         assert statuses.count("rendered") == len(finished)
     code, _, _ = build(str(survey), "-o", str(out), "-q", "--jobs", "1")
     assert code == 0
-    assert len(list(out.glob("[0-9]*.pdf"))) == 12 and not list(out.glob(".*.tmp"))
-    assert all(_complete(pdf) for pdf in out.glob("[0-9]*.pdf"))
+    assert len(list(out.glob("leader-*.pdf"))) == 12 and not list(out.glob(".*.tmp"))
+    assert all(_complete(pdf) for pdf in out.glob("leader-*.pdf"))
 
 
 def test_workers_are_renewed_in_chunks_and_every_report_is_written(
@@ -175,7 +173,7 @@ def test_workers_are_renewed_in_chunks_and_every_report_is_written(
     settings = Settings(survey, tmp_path / "out", report_date=date(2026, 11, 27), output_format="html", jobs=2)
     result = run_build(settings)
     assert result.counts["rendered"] == 5
-    assert len(list((tmp_path / "out").glob("[0-9]*.html"))) == 5
+    assert len(list((tmp_path / "out").glob("leader-*.html"))) == 5
 
 
 def test_ctrl_c_right_after_a_report_is_written_still_lists_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

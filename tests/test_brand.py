@@ -12,7 +12,7 @@ from reportgen.config import bundled_templates
 from reportgen.errors import BrandError
 from reportgen.report.brand import default_brand_dir, load_brand
 
-from .conftest import IDENTITY, invoke, item_headers, leader_row, pdf_text, write_xlsx
+from .conftest import IDENTITY, invoke, item_headers, leader_row, pdf_text, report, write_xlsx
 
 BUNDLED = bundled_templates()
 CONTENT = {lang: tomllib.loads((BUNDLED / "content" / f"{lang}.toml").read_text("utf-8")) for lang in ("da", "en")}
@@ -66,38 +66,38 @@ def branded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_brand_override_of_one_template_is_used(branded: Path) -> None:
-    assert "BRAND-OVERRIDE-USED" in pdf_text(branded / "02-dorthe-dansk.pdf")
+    assert "BRAND-OVERRIDE-USED" in pdf_text(report(branded, "dorthe-dansk"))
 
 
 def test_brand_sets_author_paper_and_contact(branded: Path) -> None:
-    reader = PdfReader(branded / "02-dorthe-dansk.pdf")
+    reader = PdfReader(report(branded, "dorthe-dansk"))
     assert reader.metadata is not None and reader.metadata.author == "Acme Rådgivning"
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
     assert (round(width), round(height)) == (612, 792)  # US Letter
-    assert "Skriv til kursus@example.dk" in pdf_text(branded / "02-dorthe-dansk.pdf")
+    assert "Skriv til kursus@example.dk" in pdf_text(report(branded, "dorthe-dansk"))
 
 
 def test_language_column_chooses_each_leaders_language(branded: Path) -> None:
-    danish, english = pdf_text(branded / "02-dorthe-dansk.pdf"), pdf_text(branded / "03-emma-english.pdf")
+    danish, english = pdf_text(report(branded, "dorthe-dansk")), pdf_text(report(branded, "emma-english"))
     assert "Din profil i overblik" in danish and "Your profile at a glance" not in danish
     assert "Your profile at a glance" in english and "Din profil i overblik" not in english
-    assert PdfReader(branded / "03-emma-english.pdf").trailer["/Root"]["/Lang"] == "en"
+    assert PdfReader(report(branded, "emma-english")).trailer["/Root"]["/Lang"] == "en"
 
 
 def test_band_texts_actions_and_reading_order_match_the_leaders_scores(branded: Path) -> None:
     # All answers 2 (F5 = 2 turned to 4): purpose/employees/customers 25, skills (4·25 + 75) / 5 = 35.
-    danish = pdf_text(branded / "02-dorthe-dansk.pdf")
+    danish = pdf_text(report(branded, "dorthe-dansk"))
     for step in ("purpose", "skills", "employees", "customers"):
         band = CONTENT["da"]["steps"][step]["bands"]["getting_started"]
         assert " ".join(band["meaning"].split())[:60] in danish, step
         assert " ".join(band["actions"][0].split())[:40] in danish, step
     # All answers 5 (F5 = 5 turned to 1): skills (4·100 + 0) / 5 = 80: strong everywhere.
-    english = pdf_text(branded / "03-emma-english.pdf")
+    english = pdf_text(report(branded, "emma-english"))
     assert " ".join(CONTENT["en"]["steps"]["skills"]["bands"]["strong"]["meaning"].split())[:60] in english
 
 
 def test_free_text_is_quoted_escaped_and_cut(branded: Path) -> None:
-    danish = pdf_text(branded / "02-dorthe-dansk.pdf")
+    danish = pdf_text(report(branded, "dorthe-dansk"))
     assert "kan lytte & svare – <også> på LinkedIn." in danish
     assert "…(forkortet)" in danish
     assert danish.count("kan lytte & svare") < 24  # cut, not all 24 repeats

@@ -11,7 +11,7 @@ import pytest
 
 from reportgen.cli import main
 
-from .conftest import IDENTITY, SHARED_ROWS, Cli, item_headers, leader_row, write_xlsx
+from .conftest import IDENTITY, SHARED_ROWS, Cli, item_headers, leader_row, report, write_xlsx
 
 
 def run(cli: Cli, *args: str) -> tuple[int, str, str]:
@@ -93,7 +93,7 @@ def test_build_exit_0_when_every_row_is_rendered(cli: Cli, workbook: Callable[..
     code, out, _ = run(cli, "build", str(survey), "-o", str(tmp_path / "out"))
     assert code == 0
     assert "1 rows: 1 rendered" in out
-    assert (tmp_path / "out" / "02-ida-morch.pdf").is_file()
+    assert report(tmp_path / "out", "ida-morch").is_file()
 
 
 def _corrupt(path: Path) -> Path:

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import IDENTITY, item_headers, leader_row, pdf_text, write_xlsx
+from .conftest import IDENTITY, item_headers, leader_row, pdf_text, report, write_xlsx
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -30,7 +30,7 @@ def test_wheel_install_carries_templates_fonts_and_instrument(tmp_path: Path) ->
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    text = pdf_text(tmp_path / "out" / "02-ulla-aero.pdf")
+    text = pdf_text(report(tmp_path / "out", "ulla-aero"))
     assert "Ulla Ærø" in text and "Formål" in text
     installed = subprocess.run(
         [str(venv / "bin" / "python"), "-c", "import reportgen.config as c; print(c.bundled_templates())"],

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from reportgen.models import BuildResult
 
-from .conftest import pdf_text
+from .conftest import pdf_text, report
 
 
 def by_row(result: BuildResult) -> dict[int, object]:
@@ -33,7 +33,7 @@ def test_every_row_has_an_outcome(shared_build: BuildResult) -> None:
 def test_each_report_names_its_leader_steps_and_scores(shared_build: BuildResult) -> None:
     folder = shared_build.manifest.parent
     aase = next(o for o in shared_build.outcomes if o.source_row == 3)
-    assert aase.pdf == "03-aase-braemer.pdf"
+    assert aase.pdf == f"aase-braemer-{aase.response.leader_id[:6]}.pdf"  # the leader's, not the row's
     text = pdf_text(folder / aase.pdf)
     assert "Åse Bræmer" in text
     for title in ("Formål", "Færdigheder", "Medarbejdere", "Kunder"):
@@ -50,7 +50,7 @@ def test_reading_order_follows_priority(shared_build: BuildResult) -> None:
     aase = next(o for o in shared_build.outcomes if o.source_row == 3)
     assert aase.assessment is not None
     assert aase.assessment.reading_order == ("purpose", "employees", "skills")
-    text = pdf_text(shared_build.manifest.parent / "03-aase-braemer.pdf")
+    text = pdf_text(report(shared_build.manifest.parent, "aase-braemer"))
     positions = [
         text.index(f"Kapitel {n}: {title} –") for n, title in ((1, "Formål"), (3, "Medarbejdere"), (2, "Færdigheder"))
     ]
@@ -66,7 +66,7 @@ def test_markup_in_a_name_is_printed_as_text(shared_build: BuildResult) -> None:
 
 
 def test_pdf_is_tagged_titled_and_uses_only_the_bundled_font(shared_build: BuildResult) -> None:
-    reader = PdfReader(shared_build.manifest.parent / "03-aase-braemer.pdf")
+    reader = PdfReader(report(shared_build.manifest.parent, "aase-braemer"))
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root
     assert root["/Lang"] == "da"
@@ -81,16 +81,23 @@ def test_pdf_is_tagged_titled_and_uses_only_the_bundled_font(shared_build: Build
 
 def test_output_holds_only_reports_and_manifest(shared_build: BuildResult) -> None:
     folder: Path = shared_build.manifest.parent
-    assert sorted(p.name for p in folder.iterdir()) == [
-        ".reportgen.lock",  # the folder's lock (empty; the system holds it only while a build or send runs)
-        "03-aase-braemer.pdf",
-        "04-img-src-file-etc-passwd-hacker.pdf",
-        "06-soren-ostergaard.pdf",
-        "07-anna-agree.pdf",
-        "build.json",  # what send must know: the instrument, brand and languages the reports were built with
-        "manifest.csv",
-        "scores.xlsx",
+    reports = sorted(o.pdf for o in shared_build.outcomes if o.pdf)
+    assert [name.rsplit("-", 1)[0] for name in reports] == [
+        "aase-braemer",
+        "anna-agree",
+        "img-src-file-etc-passwd-hacker",
+        "soren-ostergaard",
     ]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [
+            ".reportgen-written",  # the names of the files reportgen wrote here: it replaces no other file
+            ".reportgen.lock",  # the folder's lock (empty; the system holds it only while a build or send runs)
+            *reports,
+            "build.json",  # what send must know: the instrument, brand and languages the reports were built with
+            "manifest.csv",
+            "scores.xlsx",
+        ]
+    )
 
 
 def _html_build(tmp_path: Path, leaders: int, cohort_min: int = 5) -> Path:
@@ -112,17 +119,17 @@ def _html_build(tmp_path: Path, leaders: int, cohort_min: int = 5) -> Path:
 def test_group_average_on_the_radar_only_from_five_scored_leaders(tmp_path: Path) -> None:
     four, five = _html_build(tmp_path, 4), _html_build(tmp_path, 5)
     dashed = 'stroke-dasharray="5 4"'
-    assert all(dashed not in page.read_text("utf-8") for page in four.glob("[0-9]*.html"))
-    assert all(dashed in page.read_text("utf-8") for page in five.glob("[0-9]*.html"))
+    assert all(dashed not in page.read_text("utf-8") for page in four.glob("leader-*.html"))
+    assert all(dashed in page.read_text("utf-8") for page in five.glob("leader-*.html"))
     # The threshold is configurable: three leaders are enough with --cohort-min 3.
     three = _html_build(tmp_path, 3, cohort_min=3)
-    assert all(dashed in page.read_text("utf-8") for page in three.glob("[0-9]*.html"))
+    assert all(dashed in page.read_text("utf-8") for page in three.glob("leader-*.html"))
 
 
 def test_html_format_writes_reports_with_their_assets(tmp_path: Path) -> None:
     out = _html_build(tmp_path, 2)
-    assert sorted(p.name for p in out.glob("*.html")) == ["02-leader-0.html", "03-leader-1.html"]
-    html = (out / "02-leader-0.html").read_text("utf-8")
+    assert sorted(p.name.rsplit("-", 1)[0] for p in out.glob("*.html")) == ["leader-0", "leader-1"]
+    html = report(out, "leader-0", ".html").read_text("utf-8")
     assert 'href="assets/report-da.css"' in html and 'src="assets/logo.svg"' in html
     assert "file://" not in html
     css = (out / "assets" / "report-da.css").read_text("utf-8")
@@ -131,7 +138,7 @@ def test_html_format_writes_reports_with_their_assets(tmp_path: Path) -> None:
 
 
 def test_pdf_metadata_has_subject_and_keywords(shared_build: BuildResult) -> None:
-    reader = PdfReader(shared_build.manifest.parent / "03-aase-braemer.pdf")
+    reader = PdfReader(report(shared_build.manifest.parent, "aase-braemer"))
     assert reader.metadata is not None
     assert reader.metadata.author == "Lederens GPS"
     assert "Åse Bræmer" in (reader.metadata.subject or "")

@@ -29,7 +29,7 @@ from reportgen.report.renderer import Renderer
 from reportgen.report.view import ReportView, RunInfo, StepView, build_view
 from reportgen.scoring.scorer import assess
 
-from .conftest import IDENTITY, INSTRUMENT, ITEM_CODES, item_headers, leader_row, write_xlsx
+from .conftest import IDENTITY, INSTRUMENT, ITEM_CODES, item_headers, leader_row, report, write_xlsx
 
 BUNDLED = bundled_templates()
 BRAND = load_brand(default_brand_dir(BUNDLED), BUNDLED)
@@ -380,7 +380,7 @@ def test_the_validator_sees_a_skipped_heading_level(tmp_path: Path) -> None:
 
 
 def test_reports_declare_pdf_ua_and_the_charts_alt_texts_carry_the_values(edge_builds: dict[str, Path]) -> None:
-    pdf = edge_builds["A4"] / "04-tom-trin.pdf"
+    pdf = report(edge_builds["A4"], "tom-trin")
     metadata = PdfReader(pdf).trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     assert 'pdfuaid:part="1"' in metadata
     alts = figure_alts(pdf)
@@ -404,6 +404,6 @@ def test_every_table_cell_names_its_row_and_column_headers(edge_builds: dict[str
             for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
                 walk(kid)
 
-    walk(PdfReader(edge_builds["A4"] / "06-lang-tekst.pdf").trailer["/Root"]["/StructTreeRoot"])
+    walk(PdfReader(report(edge_builds["A4"], "lang-tekst")).trailer["/Root"]["/StructTreeRoot"])
     # The profile table (4 rows × 4 cells) and the four answer tables (17 rows × 2 cells).
     assert len(headers) == 4 * 4 + 17 * 2 and set(headers) == {2}

@@ -170,7 +170,7 @@ def test_drafts_parse_back_with_the_right_attachment(reports: Path, tmp_path: Pa
 
 def test_a_pdf_swapped_for_another_leaders_is_caught_before_sending(reports: Path, server: tuple[Mailbox, int]) -> None:
     mailbox, port = server
-    first, second = sorted(reports.glob("[0-9]*.pdf"))[:2]
+    first, second = sorted(reports.glob("*-*.pdf"))[:2]
     shutil.copy(second, first)  # the first leader's file now holds the second leader's report
     result = send(reports, port, "--smtp-security", "none", "--send")
     assert result.exit_code == 1

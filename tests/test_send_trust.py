@@ -14,7 +14,8 @@ from reportgen.output.manifest import MANIFEST, read_manifest
 from reportgen.output.writer import csv_safe, csv_unsafe
 
 from . import test_send_faults as harness
-from .test_send_faults import FakeClock, Faulty, _build, send
+from .conftest import IDENTITY, invoke, item_headers, leader_row, write_xlsx
+from .test_send_faults import LEADERS, FakeClock, Faulty, _build, send
 
 # The harness's fixtures, used here as they are.
 server, clock, built, reports = harness.server, harness.clock, harness.built, harness.reports
@@ -53,3 +54,24 @@ def test_an_address_starting_with_a_quote_is_mailed_as_it_is(
     result = send(folder, port, "--send")
     assert result.exit_code == 0, result.output
     assert handler.received() == ["'-bo@example.dk", "lars@example.com"]  # never "-bo@example.dk"
+
+
+def test_a_late_answer_at_the_top_re_renders_and_sends_only_the_new_leader(
+    tmp_path: Path, server: tuple[Faulty, int], clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handler, port = server
+    monkeypatch.chdir(tmp_path)
+    folder = _build(tmp_path, LEADERS)
+    names = sorted(row.pdf for row in read_manifest(folder) or [])
+    assert send(folder, port, "--send").exit_code == 0
+    late = [leader_row("Karen Sen", "karen@example.dk", 4)]
+    rows = [leader_row(name, email, 3 + n % 2) for n, (name, email) in enumerate(LEADERS)]
+    write_xlsx(tmp_path / "survey.xlsx", [IDENTITY + item_headers(), *late, *rows])  # every row one further down
+    again = invoke(["build", str(tmp_path / "survey.xlsx"), "-o", str(folder), "--jobs", "1", "--date", "2026-11-27"])
+    assert again.exit_code == 0, again.output
+    assert "3 unchanged since the last run" in again.output and "kept:" not in again.output
+    assert all(name in {row.pdf for row in read_manifest(folder) or []} for name in names)  # the same file names
+    result = send(folder, port, "--send")
+    assert result.exit_code == 0, result.output
+    assert "3 already sent" in result.output and " 0 changed" in result.output
+    assert handler.received() == sorted([*(email for _, email in LEADERS), "karen@example.dk"])  # each once

@@ -29,9 +29,9 @@ def test_long_names_are_cut() -> None:
     assert len(writer.slugify("a" * 300)) <= 60
 
 
-def test_report_names_are_unique_by_row() -> None:
-    assert writer.report_name(3, "Søren Østergaard", 2) == "03-soren-ostergaard.pdf"
-    assert writer.report_name(3, "Anna", 3) != writer.report_name(4, "Anna", 3)
+def test_report_names_come_from_the_leader_not_the_row() -> None:
+    assert writer.report_name("Søren Østergaard", "3f9a2c0b") == "soren-ostergaard-3f9a2c.pdf"
+    assert writer.report_name("Anna", "aaaaaa01") != writer.report_name("Anna", "bbbbbb01")
 
 
 def test_atomic_write_leaves_no_temporary_file(tmp_path: Path) -> None:

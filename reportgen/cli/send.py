@@ -34,6 +34,7 @@ from .options import verbosity
     type=click.Path(path_type=Path, file_okay=False),
     help="Write one .eml draft per leader into this folder instead of sending.",
 )
+@click.option("--force", is_flag=True, help="With --eml: replace drafts of the same names already in the folder.")
 @click.option("--from", "sender", metavar="'NAME <ADDRESS>'", help="Sender (default: the brand's mail.from).")
 @click.option("--smtp-host", help="SMTP server, e.g. smtp.office365.com.")
 @click.option("--smtp-port", type=int, help="SMTP port (default: 587 for starttls, 465 for ssl).")
@@ -71,6 +72,7 @@ def send(
     resend: tuple[str, ...],
     mark_sent: tuple[str, ...],
     eml_dir: Path | None,
+    force: bool,
     brand_dir: Path | None,
     config: Path | None,
     **given: Any,
@@ -85,7 +87,7 @@ def send(
             run = pipeline.mark_sent(run, mark_sent)
         sample, mail = None, run.mail
         if eml_dir is not None:
-            mode, summary = "eml", pipeline.write_drafts(run, eml_dir)
+            mode, summary = "eml", pipeline.write_drafts(run, eml_dir, force)
         elif not really:
             mode, summary = "dry", pipeline.dry_run(run)
             sample, mail = pipeline.preview(run, summary, to_me), pipeline.sample_mail(run)

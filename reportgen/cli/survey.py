@@ -102,9 +102,12 @@ def score(source: Settings, output_format: str, previous: Path | None, csv_diale
     help="Brand folder for the PDF's logo, colours and fonts (made by `reportgen brand init`).",
 )
 @INSTRUMENT
+@click.option("--force", is_flag=True, help="Replace the file if it is already there (e.g. an answer sheet).")
 @verbosity
 @_guarded
-def questionnaire(lang: str, fmt: str, output: Path | None, brand_dir: Path | None, instrument: Path | None) -> None:
+def questionnaire(
+    lang: str, fmt: str, output: Path | None, brand_dir: Path | None, instrument: Path | None, force: bool
+) -> None:
     """Write the questionnaire to print, to type answers into, or to import into a survey tool."""
-    written = pipeline.write_questionnaire(instrument, lang, fmt, output, brand_dir)
+    written = pipeline.write_questionnaire(instrument, lang, fmt, output, brand_dir, force)
     click.echo(f"Questionnaire ({fmt}, {lang}) written to {written}.")

@@ -11,6 +11,7 @@ the first message stops the run at once.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -222,22 +223,39 @@ def _with_retries(mailer: Mailer, message: EmailMessage, attempt: _Attempt, opti
     raise failure
 
 
-def write_drafts(folder: Path, target: Path, letters: list[Letter], compose_for: Compose) -> Summary:
-    """One .eml draft per letter to send, marked unsent, for the facilitator's own mail program."""
+def write_drafts(
+    folder: Path, target: Path, letters: list[Letter], compose_for: Compose, force: bool = False
+) -> Summary:
+    """One .eml draft per letter to send, marked unsent, for the facilitator's own mail program.
+
+    Drafts already in the folder (perhaps edited) are replaced only with force.
+    """
     summary = _sorted(letters)
+    to_write = [letter for letter in letters if letter.action == "send"]
+    there = [name for name in (_draft_name(letter) for letter in to_write) if os.path.lexists(target / name)]
+    if there and not force:
+        raise SendError(
+            f"{target} already holds drafts of the same names: {', '.join(there)}; reportgen does not replace "
+            "them, as you may have edited them.",
+            fix="Give another folder to --eml, or add --force to replace them.",
+            file=target,
+        )
     target.mkdir(parents=True, exist_ok=True)
-    for letter in letters:
-        if letter.action != "send":
-            continue
+    for letter in to_write:
         letter, pdf = _checked_pdf(folder, letter)
         if pdf is None:
             summary.failed.append(letter)
             continue
         message = compose_for(letter, letter.email, pdf)
         message["X-Unsent"] = "1"  # Outlook and Thunderbird open it as a draft to send
-        write_atomic(target / f"{Path(letter.pdf).stem}.eml", as_bytes(message))
+        write_atomic(target / _draft_name(letter), as_bytes(message))
         summary.drafts.append(letter)
     return summary
+
+
+def _draft_name(letter: Letter) -> str:
+    """The draft's file name: the report's, ending in .eml."""
+    return f"{Path(letter.pdf).stem}.eml"
 
 
 def dry_run(folder: Path, letters: list[Letter]) -> Summary:

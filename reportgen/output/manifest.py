@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,6 +28,7 @@ CSV_DIALECTS = {"excel": (",", False), "excel-da": (";", True)}
 BOM = "\ufeff"
 MANIFEST_COLUMNS = ("source_row", "status", "reason", "name", "email", "pdf", "fingerprint", "language", "leader_id")
 BUILD_INFO = "build.json"
+LEADER_IDS = ".reportgen-leaders.json"  # e-mail key → leader id, of every leader a build has named
 
 
 @dataclass(frozen=True)
@@ -170,14 +171,34 @@ def earlier_fingerprints(directory: Path) -> dict[str, str]:
 def leader_ids(directory: Path, emails: Iterable[str]) -> dict[str, str]:
     """E-mail key → the leader's id: the one an earlier run's manifest gave them, else a new random one.
 
-    Kept from run to run, so that a report reused from an earlier run still names its leader.
+    Kept from run to run, so that a report reused from an earlier run still names its leader, and
+    its file keeps its name (which carries the start of the id).
     """
     try:
         rows = read_manifest(directory) or []
     except OutputError:
         rows = []
     earlier = {email_key(row.email): row.leader_id for row in rows if row.leader_id}
+    try:
+        kept = json.loads((directory / LEADER_IDS).read_text(encoding="utf-8"))
+        earlier |= {str(key): str(value) for key, value in kept.items() if str(value).isalnum()}
+    except (OSError, ValueError, AttributeError):
+        pass
     return {key: earlier.get(key) or secrets.token_hex(16) for key in map(email_key, emails) if key}
+
+
+def keep_leader_ids(directory: Path, ids: Mapping[str, str]) -> None:
+    """Keep the leaders' ids in the folder before any report is rendered.
+
+    A build killed before its manifest leaves reports whose names and PDFs carry these ids;
+    the next build must give the leaders the same ones.
+    """
+    path = directory / LEADER_IDS
+    try:
+        kept = {str(key): str(value) for key, value in json.loads(path.read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError, AttributeError):
+        kept = {}
+    write_atomic(path, (json.dumps(kept | dict(ids), indent=0) + "\n").encode("utf-8"))
 
 
 def write_build_info(directory: Path, info: BuildInfo) -> None:

@@ -1,4 +1,8 @@
-"""Output files: safe unique names, atomic writes, formula-safe CSV cells."""
+"""Output files: safe unique names, atomic writes, formula-safe CSV cells, and never a file reportgen did not write.
+
+A folder's files that reportgen wrote are listed in DIR/.reportgen-written (names written there
+before the files themselves); any other file of the same name is the user's and is never replaced.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 from ..errors import OutputError
@@ -30,9 +36,17 @@ def slugify(text: str) -> str:
     return slug[:_MAX_SLUG].rstrip("-") or "leader"
 
 
-def report_name(source_row: int, name: str, width: int, suffix: str = ".pdf") -> str:
-    """The report's file name: the sheet row keeps it unique, the name keeps it readable."""
-    return f"{source_row:0{width}d}-{slugify(name)}{suffix}"
+STABLE_ID = 6  # hex digits of the leader's random id in the report's file name
+
+
+def report_name(name: str, leader_id: str, suffix: str = ".pdf", digits: int = STABLE_ID) -> str:
+    """The report's file name, from the leader alone: "anne-sofie-kjaer-3f9a2c.pdf".
+
+    Not the row: a late answer added at the top of the export must not rename every report.
+    The id is the leader's random one, kept from build to build, so two leaders of one name get
+    two files, and the name (which the leader sees on the attachment) tells nothing of their address.
+    """
+    return f"{slugify(name)}-{leader_id[:digits] or 'x'}{suffix}"
 
 
 def prepare_output(directory: Path) -> Path:
@@ -112,3 +126,73 @@ def remove_temporaries(directory: Path) -> None:
     for path in directory.glob(f"{_TEMPORARY_PREFIX}*{_TEMPORARY_SUFFIX}"):
         if path.is_file() and not path.is_symlink():
             path.unlink(missing_ok=True)
+
+
+WRITTEN = ".reportgen-written"  # the names of the files reportgen wrote into a folder, one a line
+# A folder built before WRITTEN was kept is recognised by its manifest, whose header starts so.
+_EARLIER_MANIFEST = ("manifest.csv", b"source_row")
+
+
+def written_here(folder: Path) -> set[str]:
+    """The names of the files reportgen wrote into this folder, as recorded there."""
+    try:
+        return set((folder / WRITTEN).read_text(encoding="utf-8").split("\n")) - {""}
+    except FileNotFoundError:
+        return _earlier_folder(folder)
+    except (OSError, UnicodeDecodeError):
+        return set()
+
+
+def _earlier_folder(folder: Path) -> set[str]:
+    """A folder an older reportgen built (its manifest is reportgen's): the files build writes count as its own."""
+    name, start = _EARLIER_MANIFEST
+    try:
+        with (folder / name).open("rb") as file:
+            head = file.read(16).removeprefix("\ufeff".encode())
+    except OSError:
+        return set()
+    return {"*"} if head.startswith(start) else set()
+
+
+def claim(folder: Path, names: Iterable[str], inputs: Iterable[Path] = ()) -> None:
+    """Record these names as reportgen's before writing them; OutputError if one is the user's file.
+
+    A name is the user's when a file (or folder) of that name is there and reportgen did not write
+    it; an input of the run is never an output, whoever wrote it.
+    """
+    wanted = sorted(set(names))
+    targets = {(folder / name).resolve(): name for name in wanted}
+    for given in inputs:
+        if given.resolve() in targets:
+            raise OutputError(
+                f"{given} is an input of this run, and the run would write its {targets[given.resolve()]} over it.",
+                fix="Choose another output folder with -o (e.g. -o reports); the input is never overwritten.",
+                file=given,
+            )
+    ours = written_here(folder)
+    theirs = [name for name in wanted if name not in ours and "*" not in ours and os.path.lexists(folder / name)]
+    if theirs:
+        raise OutputError(
+            f"The output folder holds files that reportgen did not write: {', '.join(theirs)}. "
+            "reportgen never replaces a file it did not write; nothing was written.",
+            fix="Choose another (or a new, empty) folder with -o, or move those files away; then run again.",
+            file=folder,
+        )
+    recorded = sorted((ours - {"*"}) | set(wanted))
+    write_atomic(folder / WRITTEN, ("\n".join(recorded) + "\n").encode("utf-8"))
+
+
+def refuse_existing(path: Path, force: bool, what: str) -> None:
+    """OutputError when a file is already at path and --force was not given, saying what is there."""
+    if force or not os.path.lexists(path):
+        return
+    try:
+        status = path.stat()
+        there = f"{status.st_size:,} bytes, changed {datetime.fromtimestamp(status.st_mtime):%Y-%m-%d %H:%M}"
+    except OSError:
+        there = "it cannot be read"
+    raise OutputError(
+        f"{path.name} is already there ({there}); reportgen does not replace it, as it may hold your work.",
+        fix=f"Give another file name, or add --force to replace it with the new {what}.",
+        file=path,
+    )

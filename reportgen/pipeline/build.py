@@ -102,12 +102,14 @@ def _build_into(
     instrument = survey.instrument
     writer.remove_temporaries(output)
     survey = _with_leader_ids(output, survey)
-    if settings.output_format == "html":
-        write_html_assets(output, renderer, contents, brand)
     language = settings.language or brand.default_language or instrument.languages[0]
     inputs = _plan_inputs(settings, survey, brand, contents, setup, language, output)
     planned = plan.plan_reports(survey.outcomes, inputs, output)
     cohort_task, cohort_note = _cohort(survey, settings, inputs, contents[language], language, output)
+    _claim(output, settings, planned, cohort_task)  # before anything is written: never over the user's files
+    manifest.keep_leader_ids(output, {o.response.email_key: o.response.leader_id for o in survey.outcomes})
+    if settings.output_format == "html":
+        write_html_assets(output, renderer, contents, brand)
     stage("rendering", len(planned.tasks))
     if cohort_task is not None:  # rendered beside the leaders' reports, first in the queue
         stage("cohort", sum(o.status == "ok" and o.assessment is not None for o in survey.outcomes))
@@ -129,6 +131,19 @@ def _build_into(
         interrupted=interrupted, reused=sum(o.reused for o in ordered), cohort=cohort, cohort_note=cohort_note,
         unrendered=sum(o.reason == INTERRUPTED for o in ordered), report_date=inputs.run.report_date,
     )  # fmt: skip
+
+
+def _claim(output: Path, settings: Settings, planned: plan.Plan, cohort: batch.Task | None) -> None:
+    """Every file build is about to write, recorded as reportgen's; OutputError if one is the user's or an input."""
+    from ..output import manifest, writer
+    from ..output.workbook import SCORES
+    from ..report.plan import ASSETS
+
+    names = {task.path.name for task in planned.tasks} | {manifest.MANIFEST, manifest.BUILD_INFO, SCORES}
+    names |= {cohort.path.name} if cohort else set()
+    names |= {ASSETS} if settings.output_format == "html" else set()
+    given = (settings.survey, settings.previous, settings.mapping)
+    writer.claim(output, names, [path for path in given if path is not None])
 
 
 def _with_leader_ids(output: Path, survey: Survey) -> Survey:

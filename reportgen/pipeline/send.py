@@ -193,8 +193,8 @@ def log_state(folder: Path) -> tuple[int, int] | None:
     return status.st_size, status.st_mtime_ns
 
 
-def write_drafts(run: SendRun, target: Path) -> Summary:
-    """One .eml draft per letter to send, instead of sending."""
+def write_drafts(run: SendRun, target: Path, force: bool = False) -> Summary:
+    """One .eml draft per letter to send, instead of sending; drafts already there replaced only with force."""
     from ..delivery.send import write_drafts as drafts
 
-    return drafts(run.folder, target, run.letters, run.mail.message)
+    return drafts(run.folder, target, run.letters, run.mail.message, force)

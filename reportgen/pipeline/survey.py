@@ -142,11 +142,12 @@ def check_language(language: str | None, instrument: Instrument, source: str) ->
 
 
 def write_questionnaire(
-    instrument: Path | None, lang: str, fmt: str, target: Path | None, brand_dir: Path | None
+    instrument: Path | None, lang: str, fmt: str, target: Path | None, brand_dir: Path | None, force: bool = False
 ) -> Path:
-    """The survey to set up in the facilitator's tool, written from the instrument file."""
+    """The survey to set up in the facilitator's tool, from the instrument; a file already there only with force."""
     from ..questionnaire import default_name
     from ..questionnaire import write_questionnaire as write
     from ..survey.instrument import load_instrument
 
-    return write(load_instrument(instrument), lang, fmt, target or Path(default_name(lang, fmt)), brand_dir)
+    target = target or Path(default_name(lang, fmt))
+    return write(load_instrument(instrument), lang, fmt, target, brand_dir, force=force)

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..config import bundled_templates
 from ..errors import OutputError
 from ..models import Instrument, Language
-from ..output.writer import write_atomic
+from ..output.writer import refuse_existing, write_atomic
 from ..report.brand import default_brand_dir, load_brand
 from . import scripts, sheet, word
 from .view import Questionnaire, build
@@ -41,10 +41,15 @@ def write_questionnaire(
     target: Path,
     brand_dir: Path | None = None,
     templates: Path | None = None,
+    force: bool = False,
 ) -> Path:
-    """Write the questionnaire in one language and format to target, atomically; returns target."""
+    """Write the questionnaire in one language and format to target, atomically; returns target.
+
+    A file already at target (an answer sheet with typed answers in it) is replaced only with force.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown questionnaire format {fmt!r}; one of {', '.join(FORMATS)}")
+    refuse_existing(target, force, "questionnaire")
     templates = templates or bundled_templates()
     view = build(instrument, lang, templates)
     data = _render(view, fmt, target, brand_dir, templates)

@@ -324,12 +324,15 @@ def run_fingerprint(paths: Iterable[Path], settings: dict[str, object]) -> str:
 
 
 def leader_fingerprint(run: str, response: Response, language: str, previous: Assessment | None = None) -> str:
-    """A digest of one report's inputs: the run's, the leader's row and language, and earlier scores."""
+    """A digest of what one report says: the run's inputs, the leader's answers and language, earlier scores.
+
+    Not where the row was: a late answer above it changes nothing of this leader's report.
+    """
     data = {
         "previous": [str(step.score) for step in previous.steps] if previous else None,
         "run": run,
         "language": language,
-        "row": response.source_row,
+        "leader": response.leader_id,
         "name": response.name,
         "email": response.email,
         "organisation": response.organisation,

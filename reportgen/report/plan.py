@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..models import Instrument, Outcome
-from ..output.writer import report_name
+from ..output.writer import STABLE_ID, report_name
 from .batch import Task, leader_fingerprint
 from .content import Content
 from .view import RunInfo, build_view
@@ -44,9 +44,9 @@ class PlanInputs:
 
 def plan_reports(rows: Sequence[Outcome], given: PlanInputs, folder: Path) -> Plan:
     """Each scored row rendered again, reused as unchanged (or not selected by --only), or skipped."""
-    width = max(2, len(str(max(o.source_row for o in rows))))
     outcomes: dict[int, Outcome] = {}
     tasks: list[Task] = []
+    names: set[str] = set()
     for outcome in rows:
         if outcome.status != "ok":
             outcomes[outcome.source_row] = outcome
@@ -54,7 +54,7 @@ def plan_reports(rows: Sequence[Outcome], given: PlanInputs, folder: Path) -> Pl
         assert outcome.assessment is not None
         response = outcome.response
         lang = response.language or given.language
-        name = report_name(response.source_row, response.name, width, f".{given.output_format}")
+        name = _unique(response.name, response.leader_id, f".{given.output_format}", names)
         current = leader_fingerprint(given.fingerprint, response, lang, outcome.previous)
         earlier = given.earlier.get(name)
         selected = not given.only or response.email_key in given.only
@@ -75,3 +75,12 @@ def plan_reports(rows: Sequence[Outcome], given: PlanInputs, folder: Path) -> Pl
                      asset_base=f"{ASSETS}/", stylesheet=f"{ASSETS}/report-{lang}.css")
             )  # fmt: skip
     return Plan(outcomes, tuple(tasks))
+
+
+def _unique(name: str, leader_id: str, suffix: str, taken: set[str]) -> str:
+    """The leader's file name; more of the id in it should two of one name share the first digits."""
+    digits = STABLE_ID
+    while (file := report_name(name, leader_id, suffix, digits)) in taken and digits < len(leader_id):
+        digits += 2
+    taken.add(file)
+    return file
