@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from reportgen.output.lock import LOCK
 from reportgen.output.manifest import MANIFEST, read_manifest
 from reportgen.output.writer import csv_safe, csv_unsafe
 
@@ -75,3 +76,24 @@ def test_a_late_answer_at_the_top_re_renders_and_sends_only_the_new_leader(
     assert result.exit_code == 0, result.output
     assert "3 already sent" in result.output and " 0 changed" in result.output
     assert handler.received() == sorted([*(email for _, email in LEADERS), "karen@example.dk"])  # each once
+
+
+def test_deleting_the_lock_file_during_a_send_does_not_let_a_second_send_start(
+    reports: Path, server: tuple[Faulty, int]
+) -> None:
+    handler, port = server
+    handler.hold = {LEADERS[0][1]}  # the first run is inside its first message
+    first = harness.process(reports, port, "--send")
+    try:
+        assert handler.accepted.wait(harness.WAIT)
+        (reports / LOCK).unlink()  # deleted away, as a facilitator tidying the folder might
+        second = harness.process(reports, port, "--send")
+        out, err = second.communicate(timeout=harness.WAIT)
+        assert second.returncode == 2, out + err
+        assert f"pid {first.pid}" in err
+        handler.release.set()
+        out, err = first.communicate(timeout=harness.WAIT)
+        assert first.returncode == 0, out + err
+    finally:
+        harness.finish(first)
+    assert handler.received() == sorted(email for _, email in LEADERS)  # exactly one each

@@ -1,7 +1,10 @@
 """One build or send at a time per output folder: DIR/.reportgen.lock, the only filelock importer.
 
 The operating system holds the lock for the process and lets go of it when the process ends,
-however it ends (kill -9 included), so a lock is never left behind. Who holds it (pid,
+however it ends (kill -9 included), so a lock is never left behind. On POSIX systems the folder
+itself is locked too (flock on the folder): deleting .reportgen.lock while a run holds it lets a
+second run lock a new file of that name, but never the folder. (Windows refuses to delete a file
+that a process holds open, so there the lock file is enough.) Who holds it (pid,
 command, since when) is written beside it in DIR/.reportgen.lock.json, for the run that is
 turned away to say.
 """
@@ -18,6 +21,11 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 from ..errors import OutputError
 from .writer import write_atomic
 
@@ -30,8 +38,13 @@ def folder_lock(folder: Path, command: str) -> Iterator[None]:
     """Hold the folder's lock while the block runs; OutputError naming the holder if another run has it."""
     lock = FileLock(folder / LOCK, timeout=0)
     try:
-        lock.acquire()
-    except Timeout:
+        held = _lock_folder(folder)
+        try:
+            lock.acquire()
+        except BaseException:
+            _release_folder(held)
+            raise
+    except (Timeout, BlockingIOError):
         raise OutputError(
             f"Another reportgen run is using this folder ({holder(folder)}).",
             fix="Wait until it has finished, then run again; two runs at once could mail a leader twice "
@@ -52,6 +65,28 @@ def folder_lock(folder: Path, command: str) -> Iterator[None]:
     finally:
         (folder / HOLDER).unlink(missing_ok=True)
         lock.release()
+        _release_folder(held)
+
+
+def _lock_folder(folder: Path) -> int | None:
+    """The folder itself locked (flock on its descriptor), which no file deletion undoes; None on Windows.
+
+    BlockingIOError when another run holds it.
+    """
+    if fcntl is None:
+        return None
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BaseException:
+        os.close(handle)
+        raise
+    return handle
+
+
+def _release_folder(handle: int | None) -> None:
+    if handle is not None:
+        os.close(handle)  # closing the descriptor ends its flock
 
 
 def holder(folder: Path) -> str:
