@@ -6,10 +6,13 @@ the fault is between processes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from reportgen import config
 from reportgen.output.lock import LOCK
 from reportgen.output.manifest import MANIFEST, read_manifest
 from reportgen.output.writer import csv_safe, csv_unsafe
@@ -97,3 +100,57 @@ def test_deleting_the_lock_file_during_a_send_does_not_let_a_second_send_start(
     finally:
         harness.finish(first)
     assert handler.received() == sorted(email for _, email in LEADERS)  # exactly one each
+
+
+@dataclass
+class FullMailbox(Faulty):
+    """A server on which some mailboxes are full: 452 on every RCPT to them."""
+
+    full: set[str] = field(default_factory=set)
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address in self.full:
+            return "452 4.2.2 mailbox full"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_full_mailbox_is_tried_again_at_the_end_then_failed_and_everyone_else_is_mailed(
+    reports: Path, clock: FakeClock
+) -> None:
+    handler = FullMailbox()
+    handler.full = {LEADERS[0][1]}  # the first in the queue: every leader after it waited before
+    controller, port = harness._start(handler)
+    try:
+        result = send(reports, port, "--send")
+    finally:
+        controller.stop()
+    assert result.exit_code == 1, result.output
+    assert handler.received() == sorted(email for _, email in LEADERS[1:])  # everyone else, in the same run
+    assert f"failed   {LEADERS[0][1]}" in result.output and "452 4.2.2 mailbox full" in result.output
+    assert "left for the next run" not in result.output
+    statuses = [line.split(",")[1] for line in harness.log_lines(reports) if LEADERS[0][1] in line]
+    assert statuses == ["failed"]  # refused before the message: nothing may have gone, the next run tries again
+    again_handler = Faulty()
+    controller, port = harness._start(again_handler)
+    try:
+        again = send(reports, port, "--send")
+    finally:
+        controller.stop()
+    assert again.exit_code == 0 and again_handler.received() == [LEADERS[0][1]]
+
+
+def test_a_full_mailbox_waits_once_per_run_within_the_retry_delays(
+    reports: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(config, "RETRY_DELAYS", (5.0, 30.0, 120.0))
+    handler = FullMailbox()
+    handler.full = {email for _, email in LEADERS[:2]}  # two full mailboxes: still one wait, not two
+    controller, port = harness._start(handler)
+    try:
+        result = send(reports, port, "--send")
+    finally:
+        controller.stop()
+    assert result.exit_code == 1 and handler.received() == [LEADERS[2][1]]
+    waits = [seconds for seconds in clock.sleeps if seconds > 1]
+    assert waits == [5.0, 30.0, 120.0]  # on the fake clock: the retry delays once, for both

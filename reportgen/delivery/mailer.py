@@ -83,7 +83,15 @@ CONNECT_TIMEOUT = 20.0  # seconds
 
 
 class TemporaryFailure(Exception):
-    """The server did not take the message now (4xx, lost connection before it was handed over): retry later."""
+    """The server did not take the message now (4xx, lost connection before it was handed over): retry later.
+
+    `mailbox`: the server answered for this recipient (a full mailbox, 452 on RCPT), not for itself
+    (421, a lost connection): the other leaders can still be sent to.
+    """
+
+    def __init__(self, message: str, mailbox: bool = False) -> None:
+        super().__init__(message)
+        self.mailbox = mailbox
 
 
 class PermanentFailure(Exception):
@@ -197,10 +205,10 @@ class Mailer:
             code, reply = connection.mail(from_address.envelope, ["SMTPUTF8", "BODY=8BITMIME"] if utf8 else [])
             _check(code, reply, connection)
             code, reply = connection.rcpt(address.envelope)
-            _check(code, reply, connection)
+            _check(code, reply, connection, mailbox=True)
             before_data()
             code, reply = connection.docmd("DATA")
-            _check(code, reply, connection, ok=(354,))
+            _check(code, reply, connection, ok=(354,), mailbox=True)
             # CRLF line ends, as SMTP wants; UTF-8 headers only where the server was asked for SMTPUTF8.
             payload = _dot_stuffed(message.as_bytes(policy=policy.SMTPUTF8 if utf8 else policy.SMTP))
         except (smtplib.SMTPServerDisconnected, OSError) as error:
@@ -213,8 +221,7 @@ class Mailer:
             self.close()
             raise UnknownOutcome(f"the connection was lost before the server's answer ({error})") from None
         if code != 250:
-            failure = TemporaryFailure if 400 <= code < 500 else PermanentFailure
-            raise failure(f"{code} {_text(reply)}")
+            raise _failure(code, reply, mailbox=True)
         return f"{code} {_text(reply)}"
 
     def close(self) -> None:
@@ -227,14 +234,22 @@ class Mailer:
             self.connection = None
 
 
-def _check(code: int, reply: bytes | str, connection: smtplib.SMTP, ok: tuple[int, ...] = (250, 251)) -> None:
+def _check(
+    code: int, reply: bytes | str, connection: smtplib.SMTP, ok: tuple[int, ...] = (250, 251), mailbox: bool = False
+) -> None:
     """Nothing if the server said `ok`; else the failure its code means, the transaction ended."""
     if code in ok:
         return
     with contextlib.suppress(smtplib.SMTPException, OSError):
         connection.rset()  # end the refused transaction; the connection serves the next message
-    failure = TemporaryFailure if 400 <= code < 500 else PermanentFailure
-    raise failure(f"{code} {_text(reply)}")
+    raise _failure(code, reply, mailbox)
+
+
+def _failure(code: int, reply: bytes | str, mailbox: bool) -> TemporaryFailure | PermanentFailure:
+    """A 4xx is temporary, for this mailbox when said about the recipient or the message (421 is the server's own)."""
+    if 400 <= code < 500:
+        return TemporaryFailure(f"{code} {_text(reply)}", mailbox=mailbox and code != 421)
+    return PermanentFailure(f"{code} {_text(reply)}")
 
 
 def _dot_stuffed(data: bytes) -> bytes:

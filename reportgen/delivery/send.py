@@ -86,6 +86,110 @@ UNANSWERED_STOP = 2  # messages in a row whose answer was lost, after which the 
 Compose = Callable[[Letter, str, bytes], "EmailMessage"]  # (letter, recipient, PDF) → the message
 
 
+class _Stop(Exception):
+    """The run stops here; the letters not yet tried are left for the next run."""
+
+
+@dataclass
+class _Run:
+    """One send run's state: where it logs, how it paces, what it has done so far."""
+
+    folder: Path
+    mailer: Mailer
+    options: SendOptions
+    compose_for: Compose
+    to_me: str | None
+    on_letter: Callable[[Letter], None] | None
+    clock: Clock
+    summary: Summary
+    budget: int
+    last: float = 0.0
+    unanswered: int = 0  # messages in a row whose outcome is unknown
+    attempt: _Attempt | None = None
+
+    def one(self, letter: Letter) -> TemporaryFailure | None:
+        """Send one letter, once; the refusal when its mailbox refuses it for now (it is tried again at the end)."""
+        letter, pdf = _checked_pdf(self.folder, letter)
+        if pdf is None:
+            record(self.folder, letter, "failed", "", letter.reason)
+            self.summary.failed.append(letter)
+            return None
+        recipient = self.to_me or letter.email
+        message = self.compose_for(letter, recipient, pdf)
+        self.attempt = attempt = _Attempt(self.folder, letter, recipient, str(message["Message-ID"]), not self.to_me)
+        self.clock.sleep(max(0.0, self.last + 60.0 / max(self.options.rate, 1) - self.clock.monotonic()))
+        try:
+            response = _with_retries(self.mailer, message, attempt, self.options, self.clock)
+        except PermanentFailure as error:
+            attempt.outcome("failed", str(error), always=True)
+            self.summary.failed.append(replace(letter, action="failed", reason=f"not sent: {error}"))
+            return None
+        except UnknownOutcome as error:
+            self._unknown(attempt, error)
+            return None
+        except TemporaryFailure as error:
+            if error.mailbox:
+                return error
+            raise _Stop(f"the server could not be reached: {error}; run send again to finish") from None
+        finally:
+            self.last = self.clock.monotonic()
+        self._sent(attempt, response)
+        return None
+
+    def _sent(self, attempt: _Attempt, response: str) -> None:
+        self.unanswered = 0
+        attempt.outcome("sent", response)
+        if self.to_me:
+            record(self.folder, attempt.letter, "test", attempt.recipient, response, attempt.message_id)
+        self.budget -= 1
+        self.summary.sent.append(attempt.letter)
+        if self.on_letter:
+            self.on_letter(attempt.letter)
+
+    def _unknown(self, attempt: _Attempt, error: UnknownOutcome) -> None:
+        self.budget -= 1
+        attempt.outcome("unknown", str(error))
+        letter = attempt.letter
+        if self.to_me:
+            self.summary.failed.append(replace(letter, action="failed", reason=f"{error}; check your inbox"))
+        else:
+            reason = f"handed to the server as {attempt.message_id}, but {error}"
+            self.summary.unknown.append(replace(letter, action="unknown", reason=reason))
+        self.unanswered += 1
+        if self.unanswered == UNANSWERED_STOP:  # a server that answers no one: don't leave everyone unknown
+            raise _Stop(
+                f"the server's answer was lost for {self.unanswered} messages in a row; check those, and run "
+                "send again later (or with a longer --smtp-timeout) to finish"
+            )
+
+    def each(self, queue: list[Letter]) -> list[tuple[Letter, TemporaryFailure]]:
+        """Every letter of the queue tried once, in order; those whose mailbox refused them for now."""
+        refused = []
+        for letter in queue:
+            if self.budget <= 0:
+                raise _Stop(f"the daily cap of {self.options.daily_cap} messages is reached; run send again tomorrow")
+            error = self.one(letter)
+            if error is not None:
+                refused.append((letter, error))
+        return refused
+
+    def deferred(self, refused: list[tuple[Letter, TemporaryFailure]]) -> None:
+        """The letters a mailbox refused for now, tried again after each retry delay, then failed with its words.
+
+        One full mailbox never holds up the others: they were all sent before these are tried again,
+        and the wait is bounded by the retry delays, once per run.
+        """
+        for delay in self.options.retry_delays:
+            if not refused:
+                return
+            self.clock.sleep(delay)
+            refused = self.each([letter for letter, _ in refused])
+        for letter, error in refused:
+            reason = f"not sent: the server refused it each time, for now ({error}); run send again later"
+            record(self.folder, letter, "failed", "", reason)
+            self.summary.failed.append(replace(letter, action="failed", reason=reason))
+
+
 def deliver(
     folder: Path,
     letters: list[Letter],
@@ -97,80 +201,34 @@ def deliver(
     clock: Clock | None = None,
 ) -> Summary:
     """Send each letter marked "send", one recipient per message, logging the intent and then the outcome."""
-    clock = clock or SystemClock()
     summary = _sorted(letters)
     budget = options.daily_cap - sent_in_last_day(folder)
-    interval = 60.0 / max(options.rate, 1)
-    last = 0.0
+    run = _Run(folder, mailer, options, compose_for, to_me, on_letter, clock or SystemClock(), summary, budget)
     queue = [letter for letter in letters if letter.action == "send"]
-    unanswered = 0  # messages in a row whose outcome is unknown
-    attempt: _Attempt | None = None
     try:
         if queue and budget > 0:
             _first_connection(mailer)
-        for index, letter in enumerate(queue):
-            if budget <= 0:
-                summary.stopped = f"the daily cap of {options.daily_cap} messages is reached; run send again tomorrow"
-                summary.not_sent += queue[index:]
-                break
-            letter, pdf = _checked_pdf(folder, letter)
-            if pdf is None:
-                record(folder, letter, "failed", "", letter.reason)
-                summary.failed.append(letter)
-                continue
-            recipient = to_me or letter.email
-            message = compose_for(letter, recipient, pdf)
-            attempt = _Attempt(folder, letter, recipient, str(message["Message-ID"]), logged=not to_me)
-            clock.sleep(max(0.0, last + interval - clock.monotonic()))
-            try:
-                response = _with_retries(mailer, message, attempt, options, clock)
-            except PermanentFailure as error:
-                failed = replace(letter, action="failed", reason=f"not sent: {error}")
-                attempt.outcome("failed", str(error), always=True)
-                summary.failed.append(failed)
-                continue
-            except UnknownOutcome as error:
-                budget -= 1
-                attempt.outcome("unknown", str(error))
-                if to_me:
-                    summary.failed.append(replace(letter, action="failed", reason=f"{error}; check your inbox"))
-                else:
-                    reason = f"handed to the server as {attempt.message_id}, but {error}"
-                    summary.unknown.append(replace(letter, action="unknown", reason=reason))
-                unanswered += 1
-                if unanswered == UNANSWERED_STOP:  # a server that answers no one: don't leave everyone unknown
-                    summary.stopped = (
-                        f"the server's answer was lost for {unanswered} messages in a row; check those, and run "
-                        "send again later (or with a longer --smtp-timeout) to finish"
-                    )
-                    summary.not_sent += queue[index + 1 :]
-                    break
-                continue
-            except TemporaryFailure as error:
-                summary.stopped = f"the server could not be reached: {error}; run send again to finish"
-                summary.not_sent += queue[index:]
-                break
-            finally:
-                last = clock.monotonic()
-            unanswered = 0
-            attempt.outcome("sent", response)
-            if to_me:
-                record(folder, letter, "test", recipient, response, attempt.message_id)
-            budget -= 1
-            summary.sent.append(letter)
-            if on_letter:
-                on_letter(letter)
+        run.deferred(run.each(queue))
+    except _Stop as stop:
+        summary.stopped = str(stop)
+        summary.not_sent += _untried(queue, summary)
     except KeyboardInterrupt:
         summary.interrupted = True
+        attempt = run.attempt
         if attempt is not None and attempt.pending:  # Ctrl-C while the message was on its way
             attempt.outcome("unknown", "interrupted (Ctrl-C) while the message was on its way")
             reason = f"handed to the server as {attempt.message_id}, but the run was interrupted before its answer"
             summary.unknown.append(replace(attempt.letter, action="unknown", reason=reason))
-        done = {letter.source_row for letter in (*summary.sent, *summary.failed, *summary.unknown)}
-        summary.not_sent += [letter for letter in queue if letter.source_row not in done]
+        summary.not_sent += _untried(queue, summary)
     finally:
         mailer.close()
     return summary
+
+
+def _untried(queue: list[Letter], summary: Summary) -> list[Letter]:
+    """The letters of the queue that this run neither sent, failed nor left unknown."""
+    done = {letter.source_row for letter in (*summary.sent, *summary.failed, *summary.unknown)}
+    return [letter for letter in queue if letter.source_row not in done]
 
 
 def _first_connection(mailer: Mailer) -> None:
@@ -212,13 +270,18 @@ class _Attempt:
 
 
 def _with_retries(mailer: Mailer, message: EmailMessage, attempt: _Attempt, options: SendOptions, clock: Clock) -> str:
-    """The server's reply once it accepts; a temporary failure (it surely did not take it) is tried again."""
+    """The server's reply once it accepts; a failure of the server (421, a lost connection) is tried again.
+
+    A refusal for this mailbox alone is raised at once: it is tried again at the end of the run.
+    """
     for delay in (0.0, *options.retry_delays):
         clock.sleep(delay)
         try:
             return mailer.send(message, attempt.recipient, attempt.intend)
         except TemporaryFailure as error:
             attempt.outcome("deferred", f"not delivered: {error}")
+            if error.mailbox:
+                raise
             failure = error
     raise failure
 
