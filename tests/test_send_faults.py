@@ -8,6 +8,8 @@ sleep in send's pacing or retries: the clock is a fake one, the retry delays are
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import os
 import shutil
 import signal
@@ -210,7 +212,13 @@ def finish(running: subprocess.Popen[str]) -> tuple[str, str]:
 
 
 def log_lines(folder: Path) -> list[str]:
-    return (folder / DELIVERY).read_text(encoding="utf-8").splitlines()
+    """delivery.csv's lines, in the comma dialect whichever it is written in (a Danish build's is ";")."""
+    text = (folder / DELIVERY).read_text(encoding="utf-8-sig")
+    if not text.startswith("time;"):
+        return text.splitlines()
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(csv.reader(io.StringIO(text), delimiter=";"))
+    return out.getvalue().splitlines()
 
 
 # --- the server took the message, the client never heard --------------------------------------
@@ -523,7 +531,7 @@ def test_a_last_line_cut_in_half_is_unknown_for_its_leader_never_not_sent(
     path = reports / DELIVERY
     data = path.read_bytes()
     last = data.rstrip(b"\n").rsplit(b"\n", 1)[1]
-    assert b",sent," in last and b"lars@example.com" in last
+    assert b";sent;" in last and b"lars@example.com" in last
     kept = last[: len(last) - len(last) // 3]  # the crash came in the middle of the last line
     path.write_bytes(data[: len(data) - len(last) - 1] + kept)
     number = len(data.splitlines())
@@ -534,8 +542,8 @@ def test_a_last_line_cut_in_half_is_unknown_for_its_leader_never_not_sent(
     # A line written after it starts a line of its own: the cut one stays damaged, the new one whole.
     marked = send(reports, port, "--send", "--mark-sent", "lars@example.com")
     assert marked.exit_code == 0, marked.output
-    lines = log_lines(reports)
-    assert len(lines) == number + 1 and ",marked," in lines[-1] and lines[-2] == kept.decode()
+    lines = (reports / DELIVERY).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == number + 1 and ";marked;" in lines[-1] and lines[-2] == kept.decode()
     assert send(reports, port, "--send").exit_code == 0 and len(handler.messages) == 3
 
 
@@ -548,7 +556,7 @@ def test_a_stray_quote_damages_its_own_line_only(reports: Path, server: tuple[Fa
     assert send(reports, port, "--send").exit_code == 0
     path = reports / DELIVERY
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    number = next(n for n, line in enumerate(lines, start=1) if ",sent," in line and "soren@" in line)
+    number = next(n for n, line in enumerate(lines, start=1) if ";sent;" in line and "soren@" in line)
     lines[number - 1] = lines[number - 1].replace("Søren Østergaard", damaged)
     assert damaged in lines[number - 1]
     path.write_text("".join(lines), encoding="utf-8")
@@ -562,22 +570,22 @@ def test_a_damaged_line_that_names_no_leader_stops_before_sending(reports: Path,
     handler, port = server
     assert send(reports, port, "--send", "--to-me", "me@example.dk").exit_code == 0  # a test run: nobody sent
     with (reports / DELIVERY).open("a", encoding="utf-8") as log:
-        log.write("2026-12-01T10:00:00+00:00,sen")  # cut before its e-mail address
+        log.write("2026-12-01T10:00:00+00:00;sen\n")  # a whole line, not reportgen's, that names no one
     result = send(reports, port, "--send")
     assert result.exit_code == 2 and "Internal error" not in result.output
     lines = len((reports / DELIVERY).read_text(encoding="utf-8").splitlines())
-    assert f"line {lines} (it is cut short)" in result.output and "sends nothing" in result.output
+    assert f"line {lines} (it has 2 fields instead of 9)" in result.output and "sends nothing" in result.output
     assert len(handler.messages) == 3  # the three test messages only
 
 
-def test_a_log_saved_by_a_spreadsheet_stops_with_its_line(reports: Path, server: tuple[Faulty, int]) -> None:
+def test_a_log_whose_header_is_not_reportgens_stops(reports: Path, server: tuple[Faulty, int]) -> None:
     handler, port = server
     assert send(reports, port, "--send").exit_code == 0
     path = reports / DELIVERY
-    path.write_text(path.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8-sig").replace("time;status", "Tid;Status"), encoding="utf-8")
     result = send(reports, port, "--send")
     assert result.exit_code == 2 and "delivery.csv: Line 1 of the delivery log" in result.output
-    assert len(handler.messages) == 3
+    assert "delivery.previous.csv" in result.output and len(handler.messages) == 3
 
 
 CUT_SHORT = f"{len(MANIFEST_COLUMNS) - 2} fields instead of {len(MANIFEST_COLUMNS)}"  # the last two cut off

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from reportgen import config
+from reportgen.delivery.log import DELIVERY, PREVIOUS
 from reportgen.output.lock import LOCK
 from reportgen.output.manifest import MANIFEST, read_manifest
 from reportgen.output.writer import csv_safe, csv_unsafe
@@ -154,3 +155,41 @@ def test_a_full_mailbox_waits_once_per_run_within_the_retry_delays(
     assert result.exit_code == 1 and handler.received() == [LEADERS[2][1]]
     waits = [seconds for seconds in clock.sleeps if seconds > 1]
     assert waits == [5.0, 30.0, 120.0]  # on the fake clock: the retry delays once, for both
+
+
+# --- delivery.csv heals ----------------------------------------------------------------------------
+
+
+def test_a_last_line_cut_before_it_names_anyone_is_set_aside_and_the_send_goes_on(
+    reports: Path, server: tuple[Faulty, int]
+) -> None:
+    handler, port = server
+    assert send(reports, port, "--send", "--daily-cap", "2").exit_code == 1  # two sent, the third left
+    with (reports / DELIVERY).open("ab") as log:
+        log.write(b"2026-12-06T10:00:00+00:00;sending;Lars Ni")  # the disk was full: its intent never finished
+    number = len((reports / DELIVERY).read_bytes().splitlines())
+    result = send(reports, port, "--send")
+    assert result.exit_code == 0, result.output
+    assert f"Note: line {number} of delivery.csv is cut short before it names a leader" in result.output
+    assert "2 already sent" in result.output
+    assert handler.received() == sorted(email for _, email in LEADERS)  # each once: nobody twice, nobody never
+
+
+def test_a_log_saved_by_danish_excel_is_read(reports: Path, server: tuple[Faulty, int]) -> None:
+    handler, port = server
+    assert send(reports, port, "--send").exit_code == 0
+    path = reports / DELIVERY
+    text = path.read_text(encoding="utf-8-sig")
+    assert text.startswith("time;status;")  # written in the manifest's dialect: a Danish build's, for Danish Excel
+    path.write_bytes(text.replace("\n", "\r\n").encode("cp1252"))  # as Excel saves "CSV (semicolon)"
+    again = send(reports, port, "--send")
+    assert again.exit_code == 0, again.output
+    assert "3 already sent" in again.output and len(handler.messages) == 3  # nobody mailed twice
+
+
+def test_the_log_before_a_run_is_kept_beside_it(reports: Path, server: tuple[Faulty, int]) -> None:
+    _, port = server
+    assert send(reports, port, "--send", "--daily-cap", "2").exit_code == 1
+    before = (reports / DELIVERY).read_bytes()
+    assert send(reports, port, "--send").exit_code == 0
+    assert (reports / PREVIOUS).read_bytes() == before and (reports / DELIVERY).read_bytes() != before

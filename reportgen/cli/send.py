@@ -83,6 +83,8 @@ def send(
     with pipeline.folder_lock(folder, command):
         run = pipeline.prepare_send(folder, brand_dir, config, given, resend, mark_sent)
         log_before = pipeline.log_state(folder)
+        for note in run.notes:
+            click.echo(f"Note: {note}.", err=True)
         if mark_sent:
             run = pipeline.mark_sent(run, mark_sent)
         sample, mail = None, run.mail

@@ -98,6 +98,18 @@ def plan(
     return letters
 
 
+def log_notes(folder: Path, rows: list[ManifestRow] | None) -> tuple[str, ...]:
+    """What the run should say about delivery.csv beyond each leader's line: a last line set aside."""
+    cut = read_history(folder, (row.email for row in rows or [])).set_aside
+    if cut is None:
+        return ()
+    return (
+        f"line {cut.line} of delivery.csv is cut short before it names a leader (the disk was full, or the "
+        "computer stopped, while it was written); it is set aside: its write never finished, so the message it "
+        "was about was never handed to the server (reportgen writes that line first)",
+    )
+
+
 def _check_asked(folder: Path, rendered: list[ManifestRow], resend: tuple[str, ...], marked: tuple[str, ...]) -> None:
     """Every leader named by --resend or --mark-sent has a report here, and none is named by both."""
     keys = {email_key(row.email) for row in rendered}

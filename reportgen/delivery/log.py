@@ -5,7 +5,13 @@ server's answer, `sent`, `failed` or `deferred`. A `sending` line without an out
 connection was lost after the message was handed over, the process was killed) is read as
 "unknown": the leader may have the mail, so it is never sent again without being asked to.
 A line that cannot be read (cut short by a crash, a stray quote) is reported by its number
-and read as "unknown" for the leader it names, never as "not sent".
+and read as "unknown" for the leader it names, never as "not sent". A last line cut short before
+it names anyone (a full disk) is set aside with a note: its write never finished, so the message
+it was about never left (the intent goes to disk before the message does).
+
+Written in the CSV dialect of the folder's manifest (";" and a BOM for Danish Excel); a copy saved
+by Excel with ";" (and CRLF, or in Windows-1252) is read too. Before a run first writes to it, the
+file as it was is copied to delivery.previous.csv.
 """
 
 from __future__ import annotations
@@ -22,9 +28,11 @@ from typing import Protocol
 
 from ..errors import SendError
 from ..models import email_key
-from ..output.writer import csv_safe, csv_unsafe
+from ..output.writer import csv_safe, csv_unsafe, write_atomic
 
 DELIVERY = "delivery.csv"
+PREVIOUS = "delivery.previous.csv"  # the log as it was before this run first wrote to it
+BOM = "\ufeff"
 DELIVERY_COLUMNS = ("time", "status", "name", "email", "sent_to", "pdf", "sha256", "message_id", "smtp_response")
 # The columns before Message-IDs were logged: such a file is read, and appended to, as it is.
 EARLIER_COLUMNS = ("time", "status", "name", "email", "sent_to", "pdf", "sha256", "smtp_response")
@@ -75,6 +83,7 @@ class Damaged:
     line: int
     problem: str
     emails: frozenset[str]  # e-mail keys of known leaders found in it
+    cut: bool = False  # the file's last line, without its line end
 
 
 @dataclass
@@ -91,6 +100,7 @@ class History:
 
     leaders: dict[str, Leader] = field(default_factory=dict)
     unattributed: list[Damaged] = field(default_factory=list)
+    set_aside: Damaged | None = None  # the last line, cut short before it named anyone: its write never finished
 
     def of(self, email: str) -> Leader:
         """The leader's state; an empty one for a leader never sent to."""
@@ -103,11 +113,16 @@ def read_history(folder: Path, emails: Iterable[str]) -> History:
     history = History()
     entries, damaged = _read(folder)
     items: list[Entry | Damaged] = [*entries, *damaged]
+    last = max((item.line for item in items), default=0)
     for item in sorted(items, key=lambda item: item.line):
         if isinstance(item, Damaged):
             for key in item.emails & known:
                 history.leaders.setdefault(key, Leader()).unknown = item
-            if not item.emails & known:
+            if item.emails & known:
+                continue
+            if item.cut and item.line == last:
+                history.set_aside = item
+            else:
                 history.unattributed.append(item)
             continue
         if item.status == "test":
@@ -142,11 +157,12 @@ def _read(folder: Path) -> tuple[list[Entry], list[Damaged]]:
         ) from None
     if not data:
         return [], []
-    lines = data.split(b"\n")
+    lines = data.removeprefix(BOM.encode()).split(b"\n")
     complete = data.endswith(b"\n")
     if complete:
         lines.pop()  # the empty piece after the last line end
-    columns = _header(lines[0], path, whole=complete or len(lines) > 1)
+    lines = [line.removesuffix(b"\r") for line in lines]  # saved by Excel: CRLF (reportgen writes no CR)
+    columns, delimiter = _header(_decoded(lines[0]), path, whole=complete or len(lines) > 1)
     entries: list[Entry] = []
     damaged: list[Damaged] = []
     for number, raw in enumerate(lines[1:], start=2):
@@ -156,20 +172,13 @@ def _read(folder: Path) -> tuple[list[Entry], list[Damaged]]:
         problem = "it is cut short" if cut else None
         cells: list[str] = []
         if problem is None:
-            try:
-                text = raw.decode("utf-8")
-                [written] = csv.reader([text], strict=True)
-                cells = [csv_unsafe(cell) for cell in written]
-                if _csv_line(written) != text + "\n":  # e.g. a quote inside a cell that was not quoted
-                    problem = "it is not as reportgen wrote it"
-            except (UnicodeDecodeError, csv.Error, ValueError) as error:
-                problem = f"it cannot be read as CSV ({error})"
+            problem, cells = _cells(_decoded(raw), delimiter)
         if problem is None:
             problem = _problem(cells, columns)
         if problem is not None:
-            text = raw.decode("utf-8", "replace")
+            text = _decoded(raw)
             found = {email_key(token) for token in re.split(r'[,"\s;]+', text) if "@" in token}
-            damaged.append(Damaged(number, problem, frozenset(found)))
+            damaged.append(Damaged(number, problem, frozenset(found), cut=cut))
             continue
         values = dict(zip(columns, cells, strict=True))
         entries.append(
@@ -179,15 +188,36 @@ def _read(folder: Path) -> tuple[list[Entry], list[Damaged]]:
     return entries, damaged
 
 
-def _header(first: bytes, path: Path, whole: bool) -> tuple[str, ...]:
-    columns = tuple(first.decode("utf-8", "replace").strip().split(","))
-    if whole and columns in (DELIVERY_COLUMNS, EARLIER_COLUMNS):
-        return columns
+def _decoded(line: bytes) -> str:
+    """A line as text: UTF-8, as reportgen writes it; else Windows-1252, as Excel saves "CSV (semicolon)"."""
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252", "replace")
+
+
+def _cells(text: str, delimiter: str) -> tuple[str | None, list[str]]:
+    """The line's cells, or why it cannot be read as a line of the log."""
+    try:
+        [written] = csv.reader([text], strict=True, delimiter=delimiter)
+    except (UnicodeDecodeError, csv.Error, ValueError) as error:
+        return f"it cannot be read as CSV ({error})", []
+    if _csv_line(written, delimiter) != text + "\n":  # e.g. a quote inside a cell that was not quoted
+        return "it is not as reportgen wrote it", []
+    return None, [csv_unsafe(cell) for cell in written]
+
+
+def _header(first: str, path: Path, whole: bool) -> tuple[tuple[str, ...], str]:
+    """The file's columns and delimiter, from its first line: reportgen's, with "," or ";"."""
+    for delimiter in (",", ";"):
+        columns = tuple(first.strip().split(delimiter))
+        if whole and columns in (DELIVERY_COLUMNS, EARLIER_COLUMNS):
+            return columns, delimiter
     raise SendError(
         f"Line 1 of the delivery log is not reportgen's header ({', '.join(DELIVERY_COLUMNS)}), so it cannot "
         "tell who has been sent their report. Was it saved by a spreadsheet program?",
-        fix="Put back the file as reportgen wrote it (a copy, or your backup), then run send again; "
-        "do not send before that, or leaders may get their report twice.",
+        fix=f"Put back the file as reportgen wrote it ({PREVIOUS} beside it is the copy from before the last run "
+        "that wrote to it), then run send again; do not send before that, or leaders may get their report twice.",
         file=path,
     )
 
@@ -216,9 +246,13 @@ def record(folder: Path, letter: Logged, status: str, sent_to: str, response: st
         "email": letter.email, "sent_to": sent_to, "pdf": letter.pdf, "sha256": letter.sha256,
         "message_id": message_id, "smtp_response": response,
     }  # fmt: skip
-    ending, columns = _ending_and_columns(path)
-    header = "" if columns else _csv_line(DELIVERY_COLUMNS)
-    row = _csv_line(csv_safe(values[column]) for column in columns or DELIVERY_COLUMNS)
+    ending, columns, delimiter = _ending_and_columns(path)
+    if not columns:
+        delimiter, bom = _dialect(folder)
+        header = (BOM if bom else "") + _csv_line(DELIVERY_COLUMNS, delimiter)
+    else:
+        header = ""
+    row = _csv_line((csv_safe(values[column]) for column in columns or DELIVERY_COLUMNS), delimiter)
     line = (ending + header + row).encode("utf-8")
     created = not path.exists()
     handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
@@ -232,8 +266,8 @@ def record(folder: Path, letter: Logged, status: str, sent_to: str, response: st
         _sync_folder(folder)
 
 
-def _ending_and_columns(path: Path) -> tuple[str, tuple[str, ...]]:
-    """A line end if the file's last line was cut short (so the new line stays whole), and the file's columns.
+def _ending_and_columns(path: Path) -> tuple[str, tuple[str, ...], str]:
+    """A line end if the file's last line was cut short (so the new line stays whole), the file's columns and delimiter.
 
     No columns for a new or empty file, which gets the header first.
     """
@@ -242,19 +276,40 @@ def _ending_and_columns(path: Path) -> tuple[str, tuple[str, ...]]:
             first = file.readline()
             file.seek(0, os.SEEK_END)
             if file.tell() == 0:
-                return "", ()
+                return "", (), ","
             file.seek(-1, os.SEEK_END)
             ending = "" if file.read(1) == b"\n" else "\n"
     except FileNotFoundError:
-        return "", ()
-    columns = tuple(first.decode("utf-8", "replace").strip().split(","))
-    return ending, columns if columns == EARLIER_COLUMNS else DELIVERY_COLUMNS
+        return "", (), ","
+    header = first.decode("utf-8", "replace").removeprefix(BOM).strip()
+    delimiter = ";" if header.startswith(f"{DELIVERY_COLUMNS[0]};") else ","
+    columns = tuple(header.split(delimiter))
+    return ending, columns if columns == EARLIER_COLUMNS else DELIVERY_COLUMNS, delimiter
 
 
-def _csv_line(cells: Iterable[str]) -> str:
+def _dialect(folder: Path) -> tuple[str, bool]:
+    """The delimiter and BOM of the folder's manifest.csv (the report language's CSV dialect); "," without one."""
+    try:
+        with (folder / "manifest.csv").open("rb") as file:
+            head = file.read(64).decode("utf-8", "replace")
+    except OSError:
+        return ",", False
+    return (";", True) if head.removeprefix(BOM).startswith("source_row;") else (",", head.startswith(BOM))
+
+
+def keep_previous(folder: Path) -> None:
+    """Copy delivery.csv to delivery.previous.csv before a run first writes to it: the facilitator's way back."""
+    try:
+        data = (folder / DELIVERY).read_bytes()
+    except OSError:
+        return
+    write_atomic(folder / PREVIOUS, data)
+
+
+def _csv_line(cells: Iterable[str], delimiter: str = ",") -> str:
     """One CSV line; line ends inside a cell (a multi-line SMTP reply) become spaces, so a record is one line."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow([" ".join(cell.splitlines()) for cell in cells])
+    csv.writer(buffer, lineterminator="\n", delimiter=delimiter).writerow([" ".join(c.splitlines()) for c in cells])
     return buffer.getvalue()
 
 

@@ -22,7 +22,7 @@ from ..config import SendOptions
 from ..errors import SendError
 from ..output.writer import write_atomic
 from .letters import Letter
-from .log import record, sent_in_last_day
+from .log import keep_previous, record, sent_in_last_day
 from .mailer import Mailer, PermanentFailure, TemporaryFailure, UnknownOutcome, as_bytes
 from .owner import address_problem, owner_problem
 
@@ -208,6 +208,7 @@ def deliver(
     try:
         if queue and budget > 0:
             _first_connection(mailer)
+            keep_previous(folder)
         run.deferred(run.each(queue))
     except _Stop as stop:
         summary.stopped = str(stop)

@@ -32,6 +32,7 @@ class SendRun:
     folder: Path
     mail: MailText
     letters: list[Letter]
+    notes: tuple[str, ...] = ()  # about delivery.csv: a cut last line set aside
 
 
 @contextmanager
@@ -59,7 +60,7 @@ def prepare_send(
 ) -> SendRun:
     """Options from the command line, else reportgen.toml, else the brand; mail in the build's instrument and brand."""
     from ..config import check_options, send_options
-    from ..delivery.letters import MailText, plan
+    from ..delivery.letters import MailText, log_notes, plan
     from ..output.manifest import read_build_info, read_manifest
     from ..report.templates import MailTemplates
     from ..survey.instrument import load_instrument
@@ -72,12 +73,13 @@ def prepare_send(
     templates = MailTemplates([d for d in (brand.template_dir, bundled_templates()) if d.is_dir()])
     titles = {lang: instrument.title[lang] for lang in instrument.languages}
     mail = MailText(templates, titles, brand.workshop, brand.organisation, options)
-    return SendRun(folder, mail, plan(folder, read_manifest(folder), resend, marked))
+    rows = read_manifest(folder)
+    return SendRun(folder, mail, plan(folder, rows, resend, marked), log_notes(folder, rows))
 
 
 def mark_sent(run: SendRun, emails: tuple[str, ...]) -> SendRun:
     """Record these leaders' reports as sent without sending them (--mark-sent): their Sent folder shows they went."""
-    from ..delivery.log import record
+    from ..delivery.log import keep_previous, record
     from ..models import email_key
 
     keys = {email_key(email) for email in emails}
@@ -89,6 +91,7 @@ def mark_sent(run: SendRun, emails: tuple[str, ...]) -> SendRun:
             fix="Run build again, then mark it.",
             file=run.folder / missing[0].pdf,
         )
+    keep_previous(run.folder)
     for letter in chosen:
         record(run.folder, letter, "marked", "", "marked as sent by hand (--mark-sent)", run.mail.message_id(letter))
     letters = [
