@@ -90,6 +90,7 @@ def test_output_holds_only_reports_and_manifest(shared_build: BuildResult) -> No
     ]
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         [
+            ".reportgen-leaders.json",  # each leader's id, kept before rendering: their file keeps its name
             ".reportgen-written",  # the names of the files reportgen wrote here: it replaces no other file
             ".reportgen.lock",  # the folder's lock (empty; the system holds it only while a build or send runs)
             *reports,
