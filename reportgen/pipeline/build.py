@@ -10,14 +10,14 @@ from pathlib import Path
 
 from ..brand import brand_or_bundled
 from ..config import Settings, bundled_templates
-from ..models import Brand, BuildResult, Instrument, Outcome, Survey, email_key
+from ..models import Brand, BuildResult, Instrument, Outcome, Problem, Survey, email_key
 from ..output import manifest, writer
 from ..output.lock import folder_lock
 from ..output.workbook import SCORES, write_scores
 from ..render import plan, pool
 from ..render.files import cohort_outcome, cohort_task, write_html_assets
 from ..render.pool import RendererSetup
-from ..render.renderer import Renderer
+from ..render.renderer import MISSING_MARK, Renderer
 from ..report.cohort import cohort_cover, cohort_view, group_entries
 from ..report.cohort_rules import Excluded
 from ..report.content import Content, load_content, workbook_words
@@ -246,7 +246,7 @@ def _render(
             return
         outcome = outcomes[result.source_row]
         if result.reason is None:
-            outcome = replace(outcome, status="rendered")
+            outcome = replace(outcome, status="rendered", warnings=outcome.warnings + _marked(result))
         else:
             outcome = replace(outcome, status="failed", reason=result.reason, pdf=None, fingerprint=None)
         outcomes[result.source_row] = outcome
@@ -266,6 +266,21 @@ def _render(
                 outcomes[row] = replace(outcome, status="failed", reason=reason, pdf=None, fingerprint=None)
         return outcomes, True, full, cohort_result
     return outcomes, False, False, cohort_result
+
+
+def _marked(result: pool.TaskResult) -> tuple[Problem, ...]:
+    """The warning for a report in which characters no font has are shown as a mark."""
+    if not result.missing:
+        return ()
+    shown = ", ".join(f"{text} (U+{ord(text[0]):04X})" for text in result.missing)
+    return (
+        Problem(
+            result.source_row,
+            None,
+            f"no font on this computer has {shown}; the report shows {MISSING_MARK} in its place. Install a font "
+            "for that script (or correct the text in the export) and run build --force to render it again",
+        ),
+    )
 
 
 def _cohort(

@@ -87,6 +87,7 @@ class TaskResult:
     source_row: int
     reason: str | None = None
     disk_full: bool = False  # nothing more can be written: the batch stops
+    missing: tuple[str, ...] = ()  # characters no font has, shown as a visible mark in the written report
 
 
 class Interrupted(Exception):
@@ -189,7 +190,7 @@ def render_task(task: Task, renderer: Renderer | None = None) -> TaskResult:
     renderer = renderer or _renderer
     assert renderer is not None
     try:
-        data = _rendered(task, renderer)
+        data, missing = _rendered(task, renderer)
         # Nothing slow after the write: a Ctrl-C between it and the caller's record would
         # leave a written report listed as not rendered.
         writer.write_atomic(task.path, data)
@@ -201,10 +202,10 @@ def render_task(task: Task, renderer: Renderer | None = None) -> TaskResult:
         return TaskResult(task.source_row, f"{type(error).__name__}: {error}")
     except Exception as error:  # one leader's problem must not stop the batch
         return TaskResult(task.source_row, f"{type(error).__name__}: {error}")
-    return TaskResult(task.source_row)
+    return TaskResult(task.source_row, missing=missing)
 
 
-def _rendered(task: Task, renderer: Renderer) -> bytes:
+def _rendered(task: Task, renderer: Renderer) -> tuple[bytes, tuple[str, ...]]:
     """The report's bytes, with one garbage collection after it instead of dozens during it.
 
     WeasyPrint makes hundreds of thousands of objects per report. Measured 4% of a render.
@@ -214,8 +215,8 @@ def _rendered(task: Task, renderer: Renderer) -> bytes:
         template = {"template": task.template} if task.template else {}
         if task.output_format == "html":
             html = renderer.html(task.view, asset_base=task.asset_base, stylesheet=task.stylesheet, **template)
-            return html.encode("utf-8")
-        return renderer.pdf(task.view, **template)
+            return html.encode("utf-8"), ()
+        return renderer.marked_pdf(task.view, **template)
     finally:
         gc.collect()
         gc.enable()

@@ -7,6 +7,7 @@ fonts are configured once (re-creating them costs about 20% per report).
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +25,9 @@ from ..report.model import ReportView
 from .templates import Template, TemplateProblem, environment
 
 REPORT_TEMPLATE = "report.html"
+MISSING_MARK = "\u25a1"  # □, in the bundled font: where a character is that no font on this computer has
+# WeasyPrint's warning for a character no font has; group 1 is the text it could not show.
+_NOTDEF = re.compile(r'\.notdef glyph rendered for Unicode string unsupported by fonts: "(.+?)" \(U\+')
 COHORT_TEMPLATE = "cohort.html"
 STYLESHEET_TEMPLATE = "report.css"
 
@@ -160,7 +164,30 @@ class Renderer:
 
     def pdf(self, view: ReportView | CohortView, template: str = REPORT_TEMPLATE) -> bytes:
         """The report (or with COHORT_TEMPLATE the cohort report) as PDF bytes; any WeasyPrint warning fails it."""
+        return self.marked_pdf(view, template)[0]
+
+    def marked_pdf(
+        self, view: ReportView | CohortView, template: str = REPORT_TEMPLATE
+    ) -> tuple[bytes, tuple[str, ...]]:
+        """The PDF, and the characters no font has, each shown as MISSING_MARK instead of failing the report.
+
+        A name in another script (王伟) or an emoji in a free text renders in any font the system
+        has for it; only what no font has is marked, visibly, and named for the warning.
+        """
         html = self.html(view, template=template)
+        data, messages = self._write(html, view)
+        missing = tuple(dict.fromkeys(m.group(1) for m in map(_NOTDEF.match, messages) if m))
+        if missing and all(_NOTDEF.match(message) for message in messages):
+            for text in missing:
+                html = html.replace(text, MISSING_MARK)
+            data, messages = self._write(html, view)
+        if messages or data is None:
+            raise RenderError("; ".join(dict.fromkeys(messages)))
+        return data, missing
+
+    def _write(self, html: str, view: ReportView | CohortView) -> tuple[bytes | None, list[str]]:
+        """The PDF of this HTML, and WeasyPrint's warnings about it."""
+        data = None
         with _weasyprint_warnings() as warnings:
             try:
                 document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
@@ -176,10 +203,8 @@ class Renderer:
                 raise RenderError(f"blocked resource: {error}") from None
             except Exception as error:  # WeasyPrint has no error base class of its own
                 raise RenderError(f"PDF error: {type(error).__name__}: {error}") from None
-        if warnings.messages:
-            raise RenderError("; ".join(dict.fromkeys(warnings.messages)))
         assert isinstance(data, bytes)
-        return data
+        return data, warnings.messages
 
 
 def html_to_pdf(html: str, base_url: Path, fetch_roots: Sequence[Path]) -> bytes:
