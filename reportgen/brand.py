@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 import shutil
 import struct
@@ -70,7 +71,7 @@ def load_brand(folder: Path, bundled_templates: Path) -> Brand:
         )
     data = load_toml(path, BrandError, "brand file", fix="Correct the file.")
 
-    problems: list[str] = [f"unknown key '{key}'" for key in sorted(set(data) - KEYS)]
+    problems: list[str] = [f"unknown key '{key}'" for key in sorted(set(data) - KEYS)] + _not_regular(folder)
     defaults = load_toml(
         default_brand_dir(bundled_templates) / BRAND_FILE, BrandError, "bundled brand file", fix="Reinstall reportgen."
     )
@@ -202,6 +203,23 @@ def _table(data: dict[str, Any], key: str, allowed: tuple[str, ...] | None, prob
         problems.extend(f"unknown key '{key}.{name}'" for name in sorted(set(table) - set(allowed)))
         return {name: value for name, value in table.items() if name in allowed}
     return table
+
+
+def _not_regular(folder: Path) -> list[str]:
+    """What in the brand folder is not a plain file or folder of its own.
+
+    A link could bring any file of the computer (a key, another leader's report) into every
+    report and mail made with a brand someone shared.
+    """
+    problems = []
+    for root, folders, files in os.walk(folder, followlinks=False):
+        for name in (*folders, *files):
+            path = Path(root) / name
+            if path.is_symlink():
+                problems.append(f"{path.relative_to(folder)} is a link; a brand holds only its own files")
+            elif not (path.is_dir() or path.is_file()):
+                problems.append(f"{path.relative_to(folder)} is not a regular file")
+    return problems
 
 
 def _file(folder: Path, name: Any, key: str, problems: list[str]) -> Path | None:

@@ -209,7 +209,7 @@ class Progress:
 def build_summary(result: BuildResult) -> None:
     """Each problem row, the kept reports, the counts and where everything is."""
     counts = result.counts
-    for note in result.survey.columns.notes:
+    for note in (*result.survey.columns.notes, *result.notes):
         click.echo(f"  note: {note}", err=True)
     for outcome in result.outcomes:
         for warning in outcome.warnings:

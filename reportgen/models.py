@@ -397,3 +397,4 @@ class BuildResult:
     cohort_note: str = ""  # why there is none
     unrendered: int = 0  # reports not rendered because the build was interrupted
     report_date: date | None = None  # on the covers: --date, the brand's, the folder's kept date, or today
+    notes: tuple[str, ...] = ()  # about the run itself: fewer workers than asked, and why

@@ -16,6 +16,7 @@ from ..output.lock import folder_lock
 from ..output.workbook import SCORES, write_scores
 from ..render import plan, pool
 from ..render.files import cohort_outcome, cohort_task, write_html_assets
+from ..render.jobs import job_count as jobs_for
 from ..render.pool import RendererSetup
 from ..render.renderer import MISSING_MARK, Renderer
 from ..report.cohort import cohort_cover, cohort_view, group_entries
@@ -44,7 +45,9 @@ def build(
     survey = read_survey(settings)
     check_only(settings.only, survey)
     # The input is good, so workers will most likely be needed: let them get ready meanwhile.
-    pool.warm_up(settings.jobs or pool.default_jobs())
+    jobs, jobs_note = jobs_for(settings.jobs)
+    settings = replace(settings, jobs=jobs)
+    pool.warm_up(jobs)
     stage("preparing", sum(o.status == "ok" for o in survey.outcomes))
     instrument = survey.instrument
     check_language(brand.default_language, instrument, "default_language in brand.toml")
@@ -52,7 +55,8 @@ def build(
     renderer = setup.create()  # fails on a broken template or stylesheet before anything is written
     output = writer.prepare_output(settings.output_dir)
     with folder_lock(output, "reportgen build"):
-        return _build_into(output, settings, brand, survey, setup, renderer, contents, on_progress, stage)
+        result = _build_into(output, settings, brand, survey, setup, renderer, contents, on_progress, stage)
+    return replace(result, notes=(jobs_note,) if jobs_note else ())
 
 
 def _build_into(
@@ -257,7 +261,7 @@ def _render(
     tasks = ((cohort,) if cohort else ()) + planned.tasks
     try:
         # The renderer built to check the templates renders here too when there is one job.
-        pool.run(tasks, setup, settings.jobs or pool.default_jobs(), finished, renderer)
+        pool.run(tasks, setup, settings.jobs or 1, finished, renderer)
     except pool.Interrupted as stop:
         full = isinstance(stop, pool.DiskFull)
         for row, outcome in outcomes.items():

@@ -42,14 +42,6 @@ _PR_SET_PDEATHSIG = 1  # Linux prctl option: a signal for this process when its 
 COHORT_ROW = 0  # the source row of the cohort report's task: no data row is row 0
 
 
-def default_jobs() -> int:
-    """The cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS and Windows
-        return os.cpu_count() or 1
-
-
 @dataclass(frozen=True)
 class RendererSetup:
     """What a worker needs to build its own Renderer."""
