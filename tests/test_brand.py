@@ -75,7 +75,7 @@ def test_brand_override_of_one_template_is_used(branded: Path) -> None:
 
 
 def test_a_brand_content_key_changes_that_sentence_and_nothing_else(branded: Path) -> None:
-    danish, english = pdf_text(branded / "02-dorthe-dansk.pdf"), pdf_text(branded / "03-emma-english.pdf")
+    danish, english = pdf_text(report(branded, "dorthe-dansk")), pdf_text(report(branded, "emma-english"))
     assert "Sådan læser du Acmes rapport" in danish and CONTENT["da"]["guide"]["heading"] not in danish
     assert CONTENT["da"]["guide"]["no_right_answers"] in danish  # the rest of the box, from the bundled file
     assert CONTENT["en"]["guide"]["heading"] in english  # the brand has no en.toml: all bundled

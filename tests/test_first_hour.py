@@ -27,7 +27,7 @@ from reportgen.delivery.log import DELIVERY, record
 from reportgen.output.manifest import changes_since, read_build_info, read_manifest
 from reportgen.pipeline.build import build
 
-from .conftest import IDENTITY, item_headers, leader_row, write_xlsx
+from .conftest import IDENTITY, item_headers, leader_row, report, write_xlsx
 
 REPO = Path(__file__).resolve().parents[1]
 HEADER = IDENTITY + item_headers()
@@ -94,8 +94,8 @@ def test_demo_says_the_invalid_row_is_on_purpose_and_where_the_reports_are(
     result = CliRunner().invoke(main, ["demo", "--jobs", "1"])
     assert result.exit_code == 0, result.output
     assert "The sample's row 4 is invalid on purpose (column B (Mail): no e-mail address)" in result.stdout
-    assert "Open reportgen-demo/02-leader-00.pdf to see a leader's report" in result.stdout
-    assert (tmp_path / "reportgen-demo" / "02-leader-00.pdf").is_file()
+    first = report(tmp_path / "reportgen-demo", "leader-00")
+    assert f"Open reportgen-demo/{first.name} to see a leader's report" in result.stdout
 
 
 def test_the_bundled_sample_has_its_invalid_row_12() -> None:
@@ -110,16 +110,16 @@ def test_the_bundled_sample_has_its_invalid_row_12() -> None:
 def test_the_first_builds_date_is_kept_until_date_changes_it(tmp_path: Path) -> None:
     survey = write_xlsx(tmp_path / "s.xlsx", [HEADER, *leaders(1)])
     out = tmp_path / "out"
-    report = out / "02-leader-00.html"
+    page = "leader-00", ".html"  # the leader's report: its name ends in the start of the leader's kept id
 
     def run(today: date, given: date | None = None) -> tuple[int, str]:
         settings = Settings(survey, out, output_format="html", jobs=1, today=today, report_date=given)
         result = build(settings)
-        return result.reused, report.read_text(encoding="utf-8")
+        return result.reused, report(out, *page).read_text(encoding="utf-8")
 
     reused, first = run(date(2026, 11, 27))
     assert reused == 0 and "27. november 2026" in first
-    sha_first = _sha(report)
+    sha_first = _sha(report(out, *page))
     reused, next_day = run(date(2026, 11, 28))
     assert reused == 1 and next_day == first  # another day, nothing changed: not rendered again
     assert read_build_info(out).date == "2026-11-27"
@@ -127,17 +127,17 @@ def test_the_first_builds_date_is_kept_until_date_changes_it(tmp_path: Path) -> 
     write_xlsx(survey, [HEADER, *leaders(1, answer=2)])
     reused, changed = run(date(2026, 11, 29))
     assert reused == 0 and "27. november 2026" in changed and "29. november" not in changed
-    sha_answers = _sha(report)
+    sha_answers = _sha(report(out, *page))
     reused, dated = run(date(2026, 11, 30), given=date(2026, 12, 3))
     assert reused == 0 and "3. december 2026" in dated
     assert read_build_info(out).date == "2026-12-03"
     reused, _ = run(date(2026, 12, 4))
     assert reused == 1
     # What send will say about a report that changed since it was sent.
-    assert changes_since(out, sha_answers, _sha(report)) == ("date",)
-    assert changes_since(out, sha_first, _sha(report)) == ("answers", "date")
+    assert changes_since(out, sha_answers, _sha(report(out, *page))) == ("date",)
+    assert changes_since(out, sha_first, _sha(report(out, *page))) == ("answers", "date")
     assert console.change_reason(("answers", "date")) == "changed: the leader's answers and the date"
-    assert changes_since(out, "0" * 64, _sha(report)) is None
+    assert changes_since(out, "0" * 64, _sha(report(out, *page))) is None
 
 
 def test_send_says_what_changed_since_a_report_was_sent(tmp_path: Path) -> None:
@@ -172,7 +172,7 @@ def test_ctrl_c_says_once_how_many_are_left_and_nothing_false(tmp_path: Path) ->
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     # Wait until two reports of this run are written, then Ctrl-C.
-    while sum(pdf.stat().st_mtime > started for pdf in out.glob("[0-9]*.pdf")) < 2:
+    while sum(pdf.stat().st_mtime > started for pdf in out.glob("leader-*.pdf")) < 2:
         assert process.poll() is None, "the build ended before it could be interrupted"
         assert time.monotonic() < deadline
         time.sleep(0.05)
