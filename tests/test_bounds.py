@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
+from reportgen.config import bundled_templates
+from reportgen.errors import InstrumentError
+from reportgen.questionnaire.scripts import limesurvey_tsv, qualtrics_txt
+from reportgen.questionnaire.view import Question, Questionnaire
+from reportgen.questionnaire.view import build as build_questionnaire
 from reportgen.render.jobs import default_jobs, job_count
 
-from .conftest import IDENTITY, invoke, item_headers, leader_row, write_xlsx
+from .conftest import IDENTITY, INSTRUMENT, invoke, item_headers, leader_row, write_xlsx
 
 
 def test_jobs_are_capped_at_the_cores_and_the_figure_is_said(tmp_path: Path) -> None:
@@ -34,3 +43,46 @@ def test_a_link_in_a_brand_folder_is_refused_by_brand_check_and_build(tmp_path: 
     survey = write_xlsx(tmp_path / "s.xlsx", [IDENTITY + item_headers(), leader_row("Anne Hansen", "a@example.dk", 3)])
     built = invoke(["build", str(survey), "--brand", str(brand), "-o", str(tmp_path / "out")])
     assert built.exit_code == 2 and "is a link" in built.output and not (tmp_path / "out").exists()
+
+
+def _view_with(first: tuple[str, str], second: tuple[str, str]) -> Questionnaire:
+    """The Danish questionnaire with its first grid's first two questions replaced."""
+    view = build_questionnaire(INSTRUMENT, "da", bundled_templates())
+    grid = view.grids[0]
+    questions = (Question(*first), Question(*second), *grid.questions[2:])
+    return replace(view, grids=(replace(grid, questions=questions), *view.grids[1:]))
+
+
+def test_qualtrics_markup_in_an_item_text_never_becomes_a_tag() -> None:
+    view = _view_with(("P1", "Vigtigt [[[Question:MC]] og [[Block:X]]"), ("P2", "to"))
+    text = qualtrics_txt(view)
+    tags = [line for line in text.splitlines() if line.startswith("[[Question:")]
+    assert len(tags) == len(view.fields) + len(view.grids) + len(view.free_text) + 1  # the intro is one too
+    assert "[[Question:MC]]" not in text and "[[Block:X]]" not in text and "[ [ [Question:MC]]" in text
+
+
+def test_limesurvey_braces_are_not_expressions() -> None:
+    text = limesurvey_tsv(_view_with(("P1", "Hvad med {TOKEN:EMAIL}?"), ("P2", "to")))
+    assert "{TOKEN:EMAIL}" not in text and "&#123;TOKEN:EMAIL&#125;" in text
+
+
+@pytest.mark.parametrize(("writer", "tool"), [(limesurvey_tsv, "LimeSurvey"), (qualtrics_txt, "Qualtrics")])
+def test_item_codes_that_one_tool_makes_the_same_are_refused(writer: object, tool: str) -> None:
+    view = _view_with(("P_1", "en"), ("P.1", "to"))
+    view = replace(view, free_text=(*view.free_text, Question("purpose", "x")))  # a free text named as a grid
+    with pytest.raises(InstrumentError, match=f"In {tool}, questions would get the same code"):
+        writer(view)  # type: ignore[operator]
+
+
+def test_a_file_is_never_written_over_a_device_or_a_link(tmp_path: Path) -> None:
+    target = tmp_path / "real.txt"
+    target.write_text("mine", encoding="utf-8")
+    link = tmp_path / "questionnaire.tsv"
+    link.symlink_to(target)
+    result = invoke(["questionnaire", "--format", "limesurvey", "-o", str(link), "--force"])
+    assert result.exit_code == 2 and "is not a plain file" in result.output
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "mine"
+    fifo = tmp_path / "pipe.tsv"
+    os.mkfifo(fifo)  # a special file, as /dev/null is: never replaced (and never touched by a test)
+    result = invoke(["questionnaire", "--format", "limesurvey", "-o", str(fifo), "--force"])
+    assert result.exit_code == 2 and "is not a plain file" in result.output and fifo.is_fifo()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from collections.abc import Iterable
@@ -75,7 +76,20 @@ _FILE_MODE = _file_mode()
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so that it is either complete or absent, never half-written."""
+    """Write a file so that it is either complete or absent, never half-written; only ever over a plain file.
+
+    A device (-o /dev/null), a pipe, a folder or a link at path is never replaced by a file.
+    """
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise OutputError(
+            f"{path} is not a plain file (a link, a device or a folder); reportgen writes only plain files.",
+            fix="Give the path of a file to write (e.g. in your own folder), not that one.",
+            file=path,
+        )
     handle, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=f"{_TEMPORARY_PREFIX}{path.name}.", suffix=_TEMPORARY_SUFFIX
     )

@@ -12,7 +12,9 @@ import html
 import io
 import json
 import re
+from collections.abc import Iterable
 
+from ..errors import InstrumentError
 from .view import Questionnaire
 
 # --- Google Forms: an Apps Script that creates the form ------------------------------------------
@@ -82,8 +84,28 @@ def _js_name(field_id: str) -> str:
 
 
 def _qualtrics_text(text: str) -> str:
-    """One line of question text: Qualtrics reads a line break or "[[" as the end of the text or a tag."""
-    return html.escape(" ".join(text.split()).replace("[[", "[ ["), quote=False)
+    """One line of question text: Qualtrics reads a line break or "[[" as the end of the text or a tag.
+
+    Every "[" followed by another is split from it, so no run of brackets ("[[[Question:MC]]") leaves a tag.
+    """
+    return html.escape(re.sub(r"\[(?=\[)", "[ ", " ".join(text.split())), quote=False)
+
+
+def _distinct(codes: Iterable[tuple[str, str]], tool: str) -> None:
+    """InstrumentError when the tool's rules make two codes one (P1, P_1 and P.1 are all P1 in LimeSurvey)."""
+    seen: dict[str, str] = {}
+    clashes = []
+    for code, made in codes:  # one pair per question: the same code twice is a clash too
+        if made.lower() in seen:
+            clashes.append(f"{seen[made.lower()]} and {code} (both {made})")
+        seen.setdefault(made.lower(), code)
+    if clashes:
+        raise InstrumentError(
+            f"In {tool}, questions would get the same code: {'; '.join(clashes)}. Its export could not tell "
+            "their answers apart, so the file is not written.",
+            fix="Give those items codes that differ in their letters or digits in the instrument file, then write "
+            "the questionnaire again.",
+        )
 
 
 def qualtrics_id(code: str) -> str:
@@ -98,6 +120,8 @@ def qualtrics_txt(view: Questionnaire) -> str:
     are then <ID>_<statement number>, and a numeric export holds the scale's own values.
     """
     t = view.t
+    codes = [f.id for f in view.fields] + [g.key for g in view.grids] + [q.code for q in view.free_text]
+    _distinct(((code, qualtrics_id(code)) for code in codes), "Qualtrics")
     out = ["[[AdvancedFormat]]", "", f"[[Block:{_block_name(t['about_you'])}]]", ""]
     out += ["[[Question:DB]]", "[[ID:intro]]", _qualtrics_text(f"{t['intro']} {t['required_note']}"), ""]
     for field in view.fields:
@@ -143,7 +167,8 @@ def limesurvey_code(text: str, prefix: str = "q") -> str:
 
 
 def _lime_text(text: str) -> str:
-    return html.escape(" ".join(text.split()), quote=False)
+    """Text as LimeSurvey shows it: HTML, and braces as entities, which its Expression Manager leaves alone."""
+    return html.escape(" ".join(text.split()), quote=False).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def limesurvey_tsv(view: Questionnaire) -> str:
@@ -155,6 +180,10 @@ def limesurvey_tsv(view: Questionnaire) -> str:
     """
     t = view.t
     lang = view.lang
+    codes = [(f.label, limesurvey_code(f.label)) for f in view.fields]
+    codes += [(g.key, limesurvey_code(g.key)) for g in view.grids]
+    codes += [(q.code, limesurvey_code(q.code, "sq")) for g in view.grids for q in g.questions]
+    _distinct([*codes, *((q.code, limesurvey_code(q.code)) for q in view.free_text)], "LimeSurvey")
     rows: list[dict[str, str]] = [
         {"class": "S", "name": "language", "text": lang},
         {"class": "S", "name": "format", "text": "G"},  # one group per page
