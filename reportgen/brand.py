@@ -181,12 +181,15 @@ def contrast_on_white(colour: str) -> float:
     return 1.05 / (luminance + 0.05)
 
 
-def init_brand(target: Path, bundled_templates: Path) -> Path:
-    """Copy the bundled brand into a new folder as a starting point."""
-    if target.exists() and any(target.iterdir()):
+def init_brand(target: Path, bundled_templates: Path, force: bool = False) -> Path:
+    """Copy the bundled brand into a new folder as a starting point; into one with files only with force."""
+    there = sorted(path.name for path in target.iterdir()) if target.is_dir() else []
+    if there and not force:
         raise BrandError(
-            "The folder exists and is not empty; reportgen will not overwrite it.",
-            fix="Give a new folder name.",
+            f"The folder exists and holds {', '.join(there[:5])}{' …' if len(there) > 5 else ''}; reportgen "
+            "will not overwrite it.",
+            fix="Give a new folder name, or add --force to copy the bundled brand over it (files of the same "
+            "names are replaced, others kept).",
             file=target,
         )
     shutil.copytree(default_brand_dir(bundled_templates), target, dirs_exist_ok=True)

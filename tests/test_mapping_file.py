@@ -83,7 +83,7 @@ def test_an_existing_mapping_file_is_never_overwritten(tmp_path: Path, cli: Cli)
     mapping = tmp_path / "mine.toml"
     mapping.write_text("# my edits\n", encoding="utf-8")
     result = cli(["check", str(survey), "--write-mapping", str(mapping)])
-    assert result.exit_code == 2 and "does not overwrite" in result.stderr
+    assert result.exit_code == 2 and "mine.toml is already there" in result.stderr and "--force" in result.stderr
     assert mapping.read_text(encoding="utf-8") == "# my edits\n"
 
 

@@ -84,3 +84,21 @@ def test_drafts_are_replaced_only_with_force(shared_build_folder: Path, tmp_path
     assert again.exit_code == 2 and "already holds drafts" in again.output and edited.name in again.output
     assert edited.read_text(encoding="utf-8") == "my edits"
     assert invoke([*arguments, "--force"]).exit_code == 0 and edited.read_text(encoding="utf-8") != "my edits"
+
+
+def test_a_mapping_file_and_a_brand_folder_are_replaced_only_with_force(tmp_path: Path) -> None:
+    export = _export(tmp_path / "survey.xlsx")
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text("# my edits\n", encoding="utf-8")
+    refused = invoke(["check", str(export), "--write-mapping", str(mapping)])
+    assert refused.exit_code == 2 and "mapping.toml is already there" in refused.output
+    assert mapping.read_text(encoding="utf-8") == "# my edits\n"
+    assert invoke(["check", str(export), "--write-mapping", str(mapping), "--force"]).exit_code == 0
+    assert "[columns]" in mapping.read_text(encoding="utf-8")
+    brand = tmp_path / "brand"
+    brand.mkdir()
+    (brand / "notes.txt").write_text("mine", encoding="utf-8")
+    again = invoke(["brand", "init", str(brand)])
+    assert again.exit_code == 2 and "holds notes.txt" in again.output and "--force" in again.output
+    assert invoke(["brand", "init", str(brand), "--force"]).exit_code == 0
+    assert (brand / "brand.toml").is_file() and (brand / "notes.txt").read_text(encoding="utf-8") == "mine"

@@ -127,13 +127,14 @@ def brand() -> None:
 
 @brand.command("init")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--force", is_flag=True, help="Copy into a folder that already has files (same names replaced).")
 @verbosity
 @_guarded
-def brand_init(folder: Path) -> None:
+def brand_init(folder: Path, force: bool) -> None:
     """Copy the bundled brand into FOLDER as a starting point."""
     from ..pipeline.brand import make_brand
 
-    made = make_brand(folder)
+    made = make_brand(folder, force)
     click.echo(
         f"Made {made}/: edit brand.toml (it explains every key), replace logo.svg, and put templates that "
         f"override the bundled ones in {made}/templates/. Use it with: reportgen build SURVEY --brand {made}"

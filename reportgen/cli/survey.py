@@ -24,9 +24,10 @@ from .options import CSV_DIALECT, INSTRUMENT, PREVIOUS, survey_input, verbosity
     default=None,
     help="Write the columns as detected to this mapping file, to edit and give back with --mapping.",
 )
+@click.option("--force", is_flag=True, help="With --write-mapping: replace the mapping file if it is already there.")
 @verbosity
 @_guarded
-def check(source: Settings, write_mapping: Path | None) -> None:
+def check(source: Settings, write_mapping: Path | None, force: bool) -> None:
     """Show what reportgen understood of SURVEY: columns, ignored columns, every problem by row.
 
     Exit 0 when all is well, 1 when rows have problems, 2 when a scored question has no
@@ -41,7 +42,7 @@ def check(source: Settings, write_mapping: Path | None) -> None:
             err=True,
         )
 
-    result = run_check(source, write_mapping, written)
+    result = run_check(source, write_mapping, written, force)
     lines = console.check_lines(result)
     if console.level == console.QUIET:  # the problems and the count
         lines = lines[lines.index("Problems") :]

@@ -20,6 +20,6 @@ def check_brand(folder: Path) -> tuple[Brand, dict[str, float]]:
     return brand, {name: contrast_on_white(value) for name, value in brand.colours.items()}
 
 
-def make_brand(folder: Path) -> Path:
-    """Copy the bundled brand into a new folder."""
-    return init_brand(folder, bundled_templates())
+def make_brand(folder: Path, force: bool = False) -> Path:
+    """Copy the bundled brand into a new folder (into one with files only with force)."""
+    return init_brand(folder, bundled_templates(), force)

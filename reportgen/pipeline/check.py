@@ -9,14 +9,17 @@ from ..config import Settings
 from ..errors import InputError
 from ..models import ColumnMap, Survey
 from ..output.records import score_records
-from ..output.writer import write_atomic
+from ..output.writer import refuse_existing, write_atomic
 from ..survey import mapping_file, reader, sheets
 from ..survey.instrument import load_instrument
 from ..survey.load import read_survey
 
 
 def check(
-    settings: Settings, mapping_to: Path | None = None, on_mapping: Callable[[ColumnMap], None] | None = None
+    settings: Settings,
+    mapping_to: Path | None = None,
+    on_mapping: Callable[[ColumnMap], None] | None = None,
+    force: bool = False,
 ) -> Survey:
     """Read the export as far as it goes (a missing question is the listing's first problem, not a stop).
 
@@ -24,7 +27,7 @@ def check(
     written even when the export then stops the listing.
     """
     if mapping_to is not None:
-        mapping = write_mapping(settings, mapping_to)
+        mapping = write_mapping(settings, mapping_to, force)
         if on_mapping is not None:
             on_mapping(mapping)
     return read_survey(settings, complete=False)
@@ -37,14 +40,12 @@ def score(settings: Settings) -> tuple[Survey, list[dict[str, object]]]:
     return survey, score_records(survey.outcomes, step_ids, with_previous=settings.previous is not None)
 
 
-def write_mapping(settings: Settings, target: Path) -> ColumnMap:
-    """Write the columns as detected (or as the best header row matched them) to a mapping file to edit."""
-    if target.exists():
-        raise InputError(
-            "The mapping file already exists; reportgen does not overwrite it, as it may hold your edits.",
-            fix="Delete it or give another file name to --write-mapping.",
-            file=target,
-        )
+def write_mapping(settings: Settings, target: Path, force: bool = False) -> ColumnMap:
+    """Write the columns as detected (or as the best header row matched them) to a mapping file to edit.
+
+    A file already there (perhaps with the facilitator's edits) is replaced only with force.
+    """
+    refuse_existing(target, force, "mapping file")
     instrument = load_instrument(settings.instrument)
     with reader.open_export(settings.survey, settings.encoding, settings.delimiter) as book:
         try:
