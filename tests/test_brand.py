@@ -185,7 +185,7 @@ def test_broken_brand_lists_every_problem_and_renders_nothing(tmp_path: Path) ->
 def test_brand_init_refuses_a_folder_with_files(tmp_path: Path) -> None:
     (tmp_path / "keep.txt").write_text("mine", "utf-8")
     result = invoke(["brand", "init", str(tmp_path)])
-    assert result.exit_code == 2 and "not empty" in result.stderr
+    assert result.exit_code == 2 and "holds keep.txt" in result.stderr and "will not overwrite" in result.stderr
     assert (tmp_path / "keep.txt").read_text("utf-8") == "mine"
 
 
