@@ -61,6 +61,8 @@ def find_sheet(
                 file=survey,
                 sheet=name,
             )
+        others = _other_responses(book, [n for n in candidates if n != name], instrument, codebook)
+        found = replace(found, notes=(*found.notes, *others))
         return _settled(found, _below(found, chain(head, rows)), instrument)
     required = [f for f in instrument.identity.values() if f.required]
     expected = " and ".join(f"{f.id} ({' / '.join(f.headers[:2])})" for f in required)
@@ -72,6 +74,27 @@ def find_sheet(
         "e-mail column, or name the right sheet with --sheet.",
         file=survey,
     )
+
+
+def _other_responses(
+    book: Export, names: list[str], instrument: Instrument, codebook: Codebook | None
+) -> tuple[str, ...]:
+    """A note for every other sheet with a header row of answers and rows below it: never silently left out."""
+    notes = []
+    for name in names:
+        rows = book.rows(name)
+        head = list(islice(rows, HEADER_SEARCH_ROWS))
+        other = find_columns(name, head, instrument, codebook)
+        if other is None or not other.items:
+            continue
+        below = (values for number, values in chain(head, rows) if number > other.header_row)
+        count = sum(1 for values in below if any(cell_text(v).strip() for v in values))
+        if count:
+            notes.append(
+                f'sheet "{name}" also has a header row of answers and {count} response row(s), which are NOT read: '
+                f'give --sheet "{name}" to read that sheet instead, or copy its rows under this sheet\'s and run again'
+            )
+    return tuple(notes)
 
 
 def _settled(columns: ColumnMap, rows: DataRows, instrument: Instrument) -> tuple[ColumnMap, DataRows]:
