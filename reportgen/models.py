@@ -91,6 +91,8 @@ class ExportRules:
     tools: tuple[ToolRule, ...] = ()  # each tool's unfinished and order columns
     submitted: tuple[str, ...] = ()  # the tools' submission-time columns, best first
     placeholders: tuple[str, ...] = ()  # a tool's own name or e-mail when the respondent is not known
+    not_answers: tuple[str, ...] = ()  # header prefixes of a tool's columns that are never answers ("Points - ")
+    missing_codes: tuple[str, ...] = ()  # cell values that mean "not answered" (-9, "Ved ikke")
 
 
 @dataclass(frozen=True)

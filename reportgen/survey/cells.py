@@ -59,7 +59,8 @@ def normalize_header(header: str) -> str:
 
 
 # Matrix questions: "Question [Statement]" (Google Forms), "Question - Statement"
-# (Qualtrics, SurveyXact), "Question.Statement" (Microsoft Forms grids); the statement names the item.
+# (Qualtrics, SurveyXact), "Question.Statement" (Microsoft Forms grids), "Question: Statement" and
+# "Statement:Question" (Alchemer/SurveyGizmo grids); the statement names the item.
 
 
 _BRACKETED = re.compile(r"\[([^\[\]]+)\]\s*$")
@@ -74,7 +75,9 @@ def grid_statements(header: str) -> list[str]:
     found += [header[match.end() :] for match in _DASH.finditer(header)]  # the question may hold a dash too
     if match := _DOTTED.search(header):
         found.append(match.group(1))
-    return found
+    if ":" in header:  # "Question: Statement", and Alchemer's grids, "Statement:Question"
+        found += [header[header.rindex(":") + 1 :].strip(), header[: header.index(":")].strip()]
+    return [part for part in found if part]
 
 
 def column_letter(index: int) -> str:

@@ -185,6 +185,8 @@ def load_export_rules() -> ExportRules:
         tools=tuple(tools),
         submitted=tuple(submitted),
         placeholders=tuple(data.get("placeholders", ())),
+        not_answers=tuple(data.get("not_answers", ())),
+        missing_codes=tuple(str(code) for code in data.get("missing_codes", ())),
     )  # fmt: skip
 
 

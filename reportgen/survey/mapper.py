@@ -57,6 +57,8 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
             continue
         value, problem = parse_answer(cell(column), instrument.scales[item.scale_id])
         answers[item.code] = value
+        if problem and normalize(cell_text(cell(column))) in _normalized(instrument.exports.missing_codes):
+            problem = f'"{cell_text(cell(column)).strip()}" is the survey tool\'s code for a missing answer'
         if problem:
             problems.append(Problem(number, column_letter(column), f"{problem}; counted as not answered"))
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import fnmatch
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from itertools import chain, islice
@@ -44,10 +46,12 @@ def find_sheet(
         columns = mapping_file.apply(mapped, chosen, head, instrument, codebook)
         return _settled(columns, _below(columns, chain(head, rows)), instrument)
     checked = []
+    codes: list[str] = []
     for name in [wanted] if wanted else candidates:
         rows = book.rows(name)
         head = list(islice(rows, HEADER_SEARCH_ROWS))
         checked.append(name)
+        codes = codes or code_headers(head)
         found = find_columns(name, head, instrument, codebook)
         if found is None:
             continue
@@ -64,6 +68,8 @@ def find_sheet(
         others = _other_responses(book, [n for n in candidates if n != name], instrument, codebook)
         found = replace(found, notes=(*found.notes, *others))
         return _settled(found, _below(found, chain(head, rows)), instrument)
+    if codes:
+        raise _headed_by_codes(survey, codes)
     required = [f for f in instrument.identity.values() if f.required]
     expected = " and ".join(f"{f.id} ({' / '.join(f.headers[:2])})" for f in required)
     raise InputError(
@@ -72,6 +78,31 @@ def find_sheet(
         "the sheet may be empty or not a survey export.",
         fix="Check that this is the export of the survey responses and that it has a name and an "
         "e-mail column, or name the right sheet with --sheet.",
+        file=survey,
+    )
+
+
+_CODE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-/\[\]]*$")
+
+
+def code_headers(head: Sequence[tuple[int, Sequence[CellValue]]]) -> list[str]:
+    """The headers of a first row made of variable names (SoSci's "GP01_01", ODK's "formaal-x"), if it is one."""
+    first = next(([cell_text(v).strip() for v in values] for _, values in head if any(values)), [])
+    filled = [text for text in first if text]
+    coded = [text for text in filled if _CODE.match(text)]
+    return coded if len(filled) >= 3 and len(coded) >= 0.8 * len(filled) else []
+
+
+def _headed_by_codes(survey: Path, codes: list[str]) -> InputError:
+    shown = ", ".join(codes[:6]) + (" …" if len(codes) > 6 else "")
+    return InputError(
+        f"The export is headed by variable codes ({shown}), not by the questions' texts or the "
+        "questionnaire's item codes (P1, F2 …), so reportgen cannot tell which column holds the name, "
+        "the e-mail address or each question.",
+        fix=f"Run reportgen check {survey.name} --write-mapping mapping.toml; open mapping.toml and write, "
+        "after each column's letter, what it holds (name, email, or an item code such as P1; each "
+        "column's header is shown after it); then run again with --mapping mapping.toml. Or export "
+        "the survey with question texts as headers, if the tool can.",
         file=survey,
     )
 
@@ -128,18 +159,28 @@ def _settled(columns: ColumnMap, rows: DataRows, instrument: Instrument) -> tupl
 
 
 def find_markers(columns: ColumnMap, instrument: Instrument) -> tuple[Marker, ...]:
-    """The survey tools' unfinished and order columns this header has (exports.toml), each rule once."""
-    parts = [{normalize(part) for part in header.split(" / ")} for header in columns.headers]
-    present = set().union(*parts)
+    """The survey tools' unfinished and order columns this header has (exports.toml).
+
+    A rule counts once, at its first column; a pattern (REDCap's "*_complete") at every column it fits.
+    """
+    parts = [[part for part in header.split(" / ") if part] for header in columns.headers]
     found = []
     for rule in instrument.exports.tools:
-        if rule.detect and not present & {normalize(name) for name in rule.detect}:
+        if rule.detect and not any(_named(part, rule.detect) for keys in parts for part in keys):
             continue  # another tool's export: its column of this name means something else
-        names = {normalize(name) for name in rule.headers}
-        column = next((c for c, keys in enumerate(parts) if keys & names), None)
-        if column is not None:
-            found.append(Marker(rule, column))
+        fitting = [c for c, keys in enumerate(parts) if any(_named(part, rule.headers) for part in keys)]
+        every = any("*" in name for name in rule.headers)
+        found += [Marker(rule, column) for column in (fitting if every else fitting[:1])]
     return tuple(found)
+
+
+def _named(header: str, names: Sequence[str]) -> bool:
+    """Whether a header is one of the names (letters and digits compared) or fits a pattern with *."""
+    key = normalize(header)
+    return any(
+        fnmatch.fnmatchcase(header.casefold(), name.casefold()) if "*" in name else key == normalize(name)
+        for name in names
+    )
 
 
 SHOWN = 5  # missing questions described one by one; the rest are named by their codes

@@ -1,0 +1,172 @@
+"""More tools' exports (issue 23): one fixture per tool, written from its documented layout.
+
+The sources of each layout are named in reportgen/data/exports.toml. The answers are LEADERS'
+from test_layouts, so every fixture must give `reference_scores` of them; each tool's own
+"not finished" marker makes a row invalid with the tool's reason, whatever its answers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reportgen.config import Settings
+from reportgen.errors import InputError
+from reportgen.pipeline import read_survey
+
+from .conftest import ITEM_CODES, write_xlsx
+from .test_exports import FREE_TEXT, assert_reference, delimited
+from .test_layouts import LEADERS, TEXT, label
+
+BO = ["Bo", "Åby", "bo@example.dk"]  # the leader who did not finish
+
+
+def answers_with_gaps() -> dict[str, int | None]:
+    """Bo's answers: two steps left empty, the others filled (enough for a report were it finished)."""
+    return {c: None if c[0] in "PF" else 3 for c in ITEM_CODES}
+
+
+def test_redcap_form_complete_0_is_not_finished_and_the_timestamp_orders(tmp_path: Path) -> None:
+    header = ["record_id", "redcap_survey_identifier", "ledergps_timestamp", "navn", "email"]
+    header += [c.lower() for c in ITEM_CODES] + ["ledergps_complete"]
+    rows = [
+        [n, "", f"2026-11-20 09:1{n}:00", f"{first} {last}", email, *(answers[c] for c in ITEM_CODES), 2]
+        for n, (first, last, email, answers) in enumerate(LEADERS, start=1)
+    ]
+    rows.append([9, "", "[not completed]", "Bo Åby", "bo@example.dk", *answers_with_gaps().values(), 0])
+    path = tmp_path / "redcap.csv"
+    path.write_text(delimited([header, *rows]), encoding="utf-8")
+    reason = 'not finished in REDCap (column AA "ledergps_complete": 0)'
+    assert_reference(path, {"bo@example.dk": reason})
+    survey = read_survey(Settings(survey=path))
+    assert survey.columns.identity["submitted"] == 2
+
+
+def test_soscisurvey_finished_0_and_its_minus_9_code_as_a_missing_answer(tmp_path: Path) -> None:
+    header = ["CASE", "SERIAL", "REF", "QUESTNNR", "MODE", "STARTED", "Navn", "E-mail", *ITEM_CODES]
+    header += ["FINISHED", "Q_VIEWER", "LASTPAGE", "MAXPAGE", "LASTDATA", "MISSING"]
+    rows: list[list[Any]] = []
+    for n, (first, last, email, answers) in enumerate(LEADERS, start=1):
+        values = [-9 if answers[c] is None else answers[c] for c in ITEM_CODES]
+        rows.append([n, "", "", "gps", "interview", "2026-11-20 09:00:00", f"{first} {last}", email, *values])
+        rows[-1] += [1, 0, 6, 6, f"2026-11-20 09:1{n}:00", 0]
+    rows.append([9, "", "", "gps", "interview", "2026-11-20 09:00:00", *BO[1:2], "bo@example.dk"])
+    rows[-1][6] = "Bo Åby"
+    rows[-1] += [-9 if v is None else v for v in answers_with_gaps().values()] + [0, 0, 3, 6, "", 50]
+    path = tmp_path / "sosci.csv"
+    path.write_bytes(delimited([header, *rows], delimiter="\t").encode("utf-16"))
+    assert_reference(path, {"bo@example.dk": 'not finished in SoSci Survey (column AD "FINISHED": 0)'})
+    survey = read_survey(Settings(survey=path))
+    aase = next(o for o in survey.outcomes if o.response.email == "aase@example.dk")
+    said = [str(w) for w in aase.warnings]
+    assert any('"-9" is the survey tool\'s code for a missing answer; counted as not answered' in w for w in said)
+    assert survey.columns.items["M3"] == ITEM_CODES.index("M3") + 8  # the -9 column is kept, never dropped
+
+
+def kobo(folder: Path) -> Path:
+    """KoboToolbox .xlsx: group/name headers, start/end meta, _id, _uuid, _submission_time, _index."""
+    header = ["start", "end", "deltager/navn", "deltager/email"]
+    header += [f"{'formaal' if c[0] == 'P' else 'gps'}/{c}" for c in ITEM_CODES]
+    header += ["_id", "_uuid", "_submission_time", "_validation_status", "_index"]
+    rows = []
+    for n, (first, last, email, answers) in enumerate(LEADERS, start=1):
+        meta = [1000 + n, f"uuid-{n}", f"2026-11-20T09:1{n}:00", "", n]
+        rows.append(["", "", f"{first} {last}", email, *(answers[c] for c in ITEM_CODES), *meta])
+    # An older submission by the first leader, re-sorted below the newer one in Excel.
+    first, last, email, _ = LEADERS[0]
+    rows.append(
+        ["", "", f"{first} {last}", email, *([1] * len(ITEM_CODES)), 999, "uuid-0", "2026-11-19T08:00:00", "", 9]
+    )
+    return write_xlsx(folder / "kobo.xlsx", [header, *rows])
+
+
+def test_kobotoolbox_group_prefixes_and_the_submission_time_decide_duplicates(tmp_path: Path) -> None:
+    path = kobo(tmp_path)
+    assert_reference(path)
+    survey = read_survey(Settings(survey=path))
+    older = next(o for o in survey.outcomes if o.source_row == 5)
+    assert older.status == "duplicate" and older.reason == "superseded by row 2 (same e-mail, later submission)"
+
+
+def test_odk_central_csv_with_dash_group_prefixes(tmp_path: Path) -> None:
+    header = ["SubmissionDate", "deltager-navn", "deltager-email"]
+    header += [f"formaal-{c}" for c in ITEM_CODES]
+    header += ["meta-instanceID", "KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent"]
+    header += ["AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits", "FormVersion"]
+    rows = [
+        [
+            f"2026-11-20T09:1{n}:00.000Z",
+            f"{first} {last}",
+            email,
+            *(answers[c] for c in ITEM_CODES),
+            f"uuid:{n}",
+            f"uuid:{n}",
+            5,
+            "Tablet",
+            0,
+            0,
+            "",
+            "",
+            "collect:x",
+            0,
+            "1",
+        ]
+        for n, (first, last, email, answers) in enumerate(LEADERS, start=1)
+    ]
+    path = tmp_path / "odk.csv"
+    path.write_text(delimited([header, *rows]), encoding="utf-8")
+    assert_reference(path)
+    survey = read_survey(Settings(survey=path))
+    assert survey.columns.identity["submitted"] == 0 and survey.columns.identity["email"] == 2
+
+
+def test_alchemer_statement_colon_question_headers_and_a_partial_status(tmp_path: Path) -> None:
+    header = ["Response ID", "Time Started", "Date Submitted", "Status", "Navn", "E-mail"]
+    header += [f"{TEXT[c]['da']}:Hvor enig er du i udsagnet?" for c in ITEM_CODES]
+    header += ["SessionID", "Language", "IP Address"]
+    rows = [
+        [n, "2026-11-20 09:00:00", f"2026-11-20 09:1{n}:00", "Complete", f"{first} {last}", email]
+        + [label(c, answers[c]) for c in ITEM_CODES]
+        + [f"s{n}", "Danish", ""]
+        for n, (first, last, email, answers) in enumerate(LEADERS, start=1)
+    ]
+    rows.append([9, "2026-11-20 09:00:00", "", "Partial", "Bo Åby", "bo@example.dk", *[None] * len(ITEM_CODES)])
+    rows[-1] += ["s9", "Danish", ""]
+    path = tmp_path / "alchemer.csv"
+    path.write_text(delimited([header, *rows]), encoding="utf-8")
+    assert_reference(path, {"bo@example.dk": 'not finished in Alchemer (column D "Status": Partial)'})
+
+
+def test_forms_quiz_points_and_feedback_columns_are_not_answers(tmp_path: Path) -> None:
+    header = ["Id", "Starttidspunkt", "Færdiggørelsestidspunkt", "Mail", "Navn", "Total points", "Quiz feedback"]
+    rows = [[n, "", f"11/20/2026 9:1{n}:00 AM", email, f"{first} {last}", 0, ""] for n, (first, last, email, _) in
+            enumerate(LEADERS, start=1)]  # fmt: skip
+    for code in ITEM_CODES:
+        header += [TEXT[code]["da"], f"Points - {TEXT[code]['da']}", f"Feedback - {TEXT[code]['da']}"]
+        for row, (_, _, _, answers) in zip(rows, LEADERS, strict=True):
+            row += [label(code, answers[code]), 0, ""]
+    path = write_xlsx(tmp_path / "quiz.xlsx", [header, *rows])
+    assert_reference(path)
+    survey = read_survey(Settings(survey=path))
+    assert survey.columns.conflicts == {} and survey.columns.items["P1"] == 7
+
+
+def test_a_code_headed_export_points_to_write_mapping(tmp_path: Path) -> None:
+    header = ["CASE", "QUESTNNR", "NA01_01", "NA01_02", *[f"GP{n:02}_01" for n in range(len(ITEM_CODES))], "FINISHED"]
+    rows = [[1, "gps", "Ann Ask", "ann@example.dk", *[3] * len(ITEM_CODES), 1]]
+    path = write_xlsx(tmp_path / "codes.xlsx", [header, *rows])
+    with pytest.raises(InputError) as raised:
+        read_survey(Settings(survey=path))
+    message = str(raised.value)
+    assert "headed by variable codes" in message and "--write-mapping mapping.toml" in message
+    assert "--sheet" not in message
+
+
+@pytest.mark.parametrize("free", [FREE_TEXT])
+def test_the_free_text_keeps_its_column_beside_code_headers(tmp_path: Path, free: str) -> None:
+    header = ["Navn", "E-mail", *ITEM_CODES, free]
+    rows = [[f"{f} {la}", e, *(a[c] for c in ITEM_CODES), "tekst"] for f, la, e, a in LEADERS]
+    path = write_xlsx(tmp_path / "free.xlsx", [header, *rows])
+    assert_reference(path)
