@@ -527,3 +527,13 @@ def test_each_tools_unfinished_rule(
     survey = read_survey(Settings(survey=write_xlsx(tmp_path / "tool.xlsx", [header, *rows])))
     assert survey.outcomes[0].status == "ok"
     assert survey.outcomes[1].reason == (None if reason is None else f"not finished in {reason}")
+
+
+def test_ambiguous_dates_decide_where_both_readings_agree(tmp_path: Path) -> None:
+    # 3/10 and 4/11 are later than 2/10 read either way: nothing to ask.
+    path = google_us(tmp_path, ["2/10/2026 10:00:00", "3/10/2026 9:15:00", "3/10/2026 9:16:00", "4/11/2026 9:00:00"])
+    survey = read_survey(Settings(survey=path))
+    duplicate = next(o for o in survey.outcomes if o.status == "duplicate")
+    assert duplicate.source_row == 2 and duplicate.reason == "superseded by row 5 (same e-mail, later submission)"
+    note = next(n for n in survey.columns.notes if "day-first or month-first" in n)
+    assert "both readings give the same order, so that order decides" in note and "--date-order" not in note

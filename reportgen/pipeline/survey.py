@@ -49,7 +49,7 @@ def read_survey(settings: Settings, complete: bool = True, absent: tuple[str, ..
         flags = book.flags.get(columns.sheet, {})
     if not responses:
         raise sheets.no_answers(columns, settings.survey)
-    responses, dates = mapper.settle_dates(responses, columns, settings.date_order)
+    responses, dates = settle.settle_dates(responses, columns, settings.date_order)
     columns = replace(columns, notes=(*columns.notes, *dates))
     outcomes = _with_flags(settle.settle(responses, instrument), flags)
     if settings.previous is not None:

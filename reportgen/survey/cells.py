@@ -16,6 +16,8 @@ EXCEL_ERROR = re.compile(
     r"^#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|PYTHON!)$",
     re.IGNORECASE,
 )
+# A date written day and month first or month and day first: 05/02/2026 09:00, 5.2.2026 9.00.00.
+DAY_OR_MONTH = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})\b(.*)$")
 # "4 - Enig", "4 = Agree", "4: Enig" as an answer.
 _NUMBER_AND_LABEL = re.compile(r"^(\d{1,3})\s*[-–=:.)]\s*(.+)$")
 # "3. ", "3) ", "Q3 ", "q3: ", "3.1 " before the text of a header.
