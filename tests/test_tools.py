@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from reportgen.cli import main
 from reportgen.config import Settings
 from reportgen.errors import InputError
 from reportgen.pipeline import read_survey
@@ -170,3 +172,31 @@ def test_the_free_text_keeps_its_column_beside_code_headers(tmp_path: Path, free
     rows = [[f"{f} {la}", e, *(a[c] for c in ITEM_CODES), "tekst"] for f, la, e, a in LEADERS]
     path = write_xlsx(tmp_path / "free.xlsx", [header, *rows])
     assert_reference(path)
+
+
+def forms_for_the_organisation(folder: Path) -> Path:
+    """Forms (only people in my organisation): Mail holds the signed-in account; the form asks for an e-mail too."""
+    header = ["Id", "Starttidspunkt", "Færdiggørelsestidspunkt", "Mail", "Navn", "E-mail", *ITEM_CODES]
+    accounts = ["soren@example.dk", "aase@example.dk", "anonymous"]
+    typed = ["soren@example.dk", "aase@exmaple.dk", "lars@example.dk"]  # Åse's typo; Lars' account unknown
+    rows = [
+        [n, "", f"11/20/2026 9:1{n}:00 AM", account, f"{first} {last}", written, *(a[c] for c in ITEM_CODES)]
+        for n, ((first, last, _, a), account, written) in enumerate(zip(LEADERS, accounts, typed, strict=True), 1)
+    ]
+    return write_xlsx(folder / "forms.xlsx", [header, *rows])
+
+
+def test_the_signed_in_address_is_used_and_a_different_typed_one_is_listed(tmp_path: Path) -> None:
+    path = forms_for_the_organisation(tmp_path)
+    assert_reference(path)
+    survey = read_survey(Settings(survey=path))
+    assert survey.columns.account == 3 and survey.columns.identity["email"] == 5
+    aase = next(o for o in survey.outcomes if o.source_row == 3)
+    assert aase.response.email == "aase@example.dk" and aase.response.typed_email == "aase@exmaple.dk"
+    assert [o.response.typed_email for o in survey.outcomes] == ["", "aase@exmaple.dk", ""]
+    result = CliRunner().invoke(main, ["check", str(path)])
+    line = (
+        "row 3: the signed-in account's address aase@example.dk differs from the typed aase@exmaple.dk; "
+        "the account's is used, and send will write to aase@example.dk"
+    )
+    assert line in result.stdout

@@ -125,11 +125,14 @@ def map_headers(
     free_text = {code: columns[0] for code, columns in claims.items() if kinds[code] == "free_text"}
     if fuzzy:
         _match_fuzzy(named.unmatched, instrument, items, free_text)
+    identity = {f: _identity_column(f, found, samples, instrument) for f, found in named.ranked.items()}
+    identity, account = _with_account(identity, named.ranked.get("email", []), texts, instrument)
     return ColumnMap(
         sheet=sheet,
         header_rows=tuple(number for number, _ in block),
         headers=tuple(_display(own, instrument) for own in shown),
-        identity={f: _identity_column(f, found, samples, instrument) for f, found in named.ranked.items()},
+        identity=identity,
+        account=account,
         items=items,
         free_text=free_text,
         value_labels=labels,
@@ -145,6 +148,26 @@ def _display(own: Sequence[str], instrument: Instrument) -> str:
         if text and text not in shown and not normalize(text).startswith(markers):
             shown.append(text)
     return " / ".join(shown)
+
+
+def _with_account(
+    identity: dict[str, int], found: list[tuple[int, int]], texts: Sequence[list[str]], instrument: Instrument
+) -> tuple[dict[str, int], int | None]:
+    """The typed e-mail column and, apart from it, the tool's signed-in account column (exports.toml accounts).
+
+    Only where the export has both: Forms' fixed "Mail" beside the form's own e-mail question.
+    """
+    present = {normalize(t) for candidates in texts for t in candidates}
+    for detect, headers in instrument.exports.accounts if len(found) > 1 else ():
+        if not present & {normalize(name) for name in detect}:
+            continue
+        # As written, case ignored: Forms' "Email" is the account, the form's own "E-mail" is typed.
+        keys = {header.casefold() for header in headers}
+        accounts = [c for _, c in found if any(t.strip().casefold() in keys for t in texts[c])]
+        typed = sorted((rank, c) for rank, c in found if c not in accounts)
+        if accounts and typed:
+            return {**identity, "email": typed[0][1]}, accounts[0]
+    return identity, None
 
 
 def _identity_column(

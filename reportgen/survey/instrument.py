@@ -186,6 +186,7 @@ def load_export_rules() -> ExportRules:
         submitted=tuple(submitted),
         placeholders=tuple(data.get("placeholders", ())),
         not_answers=tuple(data.get("not_answers", ())),
+        accounts=tuple((tuple(a["detect"]), tuple(a["headers"])) for a in data.get("accounts", {}).values()),
         missing_codes=tuple(str(code) for code in data.get("missing_codes", ())),
     )  # fmt: skip
 

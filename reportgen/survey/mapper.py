@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, time
 from functools import cache
 
-from ..models import CellValue, ColumnMap, Instrument, Problem, Response
+from ..models import CellValue, ColumnMap, Instrument, Problem, Response, email_key
 from .cells import DAY_OR_MONTH, EMAIL, EXCEL_ERROR, as_number, cell_text, column_letter, normalize, parse_answer
 
 _TIMESTAMP_FORMATS = (
@@ -62,7 +62,7 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
             problems.append(Problem(number, column_letter(column), f"{problem}; counted as not answered"))
 
     name = joined("name")
-    email = normalize_email(cell_text(cell(ids.get("email"))))
+    email, typed = _account_email(normalize_email(cell_text(cell(ids.get("email")))), cell(columns.account), instrument)
     unfinished = _unfinished(values, columns)
     invalid = unfinished or _identity_problem(name, email, cell, where, ids, instrument)
 
@@ -88,7 +88,19 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
         unfinished=unfinished is not None,
         order_key=_order_key(values, columns),
         submitted_text=written,
+        typed_email=typed,
     )
+
+
+def _account_email(typed: str, account_value: CellValue, instrument: Instrument) -> tuple[str, str]:
+    """The address to use and, when the signed-in account's differs from the typed one, the typed one.
+
+    The account address (verified by the tool) wins where it is a real address, not "anonymous".
+    """
+    account = normalize_email(cell_text(account_value))
+    if not EMAIL.match(account) or normalize(account) in _normalized(instrument.exports.placeholders):
+        return typed, ""
+    return account, typed if typed and email_key(typed) != email_key(account) else ""
 
 
 def normalize_email(text: str) -> str:
