@@ -91,6 +91,7 @@ class ExportRules:
     tools: tuple[ToolRule, ...] = ()  # each tool's unfinished and order columns
     submitted: tuple[str, ...] = ()  # the tools' submission-time columns, best first
     placeholders: tuple[str, ...] = ()  # a tool's own name or e-mail when the respondent is not known
+    own_output: tuple[str, ...] = ()  # the first columns of reportgen's own manifest, to name it if given
     accounts: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()  # (detect, headers) of signed-in addresses
     not_answers: tuple[str, ...] = ()  # header prefixes of a tool's columns that are never answers ("Points - ")
     missing_codes: tuple[str, ...] = ()  # cell values that mean "not answered" (-9, "Ved ikke")

@@ -163,3 +163,16 @@ def test_libreoffice_trailing_empty_repeats_are_not_counted(tmp_path: Path) -> N
             data = content.replace("</table:table>", trailing) if info.filename == "content.xml" else source.read(info)
             target.writestr(info, data)
     assert [r["email"] for r in scores(rewritten)] == ["s@example.dk", "a@example.dk"]
+
+
+def test_reportgens_own_manifest_given_as_the_export_is_named(tmp_path: Path) -> None:
+    from reportgen.output.manifest import MANIFEST_COLUMNS
+
+    path = tmp_path / "manifest.csv"
+    path.write_text(",".join(MANIFEST_COLUMNS) + "\n2,rendered,,Ann Ask,ann@example.dk,a.pdf,x,da,id1\n", "utf-8")
+    result = invoke(["check", str(path)])
+    assert result.exit_code == 2 and "This is a file reportgen wrote (manifest.csv" in result.stderr
+    book = export_workbook([list(MANIFEST_COLUMNS)], sheet="Manifest", before=["Ledere"])
+    book.save(tmp_path / "scores.xlsx")
+    result = invoke(["check", str(tmp_path / "scores.xlsx")])
+    assert result.exit_code == 2 and "This is a file reportgen wrote" in result.stderr

@@ -9,6 +9,7 @@ from typing import Any
 from ..config import PACKAGE_DIR, load_toml
 from ..errors import InstrumentError
 from ..models import Band, ExportRules, IdentityField, Instrument, Item, Localized, Scale, Step, ToolRule
+from . import schema
 
 DEFAULT_INSTRUMENT = PACKAGE_DIR / "data" / "instrument.toml"
 EXPORT_RULES = PACKAGE_DIR / "data" / "exports.toml"
@@ -39,6 +40,13 @@ def load_instrument(path: Path | None = None) -> Instrument:
         fix="Correct the file; the bundled instrument.toml shows the expected form.",
         missing_fix="Check the path given to --instrument.",
     )
+    shape = schema.problems(data)
+    if shape:  # read no further: the parts that are not the right kind would be misread
+        raise InstrumentError(
+            "The instrument file has problems: " + "; ".join(shape) + ".",
+            fix="Correct them; the bundled instrument.toml shows the expected form.",
+            file=path,
+        )
     problems = _Problems()
     instrument = _parse(data, path, problems)
     if problems.messages:
@@ -85,7 +93,9 @@ def _parse(data: dict[str, Any], path: Path, problems: _Problems) -> Instrument:
         _item(table, table.get("step", ""), "free_text", f"free_text[{i}]", languages, scales, problems)
         for i, table in enumerate(data.get("free_text", []))
     )
-    _check_unique([item.code for step in steps for item in step.items], "item code", problems)
+    importance = [step.importance.code for step in steps if step.importance]
+    codes = [item.code for step in steps for item in step.items] + importance + [item.code for item in free_text]
+    _check_unique(codes, "item code (scored, importance and free-text questions share one set)", problems)
     _check_unique([step.id for step in steps], "step id", problems)
 
     matrix = data.get("priority_matrix", {})
@@ -186,6 +196,7 @@ def load_export_rules() -> ExportRules:
         submitted=tuple(submitted),
         placeholders=tuple(data.get("placeholders", ())),
         not_answers=tuple(data.get("not_answers", ())),
+        own_output=tuple(data.get("own_output", ())),
         accounts=tuple((tuple(a["detect"]), tuple(a["headers"])) for a in data.get("accounts", {}).values()),
         missing_codes=tuple(str(code) for code in data.get("missing_codes", ())),
     )  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from itertools import chain, islice
 from pathlib import Path
@@ -14,6 +14,7 @@ from ..errors import InputError
 from ..models import CellValue, Codebook, ColumnMap, Instrument, Item, Marker
 from . import mapping_file
 from .cells import cell_text, column_letter, normalize, normalize_header, rows_text
+from .codebook import read_codebook
 from .delimited import CsvExport
 from .headers import HEADER_SEARCH_ROWS, best_guess, find_columns, group_column
 from .reader import OtherWorkbook, Workbook
@@ -51,6 +52,7 @@ def find_sheet(
         rows = book.rows(name)
         head = list(islice(rows, HEADER_SEARCH_ROWS))
         checked.append(name)
+        _refuse_own_output(head, instrument, survey)
         codes = codes or code_headers(head)
         found = find_columns(name, head, instrument, codebook)
         if found is None:
@@ -91,6 +93,20 @@ def code_headers(head: Sequence[tuple[int, Sequence[CellValue]]]) -> list[str]:
     filled = [text for text in first if text]
     coded = [text for text in filled if _CODE.match(text)]
     return coded if len(filled) >= 3 and len(coded) >= 0.8 * len(filled) else []
+
+
+def _refuse_own_output(head: Sequence[tuple[int, Sequence[CellValue]]], instrument: Instrument, survey: Path) -> None:
+    """Reportgen's own manifest.csv or scores.xlsx given as the export: say so, not "no column matches"."""
+    own = [name.casefold() for name in instrument.exports.own_output]
+    first = [cell_text(v).strip().casefold() for v in head[0][1]] if head else []
+    if own and first[: len(own)] == own:
+        raise InputError(
+            "This is a file reportgen wrote (manifest.csv, or scores.xlsx with its manifest sheet), "
+            "not a survey export.",
+            fix="Give the export you downloaded from the survey tool (the responses), not a file from the "
+            "reports folder.",
+            file=survey,
+        )
 
 
 def _headed_by_codes(survey: Path, codes: list[str]) -> InputError:
@@ -307,46 +323,3 @@ def no_answers(columns: ColumnMap, survey: Path) -> InputError:
 def quoted(names: list[str]) -> str:
     """Names in quotes, comma-separated; "none" for no names."""
     return ", ".join(f'"{name}"' for name in names) or "none"
-
-
-def read_codebook(
-    structure: Iterable[tuple[int, Sequence[CellValue]]],
-    labels: Iterable[tuple[int, Sequence[CellValue]]],
-    instrument: Instrument,
-) -> Codebook:
-    """Question texts and value labels per variable from a workbook's Structure and Labels sheets.
-
-    Each sheet is a table with a header row; a variable named once over several label
-    rows (one per value) counts for the rows below it.
-    """
-    rules = instrument.exports
-    texts = {
-        variable: text
-        for variable, text in _table(structure, rules.variable_headers, rules.text_headers)
-        if variable and text
-    }
-    value_labels: dict[str, dict[str, str]] = {}
-    for variable, value, label in _table(labels, rules.variable_headers, rules.value_headers, rules.label_headers):
-        if variable and value and label:
-            value_labels.setdefault(variable, {})[value] = label
-    return Codebook(texts=texts, labels=value_labels)
-
-
-def _table(rows: Iterable[tuple[int, Sequence[CellValue]]], *wanted: Sequence[str]) -> Iterator[tuple[str, ...]]:
-    """The wanted columns of a small table, by the first row that names them all; variables carried down."""
-    names = [{normalize(name) for name in names} for names in wanted]
-    columns: list[int] | None = None
-    variable = ""
-    for number, values in rows:
-        texts = [cell_text(v).strip() for v in values]
-        if columns is None:
-            if number > HEADER_SEARCH_ROWS:
-                return
-            keys = [normalize(t) for t in texts]
-            found = [next((i for i, key in enumerate(keys) if key in accepted), None) for accepted in names]
-            if all(i is not None for i in found) and len(set(found)) == len(found):
-                columns = [i for i in found if i is not None]
-            continue
-        cells = [texts[c] if c < len(texts) else "" for c in columns]
-        variable = normalize(cells[0]) or variable
-        yield (variable, *cells[1:])
