@@ -161,7 +161,7 @@ BUNDLED = (Path(__file__).parent.parent / "reportgen" / "data" / "instrument.tom
         (
             lambda t: t.replace("[scales.agreement]\nmin = 1\nmax = 5", "[scales.agreement]\nmin = 1\nmax = 1"),
             "scales.agreement: 'max' (1) must be above 'min' (1)",
-        ),  # fmt: skip
+        ),
         (lambda t: t.replace("[priority_matrix]", "[priority_matrx]"), "priority_matrx: is not a key of an"),
         (lambda t: t.replace('code = "P1"', 'code = "T1"'), "item code (scored, importance and free-text"),
         (lambda t: "x = " + "[" * 100_000 + "]" * 100_000, "nests tables or lists too deeply"),

@@ -143,8 +143,10 @@ def test_alchemer_statement_colon_question_headers_and_a_partial_status(tmp_path
 
 def test_forms_quiz_points_and_feedback_columns_are_not_answers(tmp_path: Path) -> None:
     header = ["Id", "Starttidspunkt", "Færdiggørelsestidspunkt", "Mail", "Navn", "Total points", "Quiz feedback"]
-    rows = [[n, "", f"11/20/2026 9:1{n}:00 AM", email, f"{first} {last}", 0, ""] for n, (first, last, email, _) in
-            enumerate(LEADERS, start=1)]  # fmt: skip
+    rows = [
+        [n, "", f"11/20/2026 9:1{n}:00 AM", email, f"{first} {last}", 0, ""]
+        for n, (first, last, email, _) in enumerate(LEADERS, start=1)
+    ]
     for code in ITEM_CODES:
         header += [TEXT[code]["da"], f"Points - {TEXT[code]['da']}", f"Feedback - {TEXT[code]['da']}"]
         for row, (_, _, _, answers) in zip(rows, LEADERS, strict=True):

@@ -31,8 +31,10 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")  # not a single _: v
 _INVISIBLE = dict.fromkeys(
     map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None
 )  # soft hyphen, zero-width characters, a stray BOM
-_LOOKALIKE = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2014": "–", "\u2212": "-",
-                            "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"'})  # fmt: skip
+# Look-alike dashes and quotes as the plain ones a header is compared by.
+_LOOKALIKE = str.maketrans(
+    dict(zip("\u2010\u2011\u2012\u2014\u2212\u2018\u2019\u201c\u201d\u201e", '---–-\'\'"""', strict=True))
+)
 
 
 def clean_header(text: str) -> str:

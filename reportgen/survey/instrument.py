@@ -14,6 +14,14 @@ from . import schema
 DEFAULT_INSTRUMENT = PACKAGE_DIR / "data" / "instrument.toml"
 EXPORT_RULES = PACKAGE_DIR / "data" / "exports.toml"
 REQUIRED_IDENTITY = ("name", "email")
+_CODEBOOK_KEYS = (
+    "structure_sheets",
+    "label_sheets",
+    "variable_headers",
+    "text_headers",
+    "value_headers",
+    "label_headers",
+)
 
 
 class _Problems:
@@ -189,9 +197,7 @@ def load_export_rules() -> ExportRules:
     return ExportRules(
         header_markers=tuple(data["header_markers"]),
         subheaders=tuple(data["subheaders"]),
-        **{key: tuple(codebook[key]) for key in (
-            "structure_sheets", "label_sheets", "variable_headers", "text_headers", "value_headers", "label_headers"
-        )},
+        **{key: tuple(codebook[key]) for key in _CODEBOOK_KEYS},
         tools=tuple(tools),
         submitted=tuple(submitted),
         placeholders=tuple(data.get("placeholders", ())),
@@ -199,7 +205,7 @@ def load_export_rules() -> ExportRules:
         own_output=tuple(data.get("own_output", ())),
         accounts=tuple((tuple(a["detect"]), tuple(a["headers"])) for a in data.get("accounts", {}).values()),
         missing_codes=tuple(str(code) for code in data.get("missing_codes", ())),
-    )  # fmt: skip
+    )
 
 
 def _languages(scales: dict[str, Any], problems: _Problems) -> tuple[str, ...]:
