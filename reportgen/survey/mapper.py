@@ -48,18 +48,7 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
     ids = columns.identity
 
     problems: list[Problem] = []
-    answers: dict[str, int | None] = {}
-    for item in instrument.items:
-        column = columns.items.get(item.code)
-        if column is None:
-            answers[item.code] = None
-            continue
-        value, problem = parse_answer(cell(column), instrument.scales[item.scale_id])
-        answers[item.code] = value
-        if problem and normalize(cell_text(cell(column))) in _normalized(instrument.exports.missing_codes):
-            problem = f'"{cell_text(cell(column)).strip()}" is the survey tool\'s code for a missing answer'
-        if problem:
-            problems.append(Problem(number, column_letter(column), f"{problem}; counted as not answered"))
+    answers = _answers(number, cell, columns, instrument, problems)
 
     name = joined("name")
     email, typed = _account_email(normalize_email(cell_text(cell(ids.get("email")))), cell(columns.account), instrument)
@@ -90,6 +79,29 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
         submitted_text=written,
         typed_email=typed,
     )
+
+
+def _answers(
+    number: int,
+    cell: Callable[[int | None], CellValue],
+    columns: ColumnMap,
+    instrument: Instrument,
+    problems: list[Problem],
+) -> dict[str, int | None]:
+    """Each item's answer as a number on its scale, or None; why a value is no answer noted in `problems`."""
+    answers: dict[str, int | None] = {}
+    for item in instrument.items:
+        column = columns.items.get(item.code)
+        if column is None:
+            answers[item.code] = None
+            continue
+        value, problem = parse_answer(cell(column), instrument.scales[item.scale_id])
+        answers[item.code] = value
+        if problem and normalize(cell_text(cell(column))) in _normalized(instrument.exports.missing_codes):
+            problem = f'"{cell_text(cell(column)).strip()}" is the survey tool\'s code for a missing answer'
+        if problem:
+            problems.append(Problem(number, column_letter(column), f"{problem}; counted as not answered"))
+    return answers
 
 
 def _account_email(typed: str, account_value: CellValue, instrument: Instrument) -> tuple[str, str]:
