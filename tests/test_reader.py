@@ -176,3 +176,33 @@ def test_reportgens_own_manifest_given_as_the_export_is_named(tmp_path: Path) ->
     book.save(tmp_path / "scores.xlsx")
     result = invoke(["check", str(tmp_path / "scores.xlsx")])
     assert result.exit_code == 2 and "This is a file reportgen wrote" in result.stderr
+
+
+def test_an_xls_with_two_far_cells_is_refused_before_it_expands(tmp_path: Path) -> None:
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Svar æ")
+    sheet.write(0, 0, "Navn")
+    sheet.write(65535, 255, "x")  # 16.7 million cells between them: 1 GB in python-calamine
+    path = tmp_path / "far.xls"
+    book.save(str(path))
+    assert path.stat().st_size < 10_000
+    result = invoke(["check", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert 'sheet "Svar æ"' in result.stderr and "would expand to 16,777,216 cells" in result.stderr
+
+
+def test_an_xls_export_with_formatted_blank_cells_far_out_is_read(tmp_path: Path) -> None:
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Form1")
+    for r, row in enumerate([IDENTITY + item_headers(), *ROWS]):
+        for c, value in enumerate(row):
+            if value is not None:
+                sheet.write(r, c, value)
+    sheet.write(60000, 200, None, xlwt.easyxf("font: bold on"))  # a BLANK record: no value
+    path = tmp_path / "export.xls"
+    book.save(str(path))
+    assert [r["email"] for r in scores(path)] == ["s@example.dk", "a@example.dk"]

@@ -22,7 +22,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from ..errors import InputError
 from ..models import CellValue
 from .delimited import CSV_SUFFIXES, CsvExport
-from .opendocument import check_extent
+from .extent import check_extent
 from .rows import MAX_CSV_BYTES, MAX_ROWS, Flags, Row, clean_row, too_big
 
 _XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm"}
@@ -71,7 +71,7 @@ class OtherWorkbook:
             if unpacked > MAX_UNPACKED_BYTES:
                 limit = f"{MAX_UNPACKED_BYTES // 1024**2:,} MB"
                 raise too_big(path, f"unpacks to {unpacked / 1024**2:,.0f} MB", limit)
-            check_extent(path)  # repeat counts, before python-calamine expands them
+        check_extent(path)  # repeat counts and far cells, before python-calamine expands them
         try:
             self._book = CalamineWorkbook.from_path(str(path))
         except (CalamineError, OSError, ValueError) as error:
