@@ -202,3 +202,35 @@ def test_the_signed_in_address_is_used_and_a_different_typed_one_is_listed(tmp_p
         "the account's is used, and send will write to aase@example.dk"
     )
     assert line in result.stdout
+
+
+def test_a_soscisurvey_export_headed_by_its_codes_scores_through_a_written_mapping(tmp_path: Path) -> None:
+    from reportgen.pipeline.survey import write_mapping
+
+    variables = [f"GP{n // 5 + 1:02}_{n % 5 + 1:02}" for n in range(len(ITEM_CODES))]
+    header = ["CASE", "QUESTNNR", "NA01_01", "EM01_01", *variables, "FINISHED", "LASTDATA"]
+    rows = [
+        [
+            n,
+            "gps",
+            f"{first} {last}",
+            email,
+            *(-9 if a[c] is None else a[c] for c in ITEM_CODES),
+            1,
+            f"2026-11-20 09:1{n}:00",
+        ]
+        for n, (first, last, email, a) in enumerate(LEADERS, start=1)
+    ]
+    survey = tmp_path / "sosci.csv"
+    survey.write_text(delimited([header, *rows], delimiter=";"), encoding="utf-8")
+    mapping = tmp_path / "mapping.toml"
+    write_mapping(Settings(survey=survey), mapping)
+    text = mapping.read_text(encoding="utf-8")
+    for letter, target in zip(["C", "D"], ["name", "email"], strict=True):
+        text = text.replace(f'{letter}  = ""', f'{letter} = "{target}"')
+    for index, code in enumerate(ITEM_CODES, start=4):
+        letter = chr(65 + index) if index < 26 else "A" + chr(65 + index - 26)
+        text = text.replace(f'{letter:<3}= ""', f'{letter} = "{code}"')
+    mapping.write_text(text, encoding="utf-8")
+    assert_reference(survey, mapping=mapping)
+    assert read_survey(Settings(survey=survey, mapping=mapping)).columns.markers[0].rule.tool == "SoSci Survey"

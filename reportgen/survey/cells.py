@@ -18,6 +18,8 @@ EXCEL_ERROR = re.compile(
 )
 # A date written day and month first or month and day first: 05/02/2026 09:00, 5.2.2026 9.00.00.
 DAY_OR_MONTH = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})\b(.*)$")
+DateMatch = re.Match[str]
+_CLOCK = re.compile(r"^\s*(?:T|\s)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*([AaPp][Mm])?\s*$")
 # "4 - Enig", "4 = Agree", "4: Enig" as an answer.
 _NUMBER_AND_LABEL = re.compile(r"^(\d{1,3})\s*[-–=:.)]\s*(.+)$")
 # "3. ", "3) ", "Q3 ", "q3: ", "3.1 " before the text of a header.
@@ -159,3 +161,21 @@ def cell_text(value: CellValue) -> str:
 def rows_text(numbers: tuple[int, ...]) -> str:
     """The header rows in words: "row 1" or "rows 1–3"."""
     return f"row {numbers[0]}" if len(numbers) == 1 else f"rows {numbers[0]}–{numbers[-1]}"
+
+
+def read_date(match: DateMatch, order: str) -> datetime | None:
+    """A date matched by DAY_OR_MONTH read in one order ("dmy" or "mdy"), with its clock time; None if it is none."""
+    first, second, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
+    day, month = (first, second) if order == "dmy" else (second, first)
+    clock = _CLOCK.match(match.group(5)) if match.group(5).strip() else None
+    if match.group(5).strip() and clock is None:
+        return None
+    hour, minute, second_of = (
+        (int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)) if clock else (0, 0, 0)
+    )
+    if clock and clock.group(4):
+        hour = hour % 12 + (12 if clock.group(4).casefold() == "pm" else 0)
+    try:
+        return datetime(year, month, day, hour, minute, second_of)
+    except ValueError:
+        return None

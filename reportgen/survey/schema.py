@@ -15,7 +15,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 _KINDS = {"str": "a text in quotes", "int": "a whole number", "float": "a number", "bool": "true or false"}
 _TEXTS: dict[str, Any] = {"*": str}  # one text per language
-_ITEM = {"code": str, "scale": str, "reverse": bool, "text": _TEXTS, "step": str}
+# turned: a reverse-keyed statement reworded, as the cohort report prints it (issue 22).
+_ITEM = {"code": str, "scale": str, "reverse": bool, "text": _TEXTS, "turned": _TEXTS, "step": str}
 _STEP = {"id": str, "chapter": int, "title": _TEXTS, "items": [_ITEM], "importance": _ITEM}
 INSTRUMENT: dict[str, Any] = {
     "instrument": {

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
 from ..models import Assessment, ColumnMap, Instrument, Outcome, Problem, Response
 from ..scoring.scorer import assess
-from .cells import DAY_OR_MONTH, column_letter
+from .cells import DAY_OR_MONTH, DateMatch, column_letter, read_date
 
 
 def settle(responses: list[Response], instrument: Instrument) -> tuple[Outcome, ...]:
@@ -62,50 +61,9 @@ def _insufficient(response: Response, assessment: Assessment, instrument: Instru
     )
 
 
-BY_TIME = "later submission"
-BY_ID = "later response id: the export has no submission time"
-BY_ROW = "further down the file: the export has no submission time, so the row order decides"
-
-
-def resolve_duplicates(responses: Iterable[Response]) -> dict[int, int]:
-    """Superseded row → the row that supersedes it, among valid responses with the same e-mail."""
-    return {row: winner for row, (winner, _) in decide_duplicates(responses).items()}
-
-
-def decide_duplicates(responses: Iterable[Response]) -> dict[int, tuple[int, str]]:
-    """Superseded row → (the row that supersedes it, what decided it), among valid responses with one e-mail.
-
-    The latest by the timestamp wins; without timestamps on every submission, the highest
-    response id that grows with time (SurveyMonkey's Respondent ID), else the row furthest
-    down the sheet (the later submission), and the reason says so.
-    """
-    groups: dict[str, list[Response]] = {}
-    for response in responses:
-        if response.invalid_reason is None:
-            groups.setdefault(response.email_key, []).append(response)
-    superseded: dict[int, tuple[int, str]] = {}
-    for group in groups.values():
-        if len(group) < 2:
-            continue
-        if all(r.submitted is not None for r in group):
-            winner = max(group, key=lambda r: (r.submitted or datetime.min, r.source_row))
-            basis = BY_TIME
-        elif all(r.order_key is not None for r in group):
-            winner = max(group, key=lambda r: (r.order_key or 0, r.source_row))
-            basis = BY_ID
-        else:
-            winner = max(group, key=lambda r: r.source_row)
-            basis = BY_ROW
-        for response in group:
-            if response is not winner:
-                superseded[response.source_row] = (winner.source_row, basis)
-    return superseded
-
-
 # --- dates: one date order per file --------------------------------------------------------------
 
-_CLOCK = re.compile(r"^\s*(?:T|\s)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*([AaPp][Mm])?\s*$")
-Written = list[tuple[Response, re.Match[str]]]
+Written = list[tuple[Response, DateMatch]]
 
 
 def settle_dates(
@@ -129,7 +87,7 @@ def settle_dates(
         return _undated(responses, {id(r) for r, _ in written}), (f"{where}: {why}",)
     if chosen is None:
         return _agreed(responses, written, where)
-    dated = {id(r): _dated(m, chosen) for r, m in written}
+    dated = {id(r): read_date(m, chosen) for r, m in written}
     settled = [
         r
         if id(r) not in dated
@@ -166,7 +124,7 @@ def _agreed(responses: list[Response], written: Written, where: str) -> tuple[li
     decides which is later and nothing needs asking; where they disagree, the row order
     decides for that leader and the note names the rows and asks for --date-order.
     """
-    readings = {id(r): (_dated(m, "dmy"), _dated(m, "mdy")) for r, m in written}
+    readings = {id(r): (read_date(m, "dmy"), read_date(m, "mdy")) for r, m in written}
     groups: dict[str, list[Response]] = {}
     for response in responses:
         if id(response) in readings:
@@ -216,18 +174,41 @@ def _undated(responses: list[Response], ambiguous: set[int]) -> list[Response]:
     return [replace(r, submitted=None) if id(r) in ambiguous else r for r in responses]
 
 
-def _dated(match: re.Match[str], order: str) -> datetime | None:
-    first, second, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
-    day, month = (first, second) if order == "dmy" else (second, first)
-    clock = _CLOCK.match(match.group(5)) if match.group(5).strip() else None
-    if match.group(5).strip() and clock is None:
-        return None
-    hour, minute, second_of = (
-        (int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)) if clock else (0, 0, 0)
-    )
-    if clock and clock.group(4):
-        hour = hour % 12 + (12 if clock.group(4).casefold() == "pm" else 0)
-    try:
-        return datetime(year, month, day, hour, minute, second_of)
-    except ValueError:
-        return None
+BY_TIME = "later submission"
+BY_ID = "later response id: the export has no submission time"
+BY_ROW = "further down the file: the export has no submission time, so the row order decides"
+
+
+def resolve_duplicates(responses: Iterable[Response]) -> dict[int, int]:
+    """Superseded row → the row that supersedes it, among valid responses with the same e-mail."""
+    return {row: winner for row, (winner, _) in decide_duplicates(responses).items()}
+
+
+def decide_duplicates(responses: Iterable[Response]) -> dict[int, tuple[int, str]]:
+    """Superseded row → (the row that supersedes it, what decided it), among valid responses with one e-mail.
+
+    The latest by the timestamp wins; without timestamps on every submission, the highest
+    response id that grows with time (SurveyMonkey's Respondent ID), else the row furthest
+    down the sheet (the later submission), and the reason says so.
+    """
+    groups: dict[str, list[Response]] = {}
+    for response in responses:
+        if response.invalid_reason is None:
+            groups.setdefault(response.email_key, []).append(response)
+    superseded: dict[int, tuple[int, str]] = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        if all(r.submitted is not None for r in group):
+            winner = max(group, key=lambda r: (r.submitted or datetime.min, r.source_row))
+            basis = BY_TIME
+        elif all(r.order_key is not None for r in group):
+            winner = max(group, key=lambda r: (r.order_key or 0, r.source_row))
+            basis = BY_ID
+        else:
+            winner = max(group, key=lambda r: r.source_row)
+            basis = BY_ROW
+        for response in group:
+            if response is not winner:
+                superseded[response.source_row] = (winner.source_row, basis)
+    return superseded
