@@ -46,25 +46,25 @@ def read_survey(settings: Settings, complete: bool = True, absent: tuple[str, ..
             columns = sheets.with_group_column(columns, settings.group_by, settings.survey)
         responses = [r for number, values in rows if (r := mapper.map_row(number, values, columns, instrument))]
         reading = book.reading
-        flags = book.flags.get(columns.sheet, {})
+        cleaned = book.cleaned.get(columns.sheet, {})
     if not responses:
         raise sheets.no_answers(columns, settings.survey)
     responses, dates = settle.settle_dates(responses, columns, settings.date_order)
     columns = replace(columns, notes=(*columns.notes, *dates))
-    outcomes = _with_flags(settle.settle(responses, instrument), flags)
+    outcomes = _with_cleaned(settle.settle(responses, instrument), cleaned)
     if settings.previous is not None:
         outcomes = _with_previous(outcomes, settings, columns.absent)
     return Survey(settings.survey, instrument, columns, outcomes, reading=reading, gaps=gap.message if gap else "")
 
 
-def _with_flags(outcomes: tuple[Outcome, ...], flags: dict[int, list[tuple[int, str]]]) -> tuple[Outcome, ...]:
+def _with_cleaned(outcomes: tuple[Outcome, ...], cleaned: dict[int, list[tuple[int, str]]]) -> tuple[Outcome, ...]:
     """A warning on each row whose cells the reader changed (control characters removed, bytes not UTF-8)."""
     from ..survey.cells import column_letter
 
     def warned(outcome: Outcome) -> Outcome:
         found = [
             Problem(outcome.source_row, column_letter(column), message)
-            for column, message in flags.get(outcome.source_row, ())
+            for column, message in cleaned.get(outcome.source_row, ())
         ]
         return replace(outcome, warnings=(*outcome.warnings, *found)) if found else outcome
 

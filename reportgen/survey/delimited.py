@@ -42,7 +42,7 @@ class CsvExport:
         self.delimiter = delimiter or _guess_delimiter(self.text)
         separator = _NAMES.get(self.delimiter, repr(self.delimiter)) + ("" if delimiter is None else " (--delimiter)")
         self.reading = f"text in {found}, {separator}-separated, {_line_ends(self.text)} line ends"
-        self.flags: dict[str, Flags] = {}  # sheet → row → cells the reader changed, for warnings
+        self.cleaned: dict[str, Flags] = {}  # sheet → row → cells the reader changed, for warnings
 
     def __enter__(self) -> CsvExport:
         return self
@@ -62,7 +62,7 @@ class CsvExport:
         row and column named: those lines are other leaders' rows, never one cell.
         """
         reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
-        flags = self.flags.setdefault(sheet, {})
+        flags = self.cleaned.setdefault(sheet, {})
         width = 0
         try:
             for number, values in enumerate(reader, start=1):

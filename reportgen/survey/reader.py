@@ -61,7 +61,7 @@ class OtherWorkbook:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.reading = ""
-        self.flags: dict[str, Flags] = {}  # sheet → row → cells the reader changed, for warnings
+        self.cleaned: dict[str, Flags] = {}  # sheet → row → cells the reader changed, for warnings
         size = path.stat().st_size
         if size > MAX_CSV_BYTES:
             raise too_big(path, f"is {size / 1024**2:.0f} MB", f"{MAX_CSV_BYTES // 1024**2} MB")
@@ -101,7 +101,7 @@ class OtherWorkbook:
         left: tuple[CellValue, ...] = (None,) * data.start[1]  # iter_rows starts at the first used column
         for number, values in enumerate(data.iter_rows(), start=1):  # ... but at row 1
             row = left + tuple(_calamine_value(v) for v in values)
-            yield number, clean_row(row, number, self.flags.setdefault(sheet, {}))
+            yield number, clean_row(row, number, self.cleaned.setdefault(sheet, {}))
 
 
 def _calamine_value(value: object) -> CellValue:
@@ -129,7 +129,7 @@ class Workbook:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.flags: dict[str, Flags] = {}  # sheet → row → cells the reader changed, for warnings
+        self.cleaned: dict[str, Flags] = {}  # sheet → row → cells the reader changed, for warnings
         _refuse_encrypted(path)
         try:
             with zipfile.ZipFile(path) as archive:
@@ -195,7 +195,7 @@ class Workbook:
             if last == 0:
                 return
             for number, values in enumerate(worksheet.iter_rows(max_row=last, values_only=True), start=1):
-                yield number, clean_row(values, number, self.flags.setdefault(sheet, {}))
+                yield number, clean_row(values, number, self.cleaned.setdefault(sheet, {}))
         except _BROKEN as error:
             raise _broken(self.path, error, sheet) from None
 
