@@ -234,3 +234,19 @@ def test_a_soscisurvey_export_headed_by_its_codes_scores_through_a_written_mappi
     mapping.write_text(text, encoding="utf-8")
     assert_reference(survey, mapping=mapping)
     assert read_survey(Settings(survey=survey, mapping=mapping)).columns.markers[0].rule.tool == "SoSci Survey"
+
+
+def test_the_build_summary_lists_the_row_whose_addresses_differ(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from collections import Counter
+
+    from reportgen import console
+    from reportgen.models import BuildResult
+
+    survey = read_survey(Settings(survey=forms_for_the_organisation(tmp_path)))
+    result = BuildResult(survey, survey.outcomes, tmp_path / "reports" / "manifest.csv", Counter(rendered=3))
+    console.build_summary(result)
+    said = capsys.readouterr().err
+    assert "warning: row 3: the signed-in account's address aase@example.dk differs from the typed" in said
+    assert "send will write to aase@example.dk" in said and "row 2:" not in said
