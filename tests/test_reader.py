@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.config import Settings
-from reportgen.pipeline import read_survey
+from reportgen.survey.load import read_survey
 
 from .conftest import IDENTITY, ITEM_CODES, invoke, item_headers, leader_row, write_xlsx
 from .factory import export_workbook, ods

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from reportgen.cli import main
 from reportgen.config import Settings
 from reportgen.errors import InputError
-from reportgen.pipeline import read_survey
+from reportgen.survey.load import read_survey
 
 from .conftest import ITEM_CODES, write_xlsx
 from .test_exports import FREE_TEXT, assert_reference, delimited
@@ -205,7 +205,7 @@ def test_the_signed_in_address_is_used_and_a_different_typed_one_is_listed(tmp_p
 
 
 def test_a_soscisurvey_export_headed_by_its_codes_scores_through_a_written_mapping(tmp_path: Path) -> None:
-    from reportgen.pipeline.survey import write_mapping
+    from reportgen.pipeline.check import write_mapping
 
     variables = [f"GP{n // 5 + 1:02}_{n % 5 + 1:02}" for n in range(len(ITEM_CODES))]
     header = ["CASE", "QUESTNNR", "NA01_01", "EM01_01", *variables, "FINISHED", "LASTDATA"]
