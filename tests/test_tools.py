@@ -180,7 +180,8 @@ def forms_for_the_organisation(folder: Path) -> Path:
     """Forms (only people in my organisation): Mail holds the signed-in account; the form asks for an e-mail too."""
     header = ["Id", "Starttidspunkt", "Færdiggørelsestidspunkt", "Mail", "Navn", "E-mail", *ITEM_CODES]
     accounts = ["soren@example.dk", "aase@example.dk", "anonymous"]
-    typed = ["soren@example.dk", "aase@exmaple.dk", "lars@example.dk"]  # Åse's typo; Lars' account unknown
+    # Søren typed nothing (the account is his address); Åse made a typo; Lars answered without signing in.
+    typed = ["", "aase@exmaple.dk", "lars@example.dk"]
     rows = [
         [n, "", f"11/20/2026 9:1{n}:00 AM", account, f"{first} {last}", written, *(a[c] for c in ITEM_CODES)]
         for n, ((first, last, _, a), account, written) in enumerate(zip(LEADERS, accounts, typed, strict=True), 1)
