@@ -251,3 +251,12 @@ def test_the_build_summary_lists_the_row_whose_addresses_differ(
     said = capsys.readouterr().err
     assert "warning: row 3: the signed-in account's address aase@example.dk differs from the typed" in said
     assert "send will write to aase@example.dk" in said and "row 2:" not in said
+
+
+def test_each_tools_markers_stay_in_its_own_exports(tmp_path: Path) -> None:
+    from .test_exports import limesurvey
+
+    survey = read_survey(Settings(survey=limesurvey(tmp_path)))
+    assert {marker.rule.tool for marker in survey.columns.markers} == {"LimeSurvey"}
+    survey = read_survey(Settings(survey=kobo(tmp_path)))
+    assert {marker.rule.tool for marker in survey.columns.markers} == {"KoboToolbox"}
