@@ -260,3 +260,48 @@ def test_each_tools_markers_stay_in_its_own_exports(tmp_path: Path) -> None:
     assert {marker.rule.tool for marker in survey.columns.markers} == {"LimeSurvey"}
     survey = read_survey(Settings(survey=kobo(tmp_path)))
     assert {marker.rule.tool for marker in survey.columns.markers} == {"KoboToolbox"}
+
+
+def test_kobo_choice_names_are_read_as_the_scales_numbers(tmp_path: Path) -> None:
+    """KoboToolbox and ODK export a select_one's choice name ("helt_enig"), not its label."""
+    header = ["deltager/navn", "deltager/email", *(f"gps/{c}" for c in ITEM_CODES), "_id", "_uuid", "_submission_time"]
+    rows = [
+        [f"{first} {last}", email]
+        + [None if (text := label(c, a[c])) is None else text.lower().replace(" ", "_") for c in ITEM_CODES]
+        + [n, f"u{n}", f"2026-11-20T09:1{n}:00"]
+        for n, (first, last, email, a) in enumerate(LEADERS, start=1)
+    ]
+    assert rows[0][2] == "helt_uenig"
+    assert_reference(write_xlsx(tmp_path / "kobo_names.xlsx", [header, *rows]))
+
+
+def test_excel_unicode_text_utf16_tabs_and_quoted_cells(tmp_path: Path) -> None:
+    """Excel's "Unicode Text (*.txt)": UTF-16 LE with a BOM, tab-separated, CRLF, a cell with a tab quoted."""
+    header = ["Tidspunkt", "Navn", "E-mail", *(TEXT[c]["da"] for c in ITEM_CODES), "Kommentar"]
+    rows = [
+        [f"20-11-2026 09:1{n}", f"{first} {last}", email, *(a[c] for c in ITEM_CODES), 'Godt\t"kursus"']
+        for n, (first, last, email, a) in enumerate(LEADERS, start=1)
+    ]
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(delimited([header, *rows], delimiter="\t").encode("utf-16"))
+    assert path.read_bytes()[:2] == b"\xff\xfe"
+    assert_reference(path)
+    survey = read_survey(Settings(survey=path))
+    assert "UTF-16 LE (byte-order mark), tab-separated" in survey.reading
+
+
+def test_google_sheets_xlsx_with_a_grid_and_the_collected_address(tmp_path: Path) -> None:
+    """Google Sheets' .xlsx download: Timestamp as a date, Email Address, grid columns "Question [Statement]"."""
+    from datetime import datetime
+
+    header = ["Timestamp", "Email Address", "Navn", *(f"Hvor enig er du? [{TEXT[c]['da']}]" for c in ITEM_CODES)]
+    rows = [
+        [datetime(2026, 11, 20, 9, 10 + n), email, f"{first} {last}", *(label(c, a[c]) for c in ITEM_CODES)]
+        for n, (first, last, email, a) in enumerate(LEADERS, start=1)
+    ]
+    first, last, email, _ = LEADERS[1]
+    rows.append([datetime(2026, 11, 19, 8, 0), email, f"{first} {last}", *(label(c, 1) for c in ITEM_CODES)])
+    path = write_xlsx(tmp_path / "google.xlsx", [header, *rows], sheet="Formularsvar 1")
+    assert_reference(path)
+    older = next(o for o in read_survey(Settings(survey=path)).outcomes if o.source_row == 5)
+    assert older.reason == "superseded by row 3 (same e-mail, later submission)"
