@@ -164,7 +164,7 @@ BUNDLED = (Path(__file__).parent.parent / "reportgen" / "data" / "instrument.tom
         ),
         (lambda t: t.replace("[priority_matrix]", "[priority_matrx]"), "priority_matrx: is not a key of an"),
         (lambda t: t.replace('code = "P1"', 'code = "T1"'), "item code (scored, importance and free-text"),
-        (lambda t: "x = " + "[" * 100_000 + "]" * 100_000, "nests tables or lists too deeply"),
+        (lambda t: "x = " + "[" * 100_000 + "]" * 100_000, "is nested too deeply to be read"),
     ],
 )
 def test_a_broken_instrument_is_one_message_by_key_never_an_internal_error(
