@@ -305,3 +305,17 @@ def test_google_sheets_xlsx_with_a_grid_and_the_collected_address(tmp_path: Path
     assert_reference(path)
     older = next(o for o in read_survey(Settings(survey=path)).outcomes if o.source_row == 5)
     assert older.reason == "superseded by row 3 (same e-mail, later submission)"
+
+
+def test_redcap_exported_with_labels(tmp_path: Path) -> None:
+    """REDCap's label export: Record ID, Survey Identifier, Survey Timestamp, the questions' texts, Complete?."""
+    header = ["Record ID", "Survey Identifier", "Survey Timestamp", "Navn", "E-mail"]
+    header += [TEXT[c]["da"] for c in ITEM_CODES] + ["Complete?"]
+    rows = [
+        [n, "", f"2026-11-20 09:1{n}:00", f"{first} {last}", email, *(label(c, a[c]) for c in ITEM_CODES), "Complete"]
+        for n, (first, last, email, a) in enumerate(LEADERS, start=1)
+    ]
+    rows.append([9, "", "[not completed]", "Bo Åby", "bo@example.dk", *answers_with_gaps().values(), "Incomplete"])
+    path = write_xlsx(tmp_path / "redcap_labels.xlsx", [header, *rows])
+    assert_reference(path, {"bo@example.dk": 'not finished in REDCap (column AA "Complete?": Incomplete)'})
+    assert read_survey(Settings(survey=path)).columns.identity["submitted"] == 2
