@@ -164,6 +164,10 @@ BUNDLED = (Path(__file__).parent.parent / "reportgen" / "data" / "instrument.tom
         ),
         (lambda t: t.replace("[priority_matrix]", "[priority_matrx]"), "priority_matrx: is not a key of an"),
         (lambda t: t.replace('code = "P1"', 'code = "T1"'), "item code (scored, importance and free-text"),
+        (
+            lambda t: t.replace('id = "purpose"', 'id = "formaal"'),
+            "steps[0].id: 'formaal' is the bundled step 'purpose'",
+        ),
         (lambda t: "x = " + "[" * 100_000 + "]" * 100_000, "is nested too deeply to be read"),
     ],
 )

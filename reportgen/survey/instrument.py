@@ -57,6 +57,7 @@ def load_instrument(path: Path | None = None) -> Instrument:
         )
     problems = _Problems()
     instrument = _parse(data, path, problems)
+    problems.messages += _renamed_steps(data, path)
     if problems.messages:
         raise InstrumentError(
             "The instrument file has problems: " + "; ".join(problems.messages) + ".",
@@ -64,6 +65,28 @@ def load_instrument(path: Path | None = None) -> Instrument:
             file=path,
         )
     return instrument
+
+
+def _renamed_steps(data: dict[str, Any], path: Path) -> list[str]:
+    """Steps that are the bundled instrument's (the same item codes) under another id.
+
+    The reports' texts are found by the step's id, so a renamed id would leave that step's
+    advice out of every report without a word; another instrument's own steps are not affected.
+    """
+    if path.resolve() == DEFAULT_INSTRUMENT.resolve():
+        return []
+    bundled = load_toml(DEFAULT_INSTRUMENT, InstrumentError, "bundled instrument file", fix="Reinstall reportgen.")
+    ids = {frozenset(item["code"] for item in step["items"]): step["id"] for step in bundled["steps"]}
+    found = []
+    for index, step in enumerate(data.get("steps", [])):
+        known = ids.get(frozenset(item.get("code") for item in step.get("items", [])))
+        if known is not None and step.get("id") != known:
+            found.append(
+                f"steps[{index}].id: '{step.get('id')}' is the bundled step '{known}' (the same items) under another "
+                f"id; the reports' texts are found by the id, so every report would leave its advice out: "
+                f"keep the id '{known}'"
+            )
+    return found
 
 
 def _localized(value: Any, languages: tuple[str, ...], where: str, problems: _Problems) -> Localized:
