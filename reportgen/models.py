@@ -40,6 +40,7 @@ class Item:
     reverse: bool
     text: Localized
     kind: Literal["step", "importance", "free_text"]
+    turned: Localized | None = None  # a reverse-keyed statement reworded so that agreeing is favourable
 
 
 @dataclass(frozen=True)

@@ -60,10 +60,10 @@ from .options import CSV_DIALECT, PREVIOUS, survey_input, verbosity
 )
 @click.option(
     "--cohort-min",
-    type=click.IntRange(min=2),
+    type=click.IntRange(min=5),
     default=5,
     show_default=True,
-    help="Fewest scored leaders before the group's average is drawn on each radar chart.",
+    help="Fewest leaders behind any group figure: at least 5 (a radar's group average needs 5 besides the leader).",
 )
 @click.option(
     "-j",
@@ -84,7 +84,10 @@ from .options import CSV_DIALECT, PREVIOUS, survey_input, verbosity
     "--group-by",
     metavar="COLUMN",
     default=None,
-    help="Add a section per group of this column (e.g. Organisation) to the cohort report.",
+    help=(
+        "Add a section per group of this column (e.g. Organisation) to the cohort report; "
+        "leaders in a group below --cohort-min count in no group figure."
+    ),
 )
 @CSV_DIALECT
 @verbosity

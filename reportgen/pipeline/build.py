@@ -285,10 +285,10 @@ def _plan_inputs(
     from ..output.manifest import earlier_fingerprints, kept_date
     from ..report import batch, plan
     from ..report.view import RunInfo
-    from ..scoring.group import group_means
+    from ..scoring.group import counted_leaders, group_means
 
     instrument = survey.instrument
-    scored = [o.assessment for o in survey.outcomes if o.status == "ok" and o.assessment]
+    scored = counted_leaders(survey.outcomes, settings.group_by is not None, settings.cohort_min)
     # A folder keeps the cover date of its first build, so that re-running it another day changes
     # nothing; --date (or the brand's date) changes it, and today's date counts only for a new folder.
     report_date = settings.report_date or brand.date or kept_date(output) or settings.today or date.today()
@@ -378,6 +378,7 @@ def _cohort(
     from ..report.cohort import cohort_cover, cohort_view, group_entries
     from ..report.cohort_rules import Excluded
     from ..report.files import cohort_task
+    from ..scoring.group import floor
 
     group = group_entries(survey.outcomes)
     cover = cohort_cover(inputs.run, survey.instrument, content, language)
@@ -386,7 +387,10 @@ def _cohort(
         by_group=settings.group_by is not None, excluded=Excluded.of(survey.outcomes),
     )  # fmt: skip
     if view is None:
-        return None, f"{len(group)} leaders scored, fewer than the {settings.cohort_min} needed to keep them anonymous"
+        return (
+            None,
+            f"{len(group)} leaders scored, fewer than the {floor(settings.cohort_min)} needed to keep them anonymous",
+        )
     return cohort_task(output, view, settings.output_format), ""
 
 

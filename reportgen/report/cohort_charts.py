@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from ..models import Assessment, Instrument, Response
@@ -83,3 +83,24 @@ def dots(values: Sequence[float], row_y: float, height: float) -> tuple[Dot, ...
         dots.append(Dot(x_of(column * BIN + BIN / 2), row_y + height - 12 - stacks[column] * step))
         stacks[column] += 1
     return tuple(dots)
+
+
+def diverging_bar(disagree: int, neutral: int, agree: int) -> tuple[Segment, ...]:
+    """A statement's answers as a diverging bar: neutral centred on the middle, disagreeing left, agreeing right."""
+    total = disagree + neutral + agree
+    shares = [Fraction(count, total) if total else Fraction(0) for count in (disagree, neutral, agree)]
+    half = float(shares[1]) * 25
+    return (
+        Segment("disagree", "", disagree, shares[0], 50 - half - float(shares[0]) * 50, float(shares[0]) * 50),
+        Segment("neutral", "", neutral, shares[1], 50 - half, half * 2),
+        Segment("agree", "", agree, shares[2], 50 + half, float(shares[2]) * 50),
+    )
+
+
+def widened(bars: Sequence[tuple[Segment, ...]]) -> list[tuple[Segment, ...]]:
+    """The diverging bars on one scale for all statements, the widest filling its half of the bar."""
+    widest = max((bar[1].share / 2 + max(bar[0].share, bar[2].share) for bar in bars if bar), default=0)
+    if not widest:
+        return list(bars)
+    factor = float(1 / widest)
+    return [tuple(replace(s, left=50 + (s.left - 50) * factor, width=s.width * factor) for s in bar) for bar in bars]
