@@ -384,7 +384,7 @@ def _cohort(
     cover = cohort_cover(inputs.run, survey.instrument, content, language)
     view = cohort_view(
         group, survey.instrument, content, language, settings.cohort_min, cover,
-        by_group=settings.group_by is not None, excluded=Excluded.of(survey.outcomes),
+        by_group=settings.group_by is not None, excluded=Excluded.of(survey.outcomes), earlier=survey.earlier,
     )  # fmt: skip
     if view is None:
         return (

@@ -131,20 +131,20 @@ def cohort_view(
     by_group: bool = False,
     excluded: Excluded | None = None,
     rules: Rules | None = None,
-    left: int = 0,
+    earlier: Sequence[Outcome] = (),
 ) -> CohortView | None:
     """The group's figures in one language, or None when the counted group is smaller than the minimum.
 
     Each leader comes with their scores in a --previous export, if any: the group's change per
-    step is the mean over the leaders scored on it both times; `left` is the number of leaders
-    scored in that export who are not in the group now.
+    step is the mean over the leaders scored on it both times; `earlier` is that export's
+    outcomes, to count who was scored then and is not in the group now.
     """
     minimum = floor(minimum)
     everyone, group = group, counted_entries(group, by_group, minimum)
     if len(group) < minimum:
         return None
     rules = rules or load_rules()
-    steps = step_figures(group, instrument, lang, minimum, rules, left)
+    steps = step_figures(group, instrument, lang, minimum, rules, _left(earlier, group, instrument))
     items = _items(group, instrument, lang, minimum, rules)
     brief = _brief(steps, items, instrument, rules)
     steps = tuple(next(s for s in brief.order if s.id == step.id) for step in steps)
@@ -174,6 +174,13 @@ def cohort_view(
         leaders_left_out=len(everyone) - len(group),
         by_group=by_group,
     )
+
+
+def _left(earlier: Sequence[Outcome], group: Sequence[Entry], instrument: Instrument) -> dict[str, int]:
+    """Per step, the leaders scored on it in the --previous export who are not in the counted group now."""
+    present = {response.email_key for response, _, _ in group}
+    gone = [o.assessment for o in earlier if o.status == "ok" and o.assessment and o.response.email_key not in present]
+    return {step.id: sum(a.step(step.id).score is not None for a in gone) for step in instrument.steps}
 
 
 def _items(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 from ..models import Instrument, Item, Step
-from ..scoring.group import DOTS_FROM, Since, StepGroup, group_steps, middle_half, since
+from ..scoring.group import Since, StepGroup, group_steps, middle_half, shows_single_scores, since
 from . import cohort_charts
 from .cohort_charts import Dot, Entry, Segment, diverging_bar, dots, stack, x_of
 from .cohort_rules import Rules, exact, spread_kind
@@ -77,13 +77,28 @@ def band_labels(instrument: Instrument, lang: str) -> dict[str, str]:
 
 
 def step_figures(
-    group: Sequence[Entry], instrument: Instrument, lang: str, minimum: int, rules: Rules, left: int = 0
+    group: Sequence[Entry],
+    instrument: Instrument,
+    lang: str,
+    minimum: int,
+    rules: Rules,
+    left: Mapping[str, int] | None = None,
 ) -> tuple[StepFigures, ...]:
     """Each step's figures over the group, withheld where fewer than `minimum` leaders have a score."""
     height = cohort_charts.row_height(group, instrument)
     found = group_steps([a for _, a, _ in group], instrument)
     return tuple(
-        _step(step, exact_figures, group, instrument, lang, minimum, rules, (row * height, height), left)
+        _step(
+            step,
+            exact_figures,
+            group,
+            instrument,
+            lang,
+            minimum,
+            rules,
+            (row * height, height),
+            (left or {}).get(step.id, 0),
+        )
         for row, (step, exact_figures) in enumerate(zip(instrument.steps, found, strict=True))
     )
 
@@ -115,7 +130,7 @@ def _step(
         scored=found.scores.count if found.scores else 0,
         too_few=scores is None,
         mean=None if scores is None else scores.mean,
-        median=None if scores is None else scores.median,
+        median=scores.median if scores is not None and shows_single_scores(scores.count) else None,
         spread=None if scores is None else scores.spread,
         middle=None if scores is None else middle_half(values, minimum),
         bands=bands,
@@ -134,7 +149,7 @@ def _step(
         beginners=0 if scores is None else counts[0],
         strong=0 if scores is None else counts[-1],
         since=since([(a, p) for _, a, p in group], step.id, rank, minimum, left) if has_previous else None,
-        dots=dots([float(v) for v in values], row_y, height) if scores is not None and len(values) >= DOTS_FROM else (),
+        dots=dots([float(v) for v in values], row_y, height) if scores and shows_single_scores(scores.count) else (),
         mean_x=None if scores is None else x_of(float(scores.mean)),
         row_y=row_y,
     )

@@ -17,7 +17,17 @@ from ..models import Assessment, Instrument, Outcome
 
 MINIMUM = 5  # the fewest leaders behind any group figure; --cohort-min may raise it, never lower it
 SMALL_CELL = 3  # a count of 1 or 2 leaders is shown as "< 3"
-DOTS_FROM = 20  # a step's scores are drawn as dots only from this many leaders (see docs/cohort.md)
+DOTS_FROM = 20  # a step's scores are drawn as dots, its median shown, only from this many leaders
+
+
+def shows_single_scores(count: int) -> bool:
+    """Whether figures that are one leader's score (the dots, the median of an odd count) may be shown.
+
+    From DOTS_FROM leaders on a step, one dot or the median is one of at least 20 colleagues and
+    no profile stands out across the rows; below it the report shows band counts, the mean and the
+    spread only (docs/cohort.md).
+    """
+    return count >= DOTS_FROM
 
 
 @dataclass(frozen=True)
