@@ -110,9 +110,10 @@ def publish(survey: Path, by_group: bool, previous: Path | None = None) -> tuple
     scores = _scores(read.outcomes, "now") | _scores(read.earlier, "before")
     ok = [o for o in read.outcomes if o.status == "ok" and o.assessment]
     # The attacker's model, made here, not by the code under test: with --group-by, the whole group is
-    # the leaders of the departments of at least five.
+    # the leaders of the departments of at least five, and the rest when together they are five.
     sizes = Counter(o.response.group for o in ok)
-    whole = [f"now:{o.response.email_key}" for o in ok if not by_group or sizes[o.response.group] >= MINIMUM]
+    rest = sum(size for size in sizes.values() if size < MINIMUM) >= MINIMUM
+    whole = [f"now:{o.response.email_key}" for o in ok if not by_group or rest or sizes[o.response.group] >= MINIMUM]
     sums: list[tuple[str, Vector, Fraction]] = []
     radar = group_means(counted_leaders(read.outcomes, by_group, MINIMUM), STEPS, MINIMUM)
     for step, mean in radar.items():  # the group mean on every personal report
@@ -128,7 +129,9 @@ def publish(survey: Path, by_group: bool, previous: Path | None = None) -> tuple
             vector = {k: Fraction(1) for k in both} | {f"before:{k[4:]}": Fraction(-1) for k in both}
             sums.append((figures.id, vector, figures.since.change * len(both)))
     for section in view.groups:
-        members = [f"now:{o.response.email_key}" for o in ok if o.response.group == section.name]
+        small = [name for name, size in sizes.items() if size < MINIMUM]
+        names = small if section.merged else [section.name]
+        members = [f"now:{o.response.email_key}" for o in ok if o.response.group in names]
         for figures in section.steps:
             if figures.mean is not None:
                 sums.append(_sum(figures.id, members, scores, figures.mean))
@@ -273,8 +276,22 @@ def test_previous_with_a_changed_group_gives_nobody_away(
         assert recoverable([earlier_report, published], [reader] if reader else []) == [], reader
 
 
+def test_small_groups_are_merged_when_together_they_reach_the_minimum(tmp_path: Path) -> None:
+    # Salg of six and five departments of one: the five are one section; everyone counts.
+    people = leaders({"Salg": 6, "A": 1, "B": 1, "C": 1, "D": 1, "E": 1}, seed=6)
+    published, view = publish(workbook(tmp_path / "merged.xlsx", people), by_group=True)
+    assert view is not None and view.leaders == 11 and view.leaders_left_out == 0
+    assert [(g.leaders, g.merged) for g in view.groups] == [(6, False), (5, True)]
+    assert all(recoverable([published], [r]) == [] for r in [k for k in published.scores if k.startswith("now:")])
+    # Every leader in an organisation of their own (the sample's Organisation): one merged group, no sections.
+    alone = leaders({f"Org{n}": 1 for n in range(7)}, seed=7)
+    _, view = publish(workbook(tmp_path / "alone.xlsx", alone), by_group=True)
+    assert view is not None and view.leaders == 7 and view.groups == ()
+
+
 def test_the_rules_themselves() -> None:
     assert counted(["A"] * 5 + ["B"] + ["C"] * 2, 5) == [True] * 5 + [False] * 3
+    assert counted(["A"] * 5 + ["B", "C", "D", "E", ""], 5) == [True] * 10  # the small ones merged: five
     assert counted(["A"] * 5, 2) == [True] * 5 and counted(["A"] * 5, 6) == [False] * 5  # never below 5
     assert withheld_sections([6, 5], 5) == [False, False]
     assert withheld_sections([6, 4], 5) == [True, True]  # Salg too, else the whole minus Salg gives HR's four

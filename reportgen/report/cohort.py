@@ -14,7 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..models import Instrument, Outcome
-from ..scoring.group import DOTS_FROM, SMALL_CELL, counted, floor, withheld_sections
+from ..scoring.group import DOTS_FROM, OTHERS, SMALL_CELL, counted, floor, sections_of, withheld_sections
 from . import cohort_charts
 from .cohort_charts import PLOT_LEFT, PLOT_WIDTH, Entry, widened
 from .cohort_rules import Excluded, Rules, exact, load_rules, stands_out_strong
@@ -32,6 +32,7 @@ class GroupSection:
     name: str
     leaders: int
     steps: tuple[StepFigures, ...]
+    merged: bool = False  # the groups below the minimum, merged into one section
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,8 @@ class CohortView:
     row_height: float  # of one step in the dot plot: lower when no stack of dots is tall
     dot_plot: bool  # some step has enough leaders to draw its scores as dots
     since: bool  # the build had a --previous export
-    groups: tuple[GroupSection, ...]  # --group-by: one per group of at least `minimum` leaders
-    groups_left_out: int  # groups smaller than that: not shown, and their leaders counted nowhere
+    groups: tuple[GroupSection, ...]  # --group-by: one per group of at least `minimum` leaders, the rest merged
+    groups_left_out: int  # small groups whose leaders count nowhere (together fewer than `minimum`)
     leaders_left_out: int  # the leaders of those groups
     by_group: bool
     small_cell: int = SMALL_CELL
@@ -149,8 +150,8 @@ def cohort_view(
     brief = _brief(steps, items, instrument, rules)
     steps = tuple(next(s for s in brief.order if s.id == step.id) for step in steps)
     row_height = cohort_charts.row_height(group, instrument)
-    names = sorted({response.group for response, _, _ in everyone}, key=str.casefold) if by_group else []
-    sections = _sections(group, names, instrument, lang, minimum, rules)
+    sections = _sections(everyone, by_group, instrument, lang, minimum, rules)
+    names = {response.group for response, _, _ in everyone}
     return CohortView(
         lang=lang,
         t=content,
@@ -170,7 +171,7 @@ def cohort_view(
         dot_plot=any(s.dots for s in steps),
         since=any(previous is not None for _, _, previous in group),
         groups=sections,
-        groups_left_out=len(names) - len(sections),
+        groups_left_out=len(names) - len({response.group for response, _, _ in group}) if by_group else 0,
         leaders_left_out=len(everyone) - len(group),
         by_group=by_group,
     )
@@ -192,19 +193,29 @@ def _items(
 
 
 def _sections(
-    group: Sequence[Entry], names: Sequence[str], instrument: Instrument, lang: str, minimum: int, rules: Rules
+    everyone: Sequence[Entry], by_group: bool, instrument: Instrument, lang: str, minimum: int, rules: Rules
 ) -> tuple[GroupSection, ...]:
-    """One section per named group of the counted leaders, each step withheld by complementary suppression."""
-    members = {name: [e for e in group if e[0].group == name] for name in names if name}
-    shown = {name: step_figures(found, instrument, lang, minimum, rules) for name, found in members.items() if found}
-    if not shown:
+    """One section per group of the minimum, and the small ones merged; none without a named one.
+
+    A step of a section is withheld by complementary suppression (scoring.group.withheld_sections).
+    """
+    if not by_group:
         return ()
+    names = sections_of([response.group for response, _, _ in everyone], minimum)
+    found: dict[str, list[Entry]] = {}
+    for entry, name in zip(everyone, names, strict=True):
+        if name is not None:
+            found.setdefault(name, []).append(entry)
+    if not any(name != OTHERS for name in found):
+        return ()
+    order = sorted(found, key=lambda name: (name == OTHERS, name.casefold()))
+    shown = {name: step_figures(found[name], instrument, lang, minimum, rules) for name in order}
     for n in range(len(instrument.steps)):
         withheld = withheld_sections([figures[n].scored for figures in shown.values()], minimum)
         for name, hide in zip(list(shown), withheld, strict=True):
             if hide and not shown[name][n].too_few:
                 shown[name] = (*shown[name][:n], _withheld(shown[name][n]), *shown[name][n + 1 :])
-    return tuple(GroupSection(name, len(members[name]), steps) for name, steps in shown.items())
+    return tuple(GroupSection(name, len(found[name]), steps, name == OTHERS) for name, steps in shown.items())
 
 
 def _withheld(step: StepFigures) -> StepFigures:

@@ -129,15 +129,27 @@ def group_steps(assessments: Sequence[Assessment], instrument: Instrument) -> tu
     return tuple(found)
 
 
-def counted(groups: Sequence[str], minimum: int) -> list[bool]:
-    """Which leaders count in every group figure when the report is split by --group-by.
+OTHERS = "\x00others"  # the section of the small groups merged: no value of a column can be this
 
-    A leader in a group (a value of the column, blank included) of fewer than `minimum` leaders
-    counts nowhere: not in their group's section, not in the whole group's figures, not in the
-    personal reports' group mean. Otherwise the whole minus the shown groups gives them away.
+
+def sections_of(groups: Sequence[str], minimum: int) -> list[str | None]:
+    """Each leader's section when the report is split by --group-by; None where they count nowhere.
+
+    A group (a value of the column) of at least `minimum` leaders is its own section. The smaller
+    groups, and the leaders without a value, are merged into one section (OTHERS) when together
+    they reach the minimum; otherwise their leaders count in no figure at all: not in a section,
+    not in the whole group's figures, not in the personal reports' group mean, since the whole
+    minus the shown sections would give them away.
     """
+    least = floor(minimum)
     sizes = Counter(groups)
-    return [sizes[name] >= floor(minimum) for name in groups]
+    small = sum(size for name, size in sizes.items() if size < least or not name)
+    return [name if name and sizes[name] >= least else OTHERS if small >= least else None for name in groups]
+
+
+def counted(groups: Sequence[str], minimum: int) -> list[bool]:
+    """Which leaders count in every group figure when the report is split by --group-by (see sections_of)."""
+    return [section is not None for section in sections_of(groups, minimum)]
 
 
 def counted_leaders(outcomes: Iterable[Outcome], by_group: bool, minimum: int) -> list[Assessment]:
