@@ -27,6 +27,7 @@ from reportgen.scoring.group import (
     counted,
     counted_leaders,
     group_means,
+    hidden_cells,
     hides_difference,
     shows_personal_mean,
     withheld_sections,
@@ -219,7 +220,7 @@ def test_the_cohort_pdf_of_departments_gives_nobody_away(tmp_path: Path) -> None
     assert "11 ledere indgår" in text and "Direktion" not in text
     assert "< 3 ledere i 1 grupper med færre end 5 ledere tæller ikke med i nogen figur" in text
     # No dots, no median, no low–high: the figures per step are the mean and the spread only.
-    assert "Midterste halvdel" in text and "Laveste–højeste" not in text
+    assert "Spredning" in text and "Median" not in text and "Laveste–højeste" not in text
     published, view = publish(survey, by_group=True)
     assert view is not None and not view.dot_plot
     for step in view.steps:
@@ -299,3 +300,7 @@ def test_the_rules_themselves() -> None:
     assert withheld_sections([9, 2, 3], 5) == [False, True, True]  # hidden together: five
     assert [shows_personal_mean(n, 5) for n in (5, 6)] == [False, True]
     assert [hides_difference(n, 5) for n in (0, 1, 4, 5)] == [True, False, False, True]
+    # A row whose total is shown: a lone cell of 1–2 takes the smallest other cell with it.
+    assert hidden_cells([3, 0, 2]) == [False, True, True]
+    assert hidden_cells([4, 3, 1]) == [False, True, True]
+    assert hidden_cells([1, 2, 5]) == [True, True, False] and hidden_cells([3, 4, 5]) == [False] * 3

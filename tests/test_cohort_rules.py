@@ -52,20 +52,25 @@ def test_no_resource_on_a_three_point_lead(tmp_path: Path) -> None:
 
 
 def test_without_a_focus_page_one_is_teams_by_first_chapter_and_the_lowest_statements(tmp_path: Path) -> None:
-    # Everyone alike but for the step that comes first: no step stands out; the teams are 3, 2 and 1 leaders.
+    # Everyone alike but for the step that comes first (all 3s: the first chapter); no step or statement
+    # stands out, so page 1 gives three teams of two and the three lowest statements.
     rows = [
-        *[answers(ALL, ALL) | _step("customers", 2, 3)] * 3,
+        *[answers(ALL, ALL) | _step("customers", 2, 3)] * 2,
         *[answers(ALL, ALL) | _step("skills", 2, 3)] * 2,
         answers(ALL, ALL) | _step("purpose", 2, 3),
+        answers(ALL, ALL),
     ]
     view = view_of(tmp_path, rows)
     assert view.brief.focus == ()
-    assert [(t.step.id, t.leaders) for t in view.brief.teams] == [("customers", 3), ("skills", 2), ("purpose", 1)]
+    assert view.blind_spots == () and view.strengths == ()
+    assert [(t.step.id, t.leaders) for t in view.brief.teams] == [("purpose", 2), ("skills", 2), ("customers", 2)]
     assert sum(t.leaders for t in view.brief.teams) == view.leaders
     lowest = view.brief.lowest
     assert len(lowest) == 3 and [i.favourable for i in lowest] == sorted(i.favourable or 0 for i in lowest)
     assert max(i.favourable or 0 for i in lowest) <= min(i.favourable or 0 for i in view.items if i not in lowest)
     assert view.cell(1) == "< 3" and view.cell(2) == "< 3" and view.cell(0) == "0" and view.cell(3) == "3"
+    # Teams of 2, 2, 2 and 0 of six: each team of 1–2 is printed "< 3".
+    assert [view.first(s) for s in view.steps] == ["< 3", "< 3", "0", "< 3"]
 
 
 def test_a_reverse_keyed_statement_is_printed_the_way_it_is_counted(tmp_path: Path) -> None:

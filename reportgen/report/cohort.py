@@ -14,9 +14,18 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..models import Instrument, Outcome
-from ..scoring.group import DOTS_FROM, OTHERS, SMALL_CELL, counted, floor, sections_of, withheld_sections
+from ..scoring.group import (
+    DOTS_FROM,
+    OTHERS,
+    SMALL_CELL,
+    counted,
+    floor,
+    hidden_cells,
+    sections_of,
+    withheld_sections,
+)
 from . import cohort_charts
-from .cohort_charts import PLOT_LEFT, PLOT_WIDTH, Entry, widened
+from .cohort_charts import PLOT_LEFT, PLOT_WIDTH, Entry, Segment, widened
 from .cohort_rules import Excluded, Rules, exact, load_rules, stands_out_strong
 from .cohort_steps import ItemFigures, StepFigures, band_labels, item_figures, step_figures
 from .content import Content, long_date
@@ -100,6 +109,43 @@ class CohortView:
     def cell(self, count: int) -> str:
         """A count of leaders as the report prints it: 1 or 2 as "< 3", so that no cell is one or two leaders."""
         return f"< {self.small_cell}" if 0 < count < self.small_cell else str(count)
+
+    def count(self, segments: Sequence[Segment], n: int) -> str:
+        """A part of a row as printed: its count, or when hidden "< 3" ("–" if a hidden part is 3 or more)."""
+        if not segments[n].hidden:
+            return str(segments[n].count)
+        small = all(s.count < self.small_cell for s in segments if s.hidden)
+        return f"< {self.small_cell}" if small else "–"
+
+    def important(self, step: StepFigures) -> str:
+        """The leaders answering 4 or 5 on the step's importance, unless it and the bar would give a cell away."""
+        top = step.importance_bar[-2:]
+        if len(top) < 2 or top[0].hidden != top[1].hidden:
+            return "–"
+        return self.cell(step.importance_high) if top[0].hidden else str(step.importance_high)
+
+    def first(self, step: StepFigures) -> str:
+        """The leaders who have the step first, hidden with the other steps' by the rule of a row."""
+        teams = [s.first_in_order for s in self.steps]
+        hidden = hidden_cells(teams)
+        n = [s.id for s in self.steps].index(step.id)
+        if not hidden[n]:
+            return str(step.first_in_order)
+        small = all(count < self.small_cell for count, hide in zip(teams, hidden, strict=True) if hide)
+        return f"< {self.small_cell}" if small else "–"
+
+    def moves(self, step: StepFigures) -> tuple[str, ...]:
+        """Up, same, down since last time as printed, hidden by the rule of a row."""
+        since = step.since
+        counts = [since.up, since.same, since.down] if since else [0, 0, 0]
+        hidden = hidden_cells(counts)
+        small = all(count < self.small_cell for count, hide in zip(counts, hidden, strict=True) if hide)
+        mark = f"< {self.small_cell}" if small else "–"
+        return tuple(mark if hide else str(count) for count, hide in zip(counts, hidden, strict=True))
+
+    def strip(self, segments: Sequence[Segment]) -> bool:
+        """Whether a bar is drawn as equal parts with counts: some part is hidden, so no widths are shown."""
+        return any(s.hidden for s in segments)
 
 
 def cohort_cover(run: RunInfo, instrument: Instrument, content: Content, lang: str) -> Cover:
@@ -262,7 +308,8 @@ def _brief(steps: Sequence[StepFigures], items: Sequence[ItemFigures], instrumen
         average_priority=mean,
         resource=resource,
         teams=tuple(t for t in teams if t.leaders) if not focus else (),
-        lowest=tuple(lowest) if not focus else (),
+        # The lowest statements stand in for blind spots: only without a focus and without a blind spot.
+        lowest=tuple(lowest) if not focus and not any(i.mark == "blind_spot" for i in items) else (),
     )
 
 

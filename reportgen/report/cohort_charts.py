@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from ..models import Assessment, Instrument, Response
+from ..scoring.group import hidden_cells
 
 # Geometry of the dot plot of each step's scores, in SVG user units.
 PLOT_LEFT, PLOT_WIDTH, DOT = 112.0, 200.0, 2.6  # the figures of each step to the right of its row
@@ -35,15 +36,17 @@ class Segment:
     share: Fraction
     left: float  # percent of the bar's width
     width: float
+    hidden: bool = False  # printed as "< 3" (scoring.group.hidden_cells); the bar is then drawn without widths
 
 
 def stack(counts: Sequence[tuple[str, int]], labels: dict[str, str]) -> tuple[Segment, ...]:
     """Counts as the parts of one bar that fills 100%."""
     total = sum(count for _, count in counts)
+    hidden = hidden_cells([count for _, count in counts])
     segments, left = [], 0.0
-    for key, count in counts:
+    for (key, count), hide in zip(counts, hidden, strict=True):
         share = Fraction(count, total) if total else Fraction(0)
-        segments.append(Segment(key, labels[key], count, share, left, float(share) * 100))
+        segments.append(Segment(key, labels[key], count, share, left, float(share) * 100, hide))
         left += float(share) * 100
     return tuple(segments)
 
@@ -90,16 +93,18 @@ def diverging_bar(disagree: int, neutral: int, agree: int) -> tuple[Segment, ...
     total = disagree + neutral + agree
     shares = [Fraction(count, total) if total else Fraction(0) for count in (disagree, neutral, agree)]
     half = float(shares[1]) * 25
+    hide = hidden_cells([disagree, neutral, agree])
     return (
-        Segment("disagree", "", disagree, shares[0], 50 - half - float(shares[0]) * 50, float(shares[0]) * 50),
-        Segment("neutral", "", neutral, shares[1], 50 - half, half * 2),
-        Segment("agree", "", agree, shares[2], 50 + half, float(shares[2]) * 50),
+        Segment("disagree", "", disagree, shares[0], 50 - half - float(shares[0]) * 50, float(shares[0]) * 50, hide[0]),
+        Segment("neutral", "", neutral, shares[1], 50 - half, half * 2, hide[1]),
+        Segment("agree", "", agree, shares[2], 50 + half, float(shares[2]) * 50, hide[2]),
     )
 
 
 def widened(bars: Sequence[tuple[Segment, ...]]) -> list[tuple[Segment, ...]]:
     """The diverging bars on one scale for all statements, the widest filling its half of the bar."""
-    widest = max((bar[1].share / 2 + max(bar[0].share, bar[2].share) for bar in bars if bar), default=0)
+    shown = [bar for bar in bars if bar and not any(s.hidden for s in bar)]
+    widest = max((bar[1].share / 2 + max(bar[0].share, bar[2].share) for bar in shown), default=0)
     if not widest:
         return list(bars)
     factor = float(1 / widest)

@@ -67,6 +67,19 @@ class Since:
     shown: bool
 
 
+def hidden_cells(counts: Sequence[int]) -> list[bool]:
+    """Which counts of a row whose total is shown are printed as "< 3" (or "–"), not as themselves.
+
+    A count of 1 or 2 is hidden. When only one is, the total minus the others would give it, so
+    the smallest other count is hidden too (complementary suppression within the row).
+    """
+    hidden = [0 < count < SMALL_CELL for count in counts]
+    if sum(hidden) == 1 and len(counts) > 1:
+        smallest = min((count, n) for n, count in enumerate(counts) if not hidden[n])[1]
+        hidden[smallest] = True
+    return hidden
+
+
 def floor(minimum: int) -> int:
     """The minimum group size in force: the one asked for, never below MINIMUM."""
     return max(MINIMUM, minimum)
