@@ -20,7 +20,6 @@ import pytest
 
 from reportgen.config import Settings
 from reportgen.models import Outcome
-from reportgen.pipeline import read_survey
 from reportgen.report import cohort
 from reportgen.scoring.group import (
     MINIMUM,
@@ -32,6 +31,7 @@ from reportgen.scoring.group import (
     shows_personal_mean,
     withheld_sections,
 )
+from reportgen.survey.load import read_survey
 
 from .conftest import INSTRUMENT, ITEM_CODES, invoke, pdf_text, write_xlsx
 

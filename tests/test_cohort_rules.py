@@ -87,7 +87,7 @@ def test_a_reverse_keyed_statement_is_printed_the_way_it_is_counted(tmp_path: Pa
 
 def _entries(tmp_path: Path, rows: list[dict[str, int]]) -> list[Entry]:
     from reportgen.config import Settings
-    from reportgen.pipeline import read_survey
+    from reportgen.survey.load import read_survey
 
     from .conftest import ITEM_CODES, write_xlsx
 

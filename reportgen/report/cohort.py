@@ -29,7 +29,7 @@ from .cohort_charts import PLOT_LEFT, PLOT_WIDTH, Entry, Segment, widened
 from .cohort_rules import Excluded, Rules, exact, load_rules, stands_out_strong
 from .cohort_steps import ItemFigures, StepFigures, band_labels, item_figures, step_figures
 from .content import Content, long_date
-from .view import RunInfo
+from .model import RunInfo
 
 __all__ = ["CohortView", "Cover", "GroupSection", "ItemFigures", "StepFigures", "cohort_cover", "cohort_view"]
 
