@@ -56,3 +56,19 @@ def deterministic_bytes(book: Workbook) -> bytes:
             fixed.external_attr = 0o644 << 16
             target.writestr(fixed, source.read(info.filename))
     return out.getvalue()
+
+
+def write_book(
+    path: Path, sheets: dict[str, Sequence[Sequence[Any]]], merges: dict[str, Sequence[str]] | None = None
+) -> Path:
+    """A workbook of several sheets in order, each with its rows and its merged ranges ("A1:C1")."""
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(list(row))
+        for cells in (merges or {}).get(title, ()):
+            sheet.merge_cells(cells)
+    book.save(path)
+    return path
