@@ -70,10 +70,16 @@ class Settings:
 PASSWORD_VARIABLE = "REPORTGEN_SMTP_PASSWORD"  # noqa: S105 (the name of a variable, not a password)
 SECURITY_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 RETRY_DELAYS = (5.0, 30.0, 120.0)  # seconds to wait before each retry of a temporary failure
-DEFAULTS: dict[str, object] = {"smtp_security": "starttls", "rate": 20, "daily_cap": 300, "smtp_timeout": 60}
+GRAPH_URL = "https://graph.microsoft.com/v1.0"
+DEFAULTS: dict[str, object] = {
+    "smtp_security": "starttls", "rate": 20, "daily_cap": 300, "smtp_timeout": 60, "smtp_auth": "password",
+    "via": "smtp", "graph_url": GRAPH_URL, "microsoft_tenant": "organizations",
+}  # fmt: skip
 OPTION_TYPES: dict[str, type] = {
     "from": str, "smtp_host": str, "smtp_port": int, "smtp_user": str, "smtp_security": str, "rate": int,
-    "daily_cap": int, "smtp_timeout": float,
+    "daily_cap": int, "smtp_timeout": float, "smtp_auth": str, "via": str, "oauth_token_command": str,
+    "graph_url": str, "microsoft_client_id": str, "microsoft_tenant": str, "google_client_id": str,
+    "google_client_secret": str,
 }  # fmt: skip
 
 
@@ -91,6 +97,10 @@ class SendOptions:
     daily_cap: int = 300  # messages per 24 hours, counted in delivery.csv
     smtp_timeout: float = 60.0  # seconds to wait for the server's answer; a message whose answer is late is "unknown"
     retry_delays: tuple[float, ...] = field(default_factory=lambda: RETRY_DELAYS)
+    smtp_auth: str = "password"  # or "oauth2": XOAUTH2 with a token from the sign-in or the token command
+    via: str = "smtp"  # or "graph": Microsoft Graph's /me/sendMail
+    oauth_token_command: str | None = None  # prints an access token (IT's own tooling); else the stored sign-in
+    graph_url: str = GRAPH_URL
 
 
 def send_options(given: Mapping[str, object], config: Path | None, brand: Mapping[str, object]) -> SendOptions:
@@ -115,6 +125,10 @@ def merge_options(
         rate=int(merged["rate"]),  # type: ignore[call-overload]
         daily_cap=int(merged["daily_cap"]),  # type: ignore[call-overload]
         smtp_timeout=float(merged["smtp_timeout"]),  # type: ignore[arg-type]
+        smtp_auth=str(merged["smtp_auth"]),
+        via=str(merged["via"]),
+        oauth_token_command=_optional(merged.get("oauth_token_command")),
+        graph_url=str(merged["graph_url"]).rstrip("/"),
     )
 
 
