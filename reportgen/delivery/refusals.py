@@ -30,7 +30,7 @@ PASSWORD = (
     "Security info → App password), not the normal one; where your provider turned password sign-in off, sign in "
     "with `reportgen login microsoft` or `reportgen login google` and send with --smtp-auth oauth2."
 )
-TOKEN_REFUSED = (
+OAUTH_REFUSED = (
     "The access token was refused. Sign in again (`reportgen login microsoft` or `reportgen login google`) with "
     "the address you send from, or check what --oauth-token-command prints. For Microsoft 365, IT must also "
     "allow SMTP sign-in for your mailbox (Set-CASMailbox -SmtpClientAuthenticationDisabled $false) and consent to "
@@ -48,7 +48,7 @@ def advice(code: int, text: str, oauth: bool) -> str:
     """What to do, chosen by the server's code and its enhanced status code."""
     said = text.lower()
     if oauth:
-        return TOKEN_REFUSED
+        return OAUTH_REFUSED
     if "5.7.30" in said or ("5.7.139" in said and "credentials were incorrect" not in said):
         return MICROSOFT_OAUTH
     if code == 534 or "5.7.9" in said or "5.7.14" in said or ("5.7.8" in said and "gsmtp" in said):
