@@ -99,6 +99,10 @@ class UnknownOutcome(Exception):
     """The message was handed over but the server's answer never came: it may have been delivered."""
 
 
+class StopSending(Exception):
+    """The server refused the sender, not the message (a sign-in no longer accepted): nothing taken; stop the run."""
+
+
 class Mailer:
     """One SMTP connection, opened on demand, re-opened after a drop."""
 
@@ -116,7 +120,7 @@ class Mailer:
                 f'--smtp-security "{options.smtp_security}" is not one of starttls, ssl, none.',
                 fix="Use starttls (port 587, the default) or ssl (port 465).",
             )
-        if options.smtp_security == "none" and not _is_loopback(options.smtp_host):
+        if options.smtp_security == "none" and not is_loopback(options.smtp_host):
             raise SendError(
                 f"Sending without encryption is allowed only to a relay on this machine, not to {options.smtp_host}.",
                 fix="Use --smtp-security starttls or ssl, or a local relay on 127.0.0.1.",
@@ -291,7 +295,8 @@ def _text(reply: bytes | str) -> str:
     return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether every address of the host is on this machine."""
     try:
         return all(ipaddress.ip_address(info[4][0]).is_loopback for info in socket.getaddrinfo(host, None))
     except (OSError, ValueError):

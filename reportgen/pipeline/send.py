@@ -195,6 +195,8 @@ def log_state(folder: Path) -> tuple[int, int] | None:
 
 def write_drafts(run: SendRun, target: Path) -> Summary:
     """One .eml draft per letter to send, instead of sending."""
+    from ..delivery.send import EmlFolder
     from ..delivery.send import write_drafts as drafts
 
-    return drafts(run.folder, target, run.letters, run.mail.message)
+    target.mkdir(parents=True, exist_ok=True)
+    return drafts(run.folder, EmlFolder(target), run.letters, run.mail.message)
