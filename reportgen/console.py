@@ -305,7 +305,7 @@ def send_lines(
     sample: Preview | None = None,
     changes: dict[int, tuple[str, ...] | None] | None = None,
 ) -> list[str]:
-    """What `send` did or would do (mode: "dry", "eml", "send"), one line per leader, then the counts."""
+    """What `send` did or would do (mode: "dry", "eml", "mailbox", "send"), one line per leader, then the counts."""
     lines = []
     if level >= NORMAL:
         for letter in summary.planned:
@@ -340,6 +340,8 @@ def send_lines(
     rest = f"{len(summary.skipped)} already sent, {len(summary.changed)} changed, {len(summary.failed)} failed"
     if mode == "eml":
         counts = f"{len(summary.drafts)} drafts written to {eml_dir}, {rest}"
+    elif mode == "mailbox":
+        counts = f"{len(summary.drafts)} drafts in your mailbox's Drafts folder, nothing sent, {rest}"
     elif mode == "dry":
         counts = f"Dry run: {len(summary.planned)} to send, nothing sent, {rest}"
     elif not (summary.sent or summary.not_sent or summary.failed or summary.changed or summary.unknown):
@@ -370,3 +372,10 @@ _NEEDS = {
 def sent_line(letter: Letter) -> None:
     """One line as each message is accepted."""
     click.echo(f"  sent     {letter.email:<32} {letter.pdf}")
+
+
+def signed_in(provider: str, where: str) -> None:
+    """After `reportgen login`: where the sign-in is kept, and how to send with it."""
+    way = "--via graph" if "graph" in where else "--smtp-auth oauth2"
+    click.echo(f"Signed in with {provider.capitalize()}; the sign-in is kept in {where}.")
+    click.echo(f"Send with it: reportgen send FOLDER {way} --send")

@@ -13,11 +13,14 @@ PACKAGE = Path(reportgen.__file__).parent
 MODULES = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py"))
 THIRD_PARTY = {
     "click", "openpyxl", "jinja2", "weasyprint", "babel", "pypdf", "defusedxml", "filelock", "email_validator",
-    "docx", "charset_normalizer", "python_calamine",
+    "docx", "charset_normalizer", "python_calamine", "msal", "google_auth_oauthlib", "google", "keyring", "platformdirs",
 }  # fmt: skip
 # The one module (or two) that may import each library; everything else uses the stdlib and reportgen.
 OWNERS = {
-    "click": {"cli/__init__.py", "cli/options.py", "cli/survey.py", "cli/build.py", "cli/send.py", "console.py"},
+    "click": {
+        "cli/__init__.py", "cli/options.py", "cli/survey.py", "cli/build.py", "cli/send.py", "cli/login.py",
+        "cli/doctor.py", "console.py",
+    },
     # Reading exports; writing scores.xlsx, and the questionnaire's answer sheet with its drop-down lists.
     "openpyxl": {"survey/reader.py", "output/workbook.py", "questionnaire/sheet.py"},
     "docx": {"questionnaire/word.py"},  # python-docx: the Word file for Microsoft Forms' Quick import
@@ -31,7 +34,14 @@ OWNERS = {
     "filelock": {"output/lock.py"},  # one build or send at a time per output folder
     "email_validator": {"delivery/addresses.py"},  # leaders' addresses, IDNA domains, SMTPUTF8
     "smtplib": {"delivery/mailer.py"},
-    "ssl": {"delivery/mailer.py"},
+    "ssl": {"delivery/mailer.py", "delivery/graph.py"},  # SMTP's TLS; Graph's HTTPS
+    "http": {"delivery/graph.py"},  # Microsoft Graph over HTTPS
+    # The sign-in for sending without a password, and where its refresh token is kept.
+    "msal": {"delivery/oauth.py"},  # Microsoft 365's device-code sign-in
+    "google_auth_oauthlib": {"delivery/oauth.py"},  # Google's installed-app sign-in
+    "google": {"delivery/oauth.py"},  # google-auth: refreshing Google's access token
+    "keyring": {"delivery/tokens.py"},
+    "platformdirs": {"delivery/tokens.py"},
     "email": {"delivery/mailer.py"},
 }
 BASE = {"reportgen", "reportgen.models", "reportgen.errors", "reportgen.config"}
@@ -141,7 +151,7 @@ def loaded_by(*args: str, libraries: set[str]) -> set[str]:
 
 
 def test_help_loads_no_stage_library() -> None:
-    heavy = {"openpyxl", "jinja2", "weasyprint", "pypdf", "smtplib", "babel"}
+    heavy = {"openpyxl", "jinja2", "weasyprint", "pypdf", "smtplib", "babel", "msal", "google", "keyring", "http"}
     assert loaded_by("--help", libraries=heavy) == set()
 
 

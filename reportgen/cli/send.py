@@ -34,6 +34,12 @@ from .options import verbosity
     type=click.Path(path_type=Path, file_okay=False),
     help="Write one .eml draft per leader into this folder instead of sending.",
 )
+@click.option(
+    "--drafts-to-mailbox",
+    "mailbox",
+    is_flag=True,
+    help="With --via graph: put one draft per leader in your Drafts folder instead of sending.",
+)
 @click.option("--from", "sender", metavar="'NAME <ADDRESS>'", help="Sender (default: the brand's mail.from).")
 @click.option("--smtp-host", help="SMTP server, e.g. smtp.office365.com.")
 @click.option("--smtp-port", type=int, help="SMTP port (default: 587 for starttls, 465 for ssl).")
@@ -54,6 +60,22 @@ from .options import verbosity
     metavar="SECONDS",
     help="How long to wait for the server's answer (default 60).",
 )
+@click.option(
+    "--smtp-auth",
+    type=click.Choice(["password", "oauth2"]),
+    help="password (default), or oauth2: sign in with the token from reportgen login (XOAUTH2).",
+)
+@click.option(
+    "--via",
+    type=click.Choice(["smtp", "graph"]),
+    help="smtp (default), or graph: send through Microsoft Graph after reportgen login microsoft --graph.",
+)
+@click.option(
+    "--oauth-token-command",
+    metavar="COMMAND",
+    help="Take the access token from this command's output instead of reportgen login's sign-in.",
+)
+@click.option("--graph-url", metavar="URL", help="Another Microsoft Graph endpoint (default: Microsoft's v1.0).")
 @click.option("--rate", type=click.IntRange(1, 600), help="Messages per minute (default 20).")
 @click.option("--daily-cap", type=click.IntRange(1), help="Messages per 24 hours (default 300).")
 @click.option("--brand", "brand_dir", type=click.Path(path_type=Path, file_okay=False), help="Brand folder.")
@@ -71,12 +93,14 @@ def send(
     resend: tuple[str, ...],
     mark_sent: tuple[str, ...],
     eml_dir: Path | None,
+    mailbox: bool,
     brand_dir: Path | None,
     config: Path | None,
     **given: Any,
 ) -> None:
     """E-mail each leader their report from FOLDER (written by build), at most once. Dry run unless --send."""
-    command = "reportgen send" + (f" --eml {eml_dir}" if eml_dir else " --send" if really else "")
+    drafts = f" --eml {eml_dir}" if eml_dir else " --drafts-to-mailbox" if mailbox else ""
+    command = "reportgen send" + (drafts or (" --send" if really else ""))
     # One run per folder: a second `send --send` at once would mail everyone twice.
     with pipeline.folder_lock(folder, command):
         run = pipeline.prepare_send(folder, brand_dir, config, given, resend, mark_sent)
@@ -86,6 +110,8 @@ def send(
         sample, mail = None, run.mail
         if eml_dir is not None:
             mode, summary = "eml", pipeline.write_drafts(run, eml_dir)
+        elif mailbox:
+            mode, summary = "mailbox", pipeline.write_mailbox_drafts(run)
         elif not really:
             mode, summary = "dry", pipeline.dry_run(run)
             sample, mail = pipeline.preview(run, summary, to_me), pipeline.sample_mail(run)

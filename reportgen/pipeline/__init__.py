@@ -21,6 +21,7 @@ from .send import (
     sample_mail,
     send,
     write_drafts,
+    write_mailbox_drafts,
 )
 from .survey import check_language, read_survey, score_records, write_mapping, write_questionnaire
 
@@ -28,5 +29,5 @@ __all__ = [
     "INTERRUPTED", "PLACEHOLDER_SENDER", "BuildResult", "Preview", "ProgressCallback", "SendRun", "Settings",
     "StageCallback", "Survey", "build", "changed_parts", "check_brand", "check_language", "dry_run", "folder_lock",
     "load_brand", "log_state", "make_brand", "mark_sent", "prepare_send", "preview", "read_survey", "sample_mail",
-    "score_records", "send", "write_drafts", "write_mapping", "write_questionnaire",
+    "score_records", "send", "write_drafts", "write_mailbox_drafts", "write_mapping", "write_questionnaire",
 ]  # fmt: skip

@@ -15,6 +15,7 @@ from .build import load_brand
 
 if TYPE_CHECKING:
     from ..delivery.letters import Letter, MailText
+    from ..delivery.oauth import IdentityProvider
     from ..delivery.send import Clock, Summary
 
 ProgressCallback = Callable[[int, int, Outcome], None]
@@ -106,11 +107,12 @@ def send(
     to_me: str | None = None,
     on_letter: Callable[[Letter], None] | None = None,
     clock: Clock | None = None,
+    identity: IdentityProvider | None = None,
 ) -> Summary:
-    """Send for real: each planned letter once, logged in delivery.csv."""
+    """Send for real: each planned letter once, logged in delivery.csv; `identity` replaces the stored sign-in."""
     from ..delivery.addresses import AddressError, parse_address
-    from ..delivery.mailer import Mailer
     from ..delivery.send import deliver
+    from ..delivery.transport import open_transport
     from ..errors import SendError
 
     if to_me is not None:
@@ -119,7 +121,7 @@ def send(
         except AddressError as error:
             raise SendError(f"--to-me {to_me} is not an address: {error}", fix="Give your own address.") from None
 
-    mailer = Mailer(run.mail.options, password)
+    mailer = open_transport(run.mail.options, password, identity)
     return deliver(run.folder, run.letters, run.mail.message, mailer, run.mail.options, to_me, on_letter, clock)
 
 
@@ -200,3 +202,11 @@ def write_drafts(run: SendRun, target: Path) -> Summary:
 
     target.mkdir(parents=True, exist_ok=True)
     return drafts(run.folder, EmlFolder(target), run.letters, run.mail.message)
+
+
+def write_mailbox_drafts(run: SendRun, identity: IdentityProvider | None = None) -> Summary:
+    """One draft per letter to send in the facilitator's Drafts folder (Microsoft Graph), instead of sending."""
+    from ..delivery.send import write_drafts as drafts
+    from ..delivery.transport import mailbox_drafts
+
+    return drafts(run.folder, mailbox_drafts(run.mail.options, identity), run.letters, run.mail.message)
