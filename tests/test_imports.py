@@ -13,7 +13,8 @@ PACKAGE = Path(reportgen.__file__).parent
 MODULES = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py"))
 THIRD_PARTY = {
     "click", "openpyxl", "jinja2", "weasyprint", "babel", "pypdf", "defusedxml", "filelock", "email_validator",
-    "docx", "charset_normalizer", "python_calamine", "msal", "google_auth_oauthlib", "google", "keyring", "platformdirs",
+    "docx", "charset_normalizer", "python_calamine", "msal", "google_auth_oauthlib", "google", "keyring",
+    "platformdirs",
 }  # fmt: skip
 # The one module (or two) that may import each library; everything else uses the stdlib and reportgen.
 OWNERS = {
