@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .delivery.send import Summary
     from .models import Brand, BuildResult, Survey
     from .pipeline import Preview
+    from .pipeline.doctor import Check
 
 
 def error(message: str) -> None:
@@ -379,3 +380,15 @@ def signed_in(provider: str, where: str) -> None:
     way = "--via graph" if "graph" in where else "--smtp-auth oauth2"
     click.echo(f"Signed in with {provider.capitalize()}; the sign-in is kept in {where}.")
     click.echo(f"Send with it: reportgen send FOLDER {way} --send")
+
+
+def doctor_lines(checks: list[Check]) -> list[str]:
+    """`reportgen doctor`: one line per check, what to do under each problem, then the verdict."""
+    lines = []
+    for check in checks:
+        lines.append(f"  {'ok' if check.ok else 'PROBLEM':<8} {check.name:<16} {check.found}")
+        if check.fix:
+            lines.append(f"  {'':<8} {'':<16} → {check.fix}")
+    problems = sum(not check.ok for check in checks)
+    lines.append("Ready." if not problems else f"{problems} problem{'s' if problems > 1 else ''}: see → above.")
+    return lines

@@ -81,7 +81,7 @@ def main(debug: bool) -> None:
 
 
 # The commands register themselves on `main` (and `brand`) when their modules are imported.
-from . import build, login, send, survey  # noqa: E402
+from . import build, doctor, login, send, survey  # noqa: E402
 
 __all__ = [
     "EXIT_INTERRUPTED",
@@ -89,6 +89,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_PROBLEMS",
     "build",
+    "doctor",
     "login",
     "main",
     "send",

@@ -118,7 +118,7 @@ def send(
         else:
             if to_me:
                 click.echo(f"Test run: every message goes to {to_me}, none to the leaders.", err=True)
-            mode, summary = "send", pipeline.send(run, _password, to_me, on_letter=console.sent_line)
+            mode, summary = "send", pipeline.send(run, password, to_me, on_letter=console.sent_line)
         wrote = pipeline.log_state(folder) != log_before
         changes = pipeline.changed_parts(run, summary)
     for line in console.send_lines(summary, folder, mail, mode, eml_dir, to_me, wrote, sample, changes):
@@ -129,7 +129,8 @@ def send(
     sys.exit(EXIT_PROBLEMS if attention else EXIT_OK)
 
 
-def _password() -> str:
+def password() -> str:
+    """The SMTP password: from the environment, else asked for (not shown as it is typed)."""
     password = os.environ.get(PASSWORD_VARIABLE)
     if password is None:
         password = click.prompt("SMTP password", hide_input=True, err=True)
