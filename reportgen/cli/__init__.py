@@ -20,6 +20,7 @@ import click
 from .. import __version__, console
 from ..errors import ReportgenError
 from ..output.writer import disk_full_error, is_disk_full
+from .group import WorkGroup
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_PROBLEMS, EXIT_NOTHING_DONE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -72,7 +73,7 @@ def _error_log(text: str) -> Path:
     return Path(name)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=WorkGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportgen")
 @click.option("--debug", is_flag=True, help="Show the full traceback of an internal error.")
 def main(debug: bool) -> None:

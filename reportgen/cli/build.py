@@ -13,6 +13,7 @@ from .. import console, pipeline
 from ..config import Settings, bundled_sample
 from ..models import BuildResult
 from . import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded, main
+from .group import parse_date
 from .options import CSV_DIALECT, PREVIOUS, survey_input, verbosity
 
 
@@ -43,9 +44,9 @@ from .options import CSV_DIALECT, PREVIOUS, survey_input, verbosity
 @click.option(
     "--date",
     "report_date",
-    type=click.DateTime(["%Y-%m-%d"]),
+    callback=parse_date,
     default=None,
-    help="Date shown on the cover, as YYYY-MM-DD (default: the brand's, else today).",
+    help="Date shown on the cover, as 2026-11-03 or 3-11-2026 (default: the brand's, else today).",
 )
 @click.option(
     "--paper", type=click.Choice(["A4", "letter"]), default=None, help="Paper size (default: the brand's, A4)."
