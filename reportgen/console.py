@@ -249,8 +249,11 @@ def _interrupted(outcome: Outcome) -> bool:
     return outcome.status == "failed" and (outcome.reason or "").startswith("interrupted")
 
 
-def demo_lines(result: BuildResult) -> list[str]:
-    """After `reportgen demo` (and `make run`): the sample's invalid row is meant, and where to look."""
+def demo_lines(result: BuildResult, command: str = "reportgen") -> list[str]:
+    """After `reportgen demo` (and `make run`): the sample's invalid row is meant, where to look, and what next.
+
+    `command` is how reportgen is typed in this terminal (`reportgen`, or `.venv/bin/reportgen`).
+    """
     lines = [
         f"  The sample's row {o.source_row} is invalid on purpose ({o.reason}), to show how reportgen "
         "reports a row it cannot use; every other row has a report."
@@ -262,7 +265,7 @@ def demo_lines(result: BuildResult) -> list[str]:
         lines.append(f"  Open {result.manifest.parent / reports[0]} to see a leader's report,")
     if result.cohort:
         lines.append(f"  {result.cohort} for the group, and {result.scores} for every score.")
-    lines.append("  Next, with your own export: reportgen check survey.xlsx, then reportgen build survey.xlsx")
+    lines.append(f'  Next, with your own export: {command} check "survey.xlsx", then {command} build "survey.xlsx"')
     return lines
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from dataclasses import replace
 from datetime import datetime
@@ -153,11 +154,23 @@ def demo(folder: Path, lang: str | None, jobs: int | None) -> None:
     """Build the bundled sample survey into FOLDER (default reportgen-demo) and say where the reports are."""
     settings = Settings(survey=bundled_sample(), output_dir=folder, language=lang, jobs=jobs)
     result = _build(settings)
-    for line in console.demo_lines(result):
+    for line in console.demo_lines(result, typed_command()):
         click.echo(line)
     if result.interrupted:
         sys.exit(EXIT_INTERRUPTED)
     sys.exit(EXIT_PROBLEMS if result.counts["failed"] else EXIT_OK)
+
+
+def typed_command() -> str:
+    """How to type reportgen in this terminal: `reportgen` where that is on the PATH, else the path it ran from."""
+    script = Path(sys.argv[0])
+    found = shutil.which("reportgen")
+    if script.name != "reportgen" or (found and Path(found).resolve() == script.resolve()):
+        return "reportgen"
+    try:
+        return str(script.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(script.resolve())
 
 
 @main.group()

@@ -43,6 +43,9 @@ EXAMPLES = {
 }
 
 
+WORDS = "reportgen.words"  # where the command line as typed is kept in the context
+
+
 class WorkGroup(click.Group):
     """A group that lists its commands in the order of work and shows an example under each command's help."""
 
@@ -68,9 +71,14 @@ class WorkGroup(click.Group):
             command.epilog = f"\b\nExample:\n  {EXAMPLES[cmd_name]}"
         return command
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Parse as Click does, keeping the words as typed for the quoting hint."""
+        ctx.meta[WORDS] = list(args)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; a file name typed without quotes gets the hint to quote it."""
-        words = [*ctx.protected_args, *ctx.args]
+        words = ctx.meta.get(WORDS, [])
         try:
             return super().invoke(ctx)
         except click.UsageError as error:
