@@ -19,8 +19,15 @@ THIRD_PARTY = {
 # The one module (or two) that may import each library; everything else uses the stdlib and reportgen.
 OWNERS = {
     "click": {
-        "cli/__init__.py", "cli/options.py", "cli/survey.py", "cli/build.py", "cli/send.py", "cli/login.py",
-        "cli/doctor.py", "cli/group.py", "console.py",
+        "cli/__init__.py",
+        "cli/options.py",
+        "cli/survey.py",
+        "cli/build.py",
+        "cli/send.py",
+        "cli/login.py",
+        "cli/doctor.py",
+        "cli/group.py",
+        "console.py",
     },
     # Reading exports; writing scores.xlsx, and the questionnaire's answer sheet with its drop-down lists.
     "openpyxl": {"survey/reader.py", "output/workbook.py", "questionnaire/sheet.py"},
