@@ -352,6 +352,9 @@ def send_lines(
         counts = f"0 to send: all {len(summary.skipped)} already sent"
     else:
         counts = f"{len(summary.sent)} sent" + (" (to --to-me only)" if to_me else "") + f", {rest}"
+    if to_me and mode == "send":
+        tests = f"{len(summary.sent)} test message" + ("" if len(summary.sent) == 1 else "s")
+        counts = f"{tests} sent to {to_me}, none to the leaders"
     if summary.unknown:
         counts += f", {len(summary.unknown)} unknown"
     if summary.marked:
@@ -395,3 +398,8 @@ def doctor_lines(checks: list[Check]) -> list[str]:
     problems = sum(not check.ok for check in checks)
     lines.append("Ready." if not problems else f"{problems} problem{'s' if problems > 1 else ''}: see → above.")
     return lines
+
+
+def test_line(letter: Letter) -> None:
+    """One line as a --to-me test message is accepted: whose report went to the facilitator."""
+    click.echo(f"  test → you ({letter.name}'s report)")

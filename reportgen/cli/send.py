@@ -18,7 +18,14 @@ from .options import verbosity
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--send", "really", is_flag=True, help="Send for real; without it, only show what would be sent.")
-@click.option("--to-me", metavar="ADDRESS", help="Send every message to this one address instead, as a test.")
+@click.option(
+    "--to-me",
+    is_flag=False,
+    flag_value="",
+    metavar="[ADDRESS]",
+    help="A test: send one sample to yourself (the sender address, or ADDRESS) instead of to the leaders.",
+)
+@click.option("--all", "every", is_flag=True, help="With --to-me: send every report to you, not one sample.")
 @click.option("--resend", metavar="EMAIL", multiple=True, help="Send this leader's report again (repeatable).")
 @click.option(
     "--mark-sent",
@@ -90,6 +97,7 @@ def send(
     folder: Path,
     really: bool,
     to_me: str | None,
+    every: bool,
     resend: tuple[str, ...],
     mark_sent: tuple[str, ...],
     eml_dir: Path | None,
@@ -105,6 +113,7 @@ def send(
     with pipeline.folder_lock(folder, command):
         run = pipeline.prepare_send(folder, brand_dir, config, given, resend, mark_sent)
         log_before = pipeline.log_state(folder)
+        to_me = pipeline.test_address(run, to_me)
         if mark_sent:
             run = pipeline.mark_sent(run, mark_sent)
         sample, mail = None, run.mail
@@ -117,8 +126,12 @@ def send(
             sample, mail = pipeline.preview(run, summary, to_me), pipeline.sample_mail(run)
         else:
             if to_me:
-                click.echo(f"Test run: every message goes to {to_me}, none to the leaders.", err=True)
-            mode, summary = "send", pipeline.send(run, password, to_me, on_letter=console.sent_line)
+                click.echo(
+                    f"Test run: {'every report' if every else 'one sample'} goes to {to_me}, none to the leaders.",
+                    err=True,
+                )
+            on_letter = console.test_line if to_me else console.sent_line
+            mode, summary = "send", pipeline.send(run, password, to_me, on_letter=on_letter, every=every)
         wrote = pipeline.log_state(folder) != log_before
         changes = pipeline.changed_parts(run, summary)
     for line in console.send_lines(summary, folder, mail, mode, eml_dir, to_me, wrote, sample, changes):

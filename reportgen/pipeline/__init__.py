@@ -20,6 +20,7 @@ from .send import (
     preview,
     sample_mail,
     send,
+    test_address,
     write_drafts,
     write_mailbox_drafts,
 )
@@ -29,5 +30,6 @@ __all__ = [
     "INTERRUPTED", "PLACEHOLDER_SENDER", "BuildResult", "Preview", "ProgressCallback", "SendRun", "Settings",
     "StageCallback", "Survey", "build", "changed_parts", "check_brand", "check_language", "dry_run", "folder_lock",
     "load_brand", "log_state", "make_brand", "mark_sent", "prepare_send", "preview", "read_survey", "sample_mail",
-    "score_records", "send", "write_drafts", "write_mailbox_drafts", "write_mapping", "write_questionnaire",
+    "score_records", "send", "test_address", "write_drafts", "write_mailbox_drafts", "write_mapping",
+    "write_questionnaire",
 ]  # fmt: skip

@@ -108,6 +108,7 @@ def send(
     on_letter: Callable[[Letter], None] | None = None,
     clock: Clock | None = None,
     identity: IdentityProvider | None = None,
+    every: bool = False,
 ) -> Summary:
     """Send for real: each planned letter once, logged in delivery.csv; `identity` replaces the stored sign-in."""
     from ..delivery.addresses import AddressError, parse_address
@@ -115,14 +116,31 @@ def send(
     from ..delivery.transport import open_transport
     from ..errors import SendError
 
+    letters = run.letters
     if to_me is not None:
         try:
             parse_address(to_me)
         except AddressError as error:
             raise SendError(f"--to-me {to_me} is not an address: {error}", fix="Give your own address.") from None
+        if not every:  # a test sends one sample; --all sends every report to the facilitator
+            letters = [letter for letter in letters if letter.action == "send"][:1]
 
     mailer = open_transport(run.mail.options, password, identity)
-    return deliver(run.folder, run.letters, run.mail.message, mailer, run.mail.options, to_me, on_letter, clock)
+    return deliver(run.folder, letters, run.mail.message, mailer, run.mail.options, to_me, on_letter, clock)
+
+
+def test_address(run: SendRun, to_me: str | None) -> str | None:
+    """--to-me's address: the one given, or (--to-me alone) the sender's own; None when not testing."""
+    from ..delivery.mailer import sender
+    from ..errors import SendError
+
+    if to_me != "":
+        return to_me
+    address = sender(run.mail.options)[1] if "@" in run.mail.options.sender else ""
+    if not address:
+        raise SendError("--to-me without an address sends to the sender, and no sender is given.",
+                        fix='Give --to-me YOUR@ADDRESS, or --from "Name <address>".')  # fmt: skip
+    return address
 
 
 def dry_run(run: SendRun) -> Summary:
