@@ -83,3 +83,13 @@ def test_make_run_ends_with_the_way_to_run_reportgen_here() -> None:
     recipe = makefile.split("\nrun: ")[1].split("\n\n")[0]
     assert "source $(VENV)/bin/activate" in recipe and "$(BIN)/reportgen --help" in recipe
     assert recipe.index("reportgen demo reports") < recipe.index("source $(VENV)/bin/activate")
+
+
+def test_send_given_a_file_says_it_wants_the_folder_build_wrote(export: Path) -> None:
+    result = invoke(["send", str(export)])
+    assert result.exit_code == 2 and "Directory" not in result.output
+    assert f'"{export}" is a file; send wants the folder build wrote the reports into' in result.output
+    pdf = export.parent / "Workshop november" / "02-anne.pdf"
+    pdf.parent.mkdir()
+    pdf.write_bytes(b"%PDF-1.7\n")
+    assert f'reportgen send "{pdf.parent}"' in invoke(["send", str(pdf)]).output

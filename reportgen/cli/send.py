@@ -15,8 +15,18 @@ from . import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded, main
 from .options import verbosity
 
 
+def _built_folder(ctx: click.Context, param: click.Parameter, folder: Path) -> Path:
+    """The folder build wrote; a file (the survey export, a PDF) is said to be one, with what to give instead."""
+    if folder.is_file():
+        raise click.BadParameter(
+            f'"{folder}" is a file; send wants the folder build wrote the reports into (build\'s -o, default '
+            f'reports), e.g. reportgen send "{folder.parent if folder.suffix == ".pdf" else "reports"}"'
+        )
+    return folder
+
+
 @main.command()
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("folder", type=click.Path(path_type=Path), callback=_built_folder)
 @click.option("--send", "really", is_flag=True, help="Send for real; without it, only show what would be sent.")
 @click.option(
     "--to-me",
