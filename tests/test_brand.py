@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from reportgen.brand import default_brand_dir, load_brand
 from reportgen.config import bundled_templates
 from reportgen.errors import BrandError
-from reportgen.report.brand import default_brand_dir, load_brand
 
 from .conftest import IDENTITY, invoke, item_headers, leader_row, pdf_text, write_xlsx
 

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reportgen import system
+from reportgen.render import system
 
 from . import test_send as mail
 from .conftest import invoke

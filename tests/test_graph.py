@@ -25,8 +25,8 @@ from typing import Any
 
 import pytest
 
-from reportgen import pipeline
 from reportgen.delivery.log import DELIVERY
+from reportgen.pipeline.send import SendRequest, send
 
 from . import test_send as mail
 from .conftest import invoke
@@ -182,12 +182,11 @@ class FixedIdentity:
 
 def test_only_the_identity_provider_is_replaced(reports: Path, graph: Graph, tmp_path: Path) -> None:
     given = {"sender": SENDER, "via": "graph", "graph_url": graph.url, "rate": 600}
-    run = pipeline.prepare_send(reports, None, None, given)
     identity = FixedIdentity()
-    summary = pipeline.send(run, lambda: None, identity=identity)
+    summary = send(SendRequest(reports, "send", given=given, identity=identity)).summary
     assert len(summary.sent) == 3 and len(graph.sent) == 3 and set(identity.asked) == {"graph"}
     copy = Path(shutil.copytree(mail_folder(reports), tmp_path / "again"))
-    drafts = pipeline.write_mailbox_drafts(pipeline.prepare_send(copy, None, None, given), FixedIdentity())
+    drafts = send(SendRequest(copy, "mailbox", given=given, identity=FixedIdentity())).summary
     assert len(drafts.drafts) == 3 and len(graph.drafts) == 3
 
 

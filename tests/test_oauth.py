@@ -21,13 +21,14 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from reportgen import config, pipeline
+from reportgen import config
 from reportgen.delivery import oauth
 from reportgen.delivery.log import DELIVERY
 from reportgen.delivery.oauth import App, StoredSignIn, TokenCommand
 from reportgen.delivery.refusals import advice
 from reportgen.delivery.tokens import TokenStore
 from reportgen.errors import SendError
+from reportgen.pipeline.send import SendRequest, send
 
 from . import test_send as mail
 from .conftest import invoke
@@ -143,9 +144,8 @@ def test_the_identity_provider_is_the_one_thing_replaced(
     mailbox, port, _ = oauth_server
     given = {"sender": SENDER, "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_cafile": certificate[0],
              "smtp_auth": "oauth2", "rate": 600}  # fmt: skip
-    run = pipeline.prepare_send(reports, None, None, given)
     identity = FixedIdentity(TOKEN)
-    summary = pipeline.send(run, lambda: None, identity=identity)
+    summary = send(SendRequest(reports, "send", given=given, identity=identity)).summary
     assert len(summary.sent) == 3 and len(mailbox.messages) == 3
     assert set(identity.asked) == {"smtp"}
     for (to, message), letter in zip(sorted(mailbox.messages, key=lambda m: m[0]), sorted(summary.sent,

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import click
 
-from .. import console, pipeline
+from .. import console
 from ..config import Settings, bundled_sample
 from ..models import BuildResult
-from . import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded, main
+from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded
 from .group import parse_date
 from .options import CSV_DIALECT, PREVIOUS, survey_input, verbosity
 
 
-@main.command()
+@click.command()
 @survey_input
 @click.option(
     "-o",
@@ -136,15 +136,17 @@ def build(
 def _build(settings: Settings) -> BuildResult:
     """Run a build with its progress on the terminal, then its summary."""
     progress = console.Progress(settings.survey, terminal=sys.stdout.isatty())
+    from ..pipeline.build import build
+
     try:
-        result = pipeline.build(settings, progress.update, progress.stage)
+        result = build(settings, progress.update, progress.stage)
     finally:
         progress.close()
     console.build_summary(result)
     return result
 
 
-@main.command()
+@click.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=Path("reportgen-demo"))
 @click.option("--lang", type=click.Choice(["da", "en"]), default=None, help="Report language (default da).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
@@ -173,7 +175,7 @@ def typed_command() -> str:
         return str(script.resolve())
 
 
-@main.group()
+@click.group()
 def brand() -> None:
     """Make and check brand folders (logo, colours, fonts, templates)."""
 
@@ -184,7 +186,9 @@ def brand() -> None:
 @_guarded
 def brand_init(folder: Path) -> None:
     """Copy the bundled brand into FOLDER as a starting point."""
-    made = pipeline.make_brand(folder)
+    from ..pipeline.brand import make_brand
+
+    made = make_brand(folder)
     click.echo(
         f"Made {made}/: edit brand.toml (it explains every key), replace logo.svg, and put templates that "
         f"override the bundled ones in {made}/templates/. Use it with: reportgen build SURVEY --brand {made}"
@@ -197,6 +201,8 @@ def brand_init(folder: Path) -> None:
 @_guarded
 def brand_check(folder: Path) -> None:
     """Check a brand folder (keys, colours and their contrast, logo, fonts) without building anything."""
-    made, contrasts = pipeline.check_brand(folder)
+    from ..pipeline.brand import check_brand
+
+    made, contrasts = check_brand(folder)
     for line in console.brand_lines(made, contrasts):
         click.echo(line)

@@ -9,12 +9,11 @@ from typing import Any
 import click
 
 from .. import console
-from ..pipeline.doctor import doctor as examine
-from . import EXIT_OK, EXIT_PROBLEMS, _guarded, main
+from .common import EXIT_OK, EXIT_PROBLEMS, _guarded
 from .send import password
 
 
-@main.command()
+@click.command()
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path, file_okay=False), default=Path("reports"),
     show_default=True, help="The output folder build will write.",
@@ -39,6 +38,8 @@ def doctor(output: Path, brand_dir: Path | None, config: Path | None, no_mail: b
       reportgen doctor
       reportgen doctor --no-mail -o "Workshop november"
     """
+    from ..pipeline.doctor import doctor as examine
+
     checks = examine(output, brand_dir, config, given, password, mail=not no_mail)
     for line in console.doctor_lines(checks):
         click.echo(line)

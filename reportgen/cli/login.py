@@ -7,11 +7,10 @@ from pathlib import Path
 import click
 
 from .. import console
-from ..pipeline.login import login as sign_in
-from . import _guarded, main
+from .common import _guarded
 
 
-@main.command()
+@click.command()
 @click.argument("provider", type=click.Choice(["microsoft", "google"]))
 @click.option("--graph", is_flag=True, help="Microsoft: sign in for --via graph (Microsoft Graph) instead of SMTP.")
 @click.option("--client-id", help="The app registration's client id (default: from reportgen.toml).")
@@ -41,6 +40,8 @@ def login(
       reportgen login microsoft
       reportgen send reports --smtp-auth oauth2 --send
     """
+    from ..pipeline.login import login as sign_in
+
     given = {"client_id": client_id, "tenant": tenant, "client_secret": client_secret}
     where = sign_in(provider, given, config, graph, tell=click.echo)
     console.signed_in(provider, where)

@@ -9,9 +9,9 @@ from typing import Any
 
 import click
 
-from .. import console, pipeline
+from .. import console
 from ..config import PASSWORD_VARIABLE
-from . import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded, main
+from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded
 from .options import verbosity
 
 
@@ -25,7 +25,7 @@ def _built_folder(ctx: click.Context, param: click.Parameter, folder: Path) -> P
     return folder
 
 
-@main.command()
+@click.command()
 @click.argument("folder", type=click.Path(path_type=Path), callback=_built_folder)
 @click.option("--send", "really", is_flag=True, help="Send for real; without it, only show what would be sent.")
 @click.option(
@@ -117,35 +117,20 @@ def send(
     **given: Any,
 ) -> None:
     """E-mail each leader their report from FOLDER (written by build), at most once. Dry run unless --send."""
-    drafts = f" --eml {eml_dir}" if eml_dir else " --drafts-to-mailbox" if mailbox else ""
-    command = "reportgen send" + (drafts or (" --send" if really else ""))
-    # One run per folder: a second `send --send` at once would mail everyone twice.
-    with pipeline.folder_lock(folder, command):
-        run = pipeline.prepare_send(folder, brand_dir, config, given, resend, mark_sent)
-        log_before = pipeline.log_state(folder)
-        to_me = pipeline.test_address(run, to_me)
-        if mark_sent:
-            run = pipeline.mark_sent(run, mark_sent)
-        sample, mail = None, run.mail
-        if eml_dir is not None:
-            mode, summary = "eml", pipeline.write_drafts(run, eml_dir)
-        elif mailbox:
-            mode, summary = "mailbox", pipeline.write_mailbox_drafts(run)
-        elif not really:
-            mode, summary = "dry", pipeline.dry_run(run)
-            sample, mail = pipeline.preview(run, summary, to_me), pipeline.sample_mail(run)
-        else:
-            if to_me:
-                click.echo(
-                    f"Test run: {'every report' if every else 'one sample'} goes to {to_me}, none to the leaders.",
-                    err=True,
-                )
-            on_letter = console.test_line if to_me else console.sent_line
-            mode, summary = "send", pipeline.send(run, password, to_me, on_letter=on_letter, every=every)
-        wrote = pipeline.log_state(folder) != log_before
-        changes = pipeline.changed_parts(run, summary)
-    for line in console.send_lines(summary, folder, mail, mode, eml_dir, to_me, wrote, sample, changes):
+    from ..pipeline.send import Mode, SendRequest
+    from ..pipeline.send import send as run_send
+
+    mode: Mode = "eml" if eml_dir is not None else "mailbox" if mailbox else "send" if really else "dry"
+    if mode == "send" and to_me is not None:
+        click.echo(f"Test run: {'every report' if every else 'one sample'} goes to you, none to the leaders.", err=True)
+    on_letter = console.test_line if to_me is not None else console.sent_line
+    request = SendRequest(
+        folder, mode, eml_dir, to_me, every, resend, mark_sent, brand_dir, config, given, password, on_letter
+    )
+    result = run_send(request)
+    for line in console.send_lines(result, folder, mode, eml_dir, result.to_me):
         click.echo(line)
+    summary = result.summary
     if summary.interrupted:
         sys.exit(EXIT_INTERRUPTED)
     attention = summary.failed or summary.not_sent or summary.changed or summary.unknown

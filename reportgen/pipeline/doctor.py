@@ -13,7 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..brand import brand_or_bundled
+from ..config import check_options, send_options
+from ..delivery.mailer import TemporaryFailure
+from ..delivery.transport import open_transport
 from ..errors import ReportgenError
+from ..render.system import install_advice, missing_libraries, python_version
 
 
 @dataclass(frozen=True)
@@ -42,15 +47,11 @@ def doctor(
 
 
 def _python() -> Check:
-    from ..system import python_version
-
     ok = sys.version_info >= (3, 11)
     return Check("Python", ok, f"{python_version()} at {sys.executable}", "" if ok else "Install Python 3.11 or newer.")
 
 
 def _libraries() -> Check:
-    from ..system import install_advice, missing_libraries
-
     said = missing_libraries()
     if said is None:
         return Check("Pango, HarfBuzz", True, "loaded: PDFs can be written")
@@ -58,10 +59,8 @@ def _libraries() -> Check:
 
 
 def _fonts(brand_dir: Path | None) -> Check:
-    from .build import load_brand
-
     try:
-        brand = load_brand(brand_dir)
+        brand = brand_or_bundled(brand_dir)
     except ReportgenError as error:
         return Check("brand and fonts", False, error.problem, error.fix)
     names = ", ".join(sorted({path.name for path in brand.fonts.values()}))
@@ -84,13 +83,8 @@ def _output(output: Path) -> Check:
 def _mail(
     brand_dir: Path | None, config: Path | None, given: dict[str, object], password: Callable[[], str | None]
 ) -> Check:
-    from ..config import check_options, send_options
-    from ..delivery.mailer import TemporaryFailure
-    from ..delivery.transport import open_transport
-    from .build import load_brand
-
     try:
-        brand = load_brand(brand_dir)
+        brand = brand_or_bundled(brand_dir)
         check_options(brand.mail, brand.root / "brand.toml", "[mail] table of the brand")
         options = send_options(given, config, brand.mail)
         if options.via == "smtp" and not options.smtp_host:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ..config import load_config
+from ..delivery.oauth import App
+from ..delivery.oauth import login as sign_in
 from ..errors import SendError
 
 
@@ -16,10 +19,6 @@ def login(
     tell: Callable[[str], None],
 ) -> str:
     """Sign in with the app registration from the options or reportgen.toml; where the sign-in is kept."""
-    from ..config import load_config
-    from ..delivery.oauth import App
-    from ..delivery.oauth import login as sign_in
-
     if graph and provider != "microsoft":
         raise SendError("--graph is for Microsoft 365 (Microsoft Graph).", fix=f"Run: reportgen login {provider}")
     table = load_config(config or Path("reportgen.toml"), required=config is not None)

@@ -12,7 +12,7 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
-from ..config import load_toml
+from ..config import bundled_templates, load_toml
 from ..errors import TemplateError
 from ..models import round_half_up
 
@@ -60,3 +60,9 @@ def share(value: Fraction | float, locale: str) -> str:
     """A share as a whole percentage in the language's form: "30 %" in Danish, "30%" in English."""
     exact = round_half_up(Fraction(value) * 100 if isinstance(value, Fraction) else Fraction(Decimal(str(value))) * 100)
     return str(format_percent(exact / 100, locale=locale))
+
+
+def workbook_words(content: Content, language: str) -> dict[str, str]:
+    """scores.xlsx's sheet names and headers; the bundled ones for a brand's content file without them."""
+    words = content.get("workbook") or load_content([bundled_templates()], (language,))[language]["workbook"]
+    return {str(key): str(value) for key, value in words.items()}

@@ -13,7 +13,7 @@ import platform
 import sys
 from collections.abc import Iterator
 
-from .errors import ReportgenError
+from ..errors import ReportgenError
 
 # What to do, per system. Windows and macOS have no Pango by default; most Linux desktops do.
 INSTALL = {

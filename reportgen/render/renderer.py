@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..system import loading
+from .system import loading
 
 with loading():  # a missing Pango is one paragraph (SystemLibraryError), not WeasyPrint's print and an OSError
     from weasyprint import CSS, HTML
@@ -22,9 +22,9 @@ with loading():  # a missing Pango is one paragraph (SystemLibraryError), not We
 
 from ..errors import RenderError, TemplateError
 from ..models import PDF_LEADER_KEY, Brand
-from .cohort import CohortView
+from ..report.cohort import CohortView
+from ..report.model import ReportView
 from .templates import Template, TemplateProblem, environment
-from .view import ReportView
 
 REPORT_TEMPLATE = "report.html"
 COHORT_TEMPLATE = "cohort.html"
@@ -151,9 +151,13 @@ class Renderer:
         """
         try:
             return self._template(template).render(
-                report=view, view=view, t=view.t, brand_colours=self.brand.colours, asset_base=asset_base,
+                report=view,
+                view=view,
+                t=view.t,
+                brand_colours=self.brand.colours,
+                asset_base=asset_base,
                 stylesheet=stylesheet,
-            )  # fmt: skip
+            )
         except (TemplateProblem, KeyError, IndexError, ValueError) as error:
             raise RenderError(f"template error: {type(error).__name__}: {error}") from None
 
