@@ -390,6 +390,8 @@ def doctor_lines(checks: list[Check]) -> list[str]:
     """`reportgen doctor`: one line per check, what to do under each problem, then the verdict."""
     lines = []
     for check in checks:
+        if check.ok and level < NORMAL:  # --quiet: the problems only
+            continue
         lines.append(f"  {'ok' if check.ok else 'PROBLEM':<8} {check.name:<16} {check.found}")
         if check.fix:
             lines.append(f"  {'':<8} {'':<16} → {check.fix}")

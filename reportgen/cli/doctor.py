@@ -10,6 +10,7 @@ import click
 
 from .. import console
 from .common import EXIT_OK, EXIT_PROBLEMS, _guarded
+from .options import verbosity
 from .send import password
 
 
@@ -29,6 +30,7 @@ from .send import password
 @click.option("--smtp-user", help="SMTP login to check.")
 @click.option("--smtp-auth", type=click.Choice(["password", "oauth2"]), help="password or oauth2.")
 @click.option("--via", type=click.Choice(["smtp", "graph"]), help="smtp or graph.")
+@verbosity
 @_guarded
 def doctor(output: Path, brand_dir: Path | None, config: Path | None, no_mail: bool, **given: Any) -> None:
     r"""Check that this computer is ready: Python, Pango, fonts, output folder, mail. Sends nothing.

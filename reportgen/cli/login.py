@@ -8,6 +8,7 @@ import click
 
 from .. import console
 from .common import _guarded
+from .options import verbosity
 
 
 @click.command()
@@ -21,6 +22,7 @@ from .common import _guarded
     type=click.Path(path_type=Path, dir_okay=False),
     help="Settings file with a [send] table (default: reportgen.toml in this folder, if there is one).",
 )
+@verbosity
 @_guarded
 def login(
     provider: str,

@@ -206,7 +206,7 @@ def _first_connection(mailer: Transport) -> None:
         mailer.connect()
     except TemporaryFailure as error:
         raise SendError(
-            f"The mail server cannot be reached: {error}. Nothing was sent.",
+            f"The SMTP server cannot be reached: {error}. Nothing was sent.",
             fix=f"Check {mailer.describe()} against your mail provider's settings, and that this computer is online "
             "(a firewall may block the port); then run send again.",
         ) from None
