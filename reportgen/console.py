@@ -22,6 +22,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 if TYPE_CHECKING:
     from .delivery.letters import Letter
+    from .delivery.send import Summary
     from .models import Brand, BuildResult, Survey
     from .pipeline.doctor import Check
     from .pipeline.send import SendResult
@@ -339,26 +340,7 @@ def send_lines(
         lines.append(f"Stopped: {summary.stopped}.")
     if summary.interrupted:
         lines.append("Interrupted: delivery.csv holds every message sent so far; run send again to finish.")
-    rest = f"{len(summary.skipped)} already sent, {len(summary.changed)} changed, {len(summary.failed)} failed"
-    if mode == "eml":
-        counts = f"{len(summary.drafts)} drafts written to {eml_dir}, {rest}"
-    elif mode == "mailbox":
-        counts = f"{len(summary.drafts)} drafts in your mailbox's Drafts folder, nothing sent, {rest}"
-    elif mode == "dry":
-        counts = f"Dry run: {len(summary.planned)} to send, nothing sent, {rest}"
-    elif not (summary.sent or summary.not_sent or summary.failed or summary.changed or summary.unknown):
-        counts = f"0 to send: all {len(summary.skipped)} already sent"
-    else:
-        counts = f"{len(summary.sent)} sent" + (" (to --to-me only)" if to_me else "") + f", {rest}"
-    if to_me and mode == "send":
-        tests = f"{len(summary.sent)} test message" + ("" if len(summary.sent) == 1 else "s")
-        counts = f"{tests} sent to {to_me}, none to the leaders"
-    if summary.unknown:
-        counts += f", {len(summary.unknown)} unknown"
-    if summary.marked:
-        counts += f", {len(summary.marked)} marked as sent"
-    if summary.not_sent:
-        counts += f", {len(summary.not_sent)} not sent"
+    counts = _send_counts(summary, mode, eml_dir, to_me)
     if wrote_log:
         counts += f"; log: {folder / DELIVERY}"
     lines.append(counts + ".")
@@ -366,6 +348,31 @@ def send_lines(
         needs = ["--send"] + [_NEEDS.get(option, option) for option in (sample.missing if sample else ())]
         lines.append(f"For a real send, give {', '.join(needs[:-1]) + ' and ' if len(needs) > 1 else ''}{needs[-1]}.")
     return lines
+
+
+def _send_counts(summary: Summary, mode: str, eml_dir: Path | None, to_me: str | None) -> str:
+    """The closing count of a send run, by what it did."""
+    rest = f"{len(summary.skipped)} already sent, {len(summary.changed)} changed, {len(summary.failed)} failed"
+    if mode == "eml":
+        counts = f"{len(summary.drafts)} drafts written to {eml_dir}, {rest}"
+    elif mode == "mailbox":
+        counts = f"{len(summary.drafts)} drafts in your mailbox's Drafts folder, nothing sent, {rest}"
+    elif mode == "dry":
+        counts = f"Dry run: {len(summary.planned)} to send, nothing sent, {rest}"
+    elif to_me:
+        tests = f"{len(summary.sent)} test message" + ("" if len(summary.sent) == 1 else "s")
+        counts = f"{tests} sent to {to_me}, none to the leaders"
+    elif not (summary.sent or summary.not_sent or summary.failed or summary.changed or summary.unknown):
+        counts = f"0 to send: all {len(summary.skipped)} already sent"
+    else:
+        counts = f"{len(summary.sent)} sent, {rest}"
+    if summary.unknown:
+        counts += f", {len(summary.unknown)} unknown"
+    if summary.marked:
+        counts += f", {len(summary.marked)} marked as sent"
+    if summary.not_sent:
+        counts += f", {len(summary.not_sent)} not sent"
+    return counts
 
 
 _NEEDS = {
