@@ -8,7 +8,7 @@ spaces: put it in quotes", with the command as it should be typed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -106,13 +106,13 @@ def spaces_hint(words: Sequence[str]) -> str | None:
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y")
 
 
-def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
     """A date as 2026-11-03 or 3-11-2026 (also 3.11.2026 and 3/11/2026: day first, as Danes write it)."""
     if value is None:
         return None
     for form in DATE_FORMATS:
         try:
-            return datetime.strptime(value.strip(), form)
+            return datetime.strptime(value.strip(), form).date()
         except ValueError:
             continue
     raise click.BadParameter(f"{value!r} is not a date: write it as 2026-11-03 or 3-11-2026 (day, month, year).")

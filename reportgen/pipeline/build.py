@@ -132,7 +132,7 @@ def _write_records(
             raise writer.disk_full_error(
                 output, f"{rendered} reports are complete and listed in {manifest.MANIFEST}; the rest were not written."
             )
-        scores = write_scores(output, ordered, instrument, language, workbook_words(contents[language], language))
+        scores = write_scores(output, ordered, instrument, language, workbook_words(contents[language]))
     except OSError as error:
         if not writer.is_disk_full(error):
             raise
