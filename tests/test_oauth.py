@@ -277,3 +277,12 @@ def test_each_providers_refusal_gets_its_own_way_out(code: int, text: str, expec
     from reportgen.delivery import refusals
 
     assert advice(code, text, oauth=False) == getattr(refusals, expected)
+
+
+def test_the_new_settings_are_checked_like_the_others(reports: Path, tmp_path: Path) -> None:
+    settings = tmp_path / "reportgen.toml"
+    settings.write_text('[send]\nsmtp_auth = "kerberos"\nvia = "pigeon"\ngraph_url = 7\n', encoding="utf-8")
+    result = invoke(["send", str(reports), "--config", str(settings)])
+    assert result.exit_code == 2, result.output
+    assert "'smtp_auth' must be one of password, oauth2" in result.output
+    assert "'via' must be one of smtp, graph" in result.output and "'graph_url' must be" in result.output
