@@ -286,3 +286,43 @@ def test_the_new_settings_are_checked_like_the_others(reports: Path, tmp_path: P
     assert result.exit_code == 2, result.output
     assert "'smtp_auth' must be one of password, oauth2" in result.output
     assert "'via' must be one of smtp, graph" in result.output and "'graph_url' must be" in result.output
+
+
+def test_googles_refresh_posts_the_refresh_token_to_the_token_endpoint(tmp_path: Path) -> None:
+    """GoogleFlow.refresh through google-auth for real, against a token endpoint on 127.0.0.1."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+    from urllib.parse import parse_qs
+
+    posted: list[dict[str, list[str]]] = []
+
+    class TokenEndpoint(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            posted.append(parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode()))
+            body = json.dumps({"access_token": "ya29.fresh", "expires_in": 3599, "token_type": "Bearer"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    endpoint = HTTPServer(("127.0.0.1", 0), TokenEndpoint)
+    thread = threading.Thread(target=endpoint.serve_forever, daemon=True)
+    thread.start()
+    try:
+        store = TokenStore("file", tmp_path)
+        record = {"provider": "google", "account": "", "client_id": "cid.apps.googleusercontent.com",
+                  "tenant": "", "client_secret": "not-secret", "refresh_token": "1//rt",
+                  "token_uri": f"http://127.0.0.1:{endpoint.server_address[1]}/token"}  # fmt: skip
+        store.save("google", record)
+        assert StoredSignIn("google", store).token("smtp") == "ya29.fresh"
+    finally:
+        endpoint.shutdown()
+        endpoint.server_close()
+        thread.join()
+    [form] = posted
+    assert form["grant_type"] == ["refresh_token"] and form["refresh_token"] == ["1//rt"]
+    assert form["client_id"] == ["cid.apps.googleusercontent.com"] and form["client_secret"] == ["not-secret"]

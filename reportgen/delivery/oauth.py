@@ -165,7 +165,7 @@ class GoogleFlow:
         credentials = Credentials(  # type: ignore[no-untyped-call]
             None,
             refresh_token=record["refresh_token"],
-            token_uri=GOOGLE_TOKEN_URI,
+            token_uri=record.get("token_uri") or GOOGLE_TOKEN_URI,
             client_id=record["client_id"],
             client_secret=record["client_secret"],
         )
