@@ -326,3 +326,92 @@ def test_googles_refresh_posts_the_refresh_token_to_the_token_endpoint(tmp_path:
     [form] = posted
     assert form["grant_type"] == ["refresh_token"] and form["refresh_token"] == ["1//rt"]
     assert form["client_id"] == ["cid.apps.googleusercontent.com"] and form["client_secret"] == ["not-secret"]
+
+
+def _jwt(claims: dict[str, str]) -> str:
+    """An unsigned JWT as MSAL reads it (it decodes the id token's claims, it does not check them here)."""
+
+    def part(data: dict[str, str]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}.sig"
+
+
+@pytest.fixture
+def entra(
+    certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[str, list[dict[str, str]]]]:
+    """A pretend Microsoft Entra on https://127.0.0.1: discovery, the device code, and the token endpoint."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import parse_qs
+
+    asked: list[dict[str, str]] = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    base = f"https://127.0.0.1:{server.server_address[1]}/contoso"
+
+    class Entra(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append({"GET": self.path})
+            self.answer(200, {"issuer": f"{base}/v2.0", "token_endpoint": f"{base}/oauth2/v2.0/token",
+                              "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+                              "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode"})  # fmt: skip
+
+        def do_POST(self) -> None:
+            form = {k: v[0] for k, v in parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode()).items()}
+            asked.append({"POST": self.path, **form})
+            if self.path.endswith("/devicecode"):
+                message = "To sign in, open https://microsoft.com/devicelogin and enter the code ABCD-EFGH."
+                return self.answer(200, {"device_code": "dc-1", "user_code": "ABCD-EFGH", "interval": 1,
+                                         "verification_uri": "https://microsoft.com/devicelogin", "expires_in": 900,
+                                         "message": message})  # fmt: skip
+            purpose = "graph" if "graph.microsoft.com" in form.get("scope", "") else "smtp"
+            if form.get("grant_type") == "refresh_token" and form.get("refresh_token") != "rt-1":
+                return self.answer(400, {"error": "invalid_grant", "error_description": "AADSTS70000: expired"})
+            info = base64.urlsafe_b64encode(b'{"uid": "u1", "utid": "t1"}').decode().rstrip("=")
+            claims = {"preferred_username": USER, "oid": "u1", "tid": "t1", "iss": f"{base}/v2.0", "aud": "app-1",
+                      "sub": "s1"}  # fmt: skip
+            self.answer(200, {"token_type": "Bearer", "expires_in": 3600, "access_token": f"at-{purpose}",
+                              "refresh_token": "rt-1", "id_token": _jwt(claims), "client_info": info,
+                              "scope": form.get("scope", "")})  # fmt: skip
+
+        def answer(self, status: int, payload: dict[str, Any]) -> None:
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server.RequestHandlerClass = Entra
+    server.socket = tls(certificate).wrap_socket(server.socket, server_side=True)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(certificate[0]))  # MSAL's requests trusts the test authority
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base, asked
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_msal_device_code_sign_in_and_refresh_against_a_pretend_entra(
+    entra: tuple[str, list[dict[str, str]]], tmp_path: Path
+) -> None:
+    authority, asked = entra
+    store = TokenStore("file", tmp_path)
+    told: list[str] = []
+    oauth.login(App("microsoft", "app-1", authority), "smtp", told.append, store)
+    assert told == ["To sign in, open https://microsoft.com/devicelogin and enter the code ABCD-EFGH."]
+    record = store.load("microsoft")
+    assert record is not None and record["refresh_token"] == "rt-1" and record["account"] == USER  # noqa: S105
+    device = next(step for step in asked if step.get("POST", "").endswith("/devicecode"))
+    assert device["client_id"] == "app-1" and "https://outlook.office.com/SMTP.Send" in device["scope"]
+    assert StoredSignIn("microsoft", store).token("graph") == "at-graph"
+    refreshed = [step for step in asked if step.get("grant_type") == "refresh_token"]
+    assert len(refreshed) == 1 and "https://graph.microsoft.com/Mail.Send" in refreshed[0]["scope"]
+    store.save("microsoft", {**record, "refresh_token": "rt-expired"})
+    with pytest.raises(SendError, match=r"did not sign you in \(AADSTS70000: expired\)"):
+        StoredSignIn("microsoft", store).token("smtp")

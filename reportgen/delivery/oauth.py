@@ -24,6 +24,7 @@ MICROSOFT_SCOPES = {
     "smtp": ["https://outlook.office.com/SMTP.Send"],
     "graph": ["https://graph.microsoft.com/Mail.Send", "https://graph.microsoft.com/Mail.ReadWrite"],
 }
+MICROSOFT_AUTHORITY = "https://login.microsoftonline.com"
 GOOGLE_SCOPES = ["https://mail.google.com/"]  # the one scope Gmail's SMTP accepts for XOAUTH2
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105 (an address, not a secret)
 GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
@@ -117,9 +118,12 @@ class MicrosoftFlow:
     """Microsoft 365 through MSAL: the device code (a code typed at microsoft.com/devicelogin), no browser here."""
 
     def _app(self, client_id: str, tenant: str) -> Any:
+        """MSAL's client for the tenant: a tenant id or domain, or a whole authority URL (another cloud, a test)."""
         import msal
 
-        return msal.PublicClientApplication(client_id, authority=f"https://login.microsoftonline.com/{tenant}")
+        authority = tenant if tenant.startswith("https://") else f"{MICROSOFT_AUTHORITY}/{tenant}"
+        known = authority.startswith(MICROSOFT_AUTHORITY + "/")
+        return msal.PublicClientApplication(client_id, authority=authority, instance_discovery=known)
 
     def sign_in(self, app: App, purpose: str, tell: Callable[[str], None]) -> dict[str, str]:
         """Show the code and the address to type it at; wait until the facilitator has signed in there."""
