@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordSetError
 
 from reportgen import config
 from reportgen.delivery import oauth
@@ -415,3 +417,50 @@ def test_msal_device_code_sign_in_and_refresh_against_a_pretend_entra(
     store.save("microsoft", {**record, "refresh_token": "rt-expired"})
     with pytest.raises(SendError, match=r"did not sign you in \(AADSTS70000: expired\)"):
         StoredSignIn("microsoft", store).token("smtp")
+
+
+class SmallVault(KeyringBackend):
+    """A keyring like Windows' Credential Manager: it refuses what is longer than its limit."""
+
+    priority = 1  # type: ignore[assignment]
+    limit = 2560
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.kept.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        if len(password) > self.limit:
+            raise PasswordSetError(f"the password is {len(password)} characters, over {self.limit}")
+        self.kept[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.kept.pop((service, username), None)
+
+
+@pytest.fixture
+def vault() -> Iterator[SmallVault]:
+    import keyring
+
+    before = keyring.get_keyring()
+    backend = SmallVault()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)
+
+
+def test_the_keyring_keeps_the_sign_in_and_a_too_long_one_goes_to_the_file(tmp_path: Path, vault: SmallVault) -> None:
+    store = TokenStore("keyring", tmp_path)
+    short = {"provider": "microsoft", "refresh_token": "rt-short"}
+    assert "the system keyring (SmallVault" in store.save("microsoft", short)
+    assert vault.kept[("reportgen", "microsoft")] == json.dumps(short) and not (tmp_path / "microsoft.json").exists()
+    assert store.load("microsoft") == short
+    long = {"provider": "microsoft", "refresh_token": "r" * 3000}
+    where = store.save("microsoft", long)
+    assert "readable only by you; the system keyring refused it (the password is" in where
+    assert stat.S_IMODE((tmp_path / "microsoft.json").stat().st_mode) == 0o600
+    assert ("reportgen", "microsoft") not in vault.kept  # the older record is gone: the file is read
+    assert store.load("microsoft") == long

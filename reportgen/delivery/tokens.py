@@ -9,6 +9,7 @@ REPORTGEN_TOKEN_DIR names the file's folder (tests, IT's own layout).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -32,16 +33,9 @@ class TokenStore:
         self.folder = folder or token_folder()
 
     def load(self, provider: str) -> dict[str, str] | None:
-        """The stored record, or None when there is none."""
-        if self.kind == "keyring":
-            import keyring
-            from keyring.errors import KeyringError
-
-            try:
-                text = keyring.get_password(SERVICE, provider)
-            except KeyringError as error:
-                raise SendError(f"The system keyring cannot be read ({error}).", fix=_KEYRING_FIX) from None
-        else:
+        """The stored record (the keyring's, else the file's), or None when there is none."""
+        text = self._from_keyring(provider) if self.kind == "keyring" else None
+        if text is None:
             try:
                 text = self.path(provider).read_text(encoding="utf-8")
             except FileNotFoundError:
@@ -52,8 +46,6 @@ class TokenStore:
                     fix="Check its owner and permissions.",
                     file=self.path(provider),
                 ) from None
-        if text is None:
-            return None
         try:
             record = json.loads(text)
         except ValueError:
@@ -61,20 +53,34 @@ class TokenStore:
         return {str(key): str(value) for key, value in record.items()} if isinstance(record, dict) else None
 
     def save(self, provider: str, record: dict[str, str]) -> str:
-        """Keep the record; the place it went, in words."""
+        """Keep the record; the place it went, in words. A keyring that refuses it (too long, locked): the file."""
         text = json.dumps(record)
+        refused = ""
         if self.kind == "keyring":
             import keyring
             from keyring.errors import KeyringError
 
             try:
                 keyring.set_password(SERVICE, provider, text)
+            except (KeyringError, OSError, ValueError) as error:  # Windows' vault takes 2,560 bytes at most
+                refused = f"; the system keyring refused it ({error})"
+                with contextlib.suppress(KeyringError, OSError, ValueError):
+                    keyring.delete_password(SERVICE, provider)  # an older record there would be read first
+            else:
+                self.path(provider).unlink(missing_ok=True)  # an older file would only mislead
                 return f"the system keyring ({type(keyring.get_keyring()).__name__}, service {SERVICE!r})"
-            except KeyringError as error:
-                raise SendError(f"The system keyring cannot be written ({error}).", fix=_KEYRING_FIX) from None
         path = self.path(provider)
         _write_private(path, text.encode("utf-8"))
-        return f"{path} (readable only by you)"
+        return f"{path} (readable only by you{refused})"
+
+    def _from_keyring(self, provider: str) -> str | None:
+        import keyring
+        from keyring.errors import KeyringError
+
+        try:
+            return keyring.get_password(SERVICE, provider)
+        except KeyringError as error:
+            raise SendError(f"The system keyring cannot be read ({error}).", fix=_KEYRING_FIX) from None
 
     def path(self, provider: str) -> Path:
         """The file of a provider's record, when kept in a file."""
