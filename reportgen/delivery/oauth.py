@@ -28,7 +28,6 @@ MICROSOFT_AUTHORITY = "https://login.microsoftonline.com"
 GOOGLE_SCOPES = ["https://mail.google.com/"]  # the one scope Gmail's SMTP accepts for XOAUTH2
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105 (an address, not a secret)
 GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
-PROVIDERS = ("microsoft", "google")
 REGISTER_FIX = {
     "microsoft": "Ask IT for the client id of an app registration in Entra ID (a public client with the device "
     "code flow allowed, and the delegated permissions SMTP.Send, Mail.Send and Mail.ReadWrite consented), then "
