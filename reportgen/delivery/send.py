@@ -11,45 +11,22 @@ the first message stops the run at once.
 from __future__ import annotations
 
 import hashlib
-import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from ..config import SendOptions
 from ..errors import SendError
 from ..output.writer import write_atomic
 from .letters import Letter
 from .log import keep_previous, record, sent_in_last_day
-from .mailer import Mailer, PermanentFailure, TemporaryFailure, UnknownOutcome, as_bytes
+from .mailer import PermanentFailure, StopSending, TemporaryFailure, UnknownOutcome, as_bytes
 from .owner import address_problem, owner_problem
+from .ports import Clock, DraftBox, SystemClock, Transport
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
-
-
-class Clock(Protocol):
-    """Time as the pacing sees it; tests give one that never sleeps."""
-
-    def monotonic(self) -> float:
-        """Seconds on a clock that never goes back."""
-
-    def sleep(self, seconds: float) -> None:
-        """Wait this long."""
-
-
-class SystemClock:
-    """The real clock."""
-
-    def monotonic(self) -> float:
-        """Seconds on a clock that never goes back."""
-        return time.monotonic()
-
-    def sleep(self, seconds: float) -> None:
-        """Wait."""
-        time.sleep(seconds)
 
 
 @dataclass
@@ -95,7 +72,7 @@ class _Run:
     """One send run's state: where it logs, how it paces, what it has done so far."""
 
     folder: Path
-    mailer: Mailer
+    mailer: Transport
     options: SendOptions
     compose_for: Compose
     to_me: str | None
@@ -131,6 +108,9 @@ class _Run:
             if error.mailbox:
                 return error
             raise _Stop(f"the server could not be reached: {error}; run send again to finish") from None
+        except StopSending as error:
+            attempt.outcome("deferred", f"not sent: {error}")
+            raise _Stop(str(error)) from None
         finally:
             self.last = self.clock.monotonic()
         self._sent(attempt, response)
@@ -194,7 +174,7 @@ def deliver(
     folder: Path,
     letters: list[Letter],
     compose_for: Compose,
-    mailer: Mailer,
+    mailer: Transport,
     options: SendOptions,
     to_me: str | None = None,
     on_letter: Callable[[Letter], None] | None = None,
@@ -232,16 +212,14 @@ def _untried(queue: list[Letter], summary: Summary) -> list[Letter]:
     return [letter for letter in queue if letter.source_row not in done]
 
 
-def _first_connection(mailer: Mailer) -> None:
+def _first_connection(mailer: Transport) -> None:
     """Connect before the first message: a server that cannot be reached ends the run at once, nothing sent."""
     try:
         mailer.connect()
     except TemporaryFailure as error:
-        options = mailer.options
         raise SendError(
             f"The SMTP server cannot be reached: {error}. Nothing was sent.",
-            fix=f"Check --smtp-host ({options.smtp_host}), --smtp-port ({mailer.port}) and --smtp-security "
-            f"({options.smtp_security}) against your mail provider's settings, and that this computer is online "
+            fix=f"Check {mailer.describe()} against your mail provider's settings, and that this computer is online "
             "(a firewall may block the port); then run send again.",
         ) from None
 
@@ -270,7 +248,9 @@ class _Attempt:
             self.pending = False
 
 
-def _with_retries(mailer: Mailer, message: EmailMessage, attempt: _Attempt, options: SendOptions, clock: Clock) -> str:
+def _with_retries(
+    mailer: Transport, message: EmailMessage, attempt: _Attempt, options: SendOptions, clock: Clock
+) -> str:
     """The server's reply once it accepts; a failure of the server (421, a lost connection) is tried again.
 
     A refusal for this mailbox alone is raised at once: it is tried again at the end of the run.
@@ -287,39 +267,56 @@ def _with_retries(mailer: Mailer, message: EmailMessage, attempt: _Attempt, opti
     raise failure
 
 
-def write_drafts(
-    folder: Path, target: Path, letters: list[Letter], compose_for: Compose, force: bool = False
-) -> Summary:
-    """One .eml draft per letter to send, marked unsent, for the facilitator's own mail program.
+class EmlFolder:
+    """Drafts as .eml files in a folder, marked unsent, for the facilitator's own mail program (--eml)."""
 
-    Drafts already in the folder (perhaps edited) are replaced only with force.
-    """
-    summary = _sorted(letters)
-    to_write = [letter for letter in letters if letter.action == "send"]
-    there = [name for name in (_draft_name(letter) for letter in to_write) if os.path.lexists(target / name)]
-    if there and not force:
-        raise SendError(
-            f"{target} already holds drafts of the same names: {', '.join(there)}; reportgen does not replace "
-            "them, as you may have edited them.",
-            fix="Give another folder to --eml, or add --force to replace them.",
-            file=target,
-        )
-    target.mkdir(parents=True, exist_ok=True)
-    for letter in to_write:
-        letter, pdf = _checked_pdf(folder, letter)
-        if pdf is None:
-            summary.failed.append(letter)
-            continue
-        message = compose_for(letter, letter.email, pdf)
+    def __init__(self, target: Path) -> None:
+        self.target = target
+
+    def refuse_replacing(self, letters: list[Letter], force: bool) -> None:
+        """SendError when drafts of these names are already there (perhaps edited), unless force."""
+        there = [
+            name for name in (_draft_name(a) for a in letters if a.action == "send") if (self.target / name).exists()
+        ]
+        if there and not force:
+            raise SendError(
+                f"{self.target} already holds drafts of the same names: {', '.join(there)}; reportgen does not "
+                "replace them, as you may have edited them.",
+                fix="Give another folder to --eml, or add --force to replace them.",
+                file=self.target,
+            )
+
+    def file(self, letter: Letter, message: EmailMessage) -> None:
+        """Write the message as PDF-name.eml."""
         message["X-Unsent"] = "1"  # Outlook and Thunderbird open it as a draft to send
-        write_atomic(target / _draft_name(letter), as_bytes(message))
-        summary.drafts.append(letter)
-    return summary
+        write_atomic(self.target / _draft_name(letter), as_bytes(message))
 
 
 def _draft_name(letter: Letter) -> str:
     """The draft's file name: the report's, ending in .eml."""
     return f"{Path(letter.pdf).stem}.eml"
+
+
+def write_drafts(folder: Path, box: DraftBox, letters: list[Letter], compose_for: Compose) -> Summary:
+    """One draft per letter to send, filed in the box (.eml files, or the mailbox's Drafts folder)."""
+    summary = _sorted(letters)
+    queue = [letter for letter in letters if letter.action == "send"]
+    for index, letter in enumerate(queue):
+        letter, pdf = _checked_pdf(folder, letter)
+        if pdf is None:
+            summary.failed.append(letter)
+            continue
+        try:
+            box.file(letter, compose_for(letter, letter.email, pdf))
+        except (PermanentFailure, UnknownOutcome) as error:
+            summary.failed.append(replace(letter, action="failed", reason=f"no draft made: {error}"))
+            continue
+        except (TemporaryFailure, StopSending) as error:
+            summary.stopped = f"no more drafts could be made: {error}; run send again to finish"
+            summary.not_sent += queue[index:]
+            break
+        summary.drafts.append(letter)
+    return summary
 
 
 def dry_run(folder: Path, letters: list[Letter]) -> Summary:

@@ -40,9 +40,11 @@ def read_survey(settings: Settings, complete: bool = True, absent: tuple[str, ..
     responses, dates = settle.settle_dates(responses, columns, settings.date_order)
     columns = replace(columns, notes=(*columns.notes, *dates))
     outcomes = _with_cleaned(settle.settle(responses, instrument), cleaned)
+    earlier: tuple[Outcome, ...] = ()
     if settings.previous is not None:
-        outcomes = _with_previous(outcomes, settings, columns.absent)
-    return Survey(settings.survey, instrument, columns, outcomes, reading=reading, gaps=gap.message if gap else "")
+        outcomes, earlier = _with_previous(outcomes, settings, columns.absent)
+    gaps = gap.message if gap else ""
+    return Survey(settings.survey, instrument, columns, outcomes, reading=reading, gaps=gaps, earlier=earlier)
 
 
 def _with_cleaned(outcomes: tuple[Outcome, ...], cleaned: dict[int, list[tuple[int, str]]]) -> tuple[Outcome, ...]:
@@ -58,8 +60,10 @@ def _with_cleaned(outcomes: tuple[Outcome, ...], cleaned: dict[int, list[tuple[i
     return tuple(warned(o) for o in outcomes)
 
 
-def _with_previous(outcomes: tuple[Outcome, ...], settings: Settings, absent: tuple[str, ...]) -> tuple[Outcome, ...]:
-    """Each leader's scores in the earlier export, matched by e-mail as mail systems compare it, and by name.
+def _with_previous(
+    outcomes: tuple[Outcome, ...], settings: Settings, absent: tuple[str, ...]
+) -> tuple[tuple[Outcome, ...], tuple[Outcome, ...]]:
+    """Each leader's earlier scores, matched by e-mail as mail systems compare it and by name; its outcomes.
 
     The questions this export did not ask are left out of the earlier scores too.
     """
@@ -77,7 +81,7 @@ def _with_previous(outcomes: tuple[Outcome, ...], settings: Settings, absent: tu
             return outcome
         return replace(outcome, previous=before.assessment)
 
-    return tuple(previous(o) for o in outcomes)
+    return tuple(previous(o) for o in outcomes), earlier.outcomes
 
 
 def check_language(language: str | None, instrument: Instrument, source: str) -> None:
