@@ -65,7 +65,7 @@ def assert_scores_match(path: Path) -> None:
 
 
 def generate(tmp_path: Path, lang: str, fmt: str, instrument: Instrument = INSTRUMENT) -> Path:
-    return write_questionnaire(instrument, lang, fmt, tmp_path / default_name(lang, fmt), None)
+    return write_questionnaire(instrument, lang, fmt, tmp_path / default_name(lang, fmt), None, force=True)
 
 
 def label_of(value: int | None, labels: list[str]) -> str:
