@@ -81,9 +81,20 @@ def main(debug: bool) -> None:
 
 
 # The commands register themselves on `main` (and `brand`) when their modules are imported.
-from . import build, send, survey  # noqa: E402
+from . import build, remind, send, survey, workshop  # noqa: E402
 
-__all__ = ["EXIT_INTERRUPTED", "EXIT_NOTHING_DONE", "EXIT_OK", "EXIT_PROBLEMS", "build", "main", "send", "survey"]
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "EXIT_NOTHING_DONE",
+    "EXIT_OK",
+    "EXIT_PROBLEMS",
+    "build",
+    "main",
+    "remind",
+    "send",
+    "survey",
+    "workshop",
+]
 
 if __name__ == "__main__":
     main()

@@ -106,3 +106,12 @@ def survey_input(command: F) -> F:
     for option in (DATE_ORDER, MAPPING, DELIMITER, ENCODING, SHEET, INSTRUMENT, SURVEY):
         decorated = option(decorated)
     return decorated  # type: ignore[return-value]
+
+
+INVITED = click.option(
+    "--invited",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="List of invited leaders (xlsx or csv with name and e-mail; default: invited.xlsx or invited.csv in the "
+    "workshop folder).",
+)

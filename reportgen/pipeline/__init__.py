@@ -7,6 +7,7 @@ it runs, so that `reportgen --help`, check and score never load WeasyPrint, pypd
 from ..config import Settings
 from ..models import BuildResult, Survey
 from .build import INTERRUPTED, ProgressCallback, StageCallback, build, check_brand, load_brand, make_brand
+from .remind import RemindAsk, RemindRun, prepare_remind, remind_drafts, remind_dry_run, remind_send
 from .send import (
     PLACEHOLDER_SENDER,
     Preview,
@@ -23,10 +24,47 @@ from .send import (
     write_drafts,
 )
 from .survey import check_language, read_survey, score_records, write_mapping, write_questionnaire
+from .workshop import invited_list, new_workshop, print_reports, read_workshop, status, survey_roster
 
 __all__ = [
-    "INTERRUPTED", "PLACEHOLDER_SENDER", "BuildResult", "Preview", "ProgressCallback", "SendRun", "Settings",
-    "StageCallback", "Survey", "build", "changed_parts", "check_brand", "check_language", "dry_run", "folder_lock",
-    "load_brand", "log_state", "make_brand", "mark_sent", "prepare_send", "preview", "read_survey", "sample_mail",
-    "score_records", "send", "write_drafts", "write_mapping", "write_questionnaire",
+    "INTERRUPTED",
+    "PLACEHOLDER_SENDER",
+    "BuildResult",
+    "Preview",
+    "ProgressCallback",
+    "RemindAsk",
+    "RemindRun",
+    "SendRun",
+    "Settings",
+    "StageCallback",
+    "Survey",
+    "build",
+    "changed_parts",
+    "check_brand",
+    "check_language",
+    "dry_run",
+    "folder_lock",
+    "invited_list",
+    "load_brand",
+    "log_state",
+    "make_brand",
+    "mark_sent",
+    "new_workshop",
+    "prepare_remind",
+    "prepare_send",
+    "preview",
+    "print_reports",
+    "read_survey",
+    "read_workshop",
+    "remind_drafts",
+    "remind_dry_run",
+    "remind_send",
+    "sample_mail",
+    "score_records",
+    "send",
+    "status",
+    "survey_roster",
+    "write_drafts",
+    "write_mapping",
+    "write_questionnaire",
 ]  # fmt: skip

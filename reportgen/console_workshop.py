@@ -1,0 +1,111 @@
+"""The lines the workshop commands show: new, status, remind, print, and the invited list in check and build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .console import NORMAL, level, visible
+
+if TYPE_CHECKING:
+    from .delivery.remind import RemindSummary
+    from .output.printout import Printout
+    from .pipeline.remind import RemindRun
+    from .workshop.invited import InvitedList
+    from .workshop.roster import Roster
+    from .workshop.status import LeaderStatus
+
+_SYMBOL = {True: "yes", False: "no"}
+
+
+def new_lines(folder: Path, config: Path) -> list[str]:
+    """What `new` made and the commands to run next."""
+    return [
+        f"Made {config}: the workshop's name, date, place, sender and survey link (edit it any time).",
+        f"Next: put invited.xlsx (name and e-mail of each leader) in {folder}/, then",
+        f"  reportgen check EXPORT --invited {folder}/invited.xlsx",
+        f"  reportgen build EXPORT -o {folder}",
+        f"  reportgen status {folder}",
+    ]
+
+
+def roster_lines(roster: Roster, invited: InvitedList) -> list[str]:
+    """Check's and build's lines on the invited list: who has not answered, who answered uninvited."""
+    lines = [f"Invited ({invited.path.name}): {len(invited.leaders)} leaders, {len(roster.not_answered)} not answered"]
+    lines += [f"  not answered   {leader.email:<32} {leader.name} (row {leader.row})" for leader in roster.not_answered]
+    for stranger in roster.not_invited:
+        answer, close = stranger.answer, stranger.closest
+        hint = f"closest invited: {close.email} ({close.name})" if close else "no invited address is close"
+        lines.append(f"  not invited    {answer.email:<32} row {answer.row}, {answer.name}: {hint}")
+    lines += [f"  skipped        {line}" for line in invited.skipped]
+    return [visible(line) for line in lines]
+
+
+def status_lines(statuses: list[LeaderStatus], invited: InvitedList | None) -> list[str]:
+    """One line per leader, then the counts."""
+    from .workshop.status import counts
+
+    lines = [f"{'leader':<28} {'e-mail':<30} {'invited':<8} {'answered':<9} {'report':<10} mailed"]
+    for status in statuses:
+        answered = f"row {status.row}" if status.row is not None else "no"
+        report = status.report + (f" ({status.reason})" if status.reason and status.report != "rendered" else "")
+        mailed = status.mailed + (f" {status.mailed_at}" if status.mailed_at else "")
+        if status.reminded_at and not status.answered:
+            mailed += f"; reminded {status.reminded_at}"
+        note = f"  {status.note}" if status.note else ""
+        lines.append(
+            f"{status.name[:27]:<28} {status.email[:29]:<30} {_SYMBOL[status.invited]:<8} {answered:<9} "
+            f"{report:<10} {mailed}{note}"
+        )
+    total = counts(statuses)
+    lines.append("")
+    invited_part = f"{total['invited']} invited, " if invited is not None else "no invited list, "
+    lines.append(
+        f"{total['leaders']} leaders: {invited_part}{total['answered']} answered, "
+        f"{total['not answered']} not answered, "
+        f"{total['not invited']} answered uninvited; {total['report rendered']} reports, "
+        f"{total['mailed sent']} sent, {total['mailed draft']} drafted, {total['mailed unknown']} unknown, "
+        f"{total['mailed failed']} failed."
+    )
+    return [visible(line) for line in lines]
+
+
+def remind_lines(run: RemindRun, summary: RemindSummary, mode: str, eml_dir: Path | None) -> list[str]:
+    """What `remind` did or would do, one line per leader, then the counts."""
+    lines = []
+    if level >= NORMAL:
+        lines += [f"  would remind {r.email:<32} {r.name}" for r in summary.planned]
+        lines += [f"  reminded     {r.email:<32} {r.name}" for r in summary.sent]
+        lines += [f"  drafted      {r.email:<32} {r.name}" for r in summary.drafts]
+    lines += [f"  not reminded {r.email:<32} {r.reason}" for r in summary.skipped]
+    lines += [f"  failed       {r.email:<32} {r.reason}" for r in summary.failed]
+    lines += [f"  unknown      {r.email:<32} {r.reason}: counts as reminded today" for r in summary.unknown]
+    lines += [f"  not sent     {r.email:<32} left for the next run" for r in summary.not_sent]
+    if summary.stopped:
+        lines.append(f"Stopped: {summary.stopped}.")
+    rest = f"{len(summary.skipped)} not reminded, {len(summary.failed)} failed"
+    if mode == "dry":
+        head = f"Dry run: {len(summary.planned)} to remind, nothing sent, {rest}."
+    elif mode == "eml":
+        head = f"{len(summary.drafts)} reminder drafts written to {eml_dir}, {rest}."
+    else:
+        head = (
+            f"{len(summary.sent)} reminded, {rest}"
+            + (f", {len(summary.not_sent)} not sent" if summary.not_sent else "")
+            + "."
+        )
+    lines.append(head)
+    link = run.workshop.survey_link
+    if mode == "dry" and summary.planned:
+        lines.append(
+            f"Survey link in the reminders: {link or '(given with --survey-link)'}. For a real run, give --send."
+        )
+    return [visible(line) for line in lines]
+
+
+def print_lines(made: Printout) -> list[str]:
+    """Where the print file is and what is in it."""
+    return [
+        f"Wrote {made.path}: {len(made.reports)} reports, {made.pages} pages ({made.blanks} blank, so that each "
+        "report starts on a right-hand page when printed double-sided). cohort.pdf is not in it."
+    ]
