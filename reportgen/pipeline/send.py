@@ -12,6 +12,7 @@ from ..config import bundled_templates
 from ..errors import ReportgenError
 from ..models import Outcome
 from .build import load_brand
+from .workshop import mail_settings
 
 if TYPE_CHECKING:
     from ..delivery.letters import Letter, MailText
@@ -67,11 +68,12 @@ def prepare_send(
     built = read_build_info(folder)
     brand = load_brand(brand_dir or (Path(built.brand) if built.brand else None))
     check_options(brand.mail, brand.root / "brand.toml", "[mail] table of the brand")
-    options = send_options(given, config, brand.mail)
+    config, defaults, workshop = mail_settings(folder, config, dict(brand.mail), brand.workshop)
+    options = send_options(given, config, defaults)
     instrument = load_instrument(Path(built.instrument) if built.instrument else None)
     templates = MailTemplates([d for d in (brand.template_dir, bundled_templates()) if d.is_dir()])
     titles = {lang: instrument.title[lang] for lang in instrument.languages}
-    mail = MailText(templates, titles, brand.workshop, brand.organisation, options)
+    mail = MailText(templates, titles, workshop, brand.organisation, options)
     return SendRun(folder, mail, plan(folder, read_manifest(folder), resend, marked))
 
 

@@ -76,3 +76,16 @@ def print_reports(folder: Path, invited: Path | None, target: Path | None) -> Pr
     order = {email_key(leader.email): n for n, leader in enumerate(listed.leaders)} if listed else {}
     rows.sort(key=lambda row: (order.get(email_key(row.email), len(order)), row.name.casefold(), row.source_row))
     return write_printout(target or folder / "print.pdf", [folder / row.pdf for row in rows])
+
+
+def mail_settings(
+    folder: Path, config: Path | None, brand_mail: dict[str, object], brand_workshop: str
+) -> tuple[Path | None, dict[str, object], str]:
+    """The settings file (--config, else the folder's reportgen.toml), the defaults under it, the workshop's name.
+
+    The workshop's sender comes after the command line and the [send] table, before the brand's.
+    """
+    workshop = read_workshop(folder)
+    own = folder / "reportgen.toml"
+    defaults = {**brand_mail, **({"from": workshop.sender} if workshop.sender else {})}
+    return config or (own if own.is_file() else None), defaults, workshop.name or brand_workshop

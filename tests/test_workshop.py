@@ -1,0 +1,162 @@
+"""The workshop as one folder, walked through as a facilitator would, in real processes.
+
+A workshop of 8 invited leaders, 6 of whom answer: new, build, status, send to an SMTP server on
+127.0.0.1, status, remind (dry run, --eml, --send), remind again the same day, a late answer,
+build, send, status, print. Rendering is the slow part: one walk-through builds 6 + 1 reports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from pypdf import PdfReader
+
+from .conftest import IDENTITY, item_headers, leader_row, pdf_text, write_xlsx
+from .test_send import Mailbox, _free_port
+
+INVITED = [
+    ("Anne Andersen", "anne@example.dk"),
+    ("Bo Berg", "bo@example.dk"),
+    ("Carl Clausen", "carl@example.dk"),
+    ("Dorte Dahl", "dorte@example.dk"),
+    ("Erik Eriksen", "erik@example.dk"),
+    ("Frida Fog", "frida@example.dk"),
+    ("Gustav Gram", "gustav@example.dk"),
+    ("Hanne Holm", "hanne@example.dk"),
+]
+ANSWERED = INVITED[:6]
+LATE = INVITED[6]
+SENDER = "Mette Facilitator <mette@example.dk>"
+LINK = "https://forms.example.com/gps-vejle"
+
+
+def reportgen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`reportgen ARGS` as its own process, as a facilitator runs it."""
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    env.pop("REPORTGEN_SMTP_PASSWORD", None)
+    return subprocess.run(
+        [sys.executable, "-m", "reportgen", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Mailbox, int]]:
+    mailbox, port = Mailbox(), _free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield mailbox, port
+    controller.stop()
+
+
+def export(path: Path, leaders: list[tuple[str, str]]) -> Path:
+    rows = [
+        leader_row(name, email, 2 + n % 4, submitted=f"2026-12-0{1 + n % 5} 10:00")
+        for n, (name, email) in enumerate(leaders)
+    ]
+    return write_xlsx(path, [IDENTITY + item_headers(), *rows])
+
+
+def status_json(folder: Path) -> dict[str, dict[str, Any]]:
+    done = reportgen("status", str(folder), "--format", "json", cwd=folder.parent)
+    assert done.returncode == 0, done.stderr
+    return {leader["email"]: leader for leader in json.loads(done.stdout)}
+
+
+def messages_to(mailbox: Mailbox) -> list[str]:
+    return [rcpts[0] for rcpts, _ in mailbox.messages]
+
+
+def test_a_workshop_from_invitation_to_print(tmp_path: Path, smtp: tuple[Mailbox, int]) -> None:
+    mailbox, port = smtp
+    folder = tmp_path / "vejle"
+    made = reportgen(
+        "new", str(folder), "--name", "Ledelse i Vejle", "--date", "2026-12-10", "--place", "Vejle",
+        "--facilitator", "Mette", "--contact", "mette@example.dk", "--from", SENDER, "--survey-link", LINK,
+        "--deadline", "2026-12-08", cwd=tmp_path,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    write_xlsx(folder / "invited.xlsx", [["Navn", "E-mail"], *[[name, email] for name, email in INVITED]])
+    survey = export(tmp_path / "survey.xlsx", ANSWERED)
+    built = reportgen("build", str(survey), "-o", str(folder), "-j", "1", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr + built.stdout
+
+    before = status_json(folder)
+    assert len(before) == 8
+    assert [e for e, s in before.items() if not s["answered"]] == ["gustav@example.dk", "hanne@example.dk"]
+    assert all(s["invited"] and s["mailed"] == "none" for s in before.values())
+    assert {s["report"] for e, s in before.items() if s["answered"]} == {"rendered"}
+
+    mail = ["--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--smtp-security", "none", "--rate", "600"]
+    sent = reportgen("send", str(folder), *mail, "--send", cwd=tmp_path)
+    assert sent.returncode == 0, sent.stderr + sent.stdout
+    assert sorted(messages_to(mailbox)) == sorted(email for _, email in ANSWERED)
+    assert all(m["From"].addresses[0].addr_spec == "mette@example.dk" for _, m in mailbox.messages)
+    after = status_json(folder)
+    assert [after[e]["mailed"] for _, e in INVITED] == ["sent"] * 6 + ["none"] * 2
+
+    _remind(folder, tmp_path, mail, mailbox)
+
+    export(survey, [*ANSWERED, LATE])  # Gustav answers late
+    rebuilt = reportgen("build", str(survey), "-o", str(folder), "-j", "1", cwd=tmp_path)
+    assert rebuilt.returncode == 0, rebuilt.stderr + rebuilt.stdout
+    again = reportgen("send", str(folder), *mail, "--send", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr + again.stdout
+    assert messages_to(mailbox)[-1:] == ["gustav@example.dk"]
+    final = status_json(folder)
+    assert [final[e]["mailed"] for _, e in INVITED] == ["sent"] * 7 + ["none"]
+    assert final["hanne@example.dk"]["answered"] is False and final["hanne@example.dk"]["reminded_at"]
+    text = reportgen("status", str(folder), cwd=tmp_path).stdout
+    assert "8 leaders: 8 invited, 7 answered, 1 not answered" in text and "7 sent" in text
+
+    _print(folder, tmp_path)
+
+
+def _remind(folder: Path, cwd: Path, mail: list[str], mailbox: Mailbox) -> None:
+    """Dry run, drafts, a send that leaves the drafted alone, the send, and the same day again: nothing."""
+    count = len(mailbox.messages)
+    dry = reportgen("remind", str(folder), *mail, cwd=cwd)
+    assert dry.returncode == 0, dry.stderr + dry.stdout
+    assert "would remind gustav@example.dk" in dry.stdout and "hanne@example.dk" in dry.stdout
+    assert "Dry run: 2 to remind" in dry.stdout and len(mailbox.messages) == count
+    drafts = reportgen("remind", str(folder), "--eml", str(cwd / "drafts"), cwd=cwd)
+    assert drafts.returncode == 0, drafts.stderr + drafts.stdout
+    emls = sorted((cwd / "drafts").glob("*.eml"))
+    assert len(emls) == 2
+    draft = BytesParser(policy=policy.default).parsebytes(emls[0].read_bytes())
+    body = draft.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    assert LINK in body and "8. december 2026" in body and "Ledelse i Vejle" in str(draft["Subject"])
+    held = reportgen("remind", str(folder), *mail, "--send", cwd=cwd)
+    assert held.returncode == 0 and len(mailbox.messages) == count
+    assert "--include-drafted" in held.stdout
+    real = reportgen("remind", str(folder), *mail, "--send", "--include-drafted", cwd=cwd)
+    assert real.returncode == 0, real.stderr + real.stdout
+    assert sorted(messages_to(mailbox)[count:]) == ["gustav@example.dk", "hanne@example.dk"]
+    once = reportgen("remind", str(folder), *mail, "--send", "--include-drafted", cwd=cwd)
+    assert once.returncode == 0 and len(mailbox.messages) == count + 2
+    assert "0 reminded, 2 not reminded" in once.stdout and "reminded today" in once.stdout
+
+
+def _print(folder: Path, cwd: Path) -> None:
+    """print.pdf: every report, each starting on a right-hand (odd) page; no cohort report."""
+    printed = reportgen("print", str(folder), cwd=cwd)
+    assert printed.returncode == 0, printed.stderr + printed.stdout
+    reader = PdfReader(folder / "print.pdf")
+    reports = sorted(folder.glob("[0-9]*.pdf"))
+    lengths = [len(PdfReader(path).pages) for path in reports]
+    assert len(reports) == 7
+    expected = sum(length + length % 2 for length in lengths[:-1]) + lengths[-1]
+    assert len(reader.pages) == expected
+    text = pdf_text(folder / "print.pdf")
+    assert text.index("Anne Andersen") < text.index("Bo Berg") < text.index("Gustav Gram")
+    cohort = pdf_text(folder / "cohort.pdf") if (folder / "cohort.pdf").exists() else ""
+    assert cohort and cohort[:200] not in text
