@@ -320,6 +320,7 @@ def send_lines(
         for letter in summary.changed
     ]
     lines += [f"  marked   {letter.email:<32} {letter.reason}" for letter in summary.marked]
+    lines += [f"  held     {letter.email:<32} {letter.reason}" for letter in summary.drafted]
     lines += [f"  failed   {letter.email:<32} {letter.reason}" for letter in summary.failed]
     lines += [
         f"  unknown  {letter.email:<32} {letter.reason}: check your Sent folder, then "
@@ -350,6 +351,8 @@ def send_lines(
         counts += f", {len(summary.unknown)} unknown"
     if summary.marked:
         counts += f", {len(summary.marked)} marked as sent"
+    if summary.drafted:
+        counts += f", {len(summary.drafted)} drafted earlier and held back"
     if summary.not_sent:
         counts += f", {len(summary.not_sent)} not sent"
     if wrote_log:

@@ -109,3 +109,23 @@ def print_lines(made: Printout) -> list[str]:
         f"Wrote {made.path}: {len(made.reports)} reports, {made.pages} pages ({made.blanks} blank, so that each "
         "report starts on a right-hand page when printed double-sided). cohort.pdf is not in it."
     ]
+
+
+_TO_DO = {
+    "invalid": "correct the row in the export, then run build again",
+    "duplicate": "keep the one answer you mean in the export, then run build again",
+    "conflict": "keep the one answer you mean in the export, then run build again",
+    "none": "run build again",
+}
+
+
+def no_report_lines(statuses: list[LeaderStatus]) -> list[str]:
+    """The lines send shows on the leaders of the export who have no report: who, why, and what to do."""
+    if not statuses:
+        return []
+    lines = [f"{len(statuses)} leaders of the export have no report, so send does not mail them:"]
+    for status in statuses:
+        who = status.email or status.name or "(no name or e-mail)"
+        reason = f"{status.report}: {status.reason}" if status.reason else status.report
+        lines.append(f"  no report {who:<32} row {status.row}, {reason}; {_TO_DO[status.report]}")
+    return [visible(line) for line in lines]

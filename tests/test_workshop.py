@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -76,20 +77,35 @@ def messages_to(mailbox: Mailbox) -> list[str]:
     return [rcpts[0] for rcpts, _ in mailbox.messages]
 
 
-def test_a_workshop_from_invitation_to_print(tmp_path: Path, smtp: tuple[Mailbox, int]) -> None:
-    mailbox, port = smtp
-    folder = tmp_path / "vejle"
+@pytest.fixture(scope="module")
+def workshop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workshop folder made by `new`, with 8 invited and the 6 answers built once; tests copy it."""
+    root = tmp_path_factory.mktemp("workshop")
+    folder = root / "vejle"
     made = reportgen(
         "new", str(folder), "--name", "Ledelse i Vejle", "--date", "2026-12-10", "--place", "Vejle",
         "--facilitator", "Mette", "--contact", "mette@example.dk", "--from", SENDER, "--survey-link", LINK,
-        "--deadline", "2026-12-08", cwd=tmp_path,
+        "--deadline", "2026-12-08", cwd=root,
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
     write_xlsx(folder / "invited.xlsx", [["Navn", "E-mail"], *[[name, email] for name, email in INVITED]])
-    survey = export(tmp_path / "survey.xlsx", ANSWERED)
-    built = reportgen("build", str(survey), "-o", str(folder), "-j", "1", cwd=tmp_path)
+    survey = export(root / "survey.xlsx", ANSWERED)
+    built = reportgen("build", str(survey), "-o", str(folder), "-j", "1", cwd=root)
     assert built.returncode == 0, built.stderr + built.stdout
+    return root
 
+
+@pytest.fixture
+def copy(workshop: Path, tmp_path: Path) -> Path:
+    """A copy of the built workshop for one test: tmp_path/vejle, and tmp_path/survey.xlsx."""
+    shutil.copytree(workshop, tmp_path, dirs_exist_ok=True)
+    return tmp_path / "vejle"
+
+
+def test_a_workshop_from_invitation_to_print(copy: Path, smtp: tuple[Mailbox, int]) -> None:
+    mailbox, port = smtp
+    folder, tmp_path = copy, copy.parent
+    survey = tmp_path / "survey.xlsx"
     before = status_json(folder)
     assert len(before) == 8
     assert [e for e, s in before.items() if not s["answered"]] == ["gustav@example.dk", "hanne@example.dk"]
@@ -160,3 +176,41 @@ def _print(folder: Path, cwd: Path) -> None:
     assert text.index("Anne Andersen") < text.index("Bo Berg") < text.index("Gustav Gram")
     cohort = pdf_text(folder / "cohort.pdf") if (folder / "cohort.pdf").exists() else ""
     assert cohort and cohort[:200] not in text
+
+
+def mail_options(port: int) -> list[str]:
+    return ["--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--smtp-security", "none", "--rate", "600"]
+
+
+def test_drafts_are_recorded_and_a_later_send_sends_them_only_when_asked(copy: Path, smtp: tuple[Mailbox, int]) -> None:
+    mailbox, port = smtp
+    drafts = reportgen("send", str(copy), "--eml", str(copy.parent / "drafts"), cwd=copy.parent)
+    assert drafts.returncode == 0, drafts.stderr + drafts.stdout
+    assert len(list((copy.parent / "drafts").glob("*.eml"))) == 6
+    log = (copy / "delivery.csv").read_text(encoding="utf-8")
+    assert log.count(",draft,") == 6
+    assert {s["mailed"] for s in status_json(copy).values() if s["answered"]} == {"draft"}
+    held = reportgen("send", str(copy), *mail_options(port), "--send", cwd=copy.parent)
+    assert held.returncode == 0, held.stderr + held.stdout
+    assert not mailbox.messages
+    assert held.stdout.count("  held     ") == 6 and "--include-drafted" in held.stdout
+    assert "6 drafted earlier and held back" in held.stdout
+    sent = reportgen("send", str(copy), *mail_options(port), "--send", "--include-drafted", cwd=copy.parent)
+    assert sent.returncode == 0, sent.stderr + sent.stdout
+    assert sorted(messages_to(mailbox)) == sorted(email for _, email in ANSWERED)
+    assert {s["mailed"] for s in status_json(copy).values() if s["answered"]} == {"sent"}
+
+
+def test_send_names_every_leader_of_the_export_without_a_report(tmp_path: Path) -> None:
+    survey = write_xlsx(
+        tmp_path / "survey.xlsx",
+        [IDENTITY + item_headers(), leader_row("Anne Andersen", "anne@example.dk", 4), leader_row("Ib Ingen", "", 3)],
+    )
+    built = reportgen("build", str(survey), "-o", "out", "-j", "1", cwd=tmp_path)
+    assert built.returncode == 1, built.stderr + built.stdout  # one row is invalid
+    dry = reportgen("send", "out", "--from", SENDER, cwd=tmp_path)
+    assert dry.returncode == 0, dry.stderr + dry.stdout
+    assert "1 leaders of the export have no report" in dry.stdout
+    line = next(line for line in dry.stdout.splitlines() if "no report" in line and "Ib Ingen" in line)
+    assert "row 3, invalid:" in line and "correct the row in the export, then run build again" in line
+    assert "Dry run: 1 to send" in dry.stdout

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from .. import console, pipeline
+from .. import console, console_workshop, pipeline
 from ..config import PASSWORD_VARIABLE
 from . import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded, main
 from .options import verbosity
@@ -33,6 +33,9 @@ from .options import verbosity
     "eml_dir",
     type=click.Path(path_type=Path, file_okay=False),
     help="Write one .eml draft per leader into this folder instead of sending.",
+)
+@click.option(
+    "--include-drafted", is_flag=True, help="Send also the reports whose .eml draft was written (--eml) earlier."
 )
 @click.option("--from", "sender", metavar="'NAME <ADDRESS>'", help="Sender (default: the brand's mail.from).")
 @click.option("--smtp-host", help="SMTP server, e.g. smtp.office365.com.")
@@ -71,6 +74,7 @@ def send(
     resend: tuple[str, ...],
     mark_sent: tuple[str, ...],
     eml_dir: Path | None,
+    include_drafted: bool,
     brand_dir: Path | None,
     config: Path | None,
     **given: Any,
@@ -79,7 +83,8 @@ def send(
     command = "reportgen send" + (f" --eml {eml_dir}" if eml_dir else " --send" if really else "")
     # One run per folder: a second `send --send` at once would mail everyone twice.
     with pipeline.folder_lock(folder, command):
-        run = pipeline.prepare_send(folder, brand_dir, config, given, resend, mark_sent)
+        again = include_drafted or eml_dir is not None  # a draft may be written again
+        run = pipeline.prepare_send(folder, brand_dir, config, given, resend, mark_sent, again)
         log_before = pipeline.log_state(folder)
         if mark_sent:
             run = pipeline.mark_sent(run, mark_sent)
@@ -95,6 +100,9 @@ def send(
             mode, summary = "send", pipeline.send(run, _password, to_me, on_letter=console.sent_line)
         wrote = pipeline.log_state(folder) != log_before
         changes = pipeline.changed_parts(run, summary)
+        missing = pipeline.without_report(folder)
+    for line in console_workshop.no_report_lines(missing):
+        click.echo(line)
     for line in console.send_lines(summary, folder, mail, mode, eml_dir, to_me, wrote, sample, changes):
         click.echo(line)
     if summary.interrupted:

@@ -31,15 +31,23 @@ class Letter:
     language: str
     sha256: str = ""
     size: int = 0
-    action: str = "send"  # send, skip, changed, failed, unknown
+    action: str = "send"  # send, skip, changed, failed, unknown, drafted
     reason: str = ""
     leader_id: str = ""  # the id build wrote into the PDF, from the manifest
 
 
 def plan(
-    folder: Path, rows: list[ManifestRow] | None, resend: tuple[str, ...] = (), marked: tuple[str, ...] = ()
+    folder: Path,
+    rows: list[ManifestRow] | None,
+    resend: tuple[str, ...] = (),
+    marked: tuple[str, ...] = (),
+    include_drafted: bool = False,
 ) -> list[Letter]:
-    """Every rendered report of the manifest with what to do with it, checked against delivery.csv."""
+    """Every rendered report of the manifest with what to do with it, checked against delivery.csv.
+
+    A report whose .eml draft was written (send --eml) is held back ("drafted") unless include_drafted:
+    the facilitator may have sent the draft from their own mail program.
+    """
     if rows is None:
         raise SendError(
             "The folder has no manifest.csv, so there is nothing to send.",
@@ -90,6 +98,9 @@ def plan(
             letter = replace(letter, action="skip", reason=f"{how} {earlier.time}")
         elif earlier is not None:
             letter = replace(letter, action="changed", reason=f"changed since it was sent {earlier.time}; not sent")
+        elif state.drafted is not None and not include_drafted:
+            reason = f"a draft was written {state.drafted.time} (--eml); --include-drafted sends it too"
+            letter = replace(letter, action="drafted", reason=reason)
         letters.append(letter)
     return letters
 

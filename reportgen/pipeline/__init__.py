@@ -24,7 +24,7 @@ from .send import (
     write_drafts,
 )
 from .survey import check_language, read_survey, score_records, write_mapping, write_questionnaire
-from .workshop import invited_list, new_workshop, print_reports, read_workshop, status, survey_roster
+from .workshop import invited_list, new_workshop, print_reports, read_workshop, status, survey_roster, without_report
 
 __all__ = [
     "INTERRUPTED",
@@ -64,6 +64,7 @@ __all__ = [
     "send",
     "status",
     "survey_roster",
+    "without_report",
     "write_drafts",
     "write_mapping",
     "write_questionnaire",

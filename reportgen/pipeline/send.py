@@ -57,6 +57,7 @@ def prepare_send(
     given: dict[str, object],
     resend: tuple[str, ...] = (),
     marked: tuple[str, ...] = (),
+    include_drafted: bool = False,
 ) -> SendRun:
     """Options from the command line, else reportgen.toml, else the brand; mail in the build's instrument and brand."""
     from ..config import check_options, send_options
@@ -74,7 +75,7 @@ def prepare_send(
     templates = MailTemplates([d for d in (brand.template_dir, bundled_templates()) if d.is_dir()])
     titles = {lang: instrument.title[lang] for lang in instrument.languages}
     mail = MailText(templates, titles, workshop, brand.organisation, options)
-    return SendRun(folder, mail, plan(folder, read_manifest(folder), resend, marked))
+    return SendRun(folder, mail, plan(folder, read_manifest(folder), resend, marked, include_drafted))
 
 
 def mark_sent(run: SendRun, emails: tuple[str, ...]) -> SendRun:
@@ -196,7 +197,10 @@ def log_state(folder: Path) -> tuple[int, int] | None:
 
 
 def write_drafts(run: SendRun, target: Path) -> Summary:
-    """One .eml draft per letter to send, instead of sending."""
+    """One .eml draft per letter to send, instead of sending; each recorded in delivery.csv as `draft`."""
+    from ..delivery.log import record_drafts
     from ..delivery.send import write_drafts as drafts
 
-    return drafts(run.folder, target, run.letters, run.mail.message)
+    summary = drafts(run.folder, target, run.letters, run.mail.message)
+    record_drafts(run.folder, summary.drafts, target)
+    return summary

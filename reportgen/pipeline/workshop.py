@@ -89,3 +89,12 @@ def mail_settings(
     own = folder / "reportgen.toml"
     defaults = {**brand_mail, **({"from": workshop.sender} if workshop.sender else {})}
     return config or (own if own.is_file() else None), defaults, workshop.name or brand_workshop
+
+
+def without_report(folder: Path) -> list[LeaderStatus]:
+    """Every leader of the folder's export who has no report (invalid, duplicate, failed), with the reason."""
+    from ..workshop.status import leader_statuses
+
+    if not (folder / "manifest.csv").is_file():
+        return []
+    return [status for status in leader_statuses(folder, None) if status.report != "rendered"]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, fields
-import datetime as dt
 from datetime import date
 from pathlib import Path
 
