@@ -63,6 +63,7 @@ class Settings:
     only: tuple[str, ...] = ()  # e-mails: render just these leaders
     csv_dialect: str | None = None  # "excel" or "excel-da" (UTF-8 with BOM, ";"); None: by the report language
     today: date | None = None  # the clock's date, for a folder's first build; None: the real clock's
+    replace: bool = False  # build into a folder that holds another workshop's reports, removing them
 
 
 # --- send ------------------------------------------------------------------------------

@@ -92,7 +92,18 @@ def workshop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     survey = export(root / "survey.xlsx", ANSWERED)
     built = reportgen("build", str(survey), "-o", str(folder), "-j", "1", cwd=root)
     assert built.returncode == 0, built.stderr + built.stdout
+    (root / "build.out").write_text(built.stdout, encoding="utf-8")
     return root
+
+
+def test_build_lists_who_has_not_answered_and_says_where_the_cover_date_came_from(workshop: Path) -> None:
+    output = (workshop / "build.out").read_text(encoding="utf-8")
+    assert "Invited (invited.xlsx): 8 leaders, 2 not answered" in output
+    assert [line.split()[2] for line in output.splitlines() if "not answered  " in line] == [
+        "gustav@example.dk", "hanne@example.dk",
+    ]  # fmt: skip
+    assert "Cover date 2026-12-10, from the workshop's date in reportgen.toml." in output
+    assert "10. december 2026" in pdf_text(next((workshop / "vejle").glob("*anne*.pdf")))
 
 
 @pytest.fixture
@@ -214,3 +225,34 @@ def test_send_names_every_leader_of_the_export_without_a_report(tmp_path: Path) 
     line = next(line for line in dry.stdout.splitlines() if "no report" in line and "Ib Ingen" in line)
     assert "row 3, invalid:" in line and "correct the row in the export, then run build again" in line
     assert "Dry run: 1 to send" in dry.stdout
+
+
+def test_check_names_the_closest_invited_address_of_an_uninvited_answer(tmp_path: Path) -> None:
+    invited = tmp_path / "invited.csv"
+    invited.write_text("".join(f"{name};{email}\n" for name, email in INVITED), encoding="utf-8")  # no header
+    survey = export(tmp_path / "survey.xlsx", [("Bo Berg", "bo@exmaple.dk"), ANSWERED[0]])
+    checked = reportgen("check", str(survey), "--invited", str(invited), cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr + checked.stdout
+    assert "Invited (invited.csv): 8 leaders, 7 not answered" in checked.stdout
+    line = next(line for line in checked.stdout.splitlines() if "not invited" in line)
+    assert "bo@exmaple.dk" in line and "row 2" in line and "closest invited: bo@example.dk (Bo Berg)" in line
+
+
+def test_last_months_folder_is_refused_and_replace_gives_the_covers_a_new_date(copy: Path) -> None:
+    (copy / "reportgen.toml").unlink()  # last month's folder: its date is kept in build.json
+    (copy / "invited.xlsx").unlink()
+    survey = export(copy.parent / "december.xlsx", [("Ulla Ny", "ulla@example.dk")])
+    before = sorted(path.name for path in copy.iterdir())
+    refused = reportgen("build", str(survey), "-o", str(copy), "-j", "1", cwd=copy.parent)
+    assert refused.returncode == 2
+    assert "vejle: This folder holds the reports of survey.xlsx, built " in refused.stderr
+    assert (
+        "6 leaders" in refused.stderr and "Use a new folder (reportgen new FOLDER), or give --replace" in refused.stderr
+    )
+    assert "Traceback" not in refused.stderr and sorted(path.name for path in copy.iterdir()) == before
+    replaced = reportgen("build", str(survey), "-o", str(copy), "-j", "1", "--replace", cwd=copy.parent)
+    assert replaced.returncode == 0, replaced.stderr + replaced.stdout
+    assert "from today, the folder's first build" in replaced.stdout and "kept:" not in replaced.stdout
+    reports = sorted(path.name for path in copy.glob("*.pdf"))
+    assert len(reports) == 1 and "ulla" in reports[0]
+    assert "10. december 2026" not in pdf_text(copy / reports[0])

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from .. import console, pipeline
+from .. import console, console_workshop, pipeline
 from ..config import Settings, bundled_sample
 from ..models import BuildResult
 from . import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded, main
-from .options import CSV_DIALECT, PREVIOUS, survey_input, verbosity
+from .options import CSV_DIALECT, INVITED, PREVIOUS, survey_input, verbosity
 
 
 @main.command()
@@ -87,6 +87,13 @@ from .options import CSV_DIALECT, PREVIOUS, survey_input, verbosity
     help="Add a section per group of this column (e.g. Organisation) to the cohort report.",
 )
 @CSV_DIALECT
+@INVITED
+@click.option(
+    "--replace",
+    "replace_folder",
+    is_flag=True,
+    help="Build into a folder that holds another workshop's reports (no leader in common), removing them.",
+)
 @verbosity
 @_guarded
 def build(
@@ -105,6 +112,8 @@ def build(
     previous: Path | None,
     group_by: str | None,
     csv_dialect: str | None,
+    invited: Path | None,
+    replace_folder: bool,
 ) -> None:
     """Score SURVEY and write one PDF report per leader, plus manifest.csv."""
     settings = replace(
@@ -123,8 +132,12 @@ def build(
         previous=previous,
         group_by=group_by,
         csv_dialect=csv_dialect,
+        replace=replace_folder,
     )
     result = _build(settings)
+    roster = pipeline.invited_roster(output_dir, invited, result.survey)
+    for line in console_workshop.roster_lines(*roster) if roster else ():
+        click.echo(line)
     if result.interrupted:
         sys.exit(EXIT_INTERRUPTED)
     problems = result.counts["invalid"] + result.counts["failed"]

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
-from .. import console, pipeline
+from .. import console, console_workshop, pipeline
 from ..config import Settings
 from . import EXIT_NOTHING_DONE, EXIT_OK, EXIT_PROBLEMS, _guarded, main
-from .options import CSV_DIALECT, INSTRUMENT, PREVIOUS, survey_input, verbosity
+from .options import CSV_DIALECT, INSTRUMENT, INVITED, PREVIOUS, survey_input, verbosity
 
 
 @main.command()
@@ -23,9 +23,10 @@ from .options import CSV_DIALECT, INSTRUMENT, PREVIOUS, survey_input, verbosity
     default=None,
     help="Write the columns as detected to this mapping file, to edit and give back with --mapping.",
 )
+@INVITED
 @verbosity
 @_guarded
-def check(source: Settings, write_mapping: Path | None) -> None:
+def check(source: Settings, write_mapping: Path | None, invited: Path | None) -> None:
     """Show what reportgen understood of SURVEY: columns, ignored columns, every problem by row.
 
     Exit 0 when all is well, 1 when rows have problems, 2 when a scored question has no
@@ -42,7 +43,8 @@ def check(source: Settings, write_mapping: Path | None) -> None:
     lines = console.check_lines(result)
     if console.level == console.QUIET:  # the problems and the count
         lines = lines[lines.index("Problems") :]
-    for line in lines:
+    roster = pipeline.invited_roster(None, invited, result)
+    for line in [*lines, *(["", *console_workshop.roster_lines(*roster)] if roster else [])]:
         click.echo(line)
     problems = any(o.status == "invalid" or o.warnings for o in result.outcomes)
     sys.exit(EXIT_NOTHING_DONE if result.gaps else EXIT_PROBLEMS if problems else EXIT_OK)

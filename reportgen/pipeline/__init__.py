@@ -24,7 +24,7 @@ from .send import (
     write_drafts,
 )
 from .survey import check_language, read_survey, score_records, write_mapping, write_questionnaire
-from .workshop import invited_list, new_workshop, print_reports, read_workshop, status, survey_roster, without_report
+from .workshop import invited_list, invited_roster, new_workshop, print_reports, read_workshop, status, without_report
 
 __all__ = [
     "INTERRUPTED",
@@ -45,6 +45,7 @@ __all__ = [
     "dry_run",
     "folder_lock",
     "invited_list",
+    "invited_roster",
     "load_brand",
     "log_state",
     "make_brand",
@@ -63,7 +64,6 @@ __all__ = [
     "score_records",
     "send",
     "status",
-    "survey_roster",
     "without_report",
     "write_drafts",
     "write_mapping",

@@ -14,6 +14,7 @@ from ..config import Settings, bundled_templates
 from ..errors import InputError
 from ..models import Brand, BuildResult, Instrument, Outcome, Survey
 from .survey import check_language, read_survey
+from .workshop import check_folder_owner, cover_date, read_workshop
 
 if TYPE_CHECKING:
     from ..output import manifest
@@ -80,6 +81,7 @@ def build(
     renderer = setup.create()  # fails on a broken template or stylesheet before anything is written
     output = writer.prepare_output(settings.output_dir)
     with folder_lock(output, "reportgen build"):
+        check_folder_owner(output, survey, settings.replace)
         return _build_into(output, settings, brand, survey, setup, renderer, contents, on_progress, stage)
 
 
@@ -105,6 +107,7 @@ def _build_into(
     if settings.output_format == "html":
         write_html_assets(output, renderer, contents, brand)
     language = settings.language or brand.default_language or instrument.languages[0]
+    date_source = cover_date(settings.report_date, output, brand.date, settings.today)[1]  # as _plan_inputs finds it
     inputs = _plan_inputs(settings, survey, brand, contents, setup, language, output)
     planned = plan.plan_reports(survey.outcomes, inputs, output)
     cohort_task, cohort_note = _cohort(survey, settings, inputs, contents[language], language, output)
@@ -118,6 +121,7 @@ def _build_into(
     info = manifest.BuildInfo(
         _absolute(settings.instrument), _absolute(settings.brand), instrument.languages,
         date=inputs.run.report_date.isoformat(), reports=_report_history(output, ordered, inputs, brand, setup),
+        survey=str(settings.survey.resolve()), built=(settings.today or date.today()).isoformat(),
     )  # fmt: skip
     written, scores = _write_records(output, ordered, settings, instrument, language, contents, info, disk_full)
     # A report of a leader still in the input (not rendered after Ctrl-C, failed) is not "kept": it is theirs.
@@ -127,6 +131,7 @@ def _build_into(
         survey, ordered, written, Counter(o.status for o in ordered), scores=scores, orphans=orphans,
         interrupted=interrupted, reused=sum(o.reused for o in ordered), cohort=cohort, cohort_note=cohort_note,
         unrendered=sum(o.reason == INTERRUPTED for o in ordered), report_date=inputs.run.report_date,
+        date_source=date_source,
     )  # fmt: skip
 
 
@@ -282,7 +287,7 @@ def _plan_inputs(
     language: str,
     output: Path,
 ) -> plan.PlanInputs:
-    from ..output.manifest import earlier_fingerprints, kept_date
+    from ..output.manifest import earlier_fingerprints
     from ..report import batch, plan
     from ..report.view import RunInfo
     from ..scoring.group import group_means
@@ -290,12 +295,13 @@ def _plan_inputs(
     instrument = survey.instrument
     scored = [o.assessment for o in survey.outcomes if o.status == "ok" and o.assessment]
     # A folder keeps the cover date of its first build, so that re-running it another day changes
-    # nothing; --date (or the brand's date) changes it, and today's date counts only for a new folder.
-    report_date = settings.report_date or brand.date or kept_date(output) or settings.today or date.today()
+    # nothing; --date, the workshop's date (or the brand's) changes it; today counts only for a new folder.
+    report_date = cover_date(settings.report_date, output, brand.date, settings.today)[0]
+    workshop = read_workshop(output).name or brand.workshop
     run = RunInfo(
         brand=brand,
         report_date=report_date,
-        workshop=settings.workshop if settings.workshop is not None else brand.workshop,
+        workshop=settings.workshop if settings.workshop is not None else workshop,
         # The group's average is left out of the fingerprint: one leader's change re-renders
         # only that leader's report; --force refreshes the average everywhere.
         cohort=group_means(scored, [step.id for step in instrument.steps], settings.cohort_min),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,12 +40,15 @@ def invited_list(folder: Path | None, given: Path | None) -> InvitedList | None:
     return read_invited(path) if path is not None else None
 
 
-def survey_roster(survey: Survey, invited: InvitedList) -> Roster:
-    """The export's answers against the invited list: who has not answered, who answered uninvited."""
+def invited_roster(folder: Path | None, invited: Path | None, survey: Survey) -> tuple[Roster, InvitedList] | None:
+    """The export's answers against the invited list (--invited, else the folder's); None without a list."""
     from ..workshop.roster import Answer, compare
 
+    listed = invited_list(folder, invited)
+    if listed is None:
+        return None
     answers = (Answer(o.source_row, o.response.name, o.response.email) for o in survey.outcomes)
-    return compare(invited.leaders, answers)
+    return compare(listed.leaders, answers), listed
 
 
 def status(folder: Path, invited: Path | None) -> tuple[list[LeaderStatus], InvitedList | None]:
@@ -98,3 +102,50 @@ def without_report(folder: Path) -> list[LeaderStatus]:
     if not (folder / "manifest.csv").is_file():
         return []
     return [status for status in leader_statuses(folder, None) if status.report != "rendered"]
+
+
+def cover_date(given: date | None, folder: Path, brand_date: date | None, today: date | None) -> tuple[date, str]:
+    """The date on the covers and where it came from: --date, the workshop's, the brand's, the folder's, today."""
+    from ..output.manifest import kept_date
+
+    workshop = read_workshop(folder)
+    for source, value in (("option", given), ("workshop", workshop.date), ("brand", brand_date)):
+        if value is not None:
+            return value, source
+    kept = kept_date(folder)
+    return (kept, "kept") if kept is not None else (today or date.today(), "today")
+
+
+def check_folder_owner(folder: Path, survey: Survey, replace: bool) -> None:
+    """Refuse a folder that holds another workshop's reports: no leader shared, built from another file.
+
+    With replace, that workshop's reports and records are removed first, its cover date with them
+    (its delivery.csv stays: it names none of the new leaders, and still says whom their reports went to).
+    """
+    from ..models import email_key
+    from ..output.manifest import read_build_info, read_manifest
+
+    try:
+        rows = read_manifest(folder) or []
+        built = read_build_info(folder)
+    except OutputError:
+        return  # build says what is wrong with a damaged manifest as it always has
+    emails = {email_key(row.email) for row in rows if row.email}
+    if not emails or emails & {o.response.email_key for o in survey.outcomes if o.response.email}:
+        return
+    source = Path(built.survey) if built.survey else None
+    if source is not None and source == survey.path.resolve():
+        return
+    if replace:
+        names = [row.pdf for row in rows if row.status == "rendered" and row.pdf and Path(row.pdf).name == row.pdf]
+        for name in (*names, "cohort.pdf", "print.pdf", "scores.xlsx", "build.json", "manifest.csv"):
+            (folder / name).unlink(missing_ok=True)
+        return
+    what = f"{source.name}, built {built.built}" if source is not None and built.built else "another export"
+    raise OutputError(
+        f"This folder holds the reports of {what}, {len(emails)} leaders, none of whom is in "
+        f"{survey.path.name}: it belongs to another workshop, and its date would go on the new covers.",
+        fix=f"Use a new folder (reportgen new FOLDER), or give --replace to remove those reports and build "
+        f"{survey.path.name} into {folder.name}/.",
+        file=folder,
+    )
