@@ -121,11 +121,14 @@ _TO_DO = {
 
 def no_report_lines(statuses: list[LeaderStatus]) -> list[str]:
     """The lines send shows on the leaders of the export who have no report: who, why, and what to do."""
-    if not statuses:
-        return []
-    lines = [f"{len(statuses)} leaders of the export have no report, so send does not mail them:"]
-    for status in statuses:
+    answered = [status for status in statuses if status.answered]
+    waiting = [status for status in statuses if not status.answered]
+    lines = [f"{len(answered)} leaders of the export have no report, so send does not mail them:"] if answered else []
+    for status in answered:
         who = status.email or status.name or "(no name or e-mail)"
         reason = f"{status.report}: {status.reason}" if status.reason else status.report
         lines.append(f"  no report {who:<32} row {status.row}, {reason}; {_TO_DO[status.report]}")
+    if waiting:
+        lines.append(f"{len(waiting)} invited leaders have not answered (reportgen remind reminds them):")
+        lines += [f"  not answered {status.email:<29} {status.name}" for status in waiting]
     return [visible(line) for line in lines]

@@ -96,12 +96,12 @@ def mail_settings(
 
 
 def without_report(folder: Path) -> list[LeaderStatus]:
-    """Every leader of the folder's export who has no report (invalid, duplicate, failed), with the reason."""
+    """Every leader without a report: of the export (invalid, duplicate, failed, with the reason), and invited."""
     from ..workshop.status import leader_statuses
 
     if not (folder / "manifest.csv").is_file():
         return []
-    return [status for status in leader_statuses(folder, None) if status.report != "rendered"]
+    return [status for status in leader_statuses(folder, invited_list(folder, None)) if status.report != "rendered"]
 
 
 def cover_date(given: date | None, folder: Path, brand_date: date | None, today: date | None) -> tuple[date, str]:
