@@ -354,7 +354,9 @@ def send_lines(
         counts = f"{len(summary.drafts)} drafts written to {eml_dir}, {rest}"
     elif mode == "dry":
         counts = f"Dry run: {len(summary.planned)} to send, nothing sent, {rest}"
-    elif not (summary.sent or summary.not_sent or summary.failed or summary.changed or summary.unknown):
+    elif not (
+        summary.sent or summary.not_sent or summary.failed or summary.changed or summary.unknown or summary.drafted
+    ):
         counts = f"0 to send: all {len(summary.skipped)} already sent"
     else:
         counts = f"{len(summary.sent)} sent" + (" (to --to-me only)" if to_me else "") + f", {rest}"

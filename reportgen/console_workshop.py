@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,9 +50,9 @@ def status_lines(statuses: list[LeaderStatus], invited: InvitedList | None) -> l
     for status in statuses:
         answered = f"row {status.row}" if status.row is not None else "no"
         report = status.report + (f" ({status.reason})" if status.reason and status.report != "rendered" else "")
-        mailed = status.mailed + (f" {status.mailed_at}" if status.mailed_at else "")
+        mailed = status.mailed + (f" {_local(status.mailed_at)}" if status.mailed_at else "")
         if status.reminded_at and not status.answered:
-            mailed += f"; reminded {status.reminded_at}"
+            mailed += f"; reminded {_local(status.reminded_at)}"
         note = f"  {status.note}" if status.note else ""
         lines.append(
             f"{status.name[:27]:<28} {status.email[:29]:<30} {_SYMBOL[status.invited]:<8} {answered:<9} "
@@ -68,6 +69,14 @@ def status_lines(statuses: list[LeaderStatus], invited: InvitedList | None) -> l
         f"{total['mailed failed']} failed."
     )
     return [visible(line) for line in lines]
+
+
+def _local(text: str) -> str:
+    """A log time (ISO, UTC) as the facilitator's clock shows it: 2026-12-06 14:04."""
+    try:
+        return datetime.fromisoformat(text).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return text
 
 
 def remind_lines(run: RemindRun, summary: RemindSummary, mode: str, eml_dir: Path | None) -> list[str]:
