@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -38,30 +38,32 @@ DATE = click.DateTime(["%Y-%m-%d"])
 @click.option("--deadline", type=DATE, help="The last day to answer, YYYY-MM-DD, for reminders.")
 @verbosity
 @_guarded
-def new(folder: Path, **given: object) -> None:
+def new(folder: Path, day: datetime | None, deadline: datetime | None, **given: str | None) -> None:
     """Make FOLDER for one workshop, with its reportgen.toml; asks for what is not given."""
-    from ..workshop.settings import Workshop
-
-    values = {key: value for key, value in given.items() if value is not None}
-    values["date"], values["deadline"] = values.pop("day", None), values.get("deadline")
+    values: dict[str, str | date | None] = {
+        **given,
+        "date": day.date() if day else None,
+        "deadline": deadline.date() if deadline else None,
+    }
     if sys.stdin.isatty():
         for key, question in _ASKED:
             if values.get(key) is None:
-                values[key] = (
-                    click.prompt(
-                        question, default="", show_default=False, type=DATE if key in ("date", "deadline") else str
-                    )
-                    or None
-                )
-    days = {
-        key: value.date() if isinstance(value, datetime) else None
-        for key, value in values.items()
-        if key in ("date", "deadline")
-    }
-    texts = {key: str(value) for key, value in values.items() if value and key not in days}
-    path = pipeline.new_workshop(folder, Workshop(**texts, **days))  # type: ignore[arg-type]
+                values[key] = _ask(question, key in ("date", "deadline"))
+    path = pipeline.new_workshop(folder, values)
     for line in lines_of.new_lines(folder, path):
         click.echo(line)
+
+
+def _ask(question: str, is_date: bool) -> str | date | None:
+    """One answer at the prompt; Enter leaves it out."""
+    while True:
+        text = str(click.prompt(question, default="", show_default=False)).strip()
+        if not text or not is_date:
+            return text or None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            click.echo("Give the date as YYYY-MM-DD, e.g. 2026-12-10, or press Enter to leave it out.", err=True)
 
 
 @main.command()

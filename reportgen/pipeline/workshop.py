@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,11 +18,11 @@ if TYPE_CHECKING:
     from ..workshop.status import LeaderStatus
 
 
-def new_workshop(folder: Path, workshop: Workshop) -> Path:
-    """Make the workshop folder with its reportgen.toml; WorkshopError if it has one."""
-    from ..workshop.settings import write_workshop
+def new_workshop(folder: Path, values: Mapping[str, str | date | None]) -> Path:
+    """Make the workshop folder with its reportgen.toml from the values given; WorkshopError if it has one."""
+    from ..workshop.settings import Workshop, write_workshop
 
-    return write_workshop(folder, workshop)
+    return write_workshop(folder, Workshop(**{key: value for key, value in values.items() if value}))  # type: ignore[arg-type]
 
 
 def read_workshop(folder: Path | None) -> Workshop:
