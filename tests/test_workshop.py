@@ -256,3 +256,27 @@ def test_last_months_folder_is_refused_and_replace_gives_the_covers_a_new_date(c
     reports = sorted(path.name for path in copy.glob("*.pdf"))
     assert len(reports) == 1 and "ulla" in reports[0]
     assert "10. december 2026" not in pdf_text(copy / reports[0])
+
+
+def test_remind_waits_for_no_one_while_a_send_holds_the_folder(copy: Path, smtp: tuple[Mailbox, int]) -> None:
+    mailbox, port = smtp
+    # A real process holds the folder's lock as `send --send` does, for as long as the test needs.
+    hold = (
+        "import sys\nfrom pathlib import Path\nfrom reportgen.output.lock import folder_lock\n"
+        "with folder_lock(Path(sys.argv[1]), 'reportgen send --send'):\n    print('held', flush=True)\n"
+        "    sys.stdin.read()\n"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(copy)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+        refused = reportgen("remind", str(copy), *mail_options(port), "--send", cwd=copy.parent)
+        assert refused.returncode == 2 and f"pid {holder.pid}" in refused.stderr, refused.stderr
+        assert "Traceback" not in refused.stderr and not mailbox.messages
+        assert not (copy / "delivery.csv").exists()
+    finally:
+        holder.communicate(b"", timeout=30)
+    done = reportgen("remind", str(copy), *mail_options(port), "--send", cwd=copy.parent)
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert sorted(messages_to(mailbox)) == ["gustav@example.dk", "hanne@example.dk"]
+    [(_, message)] = [m for m in mailbox.messages if m[0] == ["hanne@example.dk"]]
+    assert message["To"].addresses[0].display_name == "Hanne Holm" and not list(message.iter_attachments())
