@@ -34,6 +34,8 @@ def load_toml(path: Path, error: type[ReportgenError], what: str, fix: str, miss
         raise error(f"The {what} does not exist.", fix=missing_fix or fix, file=path) from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as problem:
         raise error(f"The {what} cannot be read as TOML ({problem}).", fix=fix, file=path) from None
+    except RecursionError:  # tables or arrays nested thousands deep
+        raise error(f"The {what} is nested too deeply to be read.", fix=fix, file=path) from None
 
 
 @dataclass(frozen=True)

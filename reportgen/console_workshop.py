@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING
 from .console import NORMAL, level, visible
 
 if TYPE_CHECKING:
-    from .delivery.remind import RemindSummary
     from .output.printout import Printout
-    from .pipeline.remind import RemindRun
+    from .pipeline.remind import RemindResult
     from .workshop.invited import InvitedList
     from .workshop.roster import Roster
     from .workshop.status import LeaderStatus
@@ -79,8 +78,9 @@ def _local(text: str) -> str:
         return text
 
 
-def remind_lines(run: RemindRun, summary: RemindSummary, mode: str, eml_dir: Path | None) -> list[str]:
+def remind_lines(result: RemindResult, mode: str, eml_dir: Path | None) -> list[str]:
     """What `remind` did or would do, one line per leader, then the counts."""
+    summary = result.summary
     lines = []
     if level >= NORMAL:
         lines += [f"  would remind {r.email:<32} {r.name}" for r in summary.planned]
@@ -104,11 +104,8 @@ def remind_lines(run: RemindRun, summary: RemindSummary, mode: str, eml_dir: Pat
             + "."
         )
     lines.append(head)
-    link = run.workshop.survey_link
     if mode == "dry" and summary.planned:
-        lines.append(
-            f"Survey link in the reminders: {link or '(given with --survey-link)'}. For a real run, give --send."
-        )
+        lines.append(f"Survey link in the reminders: {result.survey_link}. For a real run, give --send.")
     return [visible(line) for line in lines]
 
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from reportgen.report.charts import priority_chart, radar_chart
-from reportgen.report.view import StepView
+from reportgen.report.model import StepView
 
 from .conftest import INSTRUMENT
 

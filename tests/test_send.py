@@ -20,13 +20,14 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from click.testing import Result
 
-from reportgen import config, pipeline
+from reportgen import config
 from reportgen.config import Settings
 from reportgen.delivery.letters import Letter, MailText
 from reportgen.delivery.log import DELIVERY
 from reportgen.delivery.owner import owner_problem
 from reportgen.output.manifest import read_manifest
-from reportgen.pipeline import build
+from reportgen.pipeline import send as send_pipeline
+from reportgen.pipeline.build import build
 
 from .conftest import IDENTITY, FakeClock, invoke, item_headers, leader_row, write_xlsx
 
@@ -297,7 +298,7 @@ def test_ctrl_c_leaves_the_log_consistent_and_a_rerun_finishes(
 ) -> None:
     mailbox, port = server
     given = {"sender": SENDER, "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none", "rate": 600}
-    run = pipeline.prepare_send(reports, None, None, given)
+    run = send_pipeline.prepare_send(reports, None, None, given)
     calls = 0
     compose = MailText.message
 
@@ -309,7 +310,7 @@ def test_ctrl_c_leaves_the_log_consistent_and_a_rerun_finishes(
         return compose(mail, letter, to, pdf)
 
     monkeypatch.setattr(MailText, "message", compose_then_interrupt)
-    summary = pipeline.send(run, lambda: None)
+    summary = send_pipeline.deliver(run, lambda: None)
     assert summary.interrupted and len(summary.sent) == 1 and len(summary.not_sent) == 2
     lines = (reports / DELIVERY).read_text(encoding="utf-8").splitlines()
     assert len(lines) == 3 and ",sending," in lines[1] and ",sent," in lines[2]  # the intent, then the outcome

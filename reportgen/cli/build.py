@@ -9,14 +9,14 @@ from pathlib import Path
 
 import click
 
-from .. import console, console_workshop, pipeline
+from .. import console, console_workshop
 from ..config import Settings, bundled_sample
 from ..models import BuildResult
-from . import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded, main
+from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded
 from .options import CSV_DIALECT, INVITED, PREVIOUS, survey_input, verbosity
 
 
-@main.command()
+@click.command()
 @survey_input
 @click.option(
     "-o",
@@ -135,7 +135,9 @@ def build(
         replace=replace_folder,
     )
     result = _build(settings)
-    roster = pipeline.invited_roster(output_dir, invited, result.survey)
+    from ..pipeline.workshop import invited_roster
+
+    roster = invited_roster(output_dir, invited, result.survey)
     for line in console_workshop.roster_lines(*roster) if roster else ():
         click.echo(line)
     if result.interrupted:
@@ -147,15 +149,17 @@ def build(
 def _build(settings: Settings) -> BuildResult:
     """Run a build with its progress on the terminal, then its summary."""
     progress = console.Progress(settings.survey, terminal=sys.stdout.isatty())
+    from ..pipeline.build import build
+
     try:
-        result = pipeline.build(settings, progress.update, progress.stage)
+        result = build(settings, progress.update, progress.stage)
     finally:
         progress.close()
     console.build_summary(result)
     return result
 
 
-@main.command()
+@click.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=Path("reportgen-demo"))
 @click.option("--lang", type=click.Choice(["da", "en"]), default=None, help="Report language (default da).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
@@ -172,7 +176,7 @@ def demo(folder: Path, lang: str | None, jobs: int | None) -> None:
     sys.exit(EXIT_PROBLEMS if result.counts["failed"] else EXIT_OK)
 
 
-@main.group()
+@click.group()
 def brand() -> None:
     """Make and check brand folders (logo, colours, fonts, templates)."""
 
@@ -183,7 +187,9 @@ def brand() -> None:
 @_guarded
 def brand_init(folder: Path) -> None:
     """Copy the bundled brand into FOLDER as a starting point."""
-    made = pipeline.make_brand(folder)
+    from ..pipeline.brand import make_brand
+
+    made = make_brand(folder)
     click.echo(
         f"Made {made}/: edit brand.toml (it explains every key), replace logo.svg, and put templates that "
         f"override the bundled ones in {made}/templates/. Use it with: reportgen build SURVEY --brand {made}"
@@ -196,6 +202,8 @@ def brand_init(folder: Path) -> None:
 @_guarded
 def brand_check(folder: Path) -> None:
     """Check a brand folder (keys, colours and their contrast, logo, fonts) without building anything."""
-    made, contrasts = pipeline.check_brand(folder)
+    from ..pipeline.brand import check_brand
+
+    made, contrasts = check_brand(folder)
     for line in console.brand_lines(made, contrasts):
         click.echo(line)

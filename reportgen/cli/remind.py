@@ -9,8 +9,7 @@ from typing import Any
 import click
 
 from .. import console_workshop as lines_of
-from .. import pipeline
-from . import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded, main
+from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded
 from .options import INVITED, verbosity
 from .send import _password
 
@@ -44,7 +43,7 @@ def mail_options(command: Any) -> Any:
     return command
 
 
-@main.command()
+@click.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @INVITED
 @click.option("--survey-link", metavar="URL", help="The survey's link (default: survey_link of the workshop).")
@@ -71,7 +70,14 @@ def mail_options(command: Any) -> Any:
 @_guarded
 def remind(folder: Path, really: bool, eml_dir: Path | None, **given: Any) -> None:
     """Remind each invited leader of FOLDER who has not answered, with the survey link. Dry run unless --send."""
-    ask = pipeline.RemindAsk(
+    from ..pipeline.remind import Mode, RemindRequest
+    from ..pipeline.remind import remind as run_remind
+
+    mode: Mode = "eml" if eml_dir is not None else "send" if really else "dry"
+    request = RemindRequest(
+        folder,
+        mode,
+        eml_dir,
         given.pop("invited"),
         given.pop("survey_link"),
         given.pop("lang"),
@@ -79,17 +85,12 @@ def remind(folder: Path, really: bool, eml_dir: Path | None, **given: Any) -> No
         given.pop("include_drafted"),
         given.pop("brand_dir"),
         given.pop("config"),
+        given,
+        _password,
     )
-    command = "reportgen remind" + (f" --eml {eml_dir}" if eml_dir else " --send" if really else "")
-    with pipeline.folder_lock(folder, command):
-        run = pipeline.prepare_remind(folder, ask, given)
-        if eml_dir is not None:
-            mode, summary = "eml", pipeline.remind_drafts(run, eml_dir)
-        elif really:
-            mode, summary = "send", pipeline.remind_send(run, _password)
-        else:
-            mode, summary = "dry", pipeline.remind_dry_run(run)
-    for line in lines_of.remind_lines(run, summary, mode, eml_dir):
+    result = run_remind(request)
+    summary = result.summary
+    for line in lines_of.remind_lines(result, mode, eml_dir):
         click.echo(line)
     if summary.interrupted:
         sys.exit(EXIT_INTERRUPTED)

@@ -9,13 +9,13 @@ from typing import Any
 
 import click
 
-from .. import console, console_workshop, pipeline
+from .. import console, console_workshop
 from ..config import PASSWORD_VARIABLE
-from . import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded, main
+from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded
 from .options import verbosity
 
 
-@main.command()
+@click.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--send", "really", is_flag=True, help="Send for real; without it, only show what would be sent.")
 @click.option("--to-me", metavar="ADDRESS", help="Send every message to this one address instead, as a test.")
@@ -80,31 +80,33 @@ def send(
     **given: Any,
 ) -> None:
     """E-mail each leader their report from FOLDER (written by build), at most once. Dry run unless --send."""
-    command = "reportgen send" + (f" --eml {eml_dir}" if eml_dir else " --send" if really else "")
-    # One run per folder: a second `send --send` at once would mail everyone twice.
-    with pipeline.folder_lock(folder, command):
-        again = include_drafted or eml_dir is not None  # a draft may be written again
-        run = pipeline.prepare_send(folder, brand_dir, config, given, resend, mark_sent, again)
-        log_before = pipeline.log_state(folder)
-        if mark_sent:
-            run = pipeline.mark_sent(run, mark_sent)
-        sample, mail = None, run.mail
-        if eml_dir is not None:
-            mode, summary = "eml", pipeline.write_drafts(run, eml_dir)
-        elif not really:
-            mode, summary = "dry", pipeline.dry_run(run)
-            sample, mail = pipeline.preview(run, summary, to_me), pipeline.sample_mail(run)
-        else:
-            if to_me:
-                click.echo(f"Test run: every message goes to {to_me}, none to the leaders.", err=True)
-            mode, summary = "send", pipeline.send(run, _password, to_me, on_letter=console.sent_line)
-        wrote = pipeline.log_state(folder) != log_before
-        changes = pipeline.changed_parts(run, summary)
-        missing = pipeline.without_report(folder)
-    for line in console_workshop.no_report_lines(missing):
+    from ..pipeline.send import Mode, SendRequest
+    from ..pipeline.send import send as run_send
+
+    mode: Mode = "eml" if eml_dir is not None else "send" if really else "dry"
+    if mode == "send" and to_me:
+        click.echo(f"Test run: every message goes to {to_me}, none to the leaders.", err=True)
+    request = SendRequest(
+        folder,
+        mode,
+        eml_dir,
+        to_me,
+        resend,
+        mark_sent,
+        brand_dir,
+        config,
+        given,
+        _password,
+        console.sent_line,
+        include_drafted=include_drafted,
+    )
+    result = run_send(request)
+    for line in [
+        *console_workshop.no_report_lines(list(result.without_report)),
+        *console.send_lines(result, folder, mode, eml_dir, to_me),
+    ]:
         click.echo(line)
-    for line in console.send_lines(summary, folder, mail, mode, eml_dir, to_me, wrote, sample, changes):
-        click.echo(line)
+    summary = result.summary
     if summary.interrupted:
         sys.exit(EXIT_INTERRUPTED)
     attention = summary.failed or summary.not_sent or summary.changed or summary.unknown

@@ -9,8 +9,7 @@ from pathlib import Path
 import click
 
 from .. import console_workshop as lines_of
-from .. import pipeline
-from . import EXIT_OK, EXIT_PROBLEMS, _guarded, main
+from .common import EXIT_OK, EXIT_PROBLEMS, _guarded
 from .options import INVITED, verbosity
 
 _ASKED = (
@@ -26,7 +25,7 @@ _ASKED = (
 DATE = click.DateTime(["%Y-%m-%d"])
 
 
-@main.command()
+@click.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--name", help="The workshop's name, shown on the covers and in the mail.")
 @click.option("--date", "day", type=DATE, help="The workshop's date, YYYY-MM-DD: the date on every cover.")
@@ -49,7 +48,9 @@ def new(folder: Path, day: datetime | None, deadline: datetime | None, **given: 
         for key, question in _ASKED:
             if values.get(key) is None:
                 values[key] = _ask(question, key in ("date", "deadline"))
-    path = pipeline.new_workshop(folder, values)
+    from ..pipeline.workshop import new_workshop
+
+    path = new_workshop(folder, values)
     for line in lines_of.new_lines(folder, path):
         click.echo(line)
 
@@ -66,7 +67,7 @@ def _ask(question: str, is_date: bool) -> str | date | None:
             click.echo("Give the date as YYYY-MM-DD, e.g. 2026-12-10, or press Enter to leave it out.", err=True)
 
 
-@main.command()
+@click.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @INVITED
 @click.option(
@@ -81,20 +82,18 @@ def _ask(question: str, is_date: bool) -> str | date | None:
 @_guarded
 def status(folder: Path, invited: Path | None, output_format: str) -> None:
     """One line per leader of FOLDER: invited, answered, report, mailed; then the counts. Changes nothing."""
-    from ..workshop.status import as_csv, as_json
+    from ..pipeline.workshop import status as leader_status
 
-    statuses, listed = pipeline.status(folder, invited)
-    if output_format == "json":
-        click.echo(as_json(statuses), nl=False)
-    elif output_format == "csv":
-        click.echo(as_csv(statuses), nl=False)
+    statuses, listed, text = leader_status(folder, invited, output_format)
+    if text:
+        click.echo(text, nl=False)
     else:
         for line in lines_of.status_lines(statuses, listed):
             click.echo(line)
     sys.exit(EXIT_OK)
 
 
-@main.command("print")
+@click.command("print")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @INVITED
 @click.option(
@@ -108,7 +107,9 @@ def status(folder: Path, invited: Path | None, output_format: str) -> None:
 @_guarded
 def print_(folder: Path, invited: Path | None, target: Path | None) -> None:
     """One PDF of every report in FOLDER, each starting on a right-hand page; cohort.pdf left out."""
-    made = pipeline.print_reports(folder, invited, target)
+    from ..pipeline.printout import print_reports
+
+    made = print_reports(folder, invited, target)
     for line in lines_of.print_lines(made):
         click.echo(line)
     sys.exit(EXIT_OK if made.reports else EXIT_PROBLEMS)

@@ -1,59 +1,101 @@
-"""remind: a reminder to each invited leader who has not answered, with the survey link and the deadline."""
+"""remind: a reminder to each invited leader who has not answered, with the survey link and the deadline.
+
+`remind(request)` is the whole command: lock the folder, find who has not answered (the invited
+list against manifest.csv), then dry-run, write drafts or send, each reminder logged in delivery.csv.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from ..config import bundled_templates
+from ..brand import brand_or_bundled
+from ..config import SendOptions, bundled_templates, check_options, send_options
+from ..delivery import remind as delivery
+from ..delivery.mailer import Mailer, compose_text, sender
+from ..delivery.remind import Reminder, RemindSummary
+from ..delivery.send import Clock, SystemClock
 from ..errors import SendError
-from .build import load_brand
+from ..models import Brand
+from ..output.manifest import read_build_info, read_manifest
+from ..render.templates import MailTemplates
+from ..report.content import load_content, long_date
+from ..workshop.invited import Invited, InvitedList
+from ..workshop.roster import Answer, compare
+from ..workshop.settings import CONFIG, Workshop
+from .send import folder_lock
 from .workshop import invited_list, read_workshop
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
 
-    from ..config import SendOptions
-    from ..delivery.remind import Reminder, RemindSummary
-    from ..delivery.send import Clock
-    from ..workshop.invited import Invited, InvitedList
-    from ..workshop.settings import Workshop
+Mode = Literal["dry", "eml", "send"]
 
 
 @dataclass(frozen=True)
-class RemindRun:
-    """A folder ready to remind from: the merged options, the reminders planned, and how to write each."""
+class RemindRequest:
+    """What the facilitator asked of `reportgen remind`."""
 
     folder: Path
-    workshop: Workshop
-    options: SendOptions
-    planned: list[Reminder]
-    compose: Callable[[Reminder], EmailMessage]
-    invited: Path
-
-
-@dataclass(frozen=True)
-class RemindAsk:
-    """What the command line asks of remind."""
-
+    mode: Mode = "dry"
+    eml_dir: Path | None = None
     invited: Path | None = None
     survey_link: str | None = None
     language: str | None = None
-    again: bool = False
-    include_drafted: bool = False
-    brand: Path | None = None
+    again: bool = False  # remind also those reminded earlier today
+    include_drafted: bool = False  # send also the reminders drafted today
+    brand_dir: Path | None = None
     config: Path | None = None
+    given: dict[str, object] = field(default_factory=dict)  # the mail options given on the command line
+    password: Callable[[], str | None] = lambda: None
+    clock: Clock | None = None
+    today: date | None = None
 
 
-def prepare_remind(folder: Path, ask: RemindAsk, given: dict[str, object], today: date | None = None) -> RemindRun:
-    """Who to remind, and the text of each reminder, from the folder, its reportgen.toml and the brand."""
-    from ..delivery.remind import Reminder, plan_reminders
+@dataclass(frozen=True)
+class RemindResult:
+    """What a reminder run did or would do, for the console to say."""
 
-    workshop = read_workshop(folder)
-    listed = invited_list(folder, ask.invited)
+    summary: RemindSummary
+    workshop: Workshop
+    survey_link: str
+
+
+def remind(request: RemindRequest) -> RemindResult:
+    """The whole `reportgen remind`: one run per folder, each leader reminded at most once a day."""
+    command = "reportgen remind" + (f" --eml {request.eml_dir}" if request.eml_dir else "")
+    with folder_lock(request.folder, command + (" --send" if request.mode == "send" else "")):
+        workshop = read_workshop(request.folder)
+        listed = invited_list(request.folder, request.invited)
+        link = request.survey_link or workshop.survey_link
+        _check_asked(request.folder, listed, link)
+        assert listed is not None
+        options, compose = _mail(request, workshop, link)
+        day = request.today or date.today()
+        waiting = [
+            Reminder(leader.row, leader.name, leader.email, action, why)
+            for leader, action, why in _waiting(request.folder, listed)
+        ]
+        planned = delivery.plan_reminders(request.folder, waiting, day, request.again, request.include_drafted)
+        if request.mode == "eml":
+            assert request.eml_dir is not None
+            summary = delivery.write_drafts(request.folder, request.eml_dir, planned, lambda r: compose(r, day))
+        elif request.mode == "send":
+            mailer = Mailer(options, request.password)
+            clock = request.clock or SystemClock()
+            summary = delivery.send_reminders(
+                request.folder, planned, lambda r: compose(r, day), mailer, options, clock
+            )
+        else:
+            summary = delivery.dry_run(planned)
+    return RemindResult(summary, workshop, link)
+
+
+def _check_asked(folder: Path, listed: InvitedList | None, link: str) -> None:
+    """A list of invited leaders and a survey link, or the error that says how to give them."""
     if listed is None:
         raise SendError(
             "There is no list of invited leaders, so reportgen cannot tell who has not answered.",
@@ -61,26 +103,16 @@ def prepare_remind(folder: Path, ask: RemindAsk, given: dict[str, object], today
             "or give --invited FILE.",
             file=folder,
         )
-    link = ask.survey_link or workshop.survey_link
     if not link:
         raise SendError(
             "No survey link is given, and a reminder without it does not help.",
             fix="Give --survey-link URL, or set survey_link in the [workshop] table of reportgen.toml.",
             file=folder,
         )
-    options, compose = _mail(folder, ask, given, workshop, link)
-    waiting = _waiting(folder, listed)
-    day = today or date.today()
-    reminders = [Reminder(leader.row, leader.name, leader.email, action, reason) for leader, action, reason in waiting]
-    planned = plan_reminders(folder, reminders, day, ask.again, ask.include_drafted)
-    return RemindRun(folder, workshop, options, planned, lambda r: compose(r, day), listed.path)
 
 
 def _waiting(folder: Path, listed: InvitedList) -> list[tuple[Invited, str, str]]:
     """Each invited leader without an answer in manifest.csv; one whose answer may carry a typo is held back."""
-    from ..output.manifest import read_manifest
-    from ..workshop.roster import Answer, compare
-
     rows = read_manifest(folder) or []
     roster = compare(listed.leaders, (Answer(row.source_row, row.name, row.email) for row in rows))
     waiting: list[tuple[Invited, str, str]] = []
@@ -94,28 +126,27 @@ def _waiting(folder: Path, listed: InvitedList) -> list[tuple[Invited, str, str]
     return waiting
 
 
+def _brand(request: RemindRequest) -> Brand:
+    built = read_build_info(request.folder) if request.folder.is_dir() else None
+    return brand_or_bundled(request.brand_dir or (Path(built.brand) if built and built.brand else None))
+
+
 def _mail(
-    folder: Path, ask: RemindAsk, given: dict[str, object], workshop: Workshop, link: str
+    request: RemindRequest, workshop: Workshop, link: str
 ) -> tuple[SendOptions, Callable[[Reminder, date], EmailMessage]]:
     """The send options (command line, reportgen.toml, the workshop's sender, the brand) and the composer."""
-    from ..config import check_options, send_options
-    from ..delivery.mailer import compose_text, sender
-    from ..output.manifest import read_build_info
-    from ..report.content import load_content, long_date
-    from ..report.templates import MailTemplates
-
-    built = read_build_info(folder) if folder.is_dir() else None
-    brand = load_brand(ask.brand or (Path(built.brand) if built and built.brand else None))
+    brand = _brand(request)
     check_options(brand.mail, brand.root / "brand.toml", "[mail] table of the brand")
     defaults = {**brand.mail, **({"from": workshop.sender} if workshop.sender else {})}
-    config = ask.config or (folder / "reportgen.toml" if (folder / "reportgen.toml").is_file() else None)
-    options = send_options(given, config, defaults)
-    dirs = [brand.template_dir] if brand.template_dir.is_dir() else []
-    templates = MailTemplates([*dirs, bundled_templates()])
-    lang = ask.language or brand.default_language or "da"
-    content = load_content([*dirs, bundled_templates()], (lang,))[lang]
+    own = request.folder / CONFIG
+    options = send_options(request.given, request.config or (own if own.is_file() else None), defaults)
+    dirs = [*([brand.template_dir] if brand.template_dir.is_dir() else []), bundled_templates()]
+    templates = MailTemplates(dirs)
+    lang = request.language or brand.default_language or "da"
+    content = load_content(dirs, (lang,))[lang]
 
     def compose(reminder: Reminder, day: date) -> EmailMessage:
+        name, address = sender(options)
         values = {
             "name": reminder.name,
             "email": reminder.email,
@@ -127,34 +158,9 @@ def _mail(
             "facilitator": workshop.facilitator,
             "contact": workshop.contact,
             "organisation": brand.organisation,
-            "sender_name": sender(options)[0] or sender(options)[1],
+            "sender_name": name or address,
         }
         text = templates.reminder(lang, values)
         return compose_text(reminder.name, reminder.email, text, options, reminder.message_id(options, day))
 
     return options, compose
-
-
-def remind_dry_run(run: RemindRun) -> RemindSummary:
-    """Who a real run would remind; nothing sent or recorded."""
-    from ..delivery.remind import dry_run
-
-    return dry_run(run.planned)
-
-
-def remind_drafts(run: RemindRun, target: Path) -> RemindSummary:
-    """One .eml draft per reminder, recorded."""
-    from ..delivery.remind import write_drafts
-
-    return write_drafts(run.folder, target, run.planned, run.compose)
-
-
-def remind_send(run: RemindRun, password: Callable[[], str | None], clock: Clock | None = None) -> RemindSummary:
-    """Send the reminders for real, each logged."""
-    from ..delivery.mailer import Mailer
-    from ..delivery.remind import send_reminders
-    from ..delivery.send import SystemClock
-
-    return send_reminders(
-        run.folder, run.planned, run.compose, Mailer(run.options, password), run.options, clock or SystemClock()
-    )

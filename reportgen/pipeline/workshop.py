@@ -1,50 +1,41 @@
-"""new, status and print: the workshop folder, its invited list, each leader's status, the print file."""
+"""new and status, and the workshop folder as build, check and send see it: its facts, invited list, owner."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import OutputError
-
-if TYPE_CHECKING:
-    from ..models import Survey
-    from ..output.printout import Printout
-    from ..workshop.invited import InvitedList
-    from ..workshop.roster import Roster
-    from ..workshop.settings import Workshop
-    from ..workshop.status import LeaderStatus
+from ..models import Survey, email_key
+from ..output.manifest import kept_date, read_build_info, read_manifest
+from ..workshop.invited import InvitedList, find_invited, read_invited
+from ..workshop.roster import Answer, Roster, compare
+from ..workshop.settings import CONFIG, Workshop, write_workshop
+from ..workshop.settings import read_workshop as read_table
+from ..workshop.status import LeaderStatus, as_csv, as_json, leader_statuses
 
 
 def new_workshop(folder: Path, values: Mapping[str, str | date | None]) -> Path:
     """Make the workshop folder with its reportgen.toml from the values given; WorkshopError if it has one."""
-    from ..workshop.settings import Workshop, write_workshop
-
     return write_workshop(folder, Workshop(**{key: value for key, value in values.items() if value}))  # type: ignore[arg-type]
 
 
 def read_workshop(folder: Path | None) -> Workshop:
     """The folder's [workshop] table; an empty one without a folder or a table."""
-    from ..workshop.settings import Workshop
-    from ..workshop.settings import read_workshop as read
-
-    return read(folder) if folder is not None and folder.is_dir() else Workshop()
+    return read_table(folder) if folder is not None and folder.is_dir() else Workshop()
 
 
 def invited_list(folder: Path | None, given: Path | None) -> InvitedList | None:
     """--invited FILE, else the folder's invited.xlsx/.csv, read; None when there is neither."""
-    from ..workshop.invited import find_invited, read_invited
-
-    path = find_invited(folder or Path(), given) if folder is not None or given is not None else None
+    if folder is None and given is None:
+        return None
+    path = find_invited(folder or Path(), given)
     return read_invited(path) if path is not None else None
 
 
 def invited_roster(folder: Path | None, invited: Path | None, survey: Survey) -> tuple[Roster, InvitedList] | None:
     """The export's answers against the invited list (--invited, else the folder's); None without a list."""
-    from ..workshop.roster import Answer, compare
-
     listed = invited_list(folder, invited)
     if listed is None:
         return None
@@ -52,35 +43,25 @@ def invited_roster(folder: Path | None, invited: Path | None, survey: Survey) ->
     return compare(listed.leaders, answers), listed
 
 
-def status(folder: Path, invited: Path | None) -> tuple[list[LeaderStatus], InvitedList | None]:
-    """Each leader's status from the folder and the invited list; reads only."""
-    from ..workshop.status import leader_statuses
-
+def status(
+    folder: Path, invited: Path | None, output_format: str = "text"
+) -> tuple[list[LeaderStatus], InvitedList | None, str]:
+    """Each leader's status from the folder and the invited list, and as CSV or JSON text when asked; reads only."""
     if not folder.is_dir():
         raise OutputError(
             "The folder does not exist.", fix="Give the workshop folder (reportgen new made it).", file=folder
         )
     listed = invited_list(folder, invited)
-    return leader_statuses(folder, listed), listed
+    statuses = leader_statuses(folder, listed)
+    text = as_json(statuses) if output_format == "json" else as_csv(statuses) if output_format == "csv" else ""
+    return statuses, listed, text
 
 
-def print_reports(folder: Path, invited: Path | None, target: Path | None) -> Printout:
-    """One PDF of every rendered report, in the invited list's order (else by name); never cohort.pdf."""
-    from ..models import email_key
-    from ..output.manifest import read_manifest
-    from ..output.printout import write_printout
-
-    rows = [row for row in read_manifest(folder) or [] if row.status == "rendered" and row.pdf]
-    missing = [row.pdf for row in rows if Path(row.pdf).name != row.pdf or not (folder / row.pdf).is_file()]
-    if not rows or missing:
-        what = f"{missing[0]} is missing" if missing else "there is no rendered report in manifest.csv"
-        raise OutputError(
-            f"Nothing can be printed: {what}.", fix="Run reportgen build into this folder first.", file=folder
-        )
-    listed = invited_list(folder, invited)
-    order = {email_key(leader.email): n for n, leader in enumerate(listed.leaders)} if listed else {}
-    rows.sort(key=lambda row: (order.get(email_key(row.email), len(order)), row.name.casefold(), row.source_row))
-    return write_printout(target or folder / "print.pdf", [folder / row.pdf for row in rows])
+def without_report(folder: Path) -> list[LeaderStatus]:
+    """Every leader without a report: of the export (invalid, duplicate, failed, with the reason), and invited."""
+    if not (folder / "manifest.csv").is_file():
+        return []
+    return [status for status in leader_statuses(folder, invited_list(folder, None)) if status.report != "rendered"]
 
 
 def mail_settings(
@@ -91,24 +72,13 @@ def mail_settings(
     The workshop's sender comes after the command line and the [send] table, before the brand's.
     """
     workshop = read_workshop(folder)
-    own = folder / "reportgen.toml"
+    own = folder / CONFIG
     defaults = {**brand_mail, **({"from": workshop.sender} if workshop.sender else {})}
     return config or (own if own.is_file() else None), defaults, workshop.name or brand_workshop
 
 
-def without_report(folder: Path) -> list[LeaderStatus]:
-    """Every leader without a report: of the export (invalid, duplicate, failed, with the reason), and invited."""
-    from ..workshop.status import leader_statuses
-
-    if not (folder / "manifest.csv").is_file():
-        return []
-    return [status for status in leader_statuses(folder, invited_list(folder, None)) if status.report != "rendered"]
-
-
 def cover_date(given: date | None, folder: Path, brand_date: date | None, today: date | None) -> tuple[date, str]:
     """The date on the covers and where it came from: --date, the workshop's, the brand's, the folder's, today."""
-    from ..output.manifest import kept_date
-
     workshop = read_workshop(folder)
     for source, value in (("option", given), ("workshop", workshop.date), ("brand", brand_date)):
         if value is not None:
@@ -123,9 +93,6 @@ def check_folder_owner(folder: Path, survey: Survey, replace: bool) -> None:
     With replace, that workshop's reports and records are removed first, its cover date with them
     (its delivery.csv stays: it names none of the new leaders, and still says whom their reports went to).
     """
-    from ..models import email_key
-    from ..output.manifest import read_build_info, read_manifest
-
     try:
         rows = read_manifest(folder) or []
         built = read_build_info(folder)

@@ -10,13 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from ..models import Assessment, Brand, Instrument
 from .content import Content, score_number
-
-if TYPE_CHECKING:
-    from .view import ItemView, StepView
+from .model import ItemView, StepView
 
 FREE_TEXT_LIMIT = 900  # characters of a free text in the PDF (on the reflection page); the full text is in scores.xlsx
 
