@@ -74,6 +74,10 @@ PASSWORD_VARIABLE = "REPORTGEN_SMTP_PASSWORD"  # noqa: S105 (the name of a varia
 SECURITY_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 RETRY_DELAYS = (5.0, 30.0, 120.0)  # seconds to wait before each retry of a temporary failure
 DEFAULTS: dict[str, object] = {"smtp_security": "starttls", "rate": 20, "daily_cap": 300, "smtp_timeout": 60}
+# The [workshop] table of a workshop folder's reportgen.toml (reportgen new writes it): texts and dates,
+# none required, no defaults; read by workshop/settings.py.
+WORKSHOP_TEXT_KEYS = ("name", "place", "facilitator", "contact", "sender", "survey_link")
+WORKSHOP_DATE_KEYS = ("date", "deadline")
 OPTION_TYPES: dict[str, type] = {
     "from": str, "smtp_host": str, "smtp_port": int, "smtp_user": str, "smtp_security": str, "rate": int,
     "daily_cap": int, "smtp_timeout": float,

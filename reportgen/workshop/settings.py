@@ -8,13 +8,13 @@ from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 
+from ..config import WORKSHOP_DATE_KEYS as DATE_KEYS
+from ..config import WORKSHOP_TEXT_KEYS as TEXT_KEYS
 from ..config import load_toml
 from ..errors import ReportgenError
 from ..output.writer import write_atomic
 
 CONFIG = "reportgen.toml"
-TEXT_KEYS = ("name", "place", "facilitator", "contact", "sender", "survey_link")
-DATE_KEYS = ("date", "deadline")
 
 
 class WorkshopError(ReportgenError):
