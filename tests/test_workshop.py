@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from pypdf import PdfReader
 
 from .conftest import IDENTITY, item_headers, leader_row, pdf_text, write_xlsx
 from .test_send import Mailbox, _free_port
+from .test_send_faults import Faulty, _start
 
 INVITED = [
     ("Anne Andersen", "anne@example.dk"),
@@ -280,3 +282,29 @@ def test_remind_waits_for_no_one_while_a_send_holds_the_folder(copy: Path, smtp:
     assert sorted(messages_to(mailbox)) == ["gustav@example.dk", "hanne@example.dk"]
     [(_, message)] = [m for m in mailbox.messages if m[0] == ["hanne@example.dk"]]
     assert message["To"].addresses[0].display_name == "Hanne Holm" and not list(message.iter_attachments())
+
+
+def test_a_reminder_killed_after_the_server_took_it_is_not_sent_again_that_day(copy: Path) -> None:
+    handler = Faulty()
+    controller, port = _start(handler)
+    handler.hold = {"gustav@example.dk"}  # stored; the answer waits until the process is dead
+    args = [sys.executable, "-m", "reportgen", "remind", str(copy), *mail_options(port), "--send"]
+    running = subprocess.Popen(args, cwd=copy.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert handler.accepted.wait(30)
+        os.kill(running.pid, signal.SIGKILL)
+        assert running.wait(30) == -signal.SIGKILL
+    finally:
+        if running.poll() is None:
+            running.kill()
+        running.communicate(timeout=30)
+        handler.release.set()
+    try:
+        log = (copy / "delivery.csv").read_text(encoding="utf-8")
+        assert ",reminding,Gustav Gram,gustav@example.dk," in log and ",reminded," not in log
+        rerun = reportgen("remind", str(copy), *mail_options(port), "--send", cwd=copy.parent)
+        assert rerun.returncode == 0, rerun.stderr + rerun.stdout
+        assert "not reminded gustav@example.dk" in rerun.stdout and "reminded today" in rerun.stdout
+        assert handler.received() == ["gustav@example.dk", "hanne@example.dk"]  # each once
+    finally:
+        controller.stop()
