@@ -239,19 +239,6 @@ def build_summary(result: BuildResult) -> None:
     else:  # an earlier run's cohort.pdf may still be there: after Ctrl-C it is only not brought up to date
         head = "Cohort report not rendered" if result.interrupted else "No cohort report"
         click.echo(f"{head}: {result.cohort_note}.")
-    if result.report_date:
-        source = _DATE_SOURCES.get(result.date_source, result.date_source)
-        click.echo(f"Cover date {result.report_date.isoformat()}, from {source}.")
-
-
-# Where the cover date came from (BuildResult.date_source).
-_DATE_SOURCES = {
-    "option": "--date",
-    "workshop": "the workshop's date in reportgen.toml",
-    "brand": "the brand's date",
-    "kept": "this folder's earlier builds (--date changes it)",
-    "today": "today, the folder's first build (--date or the workshop's date sets it)",
-}
 
 
 def _interrupted(outcome: Outcome) -> bool:

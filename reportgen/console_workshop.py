@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from .console import NORMAL, level, visible
 
 if TYPE_CHECKING:
+    from .models import BuildResult
     from .output.printout import Printout
     from .pipeline.remind import RemindResult
     from .workshop.invited import InvitedList
@@ -27,6 +28,24 @@ def new_lines(folder: Path, config: Path) -> list[str]:
         f"  reportgen build EXPORT -o {folder}",
         f"  reportgen status {folder}",
     ]
+
+
+# Where the cover date came from (BuildResult.date_source).
+_DATE_SOURCES = {
+    "option": "--date",
+    "workshop": "the workshop's date in reportgen.toml",
+    "brand": "the brand's date",
+    "kept": "this folder's earlier builds (--date changes it)",
+    "today": "today, the folder's first build (--date or the workshop's date sets it)",
+}
+
+
+def cover_date_lines(result: BuildResult) -> list[str]:
+    """The line build prints on the date on the covers and where it came from, after its summary."""
+    if result.report_date is None:
+        return []
+    source = _DATE_SOURCES.get(result.date_source, result.date_source)
+    return [f"Cover date {result.report_date.isoformat()}, from {source}."]
 
 
 def roster_lines(roster: Roster, invited: InvitedList) -> list[str]:

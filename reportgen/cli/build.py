@@ -156,6 +156,8 @@ def _build(settings: Settings) -> BuildResult:
     finally:
         progress.close()
     console.build_summary(result)
+    for line in console_workshop.cover_date_lines(result):
+        click.echo(line)
     return result
 
 
