@@ -308,3 +308,16 @@ def test_a_reminder_killed_after_the_server_took_it_is_not_sent_again_that_day(c
         assert handler.received() == ["gustav@example.dk", "hanne@example.dk"]  # each once
     finally:
         controller.stop()
+
+
+def test_an_invited_leader_who_seems_to_have_answered_with_a_typo_is_not_reminded(copy: Path) -> None:
+    listed = [("Anne Andersen", "anne@exampel.dk"), *INVITED[1:]]  # the list has the typo this time
+    write_xlsx(copy / "invited.xlsx", [["Navn", "E-mail"], *[[name, email] for name, email in listed]])
+    dry = reportgen("remind", str(copy), cwd=copy.parent)
+    assert dry.returncode == 0, dry.stderr + dry.stdout
+    line = next(line for line in dry.stdout.splitlines() if "anne@exampel.dk" in line)
+    assert line.startswith("  not reminded") and "row 2 answered as anne@example.dk" in line
+    assert "Dry run: 2 to remind" in dry.stdout
+    statuses = status_json(copy)
+    assert statuses["anne@exampel.dk"]["note"] == "answered as anne@example.dk? (row 2)"
+    assert statuses["anne@example.dk"]["invited"] is False and statuses["anne@example.dk"]["report"] == "rendered"

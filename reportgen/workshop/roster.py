@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from difflib import get_close_matches
+from difflib import SequenceMatcher
 
 from ..models import email_key
 from .invited import Invited
+
+CUTOFF = 0.6  # how alike two addresses must be, letter by letter (difflib's ratio), to be named as a typo
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,6 @@ def compare(invited: Iterable[Invited], answers: Iterable[Answer]) -> Roster:
     answered = {email_key(answer.email) for answer in answers}
     by_key = {email_key(leader.email): leader for leader in leaders}
     not_answered = tuple(leader for leader in leaders if email_key(leader.email) not in answered)
-    waiting = [email_key(leader.email) for leader in not_answered] or list(by_key)
     strangers: list[Stranger] = []
     seen: set[str] = set()
     for answer in answers:
@@ -57,8 +58,25 @@ def compare(invited: Iterable[Invited], answers: Iterable[Answer]) -> Roster:
         if key in by_key or key in seen:
             continue
         seen.add(key)
-        close = get_close_matches(key, waiting, n=1, cutoff=0.6) or get_close_matches(
-            key, list(by_key), n=1, cutoff=0.6
-        )
-        strangers.append(Stranger(answer, by_key[close[0]] if close else None))
+        strangers.append(Stranger(answer, _closest(answer, not_answered) or _closest(answer, leaders)))
     return Roster(not_answered, tuple(strangers))
+
+
+def _closest(answer: Answer, leaders: Sequence[Invited]) -> Invited | None:
+    """The invited leader whose address is like the answer's (a typo), the name deciding between look-alikes.
+
+    hanne@example.dk is nearer to anne@example.dk than anne@exampel.dk is, letter by letter; the
+    name given with the answer says which of them it is.
+    """
+    key = email_key(answer.email)
+    scored = []
+    for leader in leaders:
+        address = SequenceMatcher(None, key, email_key(leader.email)).ratio()
+        if address >= CUTOFF:
+            name = SequenceMatcher(None, _name(answer.name), _name(leader.name)).ratio()
+            scored.append((address + name, leader))
+    return max(scored, key=lambda pair: pair[0])[1] if scored else None
+
+
+def _name(text: str) -> str:
+    return " ".join(text.split()).casefold()
