@@ -293,6 +293,25 @@ def test_settings_come_from_reportgen_toml_and_options_win(reports: Path, tmp_pa
     )
 
 
+def test_every_setting_in_reportgen_toml_is_range_checked_like_its_option(reports: Path, tmp_path: Path) -> None:
+    settings = '[send]\nsmtp_timeout = -1\nrate = 0\nsmtp_port = 70000\nsmtp_security = "tls"\ndaily_cap = 0\n'
+    (tmp_path / "reportgen.toml").write_text(settings, encoding="utf-8")
+    bad = invoke(["send", str(reports), "--config", str(tmp_path / "reportgen.toml")])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output and "Internal error" not in bad.output
+    for words in (
+        "'smtp_timeout' must be at least 0.1",
+        "'rate' must be at least 1",
+        "'smtp_port' must be at most 65535",
+        "'smtp_security' must be one of starttls, ssl, none",
+        "'daily_cap' must be at least 1",
+    ):
+        assert words in bad.output, words
+    # The command line refuses the same values with the same bounds.
+    for option, value in (("--smtp-timeout", "-1"), ("--rate", "601"), ("--smtp-port", "0")):
+        refused = invoke(["send", str(reports), option, value])
+        assert refused.exit_code == 2 and "range" in refused.output, option
+
+
 def test_ctrl_c_leaves_the_log_consistent_and_a_rerun_finishes(
     reports: Path, server: tuple[Mailbox, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:

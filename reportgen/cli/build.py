@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -23,53 +23,44 @@ from .options import CSV_DIALECT, INVITED, PREVIOUS, survey_input, verbosity
     "--output",
     "output_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("reports"),
-    show_default=True,
-    help="Folder for the reports and manifest.csv.",
+    help=f"Folder for the reports and manifest.csv (default: {Settings.output_dir}).",
 )
 @click.option(
     "--lang",
-    default=None,
+    "language",
     help="Report language, da or en (default: the brand's, else da). A Sprog/Language column overrides it per leader.",
 )
 @click.option(
     "--brand",
-    "brand_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    default=None,
     help="Brand folder (made by `reportgen brand init`): logo, colours, fonts, templates.",
 )
-@click.option("--workshop", default=None, help="Workshop name shown on the cover (default: the brand's).")
+@click.option("--workshop", help="Workshop name shown on the cover (default: the brand's).")
 @click.option(
     "--date",
     "report_date",
     type=click.DateTime(["%Y-%m-%d"]),
-    default=None,
+    callback=lambda _context, _parameter, value: value.date() if value else None,
     help="Date shown on the cover, as YYYY-MM-DD (default: the brand's, else today).",
 )
-@click.option(
-    "--paper", type=click.Choice(["A4", "letter"]), default=None, help="Paper size (default: the brand's, A4)."
-)
+@click.option("--paper", type=click.Choice(["A4", "letter"]), help="Paper size (default: the brand's, A4).")
 @click.option(
     "--format",
     "output_format",
     type=click.Choice(["pdf", "html"]),
-    default="pdf",
-    show_default=True,
-    help="pdf, or html: each report as HTML with its assets, to work on a brand in a browser.",
+    help="pdf, or html: each report as HTML with its assets, to work on a brand in a browser "
+    f"(default: {Settings.output_format}).",
 )
 @click.option(
     "--cohort-min",
     type=click.IntRange(min=2),
-    default=5,
-    show_default=True,
-    help="Fewest scored leaders before the group's average is drawn on each radar chart.",
+    help=f"Fewest scored leaders before the group's average is drawn on each radar chart (default: "
+    f"{Settings.cohort_min}).",
 )
 @click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
-    default=None,
     help="Worker processes that render in parallel (default: one per usable core).",
 )
 @click.option("--force", is_flag=True, help="Render every report, also those unchanged since the last run.")
@@ -83,61 +74,25 @@ from .options import CSV_DIALECT, INVITED, PREVIOUS, survey_input, verbosity
 @click.option(
     "--group-by",
     metavar="COLUMN",
-    default=None,
     help="Add a section per group of this column (e.g. Organisation) to the cohort report.",
 )
 @CSV_DIALECT
 @INVITED
 @click.option(
     "--replace",
-    "replace_folder",
     is_flag=True,
     help="Build into a folder that holds another workshop's reports (no leader in common), removing them.",
 )
 @verbosity
 @_guarded
-def build(
-    source: Settings,
-    output_dir: Path,
-    lang: str | None,
-    brand_dir: Path | None,
-    workshop: str | None,
-    report_date: datetime | None,
-    paper: str | None,
-    output_format: str,
-    cohort_min: int,
-    jobs: int | None,
-    force: bool,
-    only: tuple[str, ...],
-    previous: Path | None,
-    group_by: str | None,
-    csv_dialect: str | None,
-    invited: Path | None,
-    replace_folder: bool,
-) -> None:
+def build(source: Settings, invited: Path | None, **given: Any) -> None:
     """Score SURVEY and write one PDF report per leader, plus manifest.csv."""
-    settings = replace(
-        source,
-        output_dir=output_dir,
-        language=lang,
-        report_date=report_date.date() if report_date else None,
-        workshop=workshop,
-        brand=brand_dir,
-        paper=paper,
-        cohort_min=cohort_min,
-        output_format=output_format,
-        jobs=jobs,
-        force=force,
-        only=only,
-        previous=previous,
-        group_by=group_by,
-        csv_dialect=csv_dialect,
-        replace=replace_folder,
-    )
+    # An option not given leaves the setting's default, which lives in Settings alone.
+    settings = replace(source, **{key: value for key, value in given.items() if value not in (None, ())})
     result = _build(settings)
     from ..pipeline.workshop import invited_roster
 
-    roster = invited_roster(output_dir, invited, result.survey)
+    roster = invited_roster(settings.output_dir, invited, result.survey)
     for line in console_workshop.roster_lines(*roster) if roster else ():
         click.echo(line)
     if result.interrupted:

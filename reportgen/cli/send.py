@@ -10,9 +10,15 @@ from typing import Any
 import click
 
 from .. import console, console_workshop
-from ..config import PASSWORD_VARIABLE
+from ..config import PASSWORD_VARIABLE, SEND_OPTIONS
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded
 from .options import verbosity
+
+
+def _bound(key: str, end: str) -> int | None:
+    """A whole-number bound of a mail setting, as Click's range wants it."""
+    value = getattr(SEND_OPTIONS[key], end)
+    return None if value is None else int(value)
 
 
 @click.command()
@@ -39,12 +45,17 @@ from .options import verbosity
 )
 @click.option("--from", "sender", metavar="'NAME <ADDRESS>'", help="Sender (default: the brand's mail.from).")
 @click.option("--smtp-host", help="SMTP server, e.g. smtp.office365.com.")
-@click.option("--smtp-port", type=int, help="SMTP port (default: 587 for starttls, 465 for ssl).")
+@click.option(
+    "--smtp-port",
+    type=click.IntRange(_bound("smtp_port", "low"), _bound("smtp_port", "high")),
+    help="SMTP port (default: 587 for starttls, 465 for ssl).",
+)
 @click.option("--smtp-user", help=f"SMTP login; the password comes from {PASSWORD_VARIABLE} or a prompt.")
 @click.option(
     "--smtp-security",
-    type=click.Choice(["starttls", "ssl", "none"]),
-    help="starttls (default), ssl (implicit TLS), or none (only to a relay on this machine).",
+    type=click.Choice(SEND_OPTIONS["smtp_security"].choices),
+    help="starttls, ssl (implicit TLS), or none (only to a relay on this machine); "
+    f"default {SEND_OPTIONS['smtp_security'].default}.",
 )
 @click.option(
     "--smtp-cafile",
@@ -53,12 +64,20 @@ from .options import verbosity
 )
 @click.option(
     "--smtp-timeout",
-    type=click.FloatRange(min=0.1),
+    type=click.FloatRange(min=SEND_OPTIONS["smtp_timeout"].low),
     metavar="SECONDS",
-    help="How long to wait for the server's answer (default 60).",
+    help=f"How long to wait for the server's answer (default {SEND_OPTIONS['smtp_timeout'].default:g}).",
 )
-@click.option("--rate", type=click.IntRange(1, 600), help="Messages per minute (default 20).")
-@click.option("--daily-cap", type=click.IntRange(1), help="Messages per 24 hours (default 300).")
+@click.option(
+    "--rate",
+    type=click.IntRange(_bound("rate", "low"), _bound("rate", "high")),
+    help=f"Messages per minute (default {SEND_OPTIONS['rate'].default}).",
+)
+@click.option(
+    "--daily-cap",
+    type=click.IntRange(_bound("daily_cap", "low")),
+    help=f"Messages per 24 hours (default {SEND_OPTIONS['daily_cap'].default}).",
+)
 @click.option("--brand", "brand_dir", type=click.Path(path_type=Path, file_okay=False), help="Brand folder.")
 @click.option(
     "--config",
