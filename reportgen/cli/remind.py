@@ -10,37 +10,8 @@ import click
 
 from .. import console_workshop as lines_of
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded
-from .options import INVITED, verbosity
+from .options import INVITED, mail_options, verbosity
 from .send import _password
-
-_MAIL = (
-    click.option(
-        "--from", "sender", metavar="'NAME <ADDRESS>'", help="Sender (default: the workshop's, else the brand's)."
-    ),
-    click.option("--smtp-host", help="SMTP server, e.g. smtp.office365.com."),
-    click.option("--smtp-port", type=int, help="SMTP port (default: 587 for starttls, 465 for ssl)."),
-    click.option("--smtp-user", help="SMTP login; the password comes from REPORTGEN_SMTP_PASSWORD or a prompt."),
-    click.option(
-        "--smtp-security", type=click.Choice(["starttls", "ssl", "none"]), help="starttls (default), ssl, or none."
-    ),
-    click.option(
-        "--smtp-cafile", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="Also trust this CA."
-    ),
-    click.option(
-        "--smtp-timeout", type=click.FloatRange(min=0.1), metavar="SECONDS", help="Wait for the server (default 60)."
-    ),
-    click.option("--rate", type=click.IntRange(1, 600), help="Messages per minute (default 20)."),
-    click.option(
-        "--daily-cap", type=click.IntRange(1), help="Messages per 24 hours, reports and reminders (default 300)."
-    ),
-)
-
-
-def mail_options(command: Any) -> Any:
-    """Send's mail options: --from, --smtp-*, --rate, --daily-cap."""
-    for option in reversed(_MAIL):
-        command = option(command)
-    return command
 
 
 @click.command()
