@@ -109,6 +109,11 @@ def remind_lines(result: RemindResult, mode: str, eml_dir: Path | None) -> list[
     lines += [f"  failed       {r.email:<32} {r.reason}" for r in summary.failed]
     lines += [f"  unknown      {r.email:<32} {r.reason}: counts as reminded today" for r in summary.unknown]
     lines += [f"  not sent     {r.email:<32} left for the next run" for r in summary.not_sent]
+    if result.sample and level >= NORMAL:
+        lines += ["", f"The first reminder, as it would go out ({len(summary.planned)} in all):"]
+        lines += [f"  {key}: {value}" for key, value in result.sample if key]
+        lines += ["", *[f"  {line}".rstrip() for key, text in result.sample if not key for line in text.splitlines()]]
+        lines.append("")
     if summary.stopped:
         lines.append(f"Stopped: {summary.stopped}.")
     rest = f"{len(summary.skipped)} not reminded, {len(summary.failed)} failed"

@@ -157,6 +157,7 @@ def _remind(folder: Path, cwd: Path, mail: list[str], mailbox: Mailbox) -> None:
     assert dry.returncode == 0, dry.stderr + dry.stdout
     assert "would remind gustav@example.dk" in dry.stdout and "hanne@example.dk" in dry.stdout
     assert "Dry run: 2 to remind" in dry.stdout and len(mailbox.messages) == count
+    assert "The first reminder, as it would go out (2 in all):" in dry.stdout and LINK in dry.stdout
     drafts = reportgen("remind", str(folder), "--eml", str(cwd / "drafts"), cwd=cwd)
     assert drafts.returncode == 0, drafts.stderr + drafts.stdout
     emls = sorted((cwd / "drafts").glob("*.eml"))

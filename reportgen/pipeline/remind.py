@@ -7,7 +7,7 @@ list against manifest.csv), then dry-run, write drafts or send, each reminder lo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from ..brand import brand_or_bundled
 from ..config import SendOptions, bundled_templates, check_options, send_options
 from ..delivery import remind as delivery
+from ..delivery.letters import PLACEHOLDER_SENDER
 from ..delivery.mailer import Mailer, compose_text, sender
 from ..delivery.remind import Reminder, RemindSummary
 from ..delivery.send import Clock, SystemClock
@@ -62,6 +63,7 @@ class RemindResult:
     summary: RemindSummary
     workshop: Workshop
     survey_link: str
+    sample: tuple[tuple[str, str], ...] = ()  # a dry run's first reminder: From, To, Subject, and the body
 
 
 def remind(request: RemindRequest) -> RemindResult:
@@ -91,7 +93,23 @@ def remind(request: RemindRequest) -> RemindResult:
             )
         else:
             summary = delivery.dry_run(planned)
+            return RemindResult(summary, workshop, link, _sample(request, workshop, link, summary, day))
     return RemindResult(summary, workshop, link)
+
+
+def _sample(
+    request: RemindRequest, workshop: Workshop, link: str, summary: RemindSummary, day: date
+) -> tuple[tuple[str, str], ...]:
+    """The first planned reminder as it would go out, with a placeholder sender when none is given."""
+    if not summary.planned:
+        return ()
+    options = _mail(request, workshop, link)[0]
+    given = request.given if "@" in options.sender else {**request.given, "sender": PLACEHOLDER_SENDER}
+    _, compose = _mail(replace(request, given=given), workshop, link)
+    message = compose(summary.planned[0], day)
+    body = message.get_body(preferencelist=("plain",))
+    headers = tuple((key, str(message[key])) for key in ("From", "To", "Subject"))
+    return (*headers, ("", str(body.get_content()) if body is not None else ""))
 
 
 def _check_asked(folder: Path, listed: InvitedList | None, link: str) -> None:
