@@ -322,3 +322,11 @@ def test_an_invited_leader_who_seems_to_have_answered_with_a_typo_is_not_reminde
     statuses = status_json(copy)
     assert statuses["anne@exampel.dk"]["note"] == "answered as anne@example.dk? (row 2)"
     assert statuses["anne@example.dk"]["invited"] is False and statuses["anne@example.dk"]["report"] == "rendered"
+
+
+def test_remind_to_a_server_that_cannot_be_reached_stops_before_logging_anything(copy: Path) -> None:
+    closed = _free_port()  # nothing listens there
+    result = reportgen("remind", str(copy), *mail_options(closed), "--send", cwd=copy.parent)
+    assert result.returncode == 2, result.stderr + result.stdout
+    assert "The SMTP server cannot be reached" in result.stderr and "No reminder was sent" in result.stderr
+    assert "Traceback" not in result.stderr and not (copy / "delivery.csv").exists()

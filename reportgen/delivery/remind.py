@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import SendOptions
+from ..errors import SendError
 from ..models import email_key
 from ..output.writer import write_atomic
 from .addresses import AddressError, parse_address
@@ -144,6 +145,8 @@ def send_reminders(
     budget = options.daily_cap - sent_in_last_day(folder)
     interval, last = 60.0 / max(options.rate, 1), 0.0
     try:
+        if queue and budget > 0:
+            _first_connection(mailer)
         for index, reminder in enumerate(queue):
             if budget <= 0:
                 summary.stopped = f"the daily cap of {options.daily_cap} messages is reached; run remind tomorrow"
@@ -161,6 +164,18 @@ def send_reminders(
     finally:
         mailer.close()
     return summary
+
+
+def _first_connection(mailer: Mailer) -> None:
+    """Connect before the first reminder: a server that cannot be reached ends the run at once, nothing sent."""
+    try:
+        mailer.connect()
+    except TemporaryFailure as error:
+        raise SendError(
+            f"The SMTP server cannot be reached: {error}. No reminder was sent.",
+            fix="Check --smtp-host, --smtp-port and --smtp-security against your mail provider's settings, and that "
+            "this computer is online; then run remind again.",
+        ) from None
 
 
 def _send_one(folder: Path, reminder: Reminder, message: EmailMessage, mailer: Mailer, summary: RemindSummary) -> bool:
