@@ -37,17 +37,9 @@ class Letter:
 
 
 def plan(
-    folder: Path,
-    rows: list[ManifestRow] | None,
-    resend: tuple[str, ...] = (),
-    marked: tuple[str, ...] = (),
-    include_drafted: bool = False,
+    folder: Path, rows: list[ManifestRow] | None, resend: tuple[str, ...] = (), marked: tuple[str, ...] = ()
 ) -> list[Letter]:
-    """Every rendered report of the manifest with what to do with it, checked against delivery.csv.
-
-    A report whose .eml draft was written (send --eml) is held back ("drafted") unless include_drafted:
-    the facilitator may have sent the draft from their own mail program.
-    """
+    """Every rendered report of the manifest with what to do with it, checked against delivery.csv."""
     if rows is None:
         raise SendError(
             "The folder has no manifest.csv, so there is nothing to send.",
@@ -98,11 +90,26 @@ def plan(
             letter = replace(letter, action="skip", reason=f"{how} {earlier.time}")
         elif earlier is not None:
             letter = replace(letter, action="changed", reason=f"changed since it was sent {earlier.time}; not sent")
-        elif state.drafted is not None and not include_drafted:
-            reason = f"a draft was written {state.drafted.time} (--eml); --include-drafted sends it too"
-            letter = replace(letter, action="drafted", reason=reason)
         letters.append(letter)
     return letters
+
+
+def hold_drafted(folder: Path, letters: list[Letter], resend: tuple[str, ...] = ()) -> list[Letter]:
+    """The letters to send whose .eml draft was written earlier (send --eml), held back as "drafted".
+
+    The facilitator may have sent the draft from their own mail program; --include-drafted (not
+    calling this) or --resend sends it all the same.
+    """
+    history = read_history(folder, (letter.email for letter in letters))
+    again = {email_key(address) for address in resend}
+    held = []
+    for letter in letters:
+        drafted = history.of(letter.email).drafted
+        if letter.action == "send" and drafted is not None and email_key(letter.email) not in again:
+            reason = f"a draft was written {drafted.time} (--eml); --include-drafted sends it too"
+            letter = replace(letter, action="drafted", reason=reason)
+        held.append(letter)
+    return held
 
 
 def _check_asked(folder: Path, rendered: list[ManifestRow], resend: tuple[str, ...], marked: tuple[str, ...]) -> None:

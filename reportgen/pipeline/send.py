@@ -16,7 +16,7 @@ from ..brand import brand_or_bundled
 from ..config import bundled_templates, check_options, send_options
 from ..delivery import send as delivery
 from ..delivery.addresses import AddressError, parse_address
-from ..delivery.letters import PLACEHOLDER_SENDER, Letter, MailText, Preview, plan
+from ..delivery.letters import PLACEHOLDER_SENDER, Letter, MailText, Preview, hold_drafted, plan
 from ..delivery.log import DELIVERY, read_history, record, record_drafts
 from ..delivery.mailer import Mailer
 from ..delivery.send import Clock, Summary
@@ -137,7 +137,8 @@ def prepare_send(
     templates = MailTemplates([d for d in (brand.template_dir, bundled_templates()) if d.is_dir()])
     titles = {lang: instrument.title[lang] for lang in instrument.languages}
     mail = MailText(templates, titles, workshop, brand.organisation, options)
-    return SendRun(folder, mail, plan(folder, read_manifest(folder), resend, marked, include_drafted))
+    letters = plan(folder, read_manifest(folder), resend, marked)
+    return SendRun(folder, mail, letters if include_drafted else hold_drafted(folder, letters, resend))
 
 
 def mark_sent(run: SendRun, emails: tuple[str, ...]) -> SendRun:
