@@ -133,10 +133,13 @@ def read_history(folder: Path, emails: Iterable[str]) -> History:
     return history
 
 
-def record_drafts(folder: Path, letters: Iterable[Logged], target: Path) -> None:
-    """Record each letter's .eml draft, written into `target`, as `draft` (send --eml; Graph drafts alike)."""
+def record_drafts(folder: Path, letters: Iterable[Logged], where: Path | str) -> None:
+    """Record each letter's draft as `draft`: an .eml file in the folder `where` (send --eml), or a mailbox's Drafts.
+
+    The one place drafts are recorded: a later send holds them back unless --include-drafted.
+    """
     for letter in letters:
-        record(folder, letter, "draft", str(target), "draft written, not sent")
+        record(folder, letter, "draft", str(where), "draft written, not sent")
 
 
 def reminders(folder: Path) -> dict[str, list[Entry]]:
