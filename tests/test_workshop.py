@@ -105,7 +105,10 @@ def test_build_lists_who_has_not_answered_and_says_where_the_cover_date_came_fro
         "gustav@example.dk", "hanne@example.dk",
     ]  # fmt: skip
     assert "Cover date 2026-12-10, from the workshop's date in reportgen.toml." in output
-    assert "10. december 2026" in pdf_text(next((workshop / "vejle").glob("*anne*.pdf")))
+    text = pdf_text(next((workshop / "vejle").glob("*anne*.pdf")))
+    # The cover's date and workshop, and the action plan page's facilitator and contact, from [workshop].
+    assert "10. december 2026" in text and "Ledelse i Vejle" in text
+    assert "Facilitator: Mette" in text and "mette@example.dk" in text
 
 
 @pytest.fixture
@@ -138,6 +141,7 @@ def test_a_workshop_from_invitation_to_print(copy: Path, smtp: tuple[Mailbox, in
     export(survey, [*ANSWERED, LATE])  # Gustav answers late
     rebuilt = reportgen("build", str(survey), "-o", str(folder), "-j", "1", cwd=tmp_path)
     assert rebuilt.returncode == 0, rebuilt.stderr + rebuilt.stdout
+    assert "7 rendered (6 unchanged since the last run, not rendered again)" in rebuilt.stdout
     again = reportgen("send", str(folder), *mail, "--send", cwd=tmp_path)
     assert again.returncode == 0, again.stderr + again.stdout
     assert messages_to(mailbox)[-1:] == ["gustav@example.dk"]

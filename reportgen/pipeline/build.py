@@ -24,7 +24,7 @@ from ..report.content import Content, load_content, workbook_words
 from ..report.model import RunInfo
 from ..scoring.group import group_means
 from ..survey.load import check_language, check_only, read_survey
-from .workshop import check_folder_owner, cover_date, read_workshop
+from .workshop import check_folder_owner, cover_date, read_workshop, with_workshop, workshop_facts
 
 ProgressCallback = Callable[[int, int, Outcome], None]
 StageCallback = Callable[[str, int], None]
@@ -41,7 +41,7 @@ def build(
     """
     stage = on_stage or _no_stage
     stage("reading", 0)
-    brand = brand_or_bundled(settings.brand)
+    brand = with_workshop(brand_or_bundled(settings.brand), settings.output_dir)
     survey = read_survey(settings)
     check_only(settings.only, survey)
     # The input is good, so workers will most likely be needed: let them get ready meanwhile.
@@ -197,6 +197,8 @@ def _plan_inputs(
             "paper": setup.paper,
             "format": settings.output_format,
             "cohort_min": settings.cohort_min,
+            # The action plan page's workshop facts, when a workshop folder gives them.
+            **({"facts": facts} if (facts := workshop_facts(output)) else {}),
         },
     )
     return plan.PlanInputs(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from ..errors import OutputError
-from ..models import Survey, email_key
+from ..models import Brand, Survey, email_key
 from ..output.manifest import kept_date, read_build_info, read_manifest
 from ..workshop.invited import InvitedList, find_invited, read_invited
 from ..workshop.roster import Answer, Roster, compare
@@ -75,6 +76,31 @@ def mail_settings(
     own = folder / CONFIG
     defaults = {**brand_mail, **({"from": workshop.sender} if workshop.sender else {})}
     return config or (own if own.is_file() else None), defaults, workshop.name or brand_workshop
+
+
+def with_workshop(brand: Brand, folder: Path) -> Brand:
+    """The brand with the workshop folder's facts over its own: name, date, facilitator and contact.
+
+    They go on the cover and the action plan page as the brand's would; a folder without a
+    [workshop] table leaves the brand as it is.
+    """
+    workshop = read_workshop(folder)
+    if not workshop.given:
+        return brand
+    return replace(
+        brand,
+        workshop=workshop.name or brand.workshop,
+        workshop_date=workshop.date or brand.workshop_date,
+        facilitator=workshop.facilitator or brand.facilitator,
+        contact=workshop.contact or brand.contact,
+    )
+
+
+def workshop_facts(folder: Path) -> str:
+    """The workshop folder's facts the reports show, for their fingerprint: "" without a [workshop] table."""
+    workshop = read_workshop(folder)
+    day = workshop.date.isoformat() if workshop.date else ""
+    return "|".join((workshop.name, day, workshop.facilitator, workshop.contact)) if workshop.given else ""
 
 
 def cover_date(given: date | None, folder: Path, brand_date: date | None, today: date | None) -> tuple[date, str]:
