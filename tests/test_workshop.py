@@ -334,3 +334,13 @@ def test_remind_to_a_server_that_cannot_be_reached_stops_before_logging_anything
     assert result.returncode == 2, result.stderr + result.stdout
     assert "The SMTP server cannot be reached" in result.stderr and "No reminder was sent" in result.stderr
     assert "Traceback" not in result.stderr and not (copy / "delivery.csv").exists()
+
+
+def test_an_invited_list_without_addresses_stops_the_build_before_anything_is_written(copy: Path) -> None:
+    write_xlsx(copy / "invited.xlsx", [["Navn"], ["Anne Andersen"], ["Bo Berg"]])
+    manifest = (copy / "manifest.csv").read_bytes()
+    result = reportgen("build", str(copy.parent / "survey.xlsx"), "-o", str(copy), "-j", "1", cwd=copy.parent)
+    assert result.returncode == 2, result.stderr + result.stdout
+    assert result.stderr.startswith("Error: invited.xlsx: No column of e-mail addresses was found")
+    assert "Traceback" not in result.stderr and (copy / "manifest.csv").read_bytes() == manifest
+    assert "Reading" not in result.stdout  # stopped before the export was read

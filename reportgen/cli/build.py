@@ -89,10 +89,11 @@ def build(source: Settings, invited: Path | None, **given: Any) -> None:
     """Score SURVEY and write one PDF report per leader, plus manifest.csv."""
     # An option not given leaves the setting's default, which lives in Settings alone.
     settings = replace(source, **{key: value for key, value in given.items() if value not in (None, ())})
-    result = _build(settings)
-    from ..pipeline.workshop import invited_roster
+    from ..pipeline.workshop import invited_list, invited_roster
 
-    roster = invited_roster(settings.output_dir, invited, result.survey)
+    listed = invited_list(settings.output_dir, invited)  # a list that cannot be read stops before anything is built
+    result = _build(settings)
+    roster = invited_roster(listed, result.survey)
     for line in console_workshop.roster_lines(*roster) if roster else ():
         click.echo(line)
     if result.interrupted:

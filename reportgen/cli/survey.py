@@ -47,9 +47,9 @@ def check(source: Settings, write_mapping: Path | None, invited: Path | None) ->
     if console.level == console.QUIET:  # the problems and the count
         lines = lines[lines.index("Problems") :]
     if invited is not None:
-        from ..pipeline.workshop import invited_roster
+        from ..pipeline.workshop import invited_list, invited_roster
 
-        roster = invited_roster(None, invited, result)
+        roster = invited_roster(invited_list(None, invited), result)
         lines += ["", *console_workshop.roster_lines(*roster)] if roster else []
     for line in lines:
         click.echo(line)

@@ -35,9 +35,8 @@ def invited_list(folder: Path | None, given: Path | None) -> InvitedList | None:
     return read_invited(path) if path is not None else None
 
 
-def invited_roster(folder: Path | None, invited: Path | None, survey: Survey) -> tuple[Roster, InvitedList] | None:
-    """The export's answers against the invited list (--invited, else the folder's); None without a list."""
-    listed = invited_list(folder, invited)
+def invited_roster(listed: InvitedList | None, survey: Survey) -> tuple[Roster, InvitedList] | None:
+    """The export's answers against the invited list; None without a list."""
     if listed is None:
         return None
     answers = (Answer(o.source_row, o.response.name, o.response.email) for o in survey.outcomes)
