@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .console import NORMAL, level, visible
+from . import console
+from .console import NORMAL, visible
 
 if TYPE_CHECKING:
     from .models import BuildResult
@@ -60,23 +62,36 @@ def roster_lines(roster: Roster, invited: InvitedList) -> list[str]:
     return [visible(line) for line in lines]
 
 
+def _counts(statuses: list[LeaderStatus]) -> Counter[str]:
+    """invited, answered, answered of the invited, not answered, each report and mail state."""
+    total: Counter[str] = Counter()
+    for status in statuses:
+        total["leaders"] += 1
+        total["invited"] += status.invited
+        total["answered"] += status.answered
+        total["not answered"] += status.invited and not status.answered
+        total["not invited"] += status.answered and not status.invited
+        total[f"report {status.report}"] += 1
+        total[f"mailed {status.mailed}"] += 1
+    return total
+
+
 def status_lines(statuses: list[LeaderStatus], invited: InvitedList | None) -> list[str]:
     """One line per leader, then the counts."""
-    from .workshop.status import counts
-
-    lines = [f"{'leader':<28} {'e-mail':<30} {'invited':<8} {'answered':<9} {'report':<10} mailed"]
+    lines = [f"{'leader':<28} {'e-mail':<30} {'invited':<8} {'answered':<23} {'report':<10} mailed"]
     for status in statuses:
         answered = f"row {status.row}" if status.row is not None else "no"
+        answered += f" {status.answered_at}" if status.answered_at else ""
         report = status.report + (f" ({status.reason})" if status.reason and status.report != "rendered" else "")
         mailed = status.mailed + (f" {_local(status.mailed_at)}" if status.mailed_at else "")
         if status.reminded_at and not status.answered:
             mailed += f"; reminded {_local(status.reminded_at)}"
         note = f"  {status.note}" if status.note else ""
         lines.append(
-            f"{status.name[:27]:<28} {status.email[:29]:<30} {_SYMBOL[status.invited]:<8} {answered:<9} "
+            f"{status.name[:27]:<28} {status.email[:29]:<30} {_SYMBOL[status.invited]:<8} {answered:<23} "
             f"{report:<10} {mailed}{note}"
         )
-    total = counts(statuses)
+    total = _counts(statuses)
     lines.append("")
     invited_part = f"{total['invited']} invited, " if invited is not None else "no invited list, "
     lines.append(
@@ -101,7 +116,7 @@ def remind_lines(result: RemindResult, mode: str, eml_dir: Path | None) -> list[
     """What `remind` did or would do, one line per leader, then the counts."""
     summary = result.summary
     lines = []
-    if level >= NORMAL:
+    if console.level >= NORMAL:
         lines += [f"  would remind {r.email:<32} {r.name}" for r in summary.planned]
         lines += [f"  reminded     {r.email:<32} {r.name}" for r in summary.sent]
         lines += [f"  drafted      {r.email:<32} {r.name}" for r in summary.drafts]
@@ -109,7 +124,7 @@ def remind_lines(result: RemindResult, mode: str, eml_dir: Path | None) -> list[
     lines += [f"  failed       {r.email:<32} {r.reason}" for r in summary.failed]
     lines += [f"  unknown      {r.email:<32} {r.reason}: counts as reminded today" for r in summary.unknown]
     lines += [f"  not sent     {r.email:<32} left for the next run" for r in summary.not_sent]
-    if result.sample and level >= NORMAL:
+    if result.sample and console.level >= NORMAL:
         lines += ["", f"The first reminder, as it would go out ({len(summary.planned)} in all):"]
         lines += [f"  {key}: {value}" for key, value in result.sample if key]
         lines += ["", *[f"  {line}".rstrip() for key, text in result.sample if not key for line in text.splitlines()]]

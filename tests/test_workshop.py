@@ -127,6 +127,7 @@ def test_a_workshop_from_invitation_to_print(copy: Path, smtp: tuple[Mailbox, in
     assert [e for e, s in before.items() if not s["answered"]] == ["gustav@example.dk", "hanne@example.dk"]
     assert all(s["invited"] and s["mailed"] == "none" for s in before.values())
     assert {s["report"] for e, s in before.items() if s["answered"]} == {"rendered"}
+    assert (before["anne@example.dk"]["row"], before["anne@example.dk"]["answered_at"]) == (2, "2026-12-01 10:00")
 
     mail = ["--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--smtp-security", "none", "--rate", "600"]
     sent = reportgen("send", str(folder), *mail, "--send", cwd=tmp_path)

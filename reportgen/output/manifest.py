@@ -57,6 +57,7 @@ class BuildInfo:
     reports: dict[str, dict[str, str]] = field(default_factory=dict)
     survey: str = ""  # the export's path, resolved: a folder belongs to one workshop
     built: str = ""  # the day of the last build, ISO
+    answered: dict[str, str] = field(default_factory=dict)  # source row → when it was submitted, ISO; for status
 
 
 def csv_text(rows: Iterable[Sequence[object]], dialect: str = "excel") -> str:
@@ -234,6 +235,7 @@ def read_build_info(directory: Path) -> BuildInfo:
             reports={str(k): {str(p): str(v) for p, v in parts.items()} for k, parts in reports.items()},
             survey=str(data.get("survey", "")),
             built=str(data.get("built", "")),
+            answered={str(row): str(time) for row, time in data.get("answered", {}).items()},
         )
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise OutputError(

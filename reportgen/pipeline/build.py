@@ -94,6 +94,11 @@ def _build_into(
         reports=plan.report_history(output, ordered, inputs, brand, setup.paper),
         survey=str(settings.survey.resolve()),
         built=(settings.today or date.today()).isoformat(),
+        answered={
+            str(o.source_row): o.response.submitted.isoformat(sep=" ", timespec="minutes")
+            for o in ordered
+            if o.response.submitted is not None
+        },
     )
     written, scores = _write_records(output, ordered, settings, instrument, language, contents, info, disk_full)
     # A report of a leader still in the input (not rendered after Ctrl-C, failed) is not "kept": it is theirs.

@@ -7,14 +7,13 @@ object per leader holding at least name, email, invited, answered, report and ma
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from ..delivery.log import Entry, Leader, read_history, reminders
+from ..delivery.log import Entry, History, Leader, read_history, reminders
 from ..errors import OutputError
 from ..models import email_key
-from ..output.manifest import ManifestRow, csv_text, read_manifest
+from ..output.manifest import ManifestRow, csv_text, read_build_info, read_manifest
 from .invited import InvitedList
 from .roster import Answer, compare
 
@@ -32,6 +31,7 @@ class LeaderStatus:
     report: str  # rendered, invalid, duplicate, conflict, none
     mailed: str  # sent, unknown, failed, draft, none
     row: int | None = None  # the export's row of their answer
+    answered_at: str = ""  # when it was submitted, as the export says
     reason: str = ""  # why there is no report (invalid, duplicate, failed …)
     pdf: str = ""
     mailed_at: str = ""  # when it was sent, failed, drafted or handed over
@@ -50,8 +50,7 @@ def leader_statuses(folder: Path, invited: InvitedList | None) -> list[LeaderSta
         )
     rows = rows or []
     chosen = _row_per_leader(rows)
-    history = read_history(folder, (row.email for row in rows))
-    reminded = reminders(folder)
+    records = _Records(read_history(folder, (row.email for row in rows)), reminders(folder), _answered(folder))
     leaders = list(invited.leaders) if invited else []
     roster = compare(leaders, (Answer(row.source_row, row.name, row.email) for row in rows))
     statuses: list[LeaderStatus] = []
@@ -59,10 +58,26 @@ def leader_statuses(folder: Path, invited: InvitedList | None) -> list[LeaderSta
         row = chosen.pop(email_key(leader.email), None)
         probable = roster.probably(leader) if row is None else None
         note = f"answered as {probable.email}? (row {probable.row})" if probable else ""
-        statuses.append(_status(leader.name, leader.email, True, row, history.of(leader.email), reminded, note))
+        statuses.append(_status(leader.name, leader.email, True, row, records, note))
     for row in sorted(chosen.values(), key=lambda row: row.source_row):
-        statuses.append(_status(row.name, row.email, False, row, history.of(row.email), reminded, ""))
+        statuses.append(_status(row.name, row.email, False, row, records, ""))
     return statuses
+
+
+@dataclass(frozen=True)
+class _Records:
+    """What the folder's records say beside the manifest: deliveries, reminders, when each row was answered."""
+
+    history: History
+    reminded: dict[str, list[Entry]]
+    answered: dict[str, str]  # source row → submitted, from build.json
+
+
+def _answered(folder: Path) -> dict[str, str]:
+    try:
+        return read_build_info(folder).answered
+    except OutputError:
+        return {}  # status reads what it can; build says what is wrong with build.json
 
 
 def _row_per_leader(rows: list[ManifestRow]) -> dict[str, ManifestRow]:
@@ -80,13 +95,12 @@ def _status(
     email: str,
     invited: bool,
     row: ManifestRow | None,
-    state: Leader,
-    reminded: dict[str, list[Entry]],
+    records: _Records,
     note: str,
 ) -> LeaderStatus:
-    mailed, at = _mailed(state)
+    mailed, at = _mailed(records.history.of(email))
     report = "none" if row is None else row.status if row.status in REPORTS else "none"
-    lines = reminded.get(email_key(email), []) if email else []
+    lines = records.reminded.get(email_key(email), []) if email else []
     last = next((entry.time for entry in reversed(lines) if entry.status != "remind-failed"), "")
     return LeaderStatus(
         name=row.name if row is not None and not name else name,
@@ -96,6 +110,7 @@ def _status(
         report=report,
         mailed=mailed,
         row=row.source_row if row else None,
+        answered_at=records.answered.get(str(row.source_row), "") if row else "",
         reason=row.reason if row is not None and report != "rendered" else "",
         pdf=row.pdf if row else "",
         mailed_at=at,
@@ -115,20 +130,6 @@ def _mailed(state: Leader) -> tuple[str, str]:
     if state.drafted is not None:
         return "draft", state.drafted.time
     return "none", ""
-
-
-def counts(statuses: list[LeaderStatus]) -> Counter[str]:
-    """invited, answered, answered of the invited, not answered, each report and mail state."""
-    total: Counter[str] = Counter()
-    for status in statuses:
-        total["leaders"] += 1
-        total["invited"] += status.invited
-        total["answered"] += status.answered
-        total["not answered"] += status.invited and not status.answered
-        total["not invited"] += status.answered and not status.invited
-        total[f"report {status.report}"] += 1
-        total[f"mailed {status.mailed}"] += 1
-    return total
 
 
 def as_json(statuses: list[LeaderStatus]) -> str:
