@@ -53,9 +53,9 @@ from .options import CSV_DIALECT, INVITED, PREVIOUS, survey_input, verbosity
 )
 @click.option(
     "--cohort-min",
-    type=click.IntRange(min=2),
-    help=f"Fewest scored leaders before the group's average is drawn on each radar chart (default: "
-    f"{Settings.cohort_min}).",
+    type=click.IntRange(min=5),
+    help=f"Fewest leaders behind any group figure: at least {Settings.cohort_min}, never fewer "
+    "(a radar's group average needs as many besides the reader).",
 )
 @click.option(
     "-j",
@@ -74,7 +74,10 @@ from .options import CSV_DIALECT, INVITED, PREVIOUS, survey_input, verbosity
 @click.option(
     "--group-by",
     metavar="COLUMN",
-    help="Add a section per group of this column (e.g. Organisation) to the cohort report.",
+    help=(
+        "Add a section per group of this column (e.g. Organisation) to the cohort report; "
+        "leaders in a group below --cohort-min count in no group figure."
+    ),
 )
 @CSV_DIALECT
 @INVITED
