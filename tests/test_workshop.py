@@ -150,6 +150,9 @@ def test_a_workshop_from_invitation_to_print(copy: Path, smtp: tuple[Mailbox, in
     assert [final[e]["mailed"] for _, e in INVITED] == ["sent"] * 7 + ["none"]
     assert final["hanne@example.dk"]["answered"] is False and final["hanne@example.dk"]["reminded_at"]
     text = reportgen("status", str(folder), cwd=tmp_path).stdout
+    table = reportgen("status", str(folder), "--format", "csv", cwd=tmp_path).stdout.splitlines()
+    assert table[0].startswith("name,email,invited,answered,report,mailed,row,answered_at") and len(table) == 9
+    assert table[8].startswith("Hanne Holm,hanne@example.dk,yes,no,none,none,")
     assert "8 leaders: 8 invited, 7 answered, 1 not answered" in text and "7 sent" in text
 
     _print(folder, tmp_path)
