@@ -85,10 +85,26 @@ def workshop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("workshop")
     folder = root / "vejle"
     made = reportgen(
-        "new", str(folder), "--name", "Ledelse i Vejle", "--date", "2026-12-10", "--place", "Vejle",
-        "--facilitator", "Mette", "--contact", "mette@example.dk", "--from", SENDER, "--survey-link", LINK,
-        "--deadline", "2026-12-08", cwd=root,
-    )  # fmt: skip
+        "new",
+        str(folder),
+        "--name",
+        "Ledelse i Vejle",
+        "--date",
+        "2026-12-10",
+        "--place",
+        "Vejle",
+        "--facilitator",
+        "Mette",
+        "--contact",
+        "mette@example.dk",
+        "--from",
+        SENDER,
+        "--survey-link",
+        LINK,
+        "--deadline",
+        "2026-12-08",
+        cwd=root,
+    )
     assert made.returncode == 0, made.stderr
     write_xlsx(folder / "invited.xlsx", [["Navn", "E-mail"], *[[name, email] for name, email in INVITED]])
     survey = export(root / "survey.xlsx", ANSWERED)
@@ -102,8 +118,9 @@ def test_build_lists_who_has_not_answered_and_says_where_the_cover_date_came_fro
     output = (workshop / "build.out").read_text(encoding="utf-8")
     assert "Invited (invited.xlsx): 8 leaders, 2 not answered" in output
     assert [line.split()[2] for line in output.splitlines() if "not answered  " in line] == [
-        "gustav@example.dk", "hanne@example.dk",
-    ]  # fmt: skip
+        "gustav@example.dk",
+        "hanne@example.dk",
+    ]
     assert "Cover date 2026-12-10, from the workshop's date in reportgen.toml." in output
     text = pdf_text(next((workshop / "vejle").glob("*anne*.pdf")))
     # The cover's date and workshop, and the action plan page's facilitator and contact, from [workshop].

@@ -54,14 +54,17 @@ def test_an_uninvited_answer_is_matched_to_the_closest_waiting_address(tmp_path:
     plain = tmp_path / "invited.csv"
     plain.write_text("Anne,anne@example.dk\nBo,bo@example.dk\nJo,jo@other.org\n", encoding="utf-8")
     invited = read_invited(plain).leaders
-    roster = compare(invited, [Answer(2, "Anne", "ANNE@example.dk"), Answer(3, "Bo", "bo@exmaple.dk"),
-                               Answer(4, "Zed", "zed@nowhere.net"), Answer(5, "No mail", "")])  # fmt: skip
+    answers = [Answer(2, "Anne", "ANNE@example.dk"), Answer(3, "Bo", "bo@exmaple.dk")]
+    roster = compare(invited, [*answers, Answer(4, "Zed", "zed@nowhere.net"), Answer(5, "No mail", "")])
     assert [leader.email for leader in roster.not_answered] == ["bo@example.dk", "jo@other.org"]
     assert [(s.answer.email, s.closest.email if s.closest else None) for s in roster.not_invited] == [
         ("bo@exmaple.dk", "bo@example.dk"),
         ("zed@nowhere.net", None),
     ]
     assert roster.probably(invited[1]) == Answer(3, "Bo", "bo@exmaple.dk") and roster.probably(invited[2]) is None
+    # An answer without an address (an invalid row) is Jo's by name.
+    with_jo = compare(invited, [*answers, Answer(6, " jo ", "")])
+    assert with_jo.probably(invited[2]) == Answer(6, " jo ", "") and not with_jo.not_invited[1:]
 
 
 def test_the_workshop_table_round_trips_and_its_problems_are_listed_together(tmp_path: Path) -> None:

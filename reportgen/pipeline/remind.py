@@ -139,7 +139,8 @@ def _waiting(folder: Path, listed: InvitedList) -> list[tuple[Invited, str, str]
         if probable is None:
             waiting.append((leader, "remind", ""))
         else:
-            reason = f"row {probable.row} answered as {probable.email}: the same leader with a typo? not reminded"
+            address = probable.email or "no e-mail address"
+            reason = f"row {probable.row} answered as {address}, the same leader? check that row; not reminded"
             waiting.append((leader, "held", reason))
     return waiting
 

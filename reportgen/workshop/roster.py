@@ -35,19 +35,22 @@ class Roster:
 
     not_answered: tuple[Invited, ...]
     not_invited: tuple[Stranger, ...]
+    unaddressed: tuple[Answer, ...] = ()  # answers without an e-mail address (invalid rows)
 
     def probably(self, leader: Invited) -> Answer | None:
-        """The uninvited answer whose closest invited address is this leader's: likely theirs, with a typo."""
+        """An answer that is likely this leader's: the closest to their address (a typo), or theirs by name alone."""
         for stranger in self.not_invited:
             if stranger.closest is not None and email_key(stranger.closest.email) == email_key(leader.email):
                 return stranger.answer
-        return None
+        return next((answer for answer in self.unaddressed if _name(answer.name) == _name(leader.name)), None)
 
 
 def compare(invited: Iterable[Invited], answers: Iterable[Answer]) -> Roster:
     """Each invited leader without an answer, and each answer (with an address) of no invited leader."""
     leaders = list(invited)
-    answers = [answer for answer in answers if answer.email.strip()]
+    given = list(answers)
+    unaddressed = tuple(answer for answer in given if not answer.email.strip() and answer.name.strip())
+    answers = [answer for answer in given if answer.email.strip()]
     answered = {email_key(answer.email) for answer in answers}
     by_key = {email_key(leader.email): leader for leader in leaders}
     not_answered = tuple(leader for leader in leaders if email_key(leader.email) not in answered)
@@ -59,7 +62,7 @@ def compare(invited: Iterable[Invited], answers: Iterable[Answer]) -> Roster:
             continue
         seen.add(key)
         strangers.append(Stranger(answer, _closest(answer, not_answered) or _closest(answer, leaders)))
-    return Roster(not_answered, tuple(strangers))
+    return Roster(not_answered, tuple(strangers), unaddressed)
 
 
 def _closest(answer: Answer, leaders: Sequence[Invited]) -> Invited | None:

@@ -57,7 +57,11 @@ def leader_statuses(folder: Path, invited: InvitedList | None) -> list[LeaderSta
     for leader in leaders:
         row = chosen.pop(email_key(leader.email), None)
         probable = roster.probably(leader) if row is None else None
-        note = f"answered as {probable.email}? (row {probable.row})" if probable else ""
+        note = (
+            f"answered as {probable.email or probable.name + ' without an e-mail address'}? (row {probable.row})"
+            if probable
+            else ""
+        )
         statuses.append(_status(leader.name, leader.email, True, row, records, note))
     for row in sorted(chosen.values(), key=lambda row: row.source_row):
         statuses.append(_status(row.name, row.email, False, row, records, ""))
