@@ -92,30 +92,26 @@ def build(source: Settings, invited: Path | None, **given: Any) -> None:
     """Score SURVEY and write one PDF report per leader, plus manifest.csv."""
     # An option not given leaves the setting's default, which lives in Settings alone.
     settings = replace(source, **{key: value for key, value in given.items() if value not in (None, ())})
-    from ..pipeline.workshop import invited_list, invited_roster
-
-    listed = invited_list(settings.output_dir, invited)  # a list that cannot be read stops before anything is built
-    result = _build(settings)
-    roster = invited_roster(listed, result.survey)
-    for line in console_workshop.roster_lines(*roster) if roster else ():
-        click.echo(line)
+    result = _build(settings, invited)
     if result.interrupted:
         sys.exit(EXIT_INTERRUPTED)
     problems = result.counts["invalid"] + result.counts["failed"]
     sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
 
 
-def _build(settings: Settings) -> BuildResult:
-    """Run a build with its progress on the terminal, then its summary."""
+def _build(settings: Settings, invited: Path | None = None) -> BuildResult:
+    """Run a build with its progress on the terminal, then its summary, the cover date and the invited list."""
     progress = console.Progress(settings.survey, terminal=sys.stdout.isatty())
-    from ..pipeline.build import build
+    from ..pipeline.build import build_workshop
 
     try:
-        result = build(settings, progress.update, progress.stage)
+        result, roster = build_workshop(settings, invited, progress.update, progress.stage)
     finally:
         progress.close()
     console.build_summary(result)
     for line in console_workshop.cover_date_lines(result):
+        click.echo(line)
+    for line in console_workshop.roster_lines(*roster) if roster else ():
         click.echo(line)
     return result
 

@@ -24,11 +24,36 @@ from ..report.content import Content, load_content, workbook_words
 from ..report.model import RunInfo
 from ..scoring.group import counted_leaders, floor, group_means
 from ..survey.load import check_language, check_only, read_survey
-from .workshop import check_folder_owner, cover_date, read_workshop, with_workshop, workshop_facts
+from ..workshop.invited import InvitedList
+from ..workshop.roster import Roster
+from .workshop import (
+    check_folder_owner,
+    cover_date,
+    invited_list,
+    invited_roster,
+    read_workshop,
+    with_workshop,
+    workshop_facts,
+)
 
 ProgressCallback = Callable[[int, int, Outcome], None]
 StageCallback = Callable[[str, int], None]
 INTERRUPTED = "interrupted before it was rendered; run build again"
+
+
+def build_workshop(
+    settings: Settings,
+    invited: Path | None = None,
+    on_progress: ProgressCallback | None = None,
+    on_stage: StageCallback | None = None,
+) -> tuple[BuildResult, tuple[Roster, InvitedList] | None]:
+    """build, and the export against the invited list (--invited, else the output folder's), when there is one.
+
+    The list is read first: one that cannot be read stops the run before anything is built.
+    """
+    listed = invited_list(settings.output_dir, invited)
+    result = build(settings, on_progress, on_stage)
+    return result, invited_roster(listed, result.survey)
 
 
 def build(
