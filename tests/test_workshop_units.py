@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.delivery.log import DELIVERY, read_history, record, record_drafts, reminders
+from reportgen.delivery.log import DELIVERY, read_history, record, record_drafts, reminders, sent_in_last_day
 from reportgen.delivery.remind import Reminder, plan_reminders
 from reportgen.workshop.invited import read_invited
 from reportgen.workshop.roster import Answer, compare
@@ -96,6 +96,7 @@ def test_drafts_and_reminders_in_the_log_are_read_apart_from_deliveries(tmp_path
     gustav = Reminder(8, "Gustav", "gustav@example.dk")
     record(tmp_path, gustav, "reminding", gustav.email, "", "<id>")
     assert read_history(tmp_path, []).of("gustav@example.dk").unknown is None  # a reminder is no report
+    assert sent_in_last_day(tmp_path) == 1  # the reminder counts against the daily cap; the draft does not
     today = date.today()
     planned = plan_reminders(tmp_path, [gustav, Reminder(9, "Hanne", "hanne@example.dk")], today)
     assert [(r.email, r.action) for r in planned] == [("gustav@example.dk", "skip"), ("hanne@example.dk", "remind")]

@@ -153,11 +153,16 @@ def reminders(folder: Path) -> dict[str, list[Entry]]:
 
 
 def sent_in_last_day(folder: Path) -> int:
-    """Messages handed to the server (sent, test, unknown, or a reminder) in the last 24 hours, for the daily cap."""
+    """Messages handed to the server in the last 24 hours, for the daily cap.
+
+    Reports sent, tests and unknowns; each reminder by its intent line (whatever became of it).
+    """
     since = datetime.now(UTC) - timedelta(days=1)
     entries, _ = _read(folder)
     return sum(
-        1 for entry in entries if entry.status in ("sent", "test", "unknown", "reminded") and _time(entry.time) >= since
+        1
+        for entry in entries
+        if entry.status in ("sent", "test", "unknown", "reminding") and _time(entry.time) >= since
     )
 
 
