@@ -11,7 +11,7 @@ import click
 from .. import console_workshop as lines_of
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded
 from .options import INVITED, mail_options, verbosity
-from .send import _password
+from .send import password
 
 
 @click.command()
@@ -57,7 +57,7 @@ def remind(folder: Path, really: bool, eml_dir: Path | None, **given: Any) -> No
         given.pop("brand_dir"),
         given.pop("config"),
         given,
-        _password,
+        password,
     )
     result = run_remind(request)
     summary = result.summary
