@@ -26,10 +26,16 @@ def new_lines(folder: Path, config: Path) -> list[str]:
     return [
         f"Made {config}: the workshop's name, date, place, sender and survey link (edit it any time).",
         f"Next: put invited.xlsx (name and e-mail of each leader) in {folder}/, then",
-        f"  reportgen check EXPORT --invited {folder}/invited.xlsx",
-        f"  reportgen build EXPORT -o {folder}",
-        f"  reportgen status {folder}",
+        f"  reportgen check EXPORT --invited {typed(folder / 'invited.xlsx')}",
+        f"  reportgen build EXPORT -o {typed(folder)}",
+        f"  reportgen status {typed(folder)}",
     ]
+
+
+def typed(path: Path) -> str:
+    """A path as it must be typed in a command line: in quotes when it holds a space or a bracket."""
+    text = str(path)
+    return f'"{text}"' if any(c in text for c in " ()&;'$") else text
 
 
 # Where the cover date came from (BuildResult.date_source).

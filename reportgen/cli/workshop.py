@@ -3,46 +3,48 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
 from .. import console_workshop as lines_of
 from .common import EXIT_OK, EXIT_PROBLEMS, _guarded
+from .group import parse_date
 from .options import INVITED, verbosity
 
 _ASKED = (
     ("name", "Workshop name"),
-    ("date", "Date (YYYY-MM-DD)"),
+    ("date", "Date (e.g. 10-12-2026)"),
     ("place", "Place"),
     ("facilitator", "Facilitator"),
     ("contact", "Contact (e-mail or phone for questions)"),
     ("sender", "Sender of the mail ('Name <address>')"),
     ("survey_link", "Survey link"),
-    ("deadline", "Last day to answer (YYYY-MM-DD)"),
+    ("deadline", "Last day to answer (e.g. 8-12-2026)"),
 )
-DATE = click.DateTime(["%Y-%m-%d"])
 
 
 @click.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--name", help="The workshop's name, shown on the covers and in the mail.")
-@click.option("--date", "day", type=DATE, help="The workshop's date, YYYY-MM-DD: the date on every cover.")
+@click.option(
+    "--date", "day", callback=parse_date, help="The workshop's date, 2026-12-10 or 10-12-2026: the date on every cover."
+)
 @click.option("--place", help="Where the workshop is held.")
 @click.option("--facilitator", help="Who runs the workshop.")
 @click.option("--contact", help="Where leaders ask questions (an e-mail address or a phone number).")
 @click.option("--from", "sender", metavar="'NAME <ADDRESS>'", help="Sender of the reports and reminders.")
 @click.option("--survey-link", metavar="URL", help="The link to the survey, for reminders.")
-@click.option("--deadline", type=DATE, help="The last day to answer, YYYY-MM-DD, for reminders.")
+@click.option("--deadline", callback=parse_date, help="The last day to answer, 2026-12-08 or 8-12-2026, for reminders.")
 @verbosity
 @_guarded
-def new(folder: Path, day: datetime | None, deadline: datetime | None, **given: str | None) -> None:
+def new(folder: Path, day: date | None, deadline: date | None, **given: str | None) -> None:
     """Make FOLDER for one workshop, with its reportgen.toml; asks for what is not given."""
     values: dict[str, str | date | None] = {
         **given,
-        "date": day.date() if day else None,
-        "deadline": deadline.date() if deadline else None,
+        "date": day,
+        "deadline": deadline,
     }
     if sys.stdin.isatty():
         for key, question in _ASKED:
@@ -62,9 +64,9 @@ def _ask(question: str, is_date: bool) -> str | date | None:
         if not text or not is_date:
             return text or None
         try:
-            return date.fromisoformat(text)
-        except ValueError:
-            click.echo("Give the date as YYYY-MM-DD, e.g. 2026-12-10, or press Enter to leave it out.", err=True)
+            return parse_date(click.get_current_context(), click.Option(["--date"]), text)
+        except click.BadParameter as problem:
+            click.echo(f"{problem.message} Or press Enter to leave it out.", err=True)
 
 
 @click.command()

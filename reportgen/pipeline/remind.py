@@ -26,9 +26,9 @@ from ..render.templates import MailTemplates
 from ..report.content import load_content, long_date
 from ..workshop.invited import Invited, InvitedList
 from ..workshop.roster import Answer, compare
-from ..workshop.settings import CONFIG, Workshop
+from ..workshop.settings import Workshop
 from .send import folder_lock
-from .workshop import invited_list, read_workshop
+from .workshop import invited_list, mail_settings, read_workshop
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
@@ -156,9 +156,8 @@ def _mail(
     """The send options (command line, reportgen.toml, the workshop's sender, the brand) and the composer."""
     brand = _brand(request)
     check_options(brand.mail, brand.root / "brand.toml", "[mail] table of the brand")
-    defaults = {**brand.mail, **({"from": workshop.sender} if workshop.sender else {})}
-    own = request.folder / CONFIG
-    options = send_options(request.given, request.config or (own if own.is_file() else None), defaults)
+    config, defaults, _ = mail_settings(request.folder, request.config, dict(brand.mail), "")
+    options = send_options(request.given, config, defaults)
     dirs = [*([brand.template_dir] if brand.template_dir.is_dir() else []), bundled_templates()]
     templates = MailTemplates(dirs)
     lang = request.language or brand.default_language or "da"

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from ..config import load_config
 from ..errors import OutputError
 from ..models import Brand, Survey, email_key
 from ..output.manifest import kept_date, read_build_info, read_manifest
@@ -70,10 +71,16 @@ def mail_settings(
     """The settings file (--config, else the folder's reportgen.toml), the defaults under it, the workshop's name.
 
     The workshop's sender comes after the command line and the [send] table, before the brand's.
+    A folder's own file is read over the reportgen.toml where reportgen runs, so that the mail
+    server set up once there serves every workshop folder.
     """
     workshop = read_workshop(folder)
     own = folder / CONFIG
-    defaults = {**brand_mail, **({"from": workshop.sender} if workshop.sender else {})}
+    here = Path(CONFIG)
+    shared = {}
+    if config is None and own.is_file() and here.is_file() and here.resolve() != own.resolve():
+        shared = load_config(here, required=False)
+    defaults = {**brand_mail, **shared, **({"from": workshop.sender} if workshop.sender else {})}
     return config or (own if own.is_file() else None), defaults, workshop.name or brand_workshop
 
 
