@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from .. import console
+from .. import console, console_workshop
 from ..config import PASSWORD_VARIABLE, SEND_OPTIONS
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded
 from .options import verbosity
@@ -63,6 +63,11 @@ def _built_folder(ctx: click.Context, param: click.Parameter, folder: Path) -> P
     "mailbox",
     is_flag=True,
     help="With --via graph: put one draft per leader in your Drafts folder instead of sending.",
+)
+@click.option(
+    "--include-drafted",
+    is_flag=True,
+    help="Send also the reports whose draft was written earlier (--eml, --drafts-to-mailbox).",
 )
 @click.option("--from", "sender", metavar="'NAME <ADDRESS>'", help="Sender (default: the brand's mail.from).")
 @click.option("--smtp-host", help="SMTP server, e.g. smtp.office365.com.")
@@ -133,6 +138,7 @@ def send(
     eml_dir: Path | None,
     force: bool,
     mailbox: bool,
+    include_drafted: bool,
     brand_dir: Path | None,
     config: Path | None,
     **given: Any,
@@ -158,12 +164,16 @@ def send(
         given,
         password,
         on_letter,
+        include_drafted=include_drafted,
         force=force,
     )
     result = run_send(request)
     for note in result.notes:
         click.echo(f"Note: {note}.", err=True)
-    for line in console.send_lines(result, folder, mode, eml_dir, result.to_me):
+    for line in [
+        *console_workshop.no_report_lines(list(result.without_report)),
+        *console.send_lines(result, folder, mode, eml_dir, result.to_me),
+    ]:
         click.echo(line)
     summary = result.summary
     if summary.interrupted:

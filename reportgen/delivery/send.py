@@ -23,7 +23,12 @@ from .letters import Letter
 from .log import keep_previous, record, sent_in_last_day
 from .mailer import PermanentFailure, StopSending, TemporaryFailure, UnknownOutcome, as_bytes
 from .owner import address_problem, owner_problem
-from .ports import Clock, DraftBox, SystemClock, Transport
+
+# Re-exported: the send loop's clock and transport are imported from here by remind and the pipeline.
+from .ports import Clock as Clock
+from .ports import DraftBox as DraftBox
+from .ports import SystemClock as SystemClock
+from .ports import Transport as Transport
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
@@ -42,6 +47,7 @@ class Summary:
     unknown: list[Letter] = field(default_factory=list)  # may have been delivered: never sent again unasked
     marked: list[Letter] = field(default_factory=list)  # recorded as sent by --mark-sent
     not_sent: list[Letter] = field(default_factory=list)  # left for the next run: stopped, cap reached
+    drafted: list[Letter] = field(default_factory=list)  # a draft was written earlier: held unless --include-drafted
     interrupted: bool = False
     stopped: str = ""
     dry: bool = False  # a dry run: nothing was meant to be sent
@@ -335,7 +341,7 @@ def _sorted(letters: list[Letter]) -> Summary:
     summary = Summary()
     lists = {
         "skip": summary.skipped, "changed": summary.changed, "failed": summary.failed, "unknown": summary.unknown,
-        "marked": summary.marked,
+        "marked": summary.marked, "drafted": summary.drafted,
     }  # fmt: skip
     for letter in letters:
         if letter.action in lists:

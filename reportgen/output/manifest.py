@@ -59,6 +59,9 @@ class BuildInfo:
     # leader id → the address their report was built for: send mails a report there and nowhere else,
     # whatever manifest.csv says now
     addresses: dict[str, str] = field(default_factory=dict)
+    survey: str = ""  # the export's path, resolved: a folder belongs to one workshop
+    built: str = ""  # the day of the last build, ISO
+    answered: dict[str, str] = field(default_factory=dict)  # source row → when it was submitted, ISO; for status
 
 
 def csv_text(rows: Iterable[Sequence[object]], dialect: str = "excel") -> str:
@@ -255,6 +258,9 @@ def read_build_info(directory: Path) -> BuildInfo:
             date=str(data.get("date", "")),
             reports={str(k): {str(p): str(v) for p, v in parts.items()} for k, parts in reports.items()},
             addresses={str(k): str(v) for k, v in data.get("addresses", {}).items()},
+            survey=str(data.get("survey", "")),
+            built=str(data.get("built", "")),
+            answered={str(row): str(time) for row, time in data.get("answered", {}).items()},
         )
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise OutputError(
