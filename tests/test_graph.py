@@ -140,7 +140,7 @@ def test_drafts_go_to_the_mailbox_and_nothing_is_sent(reports: Path, graph: Grap
 
 def test_mailbox_drafts_are_recorded_and_sent_later_only_when_asked(reports: Path, graph: Graph) -> None:
     assert graph_send(reports, graph, "--drafts-to-mailbox").exit_code == 0
-    assert (reports / "delivery.csv").read_text(encoding="utf-8").count(",draft,") == 3
+    assert (reports / "delivery.csv").read_text(encoding="utf-8").count(";draft;") == 3
     held = graph_send(reports, graph, "--send")
     assert held.exit_code == 0 and not graph.sent, held.output
     assert "3 drafted earlier and held back" in held.output

@@ -206,7 +206,7 @@ def _print(folder: Path, cwd: Path) -> None:
     printed = reportgen("print", str(folder), cwd=cwd)
     assert printed.returncode == 0, printed.stderr + printed.stdout
     reader = PdfReader(folder / "print.pdf")
-    reports = sorted(folder.glob("[0-9]*.pdf"))
+    reports = [path for path in sorted(folder.glob("*.pdf")) if path.name not in ("cohort.pdf", "print.pdf")]
     lengths = [len(PdfReader(path).pages) for path in reports]
     assert len(reports) == 7
     expected = sum(length + length % 2 for length in lengths[:-1]) + lengths[-1]
@@ -227,7 +227,7 @@ def test_drafts_are_recorded_and_a_later_send_sends_them_only_when_asked(copy: P
     assert drafts.returncode == 0, drafts.stderr + drafts.stdout
     assert len(list((copy.parent / "drafts").glob("*.eml"))) == 6
     log = (copy / "delivery.csv").read_text(encoding="utf-8")
-    assert log.count(",draft,") == 6
+    assert log.count(";draft;") == 6  # a Danish workshop's delivery.csv: ";", as its manifest
     assert {s["mailed"] for s in status_json(copy).values() if s["answered"]} == {"draft"}
     held = reportgen("send", str(copy), *mail_options(port), "--send", cwd=copy.parent)
     assert held.returncode == 0, held.stderr + held.stdout
@@ -327,7 +327,7 @@ def test_a_reminder_killed_after_the_server_took_it_is_not_sent_again_that_day(c
         handler.release.set()
     try:
         log = (copy / "delivery.csv").read_text(encoding="utf-8")
-        assert ",reminding,Gustav Gram,gustav@example.dk," in log and ",reminded," not in log
+        assert ";reminding;Gustav Gram;gustav@example.dk;" in log and ";reminded;" not in log
         rerun = reportgen("remind", str(copy), *mail_options(port), "--send", cwd=copy.parent)
         assert rerun.returncode == 0, rerun.stderr + rerun.stdout
         assert "not reminded gustav@example.dk" in rerun.stdout and "reminded today" in rerun.stdout
