@@ -1,0 +1,248 @@
+"""The truth oracle: every sentence the personal report shows is true of that leader's own answers.
+
+Thousands of generated leaders (random answers and the hard families: one statement against
+the rest of its step, the reverse-keyed F5 against the rest, straight-liners, ties, empty steps
+rated important, no importance, importance that reorders) are turned into views (no PDF), and
+every sentence shown is checked here, independently of the code that chose it:
+- its declared condition, with an evaluator of this file's own;
+- a reader's lexicon: a phrase that claims something of one statement ("du er tryg ved selv
+  at bruge dem" is F5 answered low) may be said only when that statement's answer bears it out,
+  whatever the sentence's declared condition says — so a band text that speaks of one statement
+  fails here;
+- counts and names: "de N udsagn" is N, every statement tied for the lowest answer is named;
+- one "most to gain" step across all pages, the first of the reading order; ties in priority
+  said as ties; a straight-liner gets no narrative; an empty step rated important leads the order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reportgen.config import bundled_templates
+from reportgen.models import Response
+from reportgen.report.brand import default_brand_dir, load_brand
+from reportgen.report.content import load_content
+from reportgen.report.view import ReportView, RunInfo, build_view
+from reportgen.scoring.scorer import assess
+
+from .conftest import INSTRUMENT, ITEM_CODES
+
+BUNDLED = bundled_templates()
+BRAND = load_brand(default_brand_dir(BUNDLED), BUNDLED)
+CONTENTS = load_content([BUNDLED], INSTRUMENT.languages)
+RUN = RunInfo(brand=BRAND, report_date=date(2026, 11, 27), workshop="", cohort={})
+STEPS = {step.id: [item.code for item in step.items] for step in INSTRUMENT.steps}
+IMPORTANCE = {step.id: step.importance.code for step in INSTRUMENT.steps if step.importance}
+REVERSE = {item.code for step in INSTRUMENT.steps for item in step.items if item.reverse}
+SCORED = [code for codes in STEPS.values() for code in codes]
+
+# A reader's lexicon: (language, phrase, statement, what the answer must be). A phrase that
+# claims the statement holds needs agreement (4–5); one that claims it does not, disagreement.
+AGREE, DISAGREE, NOT_AGREE = (4, 5), (1, 2), (1, 2, 3)
+CLAIMS: list[tuple[str, str, str, tuple[int, ...]]] = [
+    ("da", "forstår, hvordan sociale medier fungerer", "F1", AGREE),
+    ("da", "kender de sociale medier", "F1", AGREE),
+    ("da", "kan det grundlæggende", "F1", AGREE),
+    ("da", "tryg ved selv at bruge", "F5", DISAGREE),
+    ("da", "usikker", "F5", AGREE),
+    ("da", "øje for kundernes", "K1", AGREE),
+    ("da", "blik for kundernes", "K1", AGREE),
+    ("da", "fokus på kundernes digitale behov", "K1", AGREE),
+    ("da", "øje for dine medarbejderes", "M1", AGREE),
+    ("da", "øje for medarbejdernes", "M1", AGREE),
+    ("da", "blik for dine medarbejderes", "M1", AGREE),
+    ("da", "fokus på medarbejdernes digitale samarbejde, og", "M1", AGREE),
+    ("da", "godt i gang med at bruge digitale kanaler", "M3", AGREE),
+    ("da", "ved, hvordan I møder dem", "K3", AGREE),
+    ("da", "tiden er givet godt ud", "P4", AGREE),
+    ("da", "klart formål", "P1", AGREE),
+    ("en", "understand how social media work", "F1", AGREE),
+    ("en", "know social media", "F1", AGREE),
+    ("en", "have the basics", "F1", AGREE),
+    ("en", "at ease using", "F5", DISAGREE),
+    ("en", "unsure", "F5", AGREE),
+    ("en", "attention to your customers", "K1", AGREE),
+    ("en", "eye on your customers", "K1", AGREE),
+    ("en", "focus on your customers’ digital needs", "K1", AGREE),
+    ("en", "attention to your employees", "M1", AGREE),
+    ("en", "eye on your employees", "M1", AGREE),
+    ("en", "focus on your employees’ digital collaboration and", "M1", AGREE),
+    ("en", "well under way in using digital channels", "M3", AGREE),
+    ("en", "know how to meet them", "K3", AGREE),
+    ("en", "time is well spent", "P4", AGREE),
+    ("en", "clear purpose", "P1", AGREE),
+]
+# Actions that a leader who agrees with the statement already does.
+ACTIONS: list[tuple[str, str, str, tuple[int, ...]]] = [
+    ("da", "budskab ned til én sætning", "P3", NOT_AGREE),
+    ("da", "Formulér dit formål i én sætning", "P3", NOT_AGREE),
+    ("en", "message down to one sentence", "P3", NOT_AGREE),
+    ("en", "Put your purpose into one sentence", "P3", NOT_AGREE),
+]
+MOST_TO_GAIN = {"da": ("mest at vinde", "mest at hente"), "en": ("most to gain", "most room to grow")}
+NUMBER_WORDS = {
+    "da": ["nul", "ét", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni"],
+    "en": ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
+}
+
+
+def sentences(view: ReportView) -> Iterator[tuple[str, str | None, str, str]]:
+    """Every sentence about the leader the view shows: (kind, step id, text, declared condition)."""
+    for line in (view.strongest_line, view.weakest_line, view.order_intro):
+        if line:
+            yield "describe", None, line, ""
+    for step in view.steps:
+        if step.answers_line:
+            yield "answers", step.id, step.answers_line, ""
+        if step.band_text:
+            yield "describe", step.id, str(step.band_text["headline"]), f"band = {step.band_id}"
+            yield "narrative", step.id, str(step.band_text["meaning"]), f"band = {step.band_id}"
+            for action in step.band_text["actions"]:
+                yield "action", step.id, str(action), f"band = {step.band_id}"
+    for step in view.reading_order:
+        yield "describe", step.id, step.reason, ""
+    for action in view.plan.actions:
+        yield "action", view.plan.first.id if view.plan.first else None, action, ""
+
+
+def holds(condition: str, answers: dict[str, int | None], step: Any) -> bool:
+    """This file's own reading of a condition (see the content files' header)."""
+    for clause in filter(None, (c.strip() for c in condition.split(" and "))):
+        if match := re.fullmatch(r"([A-Z]+\d+) *(<=|>=|<|>|=) *(\d+)", clause):
+            value, limit = answers.get(match[1]), int(match[3])
+            ok = value is not None and {
+                "<=": value <= limit, ">=": value >= limit, "<": value < limit, ">": value > limit, "=": value == limit
+            }[match[2]]  # fmt: skip
+        elif match := re.fullmatch(r"band *= *([a-z_|]+)", clause):
+            ok = step is not None and step.band_id in match[1].split("|")
+        elif clause == "importance given":
+            ok = step is not None and step.importance is not None
+        elif match := re.fullmatch(r"importance *(<=|>=) *(\d+)", clause):
+            imp, limit = (step.importance if step else None), int(match[2])
+            ok = imp is not None and (imp <= limit if match[1] == "<=" else imp >= limit)
+        else:
+            raise AssertionError(f"the oracle cannot read the clause {clause!r}")
+        if not ok:
+            return False
+    return True
+
+
+def turned(code: str, answer: int) -> int:
+    return 6 - answer if code in REVERSE else answer
+
+
+def problems(view: ReportView, answers: dict[str, int | None]) -> list[str]:
+    """What is untrue in the view, one line each; [] when every sentence holds."""
+    found: list[str] = []
+    lang = view.lang
+    by_id = {step.id: step for step in view.steps}
+    straight = len({answers[c] for c in SCORED if answers.get(c) is not None}) == 1
+    first = view.reading_order[0] if view.reading_order else None
+    for kind, step_id, text, condition in sentences(view):
+        step = by_id.get(step_id or "")
+        if not holds(condition, answers, step):
+            found.append(f"condition {condition!r} does not hold: {text}")
+        for language, phrase, code, allowed in ACTIONS if kind == "action" else CLAIMS:
+            if language == lang and phrase in text and answers.get(code) not in allowed:
+                found.append(f"{code}={answers.get(code)} contradicts {phrase!r}: {text}")
+        if any(phrase in text for phrase in MOST_TO_GAIN[lang]) and (first is None or first.title not in text):
+            found.append(f"'most to gain' said of another step than the first in the order: {text}")
+        if kind == "narrative" and straight:
+            found.append(f"a narrative for a leader who gave the same answer to everything: {text}")
+        if kind == "answers" and step is not None:
+            found += answers_problems(text, step, answers, lang)
+    found += order_problems(view)
+    return found
+
+
+def answers_problems(text: str, step: Any, answers: dict[str, int | None], lang: str) -> list[str]:
+    """The sentence about a step's answers names every statement tied for the lowest, and counts right."""
+    given = {i.code: turned(i.code, answers[i.code]) for i in step.items if answers.get(i.code) is not None}
+    if not given or step.score is None:
+        return []
+    low = min(given.values())
+    tied = [i for i in step.items if given.get(i.code) == low]
+    found = []
+    named = [i for i in step.items if i.text.rstrip(".") in text]
+    if named and {i.code for i in named} != {i.code for i in tied}:
+        found.append(f"names {[i.code for i in named]} but the lowest are {[i.code for i in tied]}: {text}")
+    for number in re.findall(r"\b(\d+|" + "|".join(NUMBER_WORDS[lang]) + r") (?:udsagn|statements?)\b", text):
+        value = int(number) if number.isdigit() else NUMBER_WORDS[lang].index(number)
+        if value not in (len(tied), len(given)):
+            found.append(f"counts {value}, but {len(tied)} are lowest of {len(given)} answered: {text}")
+    return found
+
+
+def order_problems(view: ReportView) -> list[str]:
+    """An empty step rated important leads the order and the plan; ties at the top are shown as ties."""
+    found = []
+    empty = [s for s in view.steps if s.score is None and s.importance is not None and s.importance >= 4]
+    if empty and (not view.reading_order or view.reading_order[0].score is not None):
+        found.append("an empty step rated important does not lead the reading order")
+    if view.reading_order and view.plan.first is not view.reading_order[0]:
+        found.append("the plan page does not start with the first step of the order")
+    scored = [s for s in view.reading_order if s.score is not None and s.importance is not None]
+    if len(scored) > 1 and not empty:
+        top = [s for s in scored if s.importance * (100 - s.score) == scored[0].importance * (100 - scored[0].score)]
+        marked = [row.label for row in view.priority.rows if row.first]
+        if sorted(marked) != sorted(s.title for s in top):
+            found.append(f"'Start her' on {marked}, but {[s.title for s in top]} tie at the top")
+    return found
+
+
+# --- generated leaders ---------------------------------------------------------------------
+
+ANSWER = st.integers(1, 5)
+MAYBE = st.one_of(st.none(), ANSWER)
+
+
+@st.composite
+def leaders(draw: st.DrawFn) -> dict[str, int | None]:
+    """A leader's answers: random, or one of the hard families."""
+    family = draw(st.sampled_from(["random", "straight", "one_vs_rest", "f5_vs_rest", "ties", "empty", "no_imp"]))
+    answers: dict[str, int | None] = {code: draw(ANSWER) for code in SCORED}
+    importance: dict[str, int | None] = {code: draw(MAYBE) for code in IMPORTANCE.values()}
+    if family == "random":
+        answers = {code: draw(st.one_of(ANSWER, ANSWER, ANSWER, st.none())) for code in SCORED}
+    elif family == "straight":
+        value = draw(st.sampled_from([1, 3, 5]))
+        answers = dict.fromkeys(SCORED, value)
+    elif family == "one_vs_rest":
+        step = draw(st.sampled_from(list(STEPS)))
+        rest, one = draw(ANSWER), draw(ANSWER)
+        answers |= dict.fromkeys(STEPS[step], rest) | {draw(st.sampled_from(STEPS[step])): one}
+    elif family == "f5_vs_rest":
+        answers |= dict.fromkeys(STEPS["skills"], draw(ANSWER)) | {"F5": draw(ANSWER)}
+    elif family == "ties":
+        same = [draw(ANSWER) for _ in range(4)]
+        for codes in STEPS.values():
+            answers |= dict(zip(codes[:4], same, strict=True))
+        answers["F5"] = 6 - same[0]
+        importance = dict.fromkeys(IMPORTANCE.values(), draw(st.one_of(st.none(), ANSWER)))
+    elif family == "empty":
+        step = draw(st.sampled_from(list(STEPS)))
+        answers |= dict.fromkeys(STEPS[step], None)
+        importance[IMPORTANCE[step]] = draw(st.sampled_from([4, 5]))
+    elif family == "no_imp":
+        importance = dict.fromkeys(IMPORTANCE.values())
+    return answers | importance
+
+
+def view_for(answers: dict[str, int | None], lang: str) -> ReportView:
+    full = {code: answers.get(code) for code in ITEM_CODES}
+    leader = Response(2, "Kim Ærø", "kim@example.dk", "Org", "", None, None, full, {})
+    return build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, CONTENTS[lang], lang, RUN)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(leaders())
+def test_every_sentence_shown_is_true_of_the_leader(answers: dict[str, int | None]) -> None:
+    for lang in ("da", "en"):
+        view = view_for(answers, lang)
+        assert problems(view, answers) == [], (lang, answers)
