@@ -16,13 +16,17 @@ every sentence shown is checked here, independently of the code that chose it:
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from datetime import date
+from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from reportgen.config import bundled_templates
 from reportgen.models import Response
@@ -97,24 +101,61 @@ def sentences(view: ReportView) -> Iterator[tuple[str, str | None, str, str]]:
     for line in (view.strongest_line, view.weakest_line, view.order_intro):
         if line:
             yield "describe", None, line, ""
+    for said in view.three:
+        yield "three", said.step, said.text, said.when
     for step in view.steps:
         if step.answers_line:
             yield "answers", step.id, step.answers_line, ""
         if step.band_text:
             yield "describe", step.id, str(step.band_text["headline"]), f"band = {step.band_id}"
-            yield "narrative", step.id, str(step.band_text["meaning"]), f"band = {step.band_id}"
-            for action in step.band_text["actions"]:
-                yield "action", step.id, str(action), f"band = {step.band_id}"
+            yield "describe", step.id, str(step.band_text["read_now"]), f"band = {step.band_id}"
+        if step.meaning:
+            yield "narrative", step.id, step.meaning, f"band = {step.band_id}"
+        for said in step.notes:
+            yield "describe", step.id, said.text, said.when
+        for said in step.actions:
+            yield "action", step.id, said.text, said.when
     for step in view.reading_order:
         yield "describe", step.id, step.reason, ""
     for action in view.plan.actions:
         yield "action", view.plan.first.id if view.plan.first else None, action, ""
+    if view.plan.tie:
+        yield "describe", None, view.plan.tie, "tie"
 
 
-def holds(condition: str, answers: dict[str, int | None], step: Any) -> bool:
+def extremes(codes: list[str], answers: dict[str, int | None], pick: Any) -> set[str]:
+    """The statements among `codes` whose answer, turned where reverse-keyed, is the max or min."""
+    given = {c: turned(c, answers[c]) for c in codes if answers.get(c) is not None}  # type: ignore[arg-type]
+    best = pick(given.values())
+    return {c for c, v in given.items() if v == best}
+
+
+def compared(clause: str, answers: dict[str, int | None], view: ReportView, step: Any) -> bool | None:
+    """The comparisons the view declares: "lowest CODES" (in the step), "strongest/weakest CODES"
+    (in the whole instrument), "straight V", "first in order", "tie", "no answers"; None: not one."""
+    word, _, rest = clause.partition(" ")
+    codes = set(rest.split(",")) if rest else set()
+    if word == "lowest":
+        return codes == extremes(STEPS[step.id], answers, min)
+    if word in ("strongest", "weakest"):
+        return codes == extremes(SCORED, answers, max if word == "strongest" else min)
+    if word == "straight":
+        return {answers[c] for c in SCORED if answers.get(c) is not None} == {int(rest)}
+    if clause == "first in order":
+        return bool(view.reading_order) and step is not None and step.id == view.reading_order[0].id
+    if clause == "tie":
+        return len(view.tied) > 1
+    if clause == "no answers":
+        return all(answers.get(c) is None for c in SCORED)
+    return None
+
+
+def holds(condition: str, answers: dict[str, int | None], step: Any, view: ReportView | None = None) -> bool:
     """This file's own reading of a condition (see the content files' header)."""
     for clause in filter(None, (c.strip() for c in condition.split(" and "))):
-        if match := re.fullmatch(r"([A-Z]+\d+) *(<=|>=|<|>|=) *(\d+)", clause):
+        if view is not None and (result := compared(clause, answers, view, step)) is not None:
+            ok = result
+        elif match := re.fullmatch(r"([A-Z]+\d+) *(<=|>=|<|>|=) *(\d+)", clause):
             value, limit = answers.get(match[1]), int(match[3])
             ok = value is not None and {
                 "<=": value <= limit, ">=": value >= limit, "<": value < limit, ">": value > limit, "=": value == limit
@@ -137,6 +178,12 @@ def turned(code: str, answer: int) -> int:
     return 6 - answer if code in REVERSE else answer
 
 
+def exact(step_id: str, answers: dict[str, int | None]) -> Fraction:
+    """The step's score from the answers, exactly: the mean of (turned answer − 1) / 4 × 100."""
+    values = [Fraction(turned(c, a) - 1, 4) * 100 for c in STEPS[step_id] if (a := answers.get(c)) is not None]
+    return sum(values, Fraction(0)) / len(values)
+
+
 def problems(view: ReportView, answers: dict[str, int | None]) -> list[str]:
     """What is untrue in the view, one line each; [] when every sentence holds."""
     found: list[str] = []
@@ -146,10 +193,13 @@ def problems(view: ReportView, answers: dict[str, int | None]) -> list[str]:
     first = view.reading_order[0] if view.reading_order else None
     for kind, step_id, text, condition in sentences(view):
         step = by_id.get(step_id or "")
-        if not holds(condition, answers, step):
+        if step is None and step_id:
+            step = next(s for s in view.reading_order if s.id == step_id)
+        if not holds(condition, answers, step, view):
             found.append(f"condition {condition!r} does not hold: {text}")
+        bare = re.sub(r"[»“][^«”]*[«”]", "", text)  # a quoted statement or answer is not a claim
         for language, phrase, code, allowed in ACTIONS if kind == "action" else CLAIMS:
-            if language == lang and phrase in text and answers.get(code) not in allowed:
+            if language == lang and phrase in bare and answers.get(code) not in allowed:
                 found.append(f"{code}={answers.get(code)} contradicts {phrase!r}: {text}")
         if any(phrase in text for phrase in MOST_TO_GAIN[lang]) and (first is None or first.title not in text):
             found.append(f"'most to gain' said of another step than the first in the order: {text}")
@@ -157,7 +207,23 @@ def problems(view: ReportView, answers: dict[str, int | None]) -> list[str]:
             found.append(f"a narrative for a leader who gave the same answer to everything: {text}")
         if kind == "answers" and step is not None:
             found += answers_problems(text, step, answers, lang)
-    found += order_problems(view)
+    found += order_problems(view, answers) + action_problems(view, answers)
+    if straight and not any(said.when.startswith("straight") for said in view.three):
+        found.append("a leader who gave the same answer to everything is not told so")
+    return found
+
+
+def action_problems(view: ReportView, answers: dict[str, int | None]) -> list[str]:
+    """Where a step's lowest statement is not agreed with, one of its next steps is about it."""
+    found = []
+    for step in view.steps:
+        if step.score is None:
+            continue
+        lowest = extremes(STEPS[step.id], answers, min)
+        if min(turned(c, answers[c]) for c in lowest) <= 3:  # type: ignore[arg-type]
+            about = {code for said in step.actions for code in re.findall(r"[A-Z]+\d+", said.when)}
+            if not about & lowest:
+                found.append(f"no next step on {step.id} is about its lowest statements {sorted(lowest)}")
     return found
 
 
@@ -179,7 +245,7 @@ def answers_problems(text: str, step: Any, answers: dict[str, int | None], lang:
     return found
 
 
-def order_problems(view: ReportView) -> list[str]:
+def order_problems(view: ReportView, answers: dict[str, int | None]) -> list[str]:
     """An empty step rated important leads the order and the plan; ties at the top are shown as ties."""
     found = []
     empty = [s for s in view.steps if s.score is None and s.importance is not None and s.importance >= 4]
@@ -189,9 +255,10 @@ def order_problems(view: ReportView) -> list[str]:
         found.append("the plan page does not start with the first step of the order")
     scored = [s for s in view.reading_order if s.score is not None and s.importance is not None]
     if len(scored) > 1 and not empty:
-        top = [s for s in scored if s.importance * (100 - s.score) == scored[0].importance * (100 - scored[0].score)]
+        priority = {s.id: s.importance * (100 - exact(s.id, answers)) for s in scored}
+        top = [s for s in scored if priority[s.id] == max(priority.values())]
         marked = [row.label for row in view.priority.rows if row.first]
-        if sorted(marked) != sorted(s.title for s in top):
+        if sorted(marked) != sorted(s.title for s in top) and (len(top) > 1 or marked != [top[0].title]):
             found.append(f"'Start her' on {marked}, but {[s.title for s in top]} tie at the top")
     return found
 
@@ -246,3 +313,65 @@ def test_every_sentence_shown_is_true_of_the_leader(answers: dict[str, int | Non
     for lang in ("da", "en"):
         view = view_for(answers, lang)
         assert problems(view, answers) == [], (lang, answers)
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "survey.xlsx"
+
+
+def sample_leaders() -> list[dict[str, int | None]]:
+    """The bundled sample's answers, read here from the workbook's labels (the columns follow the instrument)."""
+    agree = [label.lower() for label in INSTRUMENT.scales[INSTRUMENT.steps[0].items[0].scale_id].labels["da"]]
+    weight = [label.lower() for label in INSTRUMENT.scales["importance"].labels["da"]]
+    book = load_workbook(SAMPLE, read_only=True)
+    rows = list(book["Form1"].iter_rows(values_only=True))
+    book.close()
+    codes = SCORED + list(IMPORTANCE.values())
+    leaders = []
+    for row in rows[1:]:
+        cells = [str(value or "").strip().lower() for value in row[6 : 6 + len(codes)]]
+        scale = [agree] * len(SCORED) + [weight] * len(IMPORTANCE)
+        leaders.append(
+            {code: s.index(c) + 1 if c in s else None for code, c, s in zip(codes, cells, scale, strict=True)}
+        )
+    return leaders
+
+
+def test_every_sentence_in_the_sample_leaders_reports_is_true() -> None:
+    leaders = sample_leaders()
+    assert len(leaders) == 25 and sum(a["V1"] is not None for a in leaders) > 20
+    for answers in leaders:
+        for lang in ("da", "en"):
+            assert problems(view_for(answers, lang), answers) == [], (lang, answers)
+
+
+def planted(path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    """The Danish content with one entry replaced, as a brand's content file could."""
+    content = copy.deepcopy(dict(CONTENTS["da"]))
+    table = content
+    for key in path[:-1]:
+        table = table[key]
+    table[path[-1]] = value
+    return content
+
+
+def test_the_oracle_fails_a_band_text_that_speaks_of_one_statement() -> None:
+    # Skills strong (F1–F4 = 5, F5 = 2) but F1 answered "Uenig": the old band text claims F1.
+    answers = dict.fromkeys(SCORED, 4) | {"F1": 2, "F2": 5, "F3": 5, "F4": 5, "F5": 1}
+    old = "Dine svar viser samlet set, at du forstår, hvordan sociale medier fungerer."
+    content = planted(("steps", "skills", "bands", "strong", "meaning"), old)
+    full = {code: answers.get(code) for code in ITEM_CODES}
+    leader = Response(2, "Kim Ærø", "kim@example.dk", "Org", "", None, None, full, {})
+    view = build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, content, "da", RUN)
+    assert view.steps[1].band_id == "strong"
+    assert any("F1=2 contradicts" in line for line in problems(view, answers))
+    assert problems(view_for(answers, "da"), answers) == []  # the bundled text speaks of the step as a whole
+
+
+def test_the_oracle_fails_an_action_the_leader_already_takes() -> None:
+    answers = dict.fromkeys(SCORED, 2) | {"P3": 5}
+    actions = [{"when": "P1 <= 3", "text": "Skær dit budskab ned til én sætning på højst 20 ord."}]
+    content = planted(("steps", "purpose", "actions"), actions)
+    full = {code: answers.get(code) for code in ITEM_CODES}
+    leader = Response(2, "Kim Ærø", "kim@example.dk", "Org", "", None, None, full, {})
+    view = build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, content, "da", RUN)
+    assert any("P3=5 contradicts" in line for line in problems(view, answers))
