@@ -131,8 +131,11 @@ def extremes(codes: list[str], answers: dict[str, int | None], pick: Any) -> set
 
 
 def compared(clause: str, answers: dict[str, int | None], view: ReportView, step: Any) -> bool | None:
-    """The comparisons the view declares: "lowest CODES" (in the step), "strongest/weakest CODES"
-    (in the whole instrument), "straight V", "first in order", "tie", "no answers"; None: not one."""
+    """A comparison the view declares, checked here; None when the clause is not one.
+
+    "lowest CODES" (in the step), "strongest/weakest CODES" (in the whole instrument),
+    "straight V", "first in order", "tie", "no answers".
+    """
     word, _, rest = clause.partition(" ")
     codes = set(rest.split(",")) if rest else set()
     if word == "lowest":
@@ -151,7 +154,7 @@ def compared(clause: str, answers: dict[str, int | None], view: ReportView, step
 
 
 def holds(condition: str, answers: dict[str, int | None], step: Any, view: ReportView | None = None) -> bool:
-    """This file's own reading of a condition (see the content files' header)."""
+    """Whether a condition holds, read by this file on its own (see the content files' header)."""
     for clause in filter(None, (c.strip() for c in condition.split(" and "))):
         if view is not None and (result := compared(clause, answers, view, step)) is not None:
             ok = result

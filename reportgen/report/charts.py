@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from decimal import Decimal
-from fractions import Fraction
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from typing import Protocol
 
 from ..models import Instrument, round_half_up
@@ -252,7 +252,7 @@ def priority_chart(
     )
     rows = tuple(
         PriorityRow(
-            rank=index + 1 if index < len(order) else None,
+            rank=(1 if step.id in level else index + 1) if index < len(order) else None,  # level steps share 1
             chapter=step.chapter,
             label=step.title,
             score=step.score,

@@ -42,9 +42,7 @@ def notes(table: Mapping[str, Any] | None, facts: Facts, step_id: str) -> tuple[
     return tuple(Said(str(entry["text"]), str(entry["when"]), step_id) for entry in chosen)
 
 
-def actions(
-    table: Mapping[str, Any] | None, facts: Facts, items: Sequence[ItemView], step_id: str
-) -> tuple[Said, ...]:
+def actions(table: Mapping[str, Any] | None, facts: Facts, items: Sequence[ItemView], step_id: str) -> tuple[Said, ...]:
     """Up to three next steps whose conditions hold, those about the step's lowest statements first."""
     share = {item.code: item.share for item in items if item.share is not None}
     held = [entry for entry in (table or {}).get("actions", ()) if holds(str(entry["when"]), facts)]
@@ -63,7 +61,7 @@ def quoted(item: ItemView, content: Content) -> str:
 
 
 def joined(names: Sequence[str], content: Content) -> str:
-    """"A", "A og B", "A, B og C"."""
+    """Names joined as running text: A; A og B; A, B og C."""
     if len(names) < 2:
         return "".join(names)
     return ", ".join(names[:-1]) + " " + str(content["labels"]["and"]) + " " + names[-1]
@@ -86,7 +84,7 @@ def answers_line(items: Sequence[ItemView], scored: bool, content: Content, step
     codes = ",".join(item.code for item in lowest)
     if low == 1:
         return Said(str(texts["all_top"]), f"lowest {codes}", step_id)
-    if len({item.answer for item in answered}) == 1 and len(answered) > 1:
+    if len(lowest) == len(answered) > 1 and len({item.answer for item in answered}) == 1:
         key = "all_same" if len(answered) == len(items) else "all_same_some"
         text = str(texts[key]).format(answer=answered[0].answer_label, answered=word(len(answered), content))
         return Said(text, f"lowest {codes}", step_id)
@@ -117,7 +115,10 @@ def three_things(
     value = straight(steps)
     if value is not None:
         label = next(item.answer_label for item in items)
-        text = str(texts["straight"]).format(answer=label, answered=word(len(items), content))
+        every = len(items) == sum(len(step.items) for step in steps)
+        text = str(texts["straight_all" if every else "straight"]).format(
+            answer=label, answered=word(len(items), content)
+        )
         lines.append(Said(text, f"straight {value}", None))
     else:
         for which, pick in (("strongest", max), ("weakest", min)):
@@ -127,7 +128,9 @@ def three_things(
             if len(group) <= LISTED:
                 text = str(texts[which]).format(items=joined([quoted(i, content) for i in group], content))
             else:
-                text = str(texts[f"{which}_many"]).format(count=len(group), item=quoted(group[0], content))
+                text = str(texts[f"{which}_many"]).format(
+                    count=word(len(group), content), item=quoted(group[0], content)
+                )
             lines.append(Said(text, f"{which} {codes}", None))
     if len(tied) > 1:
         lines.append(Said(str(texts["tie"]).format(steps=joined([s.title for s in tied], content)), "tie", None))

@@ -125,7 +125,9 @@ def build_view(
     previous: Assessment | None = None,
 ) -> ReportView:
     """The report of one leader in one language; with `previous`, also what changed since then."""
-    steps = tuple(_step_view(step.id, response, assessment, instrument, content, lang, run) for step in instrument.steps)
+    steps = tuple(
+        _step_view(step.id, response, assessment, instrument, content, lang, run) for step in instrument.steps
+    )
     if previous is not None:
         steps = tuple(_since(step, previous, instrument, content, lang) for step in steps)
     if straight(steps) is not None:  # one answer to everything: no narrative, a plain line in the box instead
