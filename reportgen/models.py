@@ -257,6 +257,7 @@ class Response:
     invalid_reason: str | None = None
     unfinished: bool = False  # the survey tool's own columns say the leader did not finish (invalid_reason says how)
     group: str = ""  # the value of the --group-by column
+    audience: str = ""  # step 4's audience as the leader's own column writes it ("borgere"), or ""
     order_key: int | None = None  # a response id that grows with time (SurveyMonkey's Respondent ID)
     submitted_text: str = ""  # the submission time as written, when it is text (its date order is the file's)
     # A random id written into the leader's PDF, which `send` checks against the manifest before

@@ -304,24 +304,24 @@ def leaders(draw: st.DrawFn) -> dict[str, int | None]:
     return answers | importance
 
 
-def view_for(answers: dict[str, int | None], lang: str) -> ReportView:
+def view_for(answers: dict[str, int | None], lang: str, audience: str = "") -> ReportView:
     full = {code: answers.get(code) for code in ITEM_CODES}
-    leader = Response(2, "Kim Ærø", "kim@example.dk", "Org", "", None, None, full, {})
+    leader = Response(2, "Kim Ærø", "kim@example.dk", "Org", "", None, None, full, {}, audience=audience)
     return build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, CONTENTS[lang], lang, RUN)
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(leaders())
 def test_every_sentence_shown_is_true_of_the_leader(answers: dict[str, int | None]) -> None:
-    for lang in ("da", "en"):
-        view = view_for(answers, lang)
-        assert problems(view, answers) == [], (lang, answers)
+    for lang, audience in (("da", ""), ("en", ""), ("da", "borgere")):
+        view = view_for(answers, lang, audience)
+        assert problems(view, answers) == [], (lang, audience, answers)
 
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "survey.xlsx"
 
 
-def sample_leaders() -> list[dict[str, int | None]]:
+def sample_leaders() -> list[tuple[dict[str, int | None], str]]:
     """The bundled sample's answers, read here from the workbook's labels (the columns follow the instrument)."""
     agree = [label.lower() for label in INSTRUMENT.scales[INSTRUMENT.steps[0].items[0].scale_id].labels["da"]]
     weight = [label.lower() for label in INSTRUMENT.scales["importance"].labels["da"]]
@@ -333,18 +333,21 @@ def sample_leaders() -> list[dict[str, int | None]]:
     for row in rows[1:]:
         cells = [str(value or "").strip().lower() for value in row[6 : 6 + len(codes)]]
         scale = [agree] * len(SCORED) + [weight] * len(IMPORTANCE)
-        leaders.append(
-            {code: s.index(c) + 1 if c in s else None for code, c, s in zip(codes, cells, scale, strict=True)}
-        )
+        answers = {code: s.index(c) + 1 if c in s else None for code, c, s in zip(codes, cells, scale, strict=True)}
+        leaders.append((answers, str(row[rows[0].index("Målgruppe")] or "")))
     return leaders
 
 
 def test_every_sentence_in_the_sample_leaders_reports_is_true() -> None:
     leaders = sample_leaders()
-    assert len(leaders) == 25 and sum(a["V1"] is not None for a in leaders) > 20
-    for answers in leaders:
+    assert len(leaders) == 25 and sum(a["V1"] is not None for a, _ in leaders) > 20
+    assert sum(audience == "borgere" for _, audience in leaders) >= 10  # the sample's public-sector leaders
+    for answers, audience in leaders:
         for lang in ("da", "en"):
-            assert problems(view_for(answers, lang), answers) == [], (lang, answers)
+            view = view_for(answers, lang, audience)
+            assert problems(view, answers) == [], (lang, answers)
+            citizens = "borger" in view.steps[3].meaning or "citizen" in view.steps[3].meaning
+            assert citizens == (audience == "borgere") or view.steps[3].score is None
 
 
 def planted(path: tuple[str, ...], value: Any) -> dict[str, Any]:

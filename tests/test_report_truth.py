@@ -395,3 +395,20 @@ def test_every_table_cell_names_its_row_and_column_headers(edge_builds: dict[str
     walk(PdfReader(edge_builds["A4"] / "06-lang-tekst.pdf").trailer["/Root"]["/StructTreeRoot"])
     # The profile table (4 rows × 4 cells) and the four answer tables (17 rows × 2 cells).
     assert len(headers) == 4 * 4 + 17 * 2 and set(headers) == {2}
+
+
+@pytest.mark.parametrize(("written", "lang"), [("Borgere", "da"), ("citizens", "en")])
+def test_a_leader_whose_audience_is_citizens_reads_step_4_about_citizens(written: str, lang: str) -> None:
+    leader = replace(response(LEADERS["mixed"]), audience=written.casefold())
+    view = build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, CONTENTS[lang], lang, RUN)
+    customers = next(s for s in view.steps if s.id == "customers")
+    told = " ".join([customers.meaning, *(a.text for a in customers.actions), *(n.text for n in customers.notes)])
+    assert ("borger" if lang == "da" else "citizen") in told
+    assert not re.search(r"\bkunde|\bcustomer", told, re.IGNORECASE)
+    # Without the column, the brand's audience (RunInfo.audience) decides; by default, customers.
+    plain = view_of("mixed", lang)
+    assert "kunde" in plain.steps[3].meaning or "customer" in plain.steps[3].meaning
+    run = replace(RUN, audience="borgere")
+    leader = response(LEADERS["mixed"])
+    branded = build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, CONTENTS[lang], lang, run)
+    assert branded.steps[3].meaning == customers.meaning

@@ -29,6 +29,15 @@ class Said:
     step: str | None = None  # the step it is about
 
 
+def audience(written: str, content: Content) -> str:
+    """The audience a leader's column or the brand names ("Borgere", "citizens" → "borgere"); "" for the default."""
+    word = written.strip().casefold()
+    found = (
+        key for key, table in content.get("audiences", {}).items() if word in table.get("names", ()) or word == key
+    )
+    return next(found, "")
+
+
 def step_texts(content: Content, step_id: str, audience: str) -> Mapping[str, Any] | None:
     """The content file's texts for a step: the audience's own version where it has one (borgere)."""
     variant: Mapping[str, Any] | None = content.get("audiences", {}).get(audience, {}).get(step_id)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..models import Assessment, Brand, Instrument, Item, Response, round_half_up
 from .charts import PriorityChart, RadarChart, priority_chart, radar_chart
-from .choose import Said, actions, answers_line, joined, notes, step_texts, straight, three_things
+from .choose import Said, actions, answers_line, audience, joined, notes, step_texts, straight, three_things
 from .conditions import Facts
 from .content import Content, long_date, score_number
 from .sentences import ebook, extreme, how_to_read, insufficient, order_intro, ordered, shortened
@@ -197,7 +197,7 @@ class RunInfo:
     report_date: date
     workshop: str
     cohort: Mapping[str, float]  # step id → the group's mean score; empty when the group is too small
-    audience: str = "kunder"  # step 4's audience: "kunder", or "borgere" where the content file has its texts
+    audience: str = ""  # step 4's audience for every leader without their own column: "" (kunder) or "borgere"
 
 
 def shown(score: Fraction) -> float:
@@ -240,7 +240,7 @@ def _step_view(
     step = instrument.step(step_id)
     result = assessment.step(step_id)
     band = next((b for b in instrument.bands if b.id == result.band_id), None)
-    texts = step_texts(content, step_id, run.audience)
+    texts = step_texts(content, step_id, audience(response.audience or run.audience, content))
     importance_label = None
     if step.importance and result.importance is not None:
         scale = instrument.scales[step.importance.scale_id]
