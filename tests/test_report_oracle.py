@@ -136,7 +136,7 @@ def compared(clause: str, answers: dict[str, int | None], view: ReportView, step
     "lowest CODES" (in the step), "strongest/weakest CODES" (in the whole instrument),
     "straight V", "first in order", "tie", "no answers".
     """
-    word, _, rest = clause.partition(" ")
+    word, _, rest = clause.removesuffix(" marked").partition(" ")
     codes = set(rest.split(",")) if rest else set()
     if word == "lowest":
         return codes == extremes(STEPS[step.id], answers, min)
@@ -241,6 +241,9 @@ def answers_problems(text: str, step: Any, answers: dict[str, int | None], lang:
     named = [i for i in step.items if i.text.rstrip(".") in text]
     if named and {i.code for i in named} != {i.code for i in tied}:
         found.append(f"names {[i.code for i in named]} but the lowest are {[i.code for i in tied]}: {text}")
+    marks = {i.code for i in step.items if i.lowest}
+    if ("▼" in text) != bool(marks) or (marks and marks != {i.code for i in tied}):
+        found.append(f"marks {sorted(marks)} in the table but the lowest are {[i.code for i in tied]}: {text}")
     for number in re.findall(r"\b(\d+|" + "|".join(NUMBER_WORDS[lang]) + r") (?:udsagn|statements?)\b", text):
         value = int(number) if number.isdigit() else NUMBER_WORDS[lang].index(number)
         if value not in (len(tied), len(given)):

@@ -7,7 +7,7 @@ the band or comparison that chose it) that makes it true, so the tests can check
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from .conditions import Facts, holds, statements
@@ -99,10 +99,21 @@ def answers_line(items: Sequence[ItemView], scored: bool, content: Content, step
         return Said(text, f"lowest {codes}", step_id)
     if len(lowest) == 1:
         return Said(str(texts["lowest"]).format(item=quoted(lowest[0], content)), f"lowest {codes}", step_id)
+    if len(lowest) > 2:  # three or more long statements: counted here and marked in the table
+        text = str(texts["lowest_marked"]).format(count=word(len(lowest), content))
+        return Said(text, f"lowest {codes} marked", step_id)
     text = str(texts["lowest_many"]).format(
         count=word(len(lowest), content), items=joined([quoted(item, content) for item in lowest], content)
     )
     return Said(text, f"lowest {codes}", step_id)
+
+
+def marked(items: Sequence[ItemView], said: Said | None) -> tuple[ItemView, ...]:
+    """The items with the step's lowest marked, where the answers line counts them instead of quoting them."""
+    if said is None or not said.when.endswith(" marked"):
+        return tuple(items)
+    codes = said.when.removeprefix("lowest ").removesuffix(" marked").split(",")
+    return tuple(replace(item, lowest=item.code in codes) for item in items)
 
 
 def straight(steps: Sequence[StepView]) -> int | None:

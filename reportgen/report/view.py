@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..models import Assessment, Brand, Instrument, Item, Response, round_half_up
 from .charts import PriorityChart, RadarChart, priority_chart, radar_chart
-from .choose import Said, actions, answers_line, audience, joined, notes, step_texts, straight, three_things
+from .choose import Said, actions, answers_line, audience, joined, marked, notes, step_texts, straight, three_things
 from .conditions import Facts
 from .content import Content, long_date, score_number
 from .sentences import ebook, extreme, how_to_read, insufficient, order_intro, ordered, shortened
@@ -33,6 +33,7 @@ class ItemView:
     answer_label: str | None
     share: float | None  # what the answer adds to the score, 0–1 (reverse-keyed turned); None: not answered
     reverse: bool
+    lowest: bool = False  # among the step's lowest answers, marked in the table when three or more tie
 
 
 @dataclass(frozen=True)
@@ -263,7 +264,7 @@ def _step_view(
         total=result.total,
         importance=result.importance,
         importance_label=importance_label,
-        items=items,
+        items=marked(items, line),
         text=texts,
         band_text=band_text,
         not_asked=tuple(item.text[lang] for item in instrument.absent if item.step_id == step_id),
