@@ -375,8 +375,10 @@ def test_reports_declare_pdf_ua_and_the_charts_alt_texts_carry_the_values(edge_b
     radar = next(alt for alt in alts if alt.startswith("Dine scorer på de fire trin"))
     assert radar.endswith("Formål 75; Færdigheder 65; Medarbejdere Ikke nok svar; Kunder Ikke nok svar.")
     ranked = next(alt for alt in alts if alt.startswith("Din læserækkefølge"))
-    assert "1. Færdigheder: 65 af 100, På vej, vigtighed: Moderat vigtigt." in ranked
-    assert "3. Medarbejdere: ikke nok svar" not in ranked and "Kunder: ikke nok svar til en score." in ranked
+    # Employees, unscored but rated essential, leads; then skills and purpose by priority.
+    assert "2. Færdigheder: 65 af 100, På vej, vigtighed: Moderat vigtigt." in ranked
+    assert ranked.index("Medarbejdere: ikke nok svar") < ranked.index("2. Færdigheder")
+    assert "Kunder: ikke nok svar til en score." in ranked
 
 
 def test_every_table_cell_names_its_row_and_column_headers(edge_builds: dict[str, Path]) -> None:
@@ -393,8 +395,8 @@ def test_every_table_cell_names_its_row_and_column_headers(edge_builds: dict[str
                 walk(kid)
 
     walk(PdfReader(edge_builds["A4"] / "06-lang-tekst.pdf").trailer["/Root"]["/StructTreeRoot"])
-    # The profile table (4 rows × 4 cells) and the four answer tables (17 rows × 2 cells).
-    assert len(headers) == 4 * 4 + 17 * 2 and set(headers) == {2}
+    # The profile table (4 rows × 5 cells: the group's mean too, five leaders) and the four answer tables (17 × 2).
+    assert len(headers) == 4 * 5 + 17 * 2 and set(headers) == {2}
 
 
 @pytest.mark.parametrize(("written", "lang"), [("Borgere", "da"), ("citizens", "en")])

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .view import ItemView, StepView
 
 MOST_ACTIONS = 3  # next steps shown per step
-LISTED = 3  # statements named in full in "your three things"; more are counted
+LISTED = 2  # statements named in full in "your three things"; more are counted
 
 
 @dataclass(frozen=True)
