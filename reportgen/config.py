@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,8 @@ def load_toml(path: Path, error: type[ReportgenError], what: str, fix: str, miss
         raise error(f"The {what} does not exist.", fix=missing_fix or fix, file=path) from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as problem:
         raise error(f"The {what} cannot be read as TOML ({problem}).", fix=fix, file=path) from None
+    except RecursionError:  # tables or arrays nested thousands deep
+        raise error(f"The {what} is nested too deeply to be read.", fix=fix, file=path) from None
 
 
 @dataclass(frozen=True)
@@ -70,27 +72,60 @@ class Settings:
 PASSWORD_VARIABLE = "REPORTGEN_SMTP_PASSWORD"  # noqa: S105 (the name of a variable, not a password)
 SECURITY_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 RETRY_DELAYS = (5.0, 30.0, 120.0)  # seconds to wait before each retry of a temporary failure
-DEFAULTS: dict[str, object] = {"smtp_security": "starttls", "rate": 20, "daily_cap": 300, "smtp_timeout": 60}
-OPTION_TYPES: dict[str, type] = {
-    "from": str, "smtp_host": str, "smtp_port": int, "smtp_user": str, "smtp_security": str, "rate": int,
-    "daily_cap": int, "smtp_timeout": float,
-}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Option:
+    """One mail setting: its kind, default and bounds, the one place the CLI, reportgen.toml and the brand read."""
+
+    kind: type
+    default: object = None
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+
+    def problem(self, key: str, value: object) -> str | None:
+        """What is wrong with `value` for this setting, in words; None when it is good."""
+        accepted = (int, float) if self.kind is float else self.kind
+        if not isinstance(value, accepted) or isinstance(value, bool):
+            return f"'{key}' must be {_KIND_WORDS[self.kind]}"
+        if self.choices and value not in self.choices:
+            return f"'{key}' must be one of {', '.join(self.choices)}"
+        number = value if isinstance(value, int | float) else None
+        if number is not None and self.low is not None and number < self.low:
+            return f"'{key}' must be at least {self.low:g}"
+        if number is not None and self.high is not None and number > self.high:
+            return f"'{key}' must be at most {self.high:g}"
+        return None
+
+
+SEND_OPTIONS: dict[str, Option] = {
+    "from": Option(str, ""),
+    "smtp_host": Option(str),
+    "smtp_port": Option(int, None, 1, 65535),
+    "smtp_user": Option(str),
+    "smtp_security": Option(str, "starttls", choices=("starttls", "ssl", "none")),
+    "smtp_cafile": Option(str),
+    "rate": Option(int, 20, 1, 600),  # messages per minute
+    "daily_cap": Option(int, 300, 1),  # messages per 24 hours, counted in delivery.csv
+    "smtp_timeout": Option(float, 60.0, 0.1),  # seconds to wait for the server's answer
+}
 
 
 @dataclass(frozen=True)
 class SendOptions:
-    """How to deliver: from options, reportgen.toml and the brand, in that order."""
+    """How to deliver: from options, reportgen.toml and the brand, in that order; defaults from SEND_OPTIONS."""
 
-    sender: str = ""  # "Name <address>"
-    smtp_host: str | None = None
-    smtp_port: int | None = None
-    smtp_user: str | None = None
-    smtp_security: str = "starttls"
-    smtp_cafile: Path | None = None  # a certificate authority to trust besides the system's
-    rate: int = 20  # messages per minute
-    daily_cap: int = 300  # messages per 24 hours, counted in delivery.csv
-    smtp_timeout: float = 60.0  # seconds to wait for the server's answer; a message whose answer is late is "unknown"
-    retry_delays: tuple[float, ...] = field(default_factory=lambda: RETRY_DELAYS)
+    sender: str  # "Name <address>"
+    smtp_host: str | None
+    smtp_port: int | None
+    smtp_user: str | None
+    smtp_security: str
+    smtp_cafile: Path | None  # a certificate authority to trust besides the system's
+    rate: int
+    daily_cap: int
+    smtp_timeout: float  # a message whose answer is later than this is "unknown"
+    retry_delays: tuple[float, ...] = RETRY_DELAYS
 
 
 def send_options(given: Mapping[str, object], config: Path | None, brand: Mapping[str, object]) -> SendOptions:
@@ -103,19 +138,41 @@ def send_options(given: Mapping[str, object], config: Path | None, brand: Mappin
 def merge_options(
     given: Mapping[str, object], config: Mapping[str, object], brand: Mapping[str, object]
 ) -> SendOptions:
-    """The three sources merged, the first given value of each key winning."""
-    merged = {**DEFAULTS, **brand, **config, **{k: v for k, v in given.items() if v is not None}}
+    """The three sources merged, the first given value of each key winning; each source checked before."""
+    defaults = {key: option.default for key, option in SEND_OPTIONS.items()}
+    merged = {
+        **defaults,
+        **brand,
+        **config,
+        **{k: str(v) if isinstance(v, Path) else v for k, v in given.items() if v is not None},
+    }
+    cafile = _text(merged, "smtp_cafile")
     return SendOptions(
-        sender=str(merged.get("from") or ""),
-        smtp_host=_optional(merged.get("smtp_host")),
-        smtp_port=int(merged["smtp_port"]) if merged.get("smtp_port") else None,  # type: ignore[call-overload]
-        smtp_user=_optional(merged.get("smtp_user")),
-        smtp_security=str(merged["smtp_security"]),
-        smtp_cafile=Path(str(merged["smtp_cafile"])) if merged.get("smtp_cafile") else None,
-        rate=int(merged["rate"]),  # type: ignore[call-overload]
-        daily_cap=int(merged["daily_cap"]),  # type: ignore[call-overload]
-        smtp_timeout=float(merged["smtp_timeout"]),  # type: ignore[arg-type]
+        sender=_text(merged, "from") or "",
+        smtp_host=_text(merged, "smtp_host"),
+        smtp_port=_whole(merged, "smtp_port"),
+        smtp_user=_text(merged, "smtp_user"),
+        smtp_security=_text(merged, "smtp_security") or "starttls",
+        smtp_cafile=Path(cafile) if cafile else None,
+        rate=_whole(merged, "rate") or 1,
+        daily_cap=_whole(merged, "daily_cap") or 1,
+        smtp_timeout=_real(merged, "smtp_timeout") or 0.1,
     )
+
+
+def _text(merged: Mapping[str, object], key: str) -> str | None:
+    value = merged.get(key)
+    return str(value) if value else None
+
+
+def _whole(merged: Mapping[str, object], key: str) -> int | None:
+    value = merged.get(key)
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _real(merged: Mapping[str, object], key: str) -> float | None:
+    value = merged.get(key)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def load_config(path: Path, required: bool) -> dict[str, object]:
@@ -129,24 +186,19 @@ def load_config(path: Path, required: bool) -> dict[str, object]:
 
 
 def check_options(table: Mapping[str, object], path: Path, where: str) -> None:
-    """Every key known and of its type; every problem listed at once."""
-    problems = [f"unknown key '{key}'" for key in table if key not in OPTION_TYPES]
+    """Every key known, of its kind and in its range; every problem listed at once."""
+    problems = [f"unknown key '{key}'" for key in table if key not in SEND_OPTIONS]
     problems += [
-        f"'{key}' must be {_KIND_WORDS[kind]}"
-        for key, kind in OPTION_TYPES.items()
-        if key in table and (not isinstance(table[key], _ACCEPTED[kind]) or isinstance(table[key], bool))
+        found
+        for key, option in SEND_OPTIONS.items()
+        if key in table and (found := option.problem(key, table[key])) is not None
     ]
     if problems:
         raise SendError(
             f"The {where} settings have problems: " + "; ".join(problems) + ".",
-            fix=f"Correct them; the known keys are {', '.join(OPTION_TYPES)}.",
+            fix=f"Correct them; the known keys are {', '.join(SEND_OPTIONS)}.",
             file=path,
         )
 
 
 _KIND_WORDS = {int: "a whole number", float: "a number", str: "text in quotes"}
-_ACCEPTED: dict[type, type | tuple[type, ...]] = {int: int, float: (int, float), str: str}
-
-
-def _optional(value: object) -> str | None:
-    return str(value) if value else None

@@ -21,10 +21,9 @@ from .survey.cells import column_letter, rows_text
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 if TYPE_CHECKING:
-    from .delivery.letters import Letter, MailText
-    from .delivery.send import Summary
+    from .delivery.letters import Letter
     from .models import Brand, BuildResult, Survey
-    from .pipeline import Preview
+    from .pipeline.send import SendResult
 
 
 def error(message: str) -> None:
@@ -295,17 +294,16 @@ def change_reason(parts: tuple[str, ...] | None) -> str:
 
 
 def send_lines(
-    summary: Summary,
-    folder: Path,
-    mail: MailText,
-    mode: str,
-    eml_dir: Path | None = None,
-    to_me: str | None = None,
-    wrote_log: bool = False,
-    sample: Preview | None = None,
-    changes: dict[int, tuple[str, ...] | None] | None = None,
+    result: SendResult, folder: Path, mode: str, eml_dir: Path | None = None, to_me: str | None = None
 ) -> list[str]:
     """What `send` did or would do (mode: "dry", "eml", "send"), one line per leader, then the counts."""
+    summary, mail, wrote_log, sample, changes = (
+        result.summary,
+        result.mail,
+        result.wrote_log,
+        result.sample,
+        result.changes,
+    )
     lines = []
     if level >= NORMAL:
         for letter in summary.planned:

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from reportgen.cli import main
 from reportgen.config import Settings
 from reportgen.models import BuildResult, Instrument
-from reportgen.pipeline import build
+from reportgen.pipeline.build import build
 from reportgen.survey.instrument import load_instrument
 
 from .factory import write_xlsx

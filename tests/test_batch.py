@@ -167,8 +167,8 @@ def test_workers_are_renewed_in_chunks_and_every_report_is_written(
     from datetime import date
 
     from reportgen.config import Settings
-    from reportgen.pipeline import build as run_build
-    from reportgen.report import batch
+    from reportgen.pipeline.build import build as run_build
+    from reportgen.render import pool as batch
 
     monkeypatch.setattr(batch, "REPORTS_PER_WORKER", 1)  # 5 reports, 2 workers: three pools in turn
     survey = write_xlsx(tmp_path / "s.xlsx", [HEADER, *leaders(5)])
@@ -184,7 +184,7 @@ def test_ctrl_c_right_after_a_report_is_written_still_lists_it(tmp_path: Path, m
 
     from reportgen.config import Settings
     from reportgen.output import writer
-    from reportgen.pipeline import build
+    from reportgen.pipeline.build import build
 
     real = writer.write_atomic
     written: list[str] = []

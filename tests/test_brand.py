@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from reportgen.brand import default_brand_dir, load_brand
 from reportgen.config import bundled_templates
 from reportgen.errors import BrandError
-from reportgen.report.brand import default_brand_dir, load_brand
 
 from .conftest import IDENTITY, invoke, item_headers, leader_row, pdf_text, write_xlsx
 
@@ -53,6 +53,11 @@ def branded(tmp_path_factory: pytest.TempPathFactory) -> Path:
         '{% extends "!bundled/report.html" %}{% block cover %}<p>BRAND-OVERRIDE-USED</p>{{ super() }}{% endblock %}',
         "utf-8",
     )
+    # One sentence changed, in one key: every other text comes from the bundled file.
+    (folder / "brand" / "templates" / "content").mkdir()
+    (folder / "brand" / "templates" / "content" / "da.toml").write_text(
+        '[guide]\nheading = "Sådan læser du Acmes rapport"\n', "utf-8"
+    )
     header = [*IDENTITY, "Sprog", *item_headers(), "T1"]
     t1 = "Jeg vil vise, at en kommune kan lytte & svare – <også> på LinkedIn. " * 24
     rows = [
@@ -67,6 +72,55 @@ def branded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_brand_override_of_one_template_is_used(branded: Path) -> None:
     assert "BRAND-OVERRIDE-USED" in pdf_text(branded / "02-dorthe-dansk.pdf")
+
+
+def test_a_brand_content_key_changes_that_sentence_and_nothing_else(branded: Path) -> None:
+    danish, english = pdf_text(branded / "02-dorthe-dansk.pdf"), pdf_text(branded / "03-emma-english.pdf")
+    assert "Sådan læser du Acmes rapport" in danish and CONTENT["da"]["guide"]["heading"] not in danish
+    assert CONTENT["da"]["guide"]["no_right_answers"] in danish  # the rest of the box, from the bundled file
+    assert CONTENT["en"]["guide"]["heading"] in english  # the brand has no en.toml: all bundled
+
+
+def test_merged_content_differs_from_the_bundled_one_in_the_one_key(tmp_path: Path) -> None:
+    from reportgen.report.content import load_content
+
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "da.toml").write_text('[summary]\nheading = "Overblik"\n', "utf-8")
+    merged = load_content([tmp_path, BUNDLED], ("da", "en"))
+    expected = {**CONTENT["da"], "summary": {**CONTENT["da"]["summary"], "heading": "Overblik"}}
+    assert merged["da"] == expected and merged["en"] == CONTENT["en"]
+
+
+def test_brand_check_lists_every_content_problem_at_once(tmp_path: Path) -> None:
+    folder = tmp_path / "brand"
+    assert invoke(["brand", "init", str(folder)]).exit_code == 0
+    (folder / "templates" / "content").mkdir()
+    (folder / "templates" / "content" / "da.toml").write_text(
+        "[guide]\n"
+        'heding = "Sådan"\n'  # a misspelt key
+        'scale = "Fra 0 til 100, hvor {værdier}."\n'  # a placeholder the text cannot fill
+        'quote = ["»"]\n',  # a pair cut to one
+        "utf-8",
+    )
+    result = invoke(["brand", "check", str(folder)])
+    assert result.exit_code == 2 and "Traceback" not in result.output + result.stderr
+    message = result.stderr
+    assert "3 problems" in message and "guide.heding is not a key of the bundled file" in message
+    assert "guide.scale uses {værdier}, which this text cannot fill (it fills: {values})" in message
+    assert "guide.quote must be a list of 2" in message
+    survey = write_xlsx(tmp_path / "s.xlsx", [IDENTITY + item_headers(), leader_row("A", "a@example.dk", 3)])
+    built = invoke(["build", str(survey), "--brand", str(folder), "-o", str(tmp_path / "out")])
+    assert built.exit_code == 2 and "3 problems" in built.stderr and not (tmp_path / "out").exists()
+
+
+def test_a_brand_language_of_its_own_must_have_every_key(tmp_path: Path) -> None:
+    from reportgen.errors import TemplateError
+    from reportgen.report.content import load_content
+
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "sv.toml").write_text('[report]\nlocale = "sv_SE"\n', "utf-8")
+    with pytest.raises(TemplateError, match=r"report\.title is missing"):
+        load_content([tmp_path, BUNDLED], ("da", "sv"))
 
 
 def test_brand_sets_author_paper_and_contact(branded: Path) -> None:

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from reportgen.report.charts import priority_chart, radar_chart
-from reportgen.report.view import StepView
+from reportgen.report.model import StepView
 
 from .conftest import INSTRUMENT
 

@@ -208,12 +208,12 @@ def test_python_dash_m_works() -> None:
 def test_internal_error_is_a_short_paragraph_and_a_log(
     cli: Cli, shared_survey: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reportgen.pipeline import survey
+    from reportgen.pipeline import check
 
     def boom(settings: object) -> None:
         raise RuntimeError("unexpected")
 
-    monkeypatch.setattr(survey, "read_survey", boom)  # score reads the export through it
+    monkeypatch.setattr(check, "read_survey", boom)  # score reads the export through it
     monkeypatch.setenv("XDG_CACHE_HOME", str(shared_survey.parent / "cache"))  # the log, not in the real cache
     code, _, err = run(cli, "score", str(shared_survey))
     assert code == 2

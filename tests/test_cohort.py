@@ -13,10 +13,11 @@ import pytest
 
 from reportgen.config import Settings
 from reportgen.models import BuildResult, round_half_up
-from reportgen.pipeline import build, read_survey
+from reportgen.pipeline.build import build
 from reportgen.report import cohort
 from reportgen.report.cohort_rules import Excluded
 from reportgen.scoring.group import group_means
+from reportgen.survey.load import read_survey
 
 from .conftest import INSTRUMENT, ITEM_CODES, invoke, pdf_text, write_xlsx
 
@@ -130,9 +131,9 @@ def test_no_figure_is_made_from_fewer_than_the_minimum(view: cohort.CohortView) 
 def test_danish_figures_have_decimal_commas_and_english_decimal_points(
     built: BuildResult, view: cohort.CohortView
 ) -> None:
-    from reportgen.pipeline import load_brand
+    from reportgen.brand import brand_or_bundled as load_brand
+    from reportgen.render.renderer import COHORT_TEMPLATE
     from reportgen.report.content import number
-    from reportgen.report.renderer import COHORT_TEMPLATE
 
     assert built.cohort is not None
     text = pdf_text(built.cohort)
@@ -359,7 +360,7 @@ def test_excluded_rows_are_counted_by_why(tmp_path: Path) -> None:
 
 
 def test_the_cohort_report_is_one_more_task_of_the_worker_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from reportgen.report import batch
+    from reportgen.render import pool as batch
 
     queued: list[list[int]] = []
     real = batch.run

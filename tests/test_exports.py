@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from reportgen.cli import main
 from reportgen.config import Settings
-from reportgen.pipeline import read_survey
+from reportgen.survey.load import read_survey
 
 from .conftest import INSTRUMENT, ITEM_CODES, pdf_text, write_xlsx
 from .test_layouts import IMPORTANCE, LEADERS, SCORED, TEXT, label, reference_scores

@@ -23,14 +23,14 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from reportgen import pipeline
+from reportgen.brand import load_brand
 from reportgen.cli import main
 from reportgen.config import bundled_templates
 from reportgen.models import BuildResult
 from reportgen.output import writer
 from reportgen.output.manifest import read_manifest
-from reportgen.report.brand import load_brand
-from reportgen.report.templates import environment, fill
+from reportgen.pipeline import check as check_pipeline
+from reportgen.render.templates import environment, fill
 from reportgen.survey import reader
 
 from .conftest import IDENTITY, item_headers, leader_row, pdf_text
@@ -250,7 +250,7 @@ def test_the_internal_error_log_is_a_new_file_and_follows_no_planted_link(
     def unexpected(*args: object, **options: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(pipeline, "read_survey", unexpected)
+    monkeypatch.setattr(check_pipeline, "read_survey", unexpected)
     logs = []
     for _ in range(2):
         code, output = run("check", str(workbook([leader_row("A B", "a@example.dk", 3)])))
@@ -478,7 +478,7 @@ def test_an_encrypted_workbook_is_named_password_protected_not_damaged(tmp_path:
 def test_a_full_disk_anywhere_else_is_the_same_paragraph_not_an_internal_error(
     tmp_path: Path, workbook: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reportgen.report import files
+    from reportgen.render import files
 
     def full(path: Path, data: bytes) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(path))

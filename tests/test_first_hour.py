@@ -25,7 +25,7 @@ from reportgen.config import Settings, bundled_sample
 from reportgen.delivery.letters import plan
 from reportgen.delivery.log import DELIVERY, record
 from reportgen.output.manifest import changes_since, read_build_info, read_manifest
-from reportgen.pipeline import build
+from reportgen.pipeline.build import build
 
 from .conftest import IDENTITY, item_headers, leader_row, write_xlsx
 

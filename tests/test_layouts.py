@@ -16,7 +16,7 @@ import pytest
 from openpyxl import Workbook
 
 from reportgen.config import Settings
-from reportgen.pipeline import read_survey
+from reportgen.survey.load import read_survey
 
 from .conftest import INSTRUMENT, ITEM_CODES
 from .reference import reference_scores

@@ -97,7 +97,7 @@ def _html_build(tmp_path: Path, leaders: int, cohort_min: int = 5) -> Path:
     from datetime import date
 
     from reportgen.config import Settings
-    from reportgen.pipeline import build
+    from reportgen.pipeline.build import build
 
     from .conftest import IDENTITY, item_headers, leader_row, write_xlsx
 

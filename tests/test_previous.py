@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.config import Settings
-from reportgen.pipeline import build
+from reportgen.pipeline.build import build
 
 from .conftest import ITEM_CODES, invoke, pdf_text, write_xlsx
 

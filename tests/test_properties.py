@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from reportgen.config import Settings
-from reportgen.pipeline import read_survey
+from reportgen.survey.load import read_survey
 
 from .conftest import INSTRUMENT, ITEM_CODES, invoke, item_headers, write_xlsx
 from .reference import reference_scores

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from reportgen.brand import default_brand_dir, load_brand
 from reportgen.config import bundled_templates
 from reportgen.errors import RenderError
-from reportgen.report.brand import default_brand_dir, load_brand
+from reportgen.render.renderer import Renderer
+from reportgen.render.templates import css_counter_text
 from reportgen.report.content import load_content
-from reportgen.report.renderer import Renderer
-from reportgen.report.templates import css_counter_text
-from reportgen.report.view import RunInfo, build_view
+from reportgen.report.model import RunInfo
+from reportgen.report.view import build_view
 from reportgen.scoring.scorer import assess
 
 from .conftest import INSTRUMENT, ITEM_CODES, pdf_text

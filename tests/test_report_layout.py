@@ -14,9 +14,9 @@ import pytest
 from weasyprint import HTML
 
 from reportgen.config import Settings
-from reportgen.pipeline import read_survey
-from reportgen.report.renderer import Renderer
+from reportgen.render.renderer import Renderer
 from reportgen.report.view import build_view
+from reportgen.survey.load import read_survey
 
 from .conftest import INSTRUMENT
 from .test_report_truth import BRAND, BUNDLED, CONTENTS, RUN, view_of

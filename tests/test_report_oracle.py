@@ -28,11 +28,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from reportgen.brand import default_brand_dir, load_brand
 from reportgen.config import bundled_templates
 from reportgen.models import Response
-from reportgen.report.brand import default_brand_dir, load_brand
 from reportgen.report.content import load_content
-from reportgen.report.view import ReportView, RunInfo, build_view
+from reportgen.report.model import ReportView, RunInfo
+from reportgen.report.view import build_view
 from reportgen.scoring.scorer import assess
 
 from .conftest import INSTRUMENT, ITEM_CODES

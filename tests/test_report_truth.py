@@ -19,14 +19,15 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from reportgen.brand import default_brand_dir, load_brand
 from reportgen.cli import main
 from reportgen.config import bundled_templates
 from reportgen.models import Outcome, Response
 from reportgen.output.workbook import write_scores
-from reportgen.report.brand import default_brand_dir, load_brand
+from reportgen.render.renderer import Renderer
 from reportgen.report.content import load_content
-from reportgen.report.renderer import Renderer
-from reportgen.report.view import ReportView, RunInfo, StepView, build_view
+from reportgen.report.model import ReportView, RunInfo, StepView
+from reportgen.report.view import build_view
 from reportgen.scoring.scorer import assess
 
 from .conftest import IDENTITY, INSTRUMENT, ITEM_CODES, item_headers, leader_row, write_xlsx
@@ -252,7 +253,7 @@ def test_one_rounding_rule_in_the_pdf_text_scores_xlsx_and_score(tmp_path: Path)
 def edge_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The edge cases rendered once on A4 and once on letter (jobs=1)."""
     from reportgen.config import Settings
-    from reportgen.pipeline import build
+    from reportgen.pipeline.build import build
 
     folder = tmp_path_factory.mktemp("edges")
     rows = [
@@ -310,8 +311,8 @@ def test_the_action_plan_names_the_first_chapter_the_workshop_and_where_to_read(
 
 
 def test_brand_refuses_a_bad_ebook_table_and_date(tmp_path: Path) -> None:
+    from reportgen.brand import init_brand
     from reportgen.errors import BrandError
-    from reportgen.report.brand import init_brand
 
     folder = init_brand(tmp_path / "b", BUNDLED)
     toml = (folder / "brand.toml").read_text("utf-8")

@@ -20,13 +20,14 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from click.testing import Result
 
-from reportgen import config, pipeline
+from reportgen import config
 from reportgen.config import Settings
 from reportgen.delivery.letters import Letter, MailText
 from reportgen.delivery.log import DELIVERY
 from reportgen.delivery.owner import owner_problem
 from reportgen.output.manifest import read_manifest
-from reportgen.pipeline import build
+from reportgen.pipeline import send as send_pipeline
+from reportgen.pipeline.build import build
 
 from .conftest import IDENTITY, FakeClock, invoke, item_headers, leader_row, write_xlsx
 
@@ -292,12 +293,31 @@ def test_settings_come_from_reportgen_toml_and_options_win(reports: Path, tmp_pa
     )
 
 
+def test_every_setting_in_reportgen_toml_is_range_checked_like_its_option(reports: Path, tmp_path: Path) -> None:
+    settings = '[send]\nsmtp_timeout = -1\nrate = 0\nsmtp_port = 70000\nsmtp_security = "tls"\ndaily_cap = 0\n'
+    (tmp_path / "reportgen.toml").write_text(settings, encoding="utf-8")
+    bad = invoke(["send", str(reports), "--config", str(tmp_path / "reportgen.toml")])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output and "Internal error" not in bad.output
+    for words in (
+        "'smtp_timeout' must be at least 0.1",
+        "'rate' must be at least 1",
+        "'smtp_port' must be at most 65535",
+        "'smtp_security' must be one of starttls, ssl, none",
+        "'daily_cap' must be at least 1",
+    ):
+        assert words in bad.output, words
+    # The command line refuses the same values with the same bounds.
+    for option, value in (("--smtp-timeout", "-1"), ("--rate", "601"), ("--smtp-port", "0")):
+        refused = invoke(["send", str(reports), option, value])
+        assert refused.exit_code == 2 and "range" in refused.output, option
+
+
 def test_ctrl_c_leaves_the_log_consistent_and_a_rerun_finishes(
     reports: Path, server: tuple[Mailbox, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     mailbox, port = server
     given = {"sender": SENDER, "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none", "rate": 600}
-    run = pipeline.prepare_send(reports, None, None, given)
+    run = send_pipeline.prepare_send(reports, None, None, given)
     calls = 0
     compose = MailText.message
 
@@ -309,7 +329,7 @@ def test_ctrl_c_leaves_the_log_consistent_and_a_rerun_finishes(
         return compose(mail, letter, to, pdf)
 
     monkeypatch.setattr(MailText, "message", compose_then_interrupt)
-    summary = pipeline.send(run, lambda: None)
+    summary = send_pipeline.deliver(run, lambda: None)
     assert summary.interrupted and len(summary.sent) == 1 and len(summary.not_sent) == 2
     lines = (reports / DELIVERY).read_text(encoding="utf-8").splitlines()
     assert len(lines) == 3 and ",sending," in lines[1] and ",sent," in lines[2]  # the intent, then the outcome

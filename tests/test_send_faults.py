@@ -35,7 +35,7 @@ from reportgen.config import Settings
 from reportgen.delivery import send as send_module
 from reportgen.delivery.log import DELIVERY
 from reportgen.output.manifest import MANIFEST, MANIFEST_COLUMNS
-from reportgen.pipeline import build
+from reportgen.pipeline.build import build
 
 from .conftest import IDENTITY, item_headers, leader_row, write_xlsx
 

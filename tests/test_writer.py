@@ -63,7 +63,7 @@ def test_scores_workbook_without_any_scored_leader_has_empty_group_figures(tmp_p
     from openpyxl import load_workbook
 
     from reportgen.config import Settings
-    from reportgen.pipeline import build
+    from reportgen.pipeline.build import build
 
     from .conftest import ITEM_CODES, write_xlsx
 

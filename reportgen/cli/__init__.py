@@ -1,75 +1,18 @@
-"""The command line: options → settings, the pipeline, exit codes. Click only; the words on screen are console's.
+"""The command line: options → settings, one pipeline call, the console's words, an exit code. Click only.
 
-One module per group of commands; each registers its commands on `main` when imported below.
+One module per group of commands; each command imports its pipeline module when it runs, so
+that `reportgen --help`, check and score never load WeasyPrint, the mail stack or pypdf.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import sys
-import tempfile
-import traceback
-from collections.abc import Callable
-from functools import wraps
-from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from .. import __version__, console
-from ..errors import ReportgenError
-from ..output.writer import disk_full_error, is_disk_full
-
-F = TypeVar("F", bound=Callable[..., Any])
-EXIT_OK, EXIT_PROBLEMS, EXIT_NOTHING_DONE, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-
-def _guarded(command: F) -> F:
-    """Turn a ReportgenError into its paragraph and exit 2; never show a traceback unasked."""
-
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        debug = click.get_current_context().find_root().params.get("debug", False)
-        try:
-            return command(*args, **kwargs)
-        except ReportgenError as error:
-            console.error(error.message)
-            sys.exit(EXIT_NOTHING_DONE)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
-            raise
-        except BrokenPipeError:
-            # The output went to a reader that stopped early (`reportgen check x | head`): not an error.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(EXIT_OK)
-        except Exception as error:
-            if debug:
-                raise
-            if is_disk_full(error):  # wherever it struck, the same paragraph as in build
-                where = getattr(error, "filename", None)
-                console.error(disk_full_error(Path(where) if isinstance(where, str) else None).message)
-                sys.exit(EXIT_NOTHING_DONE)
-            console.internal_error(_error_log(traceback.format_exc()))
-            sys.exit(EXIT_NOTHING_DONE)
-
-    return run  # type: ignore[return-value]
-
-
-def _error_log(text: str) -> Path:
-    """Write the traceback to a new file of its own and return its path.
-
-    A new name each time, created exclusively (mkstemp: O_EXCL, mode 600), in the user's cache
-    folder: a fixed name in /tmp could be a link planted by another user to a file of yours.
-    """
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reportgen"
-    try:
-        cache.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix="reportgen-error-", suffix=".log", dir=cache)
-    except OSError:
-        handle, name = tempfile.mkstemp(prefix="reportgen-error-", suffix=".log")
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        file.write(text)
-    return Path(name)
+from .. import __version__
+from . import build, send, survey
+from .common import EXIT_INTERRUPTED, EXIT_NOTHING_DONE, EXIT_OK, EXIT_PROBLEMS
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,10 +23,10 @@ def main(debug: bool) -> None:
     logging.captureWarnings(False)
 
 
-# The commands register themselves on `main` (and `brand`) when their modules are imported.
-from . import build, send, survey  # noqa: E402
+for command in (survey.check, survey.score, build.build, build.demo, build.brand, send.send, survey.questionnaire):
+    main.add_command(command)
 
-__all__ = ["EXIT_INTERRUPTED", "EXIT_NOTHING_DONE", "EXIT_OK", "EXIT_PROBLEMS", "build", "main", "send", "survey"]
+__all__ = ["EXIT_INTERRUPTED", "EXIT_NOTHING_DONE", "EXIT_OK", "EXIT_PROBLEMS", "main"]
 
 if __name__ == "__main__":
     main()

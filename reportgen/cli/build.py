@@ -4,72 +4,63 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
-from .. import console, pipeline
+from .. import console
 from ..config import Settings, bundled_sample
 from ..models import BuildResult
-from . import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded, main
+from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded
 from .options import CSV_DIALECT, PREVIOUS, survey_input, verbosity
 
 
-@main.command()
+@click.command()
 @survey_input
 @click.option(
     "-o",
     "--output",
     "output_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("reports"),
-    show_default=True,
-    help="Folder for the reports and manifest.csv.",
+    help=f"Folder for the reports and manifest.csv (default: {Settings.output_dir}).",
 )
 @click.option(
     "--lang",
-    default=None,
+    "language",
     help="Report language, da or en (default: the brand's, else da). A Sprog/Language column overrides it per leader.",
 )
 @click.option(
     "--brand",
-    "brand_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    default=None,
     help="Brand folder (made by `reportgen brand init`): logo, colours, fonts, templates.",
 )
-@click.option("--workshop", default=None, help="Workshop name shown on the cover (default: the brand's).")
+@click.option("--workshop", help="Workshop name shown on the cover (default: the brand's).")
 @click.option(
     "--date",
     "report_date",
     type=click.DateTime(["%Y-%m-%d"]),
-    default=None,
+    callback=lambda _context, _parameter, value: value.date() if value else None,
     help="Date shown on the cover, as YYYY-MM-DD (default: the brand's, else today).",
 )
-@click.option(
-    "--paper", type=click.Choice(["A4", "letter"]), default=None, help="Paper size (default: the brand's, A4)."
-)
+@click.option("--paper", type=click.Choice(["A4", "letter"]), help="Paper size (default: the brand's, A4).")
 @click.option(
     "--format",
     "output_format",
     type=click.Choice(["pdf", "html"]),
-    default="pdf",
-    show_default=True,
-    help="pdf, or html: each report as HTML with its assets, to work on a brand in a browser.",
+    help="pdf, or html: each report as HTML with its assets, to work on a brand in a browser "
+    f"(default: {Settings.output_format}).",
 )
 @click.option(
     "--cohort-min",
     type=click.IntRange(min=2),
-    default=5,
-    show_default=True,
-    help="Fewest scored leaders before the group's average is drawn on each radar chart.",
+    help=f"Fewest scored leaders before the group's average is drawn on each radar chart (default: "
+    f"{Settings.cohort_min}).",
 )
 @click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
-    default=None,
     help="Worker processes that render in parallel (default: one per usable core).",
 )
 @click.option("--force", is_flag=True, help="Render every report, also those unchanged since the last run.")
@@ -83,47 +74,15 @@ from .options import CSV_DIALECT, PREVIOUS, survey_input, verbosity
 @click.option(
     "--group-by",
     metavar="COLUMN",
-    default=None,
     help="Add a section per group of this column (e.g. Organisation) to the cohort report.",
 )
 @CSV_DIALECT
 @verbosity
 @_guarded
-def build(
-    source: Settings,
-    output_dir: Path,
-    lang: str | None,
-    brand_dir: Path | None,
-    workshop: str | None,
-    report_date: datetime | None,
-    paper: str | None,
-    output_format: str,
-    cohort_min: int,
-    jobs: int | None,
-    force: bool,
-    only: tuple[str, ...],
-    previous: Path | None,
-    group_by: str | None,
-    csv_dialect: str | None,
-) -> None:
+def build(source: Settings, **given: Any) -> None:
     """Score SURVEY and write one PDF report per leader, plus manifest.csv."""
-    settings = replace(
-        source,
-        output_dir=output_dir,
-        language=lang,
-        report_date=report_date.date() if report_date else None,
-        workshop=workshop,
-        brand=brand_dir,
-        paper=paper,
-        cohort_min=cohort_min,
-        output_format=output_format,
-        jobs=jobs,
-        force=force,
-        only=only,
-        previous=previous,
-        group_by=group_by,
-        csv_dialect=csv_dialect,
-    )
+    # An option not given leaves the setting's default, which lives in Settings alone.
+    settings = replace(source, **{key: value for key, value in given.items() if value not in (None, ())})
     result = _build(settings)
     if result.interrupted:
         sys.exit(EXIT_INTERRUPTED)
@@ -134,15 +93,17 @@ def build(
 def _build(settings: Settings) -> BuildResult:
     """Run a build with its progress on the terminal, then its summary."""
     progress = console.Progress(settings.survey, terminal=sys.stdout.isatty())
+    from ..pipeline.build import build
+
     try:
-        result = pipeline.build(settings, progress.update, progress.stage)
+        result = build(settings, progress.update, progress.stage)
     finally:
         progress.close()
     console.build_summary(result)
     return result
 
 
-@main.command()
+@click.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=Path("reportgen-demo"))
 @click.option("--lang", type=click.Choice(["da", "en"]), default=None, help="Report language (default da).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
@@ -159,7 +120,7 @@ def demo(folder: Path, lang: str | None, jobs: int | None) -> None:
     sys.exit(EXIT_PROBLEMS if result.counts["failed"] else EXIT_OK)
 
 
-@main.group()
+@click.group()
 def brand() -> None:
     """Make and check brand folders (logo, colours, fonts, templates)."""
 
@@ -170,7 +131,9 @@ def brand() -> None:
 @_guarded
 def brand_init(folder: Path) -> None:
     """Copy the bundled brand into FOLDER as a starting point."""
-    made = pipeline.make_brand(folder)
+    from ..pipeline.brand import make_brand
+
+    made = make_brand(folder)
     click.echo(
         f"Made {made}/: edit brand.toml (it explains every key), replace logo.svg, and put templates that "
         f"override the bundled ones in {made}/templates/. Use it with: reportgen build SURVEY --brand {made}"
@@ -183,6 +146,8 @@ def brand_init(folder: Path) -> None:
 @_guarded
 def brand_check(folder: Path) -> None:
     """Check a brand folder (keys, colours and their contrast, logo, fonts) without building anything."""
-    made, contrasts = pipeline.check_brand(folder)
+    from ..pipeline.brand import check_brand
+
+    made, contrasts = check_brand(folder)
     for line in console.brand_lines(made, contrasts):
         click.echo(line)

@@ -9,13 +9,19 @@ from typing import Any
 
 import click
 
-from .. import console, pipeline
-from ..config import PASSWORD_VARIABLE
-from . import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded, main
+from .. import console
+from ..config import PASSWORD_VARIABLE, SEND_OPTIONS
+from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded
 from .options import verbosity
 
 
-@main.command()
+def _bound(key: str, end: str) -> int | None:
+    """A whole-number bound of a mail setting, as Click's range wants it."""
+    value = getattr(SEND_OPTIONS[key], end)
+    return None if value is None else int(value)
+
+
+@click.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--send", "really", is_flag=True, help="Send for real; without it, only show what would be sent.")
 @click.option("--to-me", metavar="ADDRESS", help="Send every message to this one address instead, as a test.")
@@ -36,12 +42,17 @@ from .options import verbosity
 )
 @click.option("--from", "sender", metavar="'NAME <ADDRESS>'", help="Sender (default: the brand's mail.from).")
 @click.option("--smtp-host", help="SMTP server, e.g. smtp.office365.com.")
-@click.option("--smtp-port", type=int, help="SMTP port (default: 587 for starttls, 465 for ssl).")
+@click.option(
+    "--smtp-port",
+    type=click.IntRange(_bound("smtp_port", "low"), _bound("smtp_port", "high")),
+    help="SMTP port (default: 587 for starttls, 465 for ssl).",
+)
 @click.option("--smtp-user", help=f"SMTP login; the password comes from {PASSWORD_VARIABLE} or a prompt.")
 @click.option(
     "--smtp-security",
-    type=click.Choice(["starttls", "ssl", "none"]),
-    help="starttls (default), ssl (implicit TLS), or none (only to a relay on this machine).",
+    type=click.Choice(SEND_OPTIONS["smtp_security"].choices),
+    help="starttls, ssl (implicit TLS), or none (only to a relay on this machine); "
+    f"default {SEND_OPTIONS['smtp_security'].default}.",
 )
 @click.option(
     "--smtp-cafile",
@@ -50,12 +61,20 @@ from .options import verbosity
 )
 @click.option(
     "--smtp-timeout",
-    type=click.FloatRange(min=0.1),
+    type=click.FloatRange(min=SEND_OPTIONS["smtp_timeout"].low),
     metavar="SECONDS",
-    help="How long to wait for the server's answer (default 60).",
+    help=f"How long to wait for the server's answer (default {SEND_OPTIONS['smtp_timeout'].default:g}).",
 )
-@click.option("--rate", type=click.IntRange(1, 600), help="Messages per minute (default 20).")
-@click.option("--daily-cap", type=click.IntRange(1), help="Messages per 24 hours (default 300).")
+@click.option(
+    "--rate",
+    type=click.IntRange(_bound("rate", "low"), _bound("rate", "high")),
+    help=f"Messages per minute (default {SEND_OPTIONS['rate'].default}).",
+)
+@click.option(
+    "--daily-cap",
+    type=click.IntRange(_bound("daily_cap", "low")),
+    help=f"Messages per 24 hours (default {SEND_OPTIONS['daily_cap'].default}).",
+)
 @click.option("--brand", "brand_dir", type=click.Path(path_type=Path, file_okay=False), help="Brand folder.")
 @click.option(
     "--config",
@@ -76,27 +95,19 @@ def send(
     **given: Any,
 ) -> None:
     """E-mail each leader their report from FOLDER (written by build), at most once. Dry run unless --send."""
-    command = "reportgen send" + (f" --eml {eml_dir}" if eml_dir else " --send" if really else "")
-    # One run per folder: a second `send --send` at once would mail everyone twice.
-    with pipeline.folder_lock(folder, command):
-        run = pipeline.prepare_send(folder, brand_dir, config, given, resend, mark_sent)
-        log_before = pipeline.log_state(folder)
-        if mark_sent:
-            run = pipeline.mark_sent(run, mark_sent)
-        sample, mail = None, run.mail
-        if eml_dir is not None:
-            mode, summary = "eml", pipeline.write_drafts(run, eml_dir)
-        elif not really:
-            mode, summary = "dry", pipeline.dry_run(run)
-            sample, mail = pipeline.preview(run, summary, to_me), pipeline.sample_mail(run)
-        else:
-            if to_me:
-                click.echo(f"Test run: every message goes to {to_me}, none to the leaders.", err=True)
-            mode, summary = "send", pipeline.send(run, _password, to_me, on_letter=console.sent_line)
-        wrote = pipeline.log_state(folder) != log_before
-        changes = pipeline.changed_parts(run, summary)
-    for line in console.send_lines(summary, folder, mail, mode, eml_dir, to_me, wrote, sample, changes):
+    from ..pipeline.send import Mode, SendRequest
+    from ..pipeline.send import send as run_send
+
+    mode: Mode = "eml" if eml_dir is not None else "send" if really else "dry"
+    if mode == "send" and to_me:
+        click.echo(f"Test run: every message goes to {to_me}, none to the leaders.", err=True)
+    request = SendRequest(
+        folder, mode, eml_dir, to_me, resend, mark_sent, brand_dir, config, given, _password, console.sent_line
+    )
+    result = run_send(request)
+    for line in console.send_lines(result, folder, mode, eml_dir, to_me):
         click.echo(line)
+    summary = result.summary
     if summary.interrupted:
         sys.exit(EXIT_INTERRUPTED)
     attention = summary.failed or summary.not_sent or summary.changed or summary.unknown

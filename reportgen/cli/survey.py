@@ -9,13 +9,14 @@ from pathlib import Path
 
 import click
 
-from .. import console, pipeline
+from .. import console
 from ..config import Settings
-from . import EXIT_NOTHING_DONE, EXIT_OK, EXIT_PROBLEMS, _guarded, main
+from ..models import ColumnMap
+from .common import EXIT_NOTHING_DONE, EXIT_OK, EXIT_PROBLEMS, _guarded
 from .options import CSV_DIALECT, INSTRUMENT, PREVIOUS, survey_input, verbosity
 
 
-@main.command()
+@click.command()
 @survey_input
 @click.option(
     "--write-mapping",
@@ -31,14 +32,16 @@ def check(source: Settings, write_mapping: Path | None) -> None:
     Exit 0 when all is well, 1 when rows have problems, 2 when a scored question has no
     column (score and build would refuse the file): the listing is shown in every case.
     """
-    if write_mapping is not None:
-        columns = pipeline.write_mapping(source, write_mapping)
+    from ..pipeline.check import check as run_check
+
+    def written(columns: ColumnMap) -> None:
         click.echo(
             f"Mapping written to {write_mapping}: {columns.matched} columns mapped, {len(columns.ignored)} not "
             f"matched. Edit it, then run: reportgen check {source.survey} --mapping {write_mapping}",
             err=True,
         )
-    result = pipeline.read_survey(source, complete=False)
+
+    result = run_check(source, write_mapping, written)
     lines = console.check_lines(result)
     if console.level == console.QUIET:  # the problems and the count
         lines = lines[lines.index("Problems") :]
@@ -48,7 +51,7 @@ def check(source: Settings, write_mapping: Path | None) -> None:
     sys.exit(EXIT_NOTHING_DONE if result.gaps else EXIT_PROBLEMS if problems else EXIT_OK)
 
 
-@main.command()
+@click.command()
 @survey_input
 @click.option(
     "--format",
@@ -64,17 +67,18 @@ def check(source: Settings, write_mapping: Path | None) -> None:
 @_guarded
 def score(source: Settings, output_format: str, previous: Path | None, csv_dialect: str | None) -> None:
     """Print every row's scores, bands and reading order, without rendering anything."""
-    survey, records = pipeline.score_records(replace(source, previous=previous))
+    from ..output.records import records_csv
+    from ..pipeline.check import score as run_score
+
+    survey, records = run_score(replace(source, previous=previous))
     if output_format == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     else:
-        from ..output.records import records_csv
-
         text = records_csv(records, [step.id for step in survey.instrument.steps], csv_dialect or "excel")
         click.echo(text.encode("utf-8"), nl=False)  # bytes: the BOM and every letter whatever the terminal's code page
 
 
-@main.command()
+@click.command()
 @click.option(
     "--lang", type=click.Choice(["da", "en"]), default="da", show_default=True, help="Language of the questionnaire."
 )
@@ -106,5 +110,7 @@ def score(source: Settings, output_format: str, previous: Path | None, csv_diale
 @_guarded
 def questionnaire(lang: str, fmt: str, output: Path | None, brand_dir: Path | None, instrument: Path | None) -> None:
     """Write the questionnaire to print, to type answers into, or to import into a survey tool."""
-    written = pipeline.write_questionnaire(instrument, lang, fmt, output, brand_dir)
+    from ..pipeline.questionnaire import questionnaire as write
+
+    written = write(instrument, lang, fmt, output, brand_dir)
     click.echo(f"Questionnaire ({fmt}, {lang}) written to {written}.")

@@ -148,3 +148,16 @@ class MailText:
     def message_id(self, letter: Letter, test: bool = False) -> str:
         """The Message-ID of this leader's mail with this PDF: the same each time, so that a resend is recognisable."""
         return message_id(letter.leader_id, letter.sha256, self.options, test)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A dry run's sample: one message as it would go out, and what a real send still needs."""
+
+    headers: tuple[tuple[str, str], ...]  # From, To, Subject, Date; () when nothing is planned
+    body: str
+    attachment: str  # the file name and size
+    missing: tuple[str, ...]  # options a real send needs and has not got: "--from", "--smtp-host"
+
+
+PLACEHOLDER_SENDER = '"(not given: use --from)" <sender-not-given@example.com>'  # a reserved domain no mail reaches

@@ -13,13 +13,13 @@ import io
 import json
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Protocol
 
 from ..errors import OutputError
-from ..models import Outcome, email_key
+from ..models import Outcome, Survey, email_key
 from .writer import csv_safe, csv_unsafe, write_atomic
 
 MANIFEST = "manifest.csv"
@@ -237,3 +237,12 @@ def read_build_info(directory: Path) -> BuildInfo:
             fix="Run reportgen build again into this folder; it writes it anew.",
             file=path,
         ) from None
+
+
+def with_leader_ids(output: Path, survey: Survey) -> Survey:
+    """Each leader's id in their PDF: the earlier run's for the same e-mail, or a new random one."""
+    ids = leader_ids(output, (o.response.email for o in survey.outcomes))
+    with_ids = [replace(o.response, leader_id=ids.get(o.response.email_key, "")) for o in survey.outcomes]
+    return replace(
+        survey, outcomes=tuple(replace(o, response=r) for o, r in zip(survey.outcomes, with_ids, strict=True))
+    )

@@ -1,28 +1,92 @@
-"""send: what to deliver, from the folder build wrote; dry run, drafts, the real thing, marks."""
+"""send: each leader's report by mail, at most once, or as drafts, from the folder build wrote.
+
+`send(request)` is the whole command: lock the folder, plan the letters from the manifest,
+then mark, write drafts, dry-run or send, and say what changed in delivery.csv.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Literal
 
-from ..config import bundled_templates
-from ..errors import ReportgenError
-from ..models import Outcome
-from .build import load_brand
+from ..brand import brand_or_bundled
+from ..config import bundled_templates, check_options, send_options
+from ..delivery import send as delivery
+from ..delivery.addresses import AddressError, parse_address
+from ..delivery.letters import PLACEHOLDER_SENDER, Letter, MailText, Preview, plan
+from ..delivery.log import DELIVERY, read_history, record
+from ..delivery.mailer import Mailer
+from ..delivery.send import Clock, Summary
+from ..errors import ReportgenError, SendError
+from ..models import email_key
+from ..output.lock import folder_lock as lock
+from ..output.manifest import changes_since, read_build_info, read_manifest
+from ..render.templates import MailTemplates
+from ..survey.instrument import load_instrument
 
-if TYPE_CHECKING:
-    from ..delivery.letters import Letter, MailText
-    from ..delivery.send import Clock, Summary
-
-ProgressCallback = Callable[[int, int, Outcome], None]
-StageCallback = Callable[[str, int], None]
-INTERRUPTED = "interrupted before it was rendered; run build again"
+Mode = Literal["dry", "eml", "send"]
 
 
-# --- send ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SendRequest:
+    """What the facilitator asked of `reportgen send`."""
+
+    folder: Path
+    mode: Mode = "dry"
+    eml_dir: Path | None = None  # mode "eml": where the drafts go
+    to_me: str | None = None  # a test run: every message to this address instead
+    resend: tuple[str, ...] = ()
+    mark_sent: tuple[str, ...] = ()
+    brand_dir: Path | None = None
+    config: Path | None = None
+    given: dict[str, object] = field(default_factory=dict)  # the mail options given on the command line
+    password: Callable[[], str | None] = lambda: None
+    on_letter: Callable[[Letter], None] | None = None  # hears each letter as it is sent
+    clock: Clock | None = None
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What a send run did or would do, for the console to say."""
+
+    summary: Summary
+    mail: MailText  # the mail texts (with a placeholder sender in a dry run without --from)
+    wrote_log: bool  # whether delivery.csv changed
+    sample: Preview | None  # a dry run's first message in full
+    changes: dict[int, tuple[str, ...] | None]  # by source row: what changed since a report was sent
+
+
+def send(request: SendRequest) -> SendResult:
+    """The whole `reportgen send`: one run per folder, at most one message per leader."""
+    # One run per folder: a second `send --send` at once would mail everyone twice.
+    with folder_lock(request.folder, _command(request)):
+        run = prepare_send(
+            request.folder, request.brand_dir, request.config, request.given, request.resend, request.mark_sent
+        )
+        log_before = log_state(request.folder)
+        if request.mark_sent:
+            run = mark_sent(run, request.mark_sent)
+        sample, mail = None, run.mail
+        if request.mode == "eml":
+            assert request.eml_dir is not None
+            summary = write_drafts(run, request.eml_dir)
+        elif request.mode == "dry":
+            summary = dry_run(run)
+            sample, mail = preview(run, summary, request.to_me), sample_mail(run)
+        else:
+            summary = deliver(run, request.password, request.to_me, request.on_letter, request.clock)
+        wrote = log_state(request.folder) != log_before
+        return SendResult(summary, mail, wrote, sample, changed_parts(run, summary))
+
+
+def _command(request: SendRequest) -> str:
+    """The command as the lock names it to a second run."""
+    if request.mode == "eml":
+        return f"reportgen send --eml {request.eml_dir}"
+    return "reportgen send" + (" --send" if request.mode == "send" else "")
 
 
 @dataclass(frozen=True)
@@ -40,8 +104,6 @@ def folder_lock(folder: Path, command: str) -> Iterator[None]:
 
     A folder that does not exist holds nothing to protect; the command then says what is missing.
     """
-    from ..output.lock import folder_lock as lock
-
     if not folder.is_dir():
         yield
         return
@@ -58,14 +120,8 @@ def prepare_send(
     marked: tuple[str, ...] = (),
 ) -> SendRun:
     """Options from the command line, else reportgen.toml, else the brand; mail in the build's instrument and brand."""
-    from ..config import check_options, send_options
-    from ..delivery.letters import MailText, plan
-    from ..output.manifest import read_build_info, read_manifest
-    from ..report.templates import MailTemplates
-    from ..survey.instrument import load_instrument
-
     built = read_build_info(folder)
-    brand = load_brand(brand_dir or (Path(built.brand) if built.brand else None))
+    brand = brand_or_bundled(brand_dir or (Path(built.brand) if built.brand else None))
     check_options(brand.mail, brand.root / "brand.toml", "[mail] table of the brand")
     options = send_options(given, config, brand.mail)
     instrument = load_instrument(Path(built.instrument) if built.instrument else None)
@@ -77,9 +133,6 @@ def prepare_send(
 
 def mark_sent(run: SendRun, emails: tuple[str, ...]) -> SendRun:
     """Record these leaders' reports as sent without sending them (--mark-sent): their Sent folder shows they went."""
-    from ..delivery.log import record
-    from ..models import email_key
-
     keys = {email_key(email) for email in emails}
     chosen = [letter for letter in run.letters if email_key(letter.email) in keys]
     missing = [letter for letter in chosen if not letter.sha256]
@@ -100,7 +153,7 @@ def mark_sent(run: SendRun, emails: tuple[str, ...]) -> SendRun:
     return replace(run, letters=letters)
 
 
-def send(
+def deliver(
     run: SendRun,
     password: Callable[[], str | None],
     to_me: str | None = None,
@@ -108,11 +161,6 @@ def send(
     clock: Clock | None = None,
 ) -> Summary:
     """Send for real: each planned letter once, logged in delivery.csv."""
-    from ..delivery.addresses import AddressError, parse_address
-    from ..delivery.mailer import Mailer
-    from ..delivery.send import deliver
-    from ..errors import SendError
-
     if to_me is not None:
         try:
             parse_address(to_me)
@@ -120,27 +168,14 @@ def send(
             raise SendError(f"--to-me {to_me} is not an address: {error}", fix="Give your own address.") from None
 
     mailer = Mailer(run.mail.options, password)
-    return deliver(run.folder, run.letters, run.mail.message, mailer, run.mail.options, to_me, on_letter, clock)
+    return delivery.deliver(
+        run.folder, run.letters, run.mail.message, mailer, run.mail.options, to_me, on_letter, clock
+    )
 
 
 def dry_run(run: SendRun) -> Summary:
     """What a real run would send, each PDF's owner checked; nothing sent."""
-    from ..delivery.send import dry_run as planned
-
-    return planned(run.folder, run.letters)
-
-
-@dataclass(frozen=True)
-class Preview:
-    """A dry run's sample: one message as it would go out, and what a real send still needs."""
-
-    headers: tuple[tuple[str, str], ...]  # From, To, Subject, Date; () when nothing is planned
-    body: str
-    attachment: str  # the file name and size
-    missing: tuple[str, ...]  # options a real send needs and has not got: "--from", "--smtp-host"
-
-
-PLACEHOLDER_SENDER = '"(not given: use --from)" <sender-not-given@example.com>'  # a reserved domain no mail reaches
+    return delivery.dry_run(run.folder, run.letters)
 
 
 def preview(run: SendRun, summary: Summary, to_me: str | None = None) -> Preview:
@@ -170,9 +205,6 @@ def sample_mail(run: SendRun) -> MailText:
 
 def changed_parts(run: SendRun, summary: Summary) -> dict[int, tuple[str, ...] | None]:
     """For each report that changed since it was sent (by source row): what it was built from that changed."""
-    from ..delivery.log import read_history
-    from ..output.manifest import changes_since
-
     history = read_history(run.folder, (letter.email for letter in summary.changed))
     changes = {}
     for letter in summary.changed:
@@ -184,8 +216,6 @@ def changed_parts(run: SendRun, summary: Summary) -> dict[int, tuple[str, ...] |
 
 def log_state(folder: Path) -> tuple[int, int] | None:
     """delivery.csv's size and modification time, to tell whether a run wrote to it; None when there is none."""
-    from ..delivery.log import DELIVERY
-
     try:
         status = (folder / DELIVERY).stat()
     except OSError:
@@ -195,6 +225,4 @@ def log_state(folder: Path) -> tuple[int, int] | None:
 
 def write_drafts(run: SendRun, target: Path) -> Summary:
     """One .eml draft per letter to send, instead of sending."""
-    from ..delivery.send import write_drafts as drafts
-
-    return drafts(run.folder, target, run.letters, run.mail.message)
+    return delivery.write_drafts(run.folder, target, run.letters, run.mail.message)

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ..brand import default_brand_dir, load_brand
 from ..config import bundled_templates
 from ..errors import OutputError
 from ..models import Instrument, Language
 from ..output.writer import write_atomic
-from ..report.brand import default_brand_dir, load_brand
 from . import scripts, sheet, word
 from .view import Questionnaire, build
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from ..errors import RenderError, TemplateError
 from ..models import Brand
-from ..report.renderer import html_to_pdf
-from ..report.templates import TemplateProblem, css_counter_text, environment
+from ..render.renderer import html_to_pdf
+from ..render.templates import TemplateProblem, css_counter_text, environment
 from .view import Questionnaire
 
 TEMPLATE = "questionnaire.html"

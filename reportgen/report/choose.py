@@ -7,26 +7,15 @@ the band or comparison that chose it) that makes it true, so the tests can check
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import Any
 
 from .conditions import Facts, holds, statements
 from .content import Content
-
-if TYPE_CHECKING:
-    from .view import ItemView, StepView
+from .model import ItemView, Said, StepView
 
 MOST_ACTIONS = 3  # next steps shown per step
 LISTED = 2  # statements named in full in "your three things"; more are counted
-
-
-@dataclass(frozen=True)
-class Said:
-    """A sentence the report says about the leader, with the condition that made it true."""
-
-    text: str
-    when: str  # the content file's condition, or what chose it: "band = strong", "lowest P3", "tie"
-    step: str | None = None  # the step it is about
 
 
 def audience(written: str, content: Content) -> str:

@@ -20,7 +20,7 @@ from . import cohort_charts
 from .cohort_charts import PLOT_LEFT, PLOT_WIDTH, Dot, Entry, Segment, dots, stack, x_of
 from .cohort_rules import Excluded, Rules, load_rules
 from .content import Content, long_date
-from .view import RunInfo
+from .model import RunInfo
 
 
 @dataclass(frozen=True)

@@ -12,29 +12,59 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
-from ..config import load_toml
+from ..config import bundled_templates, load_toml
 from ..errors import TemplateError
 from ..models import round_half_up
+from .content_check import merged, problems, raise_problems
 
 Content = Mapping[str, Any]
 
 
 def load_content(template_dirs: list[Path], languages: tuple[str, ...]) -> dict[str, Content]:
-    """Each language's content file (content/da.toml ...), from the first folder that has it."""
+    """Each language's texts: the bundled content/LANG.toml with each brand folder's file merged over it, key by key.
+
+    The folders come brand first; the last one that has the file is the base. A language the
+    bundled templates do not have is checked against the first bundled language.
+    """
     contents: dict[str, Content] = {}
+    found: dict[Path, list[str]] = {}
     for lang in languages:
-        path = next(
-            (d / "content" / f"{lang}.toml" for d in template_dirs if (d / "content" / f"{lang}.toml").is_file()),
-            None,
-        )
-        if path is None:
+        paths = [d / "content" / f"{lang}.toml" for d in template_dirs if (d / "content" / f"{lang}.toml").is_file()]
+        if not paths:
             raise TemplateError(
                 f"There is no content file for the language '{lang}' (content/{lang}.toml).",
                 fix="Add the file to the templates folder; the bundled one shows its form.",
                 file=template_dirs[0],
             )
-        contents[lang] = load_toml(path, TemplateError, "content file", fix="Correct the file.")
+        *overrides, base_path = paths
+        content = _read(base_path)
+        if not overrides and base_path.parent.parent.resolve() != bundled_templates().resolve():
+            # A brand's own language: no bundled file to merge over, so it must be complete.
+            reference = _read(bundled_templates() / "content" / f"{next(iter(languages))}.toml")
+            found[base_path] = problems(reference, content) + _missing(reference, content)
+        for path in reversed(overrides):
+            override = _read(path)
+            found[path] = problems(content, override)
+            content = merged(content, override)
+        contents[lang] = content
+    raise_problems(found)
     return contents
+
+
+def _read(path: Path) -> dict[str, Any]:
+    return load_toml(path, TemplateError, "content file", fix="Correct the file.")
+
+
+def _missing(reference: Content, content: Content, where: str = "") -> list[str]:
+    """The keys of `reference` that `content` lacks."""
+    found = []
+    for key, value in reference.items():
+        path = f"{where}.{key}" if where else str(key)
+        if key not in content:
+            found.append(f"{path} is missing")
+        elif isinstance(value, Mapping) and isinstance(content[key], Mapping):
+            found += _missing(value, content[key], path)
+    return found
 
 
 def long_date(day: date, content: Content) -> str:
@@ -60,3 +90,8 @@ def share(value: Fraction | float, locale: str) -> str:
     """A share as a whole percentage in the language's form: "30 %" in Danish, "30%" in English."""
     exact = round_half_up(Fraction(value) * 100 if isinstance(value, Fraction) else Fraction(Decimal(str(value))) * 100)
     return str(format_percent(exact / 100, locale=locale))
+
+
+def workbook_words(content: Content) -> dict[str, str]:
+    """scores.xlsx's sheet names and headers."""
+    return {str(key): str(value) for key, value in content["workbook"].items()}

@@ -11,14 +11,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from ..models import Assessment, Brand, Instrument
 from .choose import joined
 from .content import Content, score_number
-
-if TYPE_CHECKING:
-    from .view import StepView
+from .model import StepView
 
 FREE_TEXT_LIMIT = 700  # characters of a free text in the PDF (on the reflection page); the full text is in scores.xlsx
 

@@ -1,25 +1,16 @@
-"""check and score: the export read, mapped, scored and settled; the mapping file; the questionnaire."""
+"""The export as a survey: read, mapped to the instrument, scored, settled; with --previous, the earlier scores."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
-from typing import TYPE_CHECKING
+from difflib import get_close_matches
 
 from ..config import Settings
 from ..errors import InputError, ReportgenError
-from ..models import ColumnMap, Instrument, Outcome, Problem, Survey
-
-if TYPE_CHECKING:
-    pass
-
-ProgressCallback = Callable[[int, int, Outcome], None]
-StageCallback = Callable[[str, int], None]
-INTERRUPTED = "interrupted before it was rendered; run build again"
-
-
-# --- check, score ------------------------------------------------------------------------
+from ..models import Instrument, Outcome, Problem, Survey, email_key
+from . import mapper, reader, settle, sheets
+from .cells import column_letter
+from .instrument import load_instrument, without
 
 
 def read_survey(settings: Settings, complete: bool = True, absent: tuple[str, ...] = ()) -> Survey:
@@ -30,9 +21,6 @@ def read_survey(settings: Settings, complete: bool = True, absent: tuple[str, ..
     are left out of the instrument, so the scores are computed without them; so are `absent`
     (the items the current export lacks, when this is the --previous one: like is compared with like).
     """
-    from ..survey import mapper, reader, settle, sheets
-    from ..survey.instrument import load_instrument, without
-
     instrument = load_instrument(settings.instrument)
     check_language(settings.language, instrument, "--lang")
     with reader.open_export(settings.survey, settings.encoding, settings.delimiter) as book:
@@ -59,7 +47,6 @@ def read_survey(settings: Settings, complete: bool = True, absent: tuple[str, ..
 
 def _with_cleaned(outcomes: tuple[Outcome, ...], cleaned: dict[int, tuple[int, ...]]) -> tuple[Outcome, ...]:
     """A warning on each row whose cells held control characters, which the reader removed."""
-    from ..survey.cells import column_letter
 
     def warned(outcome: Outcome) -> Outcome:
         found = [
@@ -85,41 +72,6 @@ def _with_previous(outcomes: tuple[Outcome, ...], settings: Settings, absent: tu
     return tuple(replace(o, previous=by_email.get(o.response.email_key)) for o in outcomes)
 
 
-def score_records(settings: Settings) -> tuple[Survey, list[dict[str, object]]]:
-    """Every row's scores, bands and reading order as `reportgen score` prints them."""
-    from ..output.records import score_records as records
-
-    survey = read_survey(settings)
-    step_ids = [step.id for step in survey.instrument.steps]
-    return survey, records(survey.outcomes, step_ids, with_previous=settings.previous is not None)
-
-
-def write_mapping(settings: Settings, target: Path) -> ColumnMap:
-    """Write the columns as detected (or as the best header row matched them) to a mapping file to edit."""
-    from ..output.writer import write_atomic
-    from ..survey import mapping_file, reader, sheets
-    from ..survey.instrument import load_instrument
-
-    if target.exists():
-        raise InputError(
-            "The mapping file already exists; reportgen does not overwrite it, as it may hold your edits.",
-            fix="Delete it or give another file name to --write-mapping.",
-            file=target,
-        )
-    instrument = load_instrument(settings.instrument)
-    with reader.open_export(settings.survey, settings.encoding, settings.delimiter) as book:
-        try:
-            columns, _ = sheets.find_sheet(book, instrument, settings.survey, settings.sheet, settings.mapping)
-        except InputError:
-            # Nothing complete: start the facilitator off from the header row that matched most.
-            best = sheets.best_header(book, instrument, settings.sheet)
-            if best is None:
-                raise
-            columns = best
-    write_atomic(target, mapping_file.text(columns, instrument, settings.survey).encode("utf-8"))
-    return columns
-
-
 def check_language(language: str | None, instrument: Instrument, source: str) -> None:
     """A language the instrument has, or an error that says which it has."""
     if language is not None and language not in instrument.languages:
@@ -131,12 +83,18 @@ def check_language(language: str | None, instrument: Instrument, source: str) ->
         )
 
 
-def write_questionnaire(
-    instrument: Path | None, lang: str, fmt: str, target: Path | None, brand_dir: Path | None
-) -> Path:
-    """The survey to set up in the facilitator's tool, written from the instrument file."""
-    from ..questionnaire import default_name
-    from ..questionnaire import write_questionnaire as write
-    from ..survey.instrument import load_instrument
-
-    return write(load_instrument(instrument), lang, fmt, target or Path(default_name(lang, fmt)), brand_dir)
+def check_only(only: tuple[str, ...], survey: Survey) -> None:
+    """Every --only e-mail is a leader of the input, or an error with the closest e-mails."""
+    emails = {o.response.email_key: o.response.email.strip() for o in survey.outcomes if o.response.email}
+    unknown = [email for email in only if email_key(email) not in emails]
+    if not unknown:
+        return
+    parts = []
+    for email in unknown:
+        close = [emails[key] for key in get_close_matches(email_key(email), list(emails), n=3, cutoff=0.6)]
+        parts.append(f'"{email}"' + (f" (closest: {', '.join(close)})" if close else " (nothing close)"))
+    raise InputError(
+        f"--only names no leader in the input: {'; '.join(parts)}. Nothing was rendered.",
+        fix="Check the spelling against the e-mail column (reportgen check lists the rows), then run again.",
+        file=survey.path,
+    )

@@ -5,15 +5,20 @@ A pure function of the settled rows, the earlier manifest and the files in the f
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..models import Instrument, Outcome
+from .. import __version__
+from ..config import bundled_templates
+from ..models import Brand, Instrument, Outcome
+from ..output.manifest import earlier_reports
 from ..output.writer import report_name
-from .batch import Task, leader_fingerprint
-from .content import Content
-from .view import RunInfo, build_view
+from ..report.content import Content
+from ..report.model import RunInfo
+from ..report.view import build_view
+from .pool import Task, leader_fingerprint, run_fingerprint
 
 ASSETS = "assets"  # the folder of --format html's stylesheets, fonts and logo
 
@@ -71,7 +76,46 @@ def plan_reports(rows: Sequence[Outcome], given: PlanInputs, folder: Path) -> Pl
                 response, outcome.assessment, given.instrument, given.contents[lang], lang, given.run, outcome.previous
             )
             tasks.append(
-                Task(response.source_row, view, folder / name, given.output_format,
-                     asset_base=f"{ASSETS}/", stylesheet=f"{ASSETS}/report-{lang}.css")
-            )  # fmt: skip
+                Task(
+                    response.source_row,
+                    view,
+                    folder / name,
+                    given.output_format,
+                    asset_base=f"{ASSETS}/",
+                    stylesheet=f"{ASSETS}/report-{lang}.css",
+                )
+            )
     return Plan(outcomes, tuple(tasks))
+
+
+def report_history(
+    output: Path, outcomes: tuple[Outcome, ...], inputs: PlanInputs, brand: Brand, paper: str
+) -> dict[str, dict[str, str]]:
+    """Each report file's sha256 → what it was built from, the folder's earlier ones kept, for send's reasons."""
+    history = earlier_reports(output)
+    run = inputs.run
+    shared = {
+        "instrument": run_fingerprint([inputs.instrument.source], {})[:16],
+        "brand": run_fingerprint([brand.root], {})[:16],
+        "templates": run_fingerprint([bundled_templates()], {})[:16],
+        "date": run.report_date.isoformat(),
+        "workshop": run.workshop,
+        "paper": paper,
+        "version": __version__,
+    }
+    for outcome in outcomes:
+        path = output / (outcome.pdf or "")
+        if outcome.status != "rendered" or not path.is_file():
+            continue
+        parts = {
+            "answers": leader_fingerprint("", outcome.response, "")[:16],
+            "language": outcome.language or "",
+            "previous": " ".join(str(step.score) for step in outcome.previous.steps) if outcome.previous else "",
+            **shared,
+        }
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if outcome.reused:
+            history.setdefault(digest, parts)  # built by an earlier run: its own entry is the truer one
+        else:
+            history[digest] = parts
+    return history

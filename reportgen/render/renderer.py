@@ -19,9 +19,9 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from ..errors import RenderError, TemplateError
 from ..models import PDF_LEADER_KEY, Brand
-from .cohort import CohortView
+from ..report.cohort import CohortView
+from ..report.model import ReportView
 from .templates import Template, TemplateProblem, environment
-from .view import ReportView
 
 REPORT_TEMPLATE = "report.html"
 COHORT_TEMPLATE = "cohort.html"
@@ -148,9 +148,13 @@ class Renderer:
         """
         try:
             return self._template(template).render(
-                report=view, view=view, t=view.t, brand_colours=self.brand.colours, asset_base=asset_base,
+                report=view,
+                view=view,
+                t=view.t,
+                brand_colours=self.brand.colours,
+                asset_base=asset_base,
                 stylesheet=stylesheet,
-            )  # fmt: skip
+            )
         except (TemplateProblem, KeyError, IndexError, ValueError) as error:
             raise RenderError(f"template error: {type(error).__name__}: {error}") from None
 

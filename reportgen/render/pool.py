@@ -30,10 +30,10 @@ from .. import __version__
 from ..errors import RenderError
 from ..models import Assessment, Brand, Response
 from ..output import writer
-from .view import ReportView
+from ..report.model import ReportView
 
 if TYPE_CHECKING:
-    from .cohort import CohortView
+    from ..report.cohort import CohortView
     from .renderer import Renderer
 
 REPORTS_PER_WORKER = 250  # then fresh processes: WeasyPrint's native memory only grows

@@ -14,13 +14,28 @@ from xml.etree.ElementTree import ParseError
 from defusedxml.common import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from ..config import load_toml
-from ..errors import BrandError
-from ..models import Brand
+from .config import bundled_templates, load_toml
+from .errors import BrandError
+from .models import Brand
 
 BRAND_FILE = "brand.toml"
-KEYS = {"organisation", "default_language", "logo", "contact", "footer", "workshop", "date", "paper", "title",
-        "colours", "fonts", "mail", "workshop_date", "facilitator", "ebook"}  # fmt: skip
+KEYS = {
+    "organisation",
+    "default_language",
+    "logo",
+    "contact",
+    "footer",
+    "workshop",
+    "date",
+    "paper",
+    "title",
+    "colours",
+    "fonts",
+    "mail",
+    "workshop_date",
+    "facilitator",
+    "ebook",
+}
 EBOOK_KEYS = ("link", "pages")
 # `send`'s settings a brand may hold; the same keys as the [send] table of reportgen.toml.
 MAIL_KEYS = ("from", "smtp_host", "smtp_port", "smtp_user", "smtp_security", "rate", "daily_cap")
@@ -120,8 +135,10 @@ def _colours(colours: dict[str, Any], problems: list[str]) -> dict[str, Any]:
 
 def _fonts(folder: Path, data: dict[str, Any], problems: list[str]) -> dict[str, Path | None]:
     """The brand's four font files, each a real font inside the folder, or none at all."""
-    fonts = {name: _file(folder, value, f"fonts.{name}", problems) for name, value in
-             _table(data, "fonts", FONTS, problems).items()}  # fmt: skip
+    fonts = {
+        name: _file(folder, value, f"fonts.{name}", problems)
+        for name, value in _table(data, "fonts", FONTS, problems).items()
+    }
     for name, font in fonts.items():
         if font is not None and not _is_font(font):
             problems.append(f"fonts.{name}: {font.name} is not a TTF, OTF or WOFF font file")
@@ -267,3 +284,9 @@ def _date(value: Any, problems: list[str], key: str = "date") -> date | None:
 
 def _lato(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_"))
+
+
+def brand_or_bundled(folder: Path | None) -> Brand:
+    """The brand folder given, or the bundled brand."""
+    bundled = bundled_templates()
+    return load_brand(folder or default_brand_dir(bundled), bundled)

@@ -19,7 +19,7 @@ from jinja2.defaults import DEFAULT_NAMESPACE
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..errors import TemplateError
-from . import content
+from ..report import content
 
 BUNDLED_PREFIX = "!bundled"
 # Jinja's own globals (range, dict, lipsum, cycler, joiner, namespace): no template of ours needs

@@ -1,0 +1,59 @@
+"""check and score: the export read, mapped, scored and settled, and the mapping file to edit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..config import Settings
+from ..errors import InputError
+from ..models import ColumnMap, Survey
+from ..output.records import score_records
+from ..output.writer import write_atomic
+from ..survey import mapping_file, reader, sheets
+from ..survey.instrument import load_instrument
+from ..survey.load import read_survey
+
+
+def check(
+    settings: Settings, mapping_to: Path | None = None, on_mapping: Callable[[ColumnMap], None] | None = None
+) -> Survey:
+    """Read the export as far as it goes (a missing question is the listing's first problem, not a stop).
+
+    With `mapping_to`, first write the columns to that mapping file; `on_mapping` hears it
+    written even when the export then stops the listing.
+    """
+    if mapping_to is not None:
+        mapping = write_mapping(settings, mapping_to)
+        if on_mapping is not None:
+            on_mapping(mapping)
+    return read_survey(settings, complete=False)
+
+
+def score(settings: Settings) -> tuple[Survey, list[dict[str, object]]]:
+    """Every row's scores, bands and reading order as `reportgen score` prints them."""
+    survey = read_survey(settings)
+    step_ids = [step.id for step in survey.instrument.steps]
+    return survey, score_records(survey.outcomes, step_ids, with_previous=settings.previous is not None)
+
+
+def write_mapping(settings: Settings, target: Path) -> ColumnMap:
+    """Write the columns as detected (or as the best header row matched them) to a mapping file to edit."""
+    if target.exists():
+        raise InputError(
+            "The mapping file already exists; reportgen does not overwrite it, as it may hold your edits.",
+            fix="Delete it or give another file name to --write-mapping.",
+            file=target,
+        )
+    instrument = load_instrument(settings.instrument)
+    with reader.open_export(settings.survey, settings.encoding, settings.delimiter) as book:
+        try:
+            columns, _ = sheets.find_sheet(book, instrument, settings.survey, settings.sheet, settings.mapping)
+        except InputError:
+            # Nothing complete: start the facilitator off from the header row that matched most.
+            best = sheets.best_header(book, instrument, settings.sheet)
+            if best is None:
+                raise
+            columns = best
+    write_atomic(target, mapping_file.text(columns, instrument, settings.survey).encode("utf-8"))
+    return columns
