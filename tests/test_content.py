@@ -7,7 +7,7 @@ import tomllib
 from typing import Any
 
 from reportgen.config import bundled_templates
-from reportgen.report.conditions import check, statements
+from reportgen.report.conditions import check, statements, unreadable
 
 from .conftest import INSTRUMENT
 
@@ -81,3 +81,17 @@ def test_every_statement_has_a_next_step_for_either_answer_and_every_condition_r
                 assert any(low in c for c in conditions) and any(high in c for c in conditions), (lang, item.code)
     # The audiences' texts have the same entries in both languages.
     assert {k for k in raw["da"]["audiences"]} == {k for k in raw["en"]["audiences"]}
+
+
+def test_a_condition_the_grammar_cannot_read_is_named_with_its_key() -> None:
+    content = {
+        "steps": {"purpose": {"actions": [{"when": "P3 <= 3", "text": "a"}, {"when": "P3 sometimes", "text": "b"}]}}
+    }
+    assert unreadable(content) == [
+        "steps.purpose.actions[1].when: the condition 'P3 sometimes' has a clause it cannot read: 'P3 sometimes'"
+    ]
+    bundled = {
+        lang: tomllib.loads((bundled_templates() / "content" / f"{lang}.toml").read_text("utf-8"))
+        for lang in ("da", "en")
+    }
+    assert all(unreadable(content) == [] for content in bundled.values())

@@ -75,3 +75,22 @@ def _clause(clause: str, facts: Facts) -> bool:
     if match := _IMPORTANCE.match(clause):
         return facts.importance is not None and OPERATORS[match.group(1)](facts.importance, int(match.group(2)))
     raise ConditionError(f"a clause it cannot read: {clause!r}")
+
+
+def unreadable(content: Mapping[str, object], where: str = "") -> list[str]:
+    """Every `when` in a content file (merged or a brand's own) that the grammar does not read, with its key."""
+    found: list[str] = []
+    for key, value in content.items():
+        path = f"{where}.{key}" if where else str(key)
+        if key == "when" and isinstance(value, str):
+            try:
+                check(value)
+            except ConditionError as error:
+                found.append(f"{path}: {error}")
+        elif isinstance(value, Mapping):
+            found += unreadable(value, path)
+        elif isinstance(value, list):
+            for index, entry in enumerate(value):
+                if isinstance(entry, Mapping):
+                    found += unreadable(entry, f"{path}[{index}]")
+    return found
