@@ -92,6 +92,7 @@ def check_lines(survey: Survey) -> list[str]:
                 f"  row {outcome.source_row}: duplicate: {outcome.reason}; row {outcome.superseded_by} is used"
             )
         problems += [f"  {warning}" for warning in outcome.warnings]
+        problems += [f"  {line}" for line in _two_addresses(outcome)]
     lines += ["", "Problems", *(problems or ["  none"]), ""]
     counts = Counter(o.status for o in survey.outcomes)
     parts = [f"{counts[s]} {s}" for s in ("ok", "duplicate", "invalid") if counts[s] or s == "ok"]
@@ -206,6 +207,17 @@ class Progress:
             self.drawn = False
 
 
+def _two_addresses(outcome: Outcome) -> list[str]:
+    """The row whose signed-in account address differs from the typed one, and which one send uses."""
+    response = outcome.response
+    if not response.typed_email:
+        return []
+    return [
+        f"row {response.source_row}: the signed-in account's address {response.email} differs from the typed "
+        f"{response.typed_email}; the account's is used, and send will write to {response.email}"
+    ]
+
+
 def build_summary(result: BuildResult) -> None:
     """Each problem row, the kept reports, the counts and where everything is."""
     counts = result.counts
@@ -216,6 +228,8 @@ def build_summary(result: BuildResult) -> None:
             _problem(f"  warning: {warning}", "yellow")
         if outcome.status == "invalid" or (outcome.status == "failed" and not _interrupted(outcome)):
             _problem(f"  {outcome.status}: row {outcome.source_row}: {outcome.reason}", "red")
+        for line in _two_addresses(outcome):
+            _problem(f"  warning: {line}", "yellow")
     for name in result.orphans:
         click.echo(f"  kept: {name} (its leader is no longer in the input; delete it by hand if it is not needed)")
     rendered = f"{counts['rendered']} rendered"

@@ -91,6 +91,10 @@ class ExportRules:
     tools: tuple[ToolRule, ...] = ()  # each tool's unfinished and order columns
     submitted: tuple[str, ...] = ()  # the tools' submission-time columns, best first
     placeholders: tuple[str, ...] = ()  # a tool's own name or e-mail when the respondent is not known
+    own_output: tuple[str, ...] = ()  # the first columns of reportgen's own manifest, to name it if given
+    accounts: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()  # (detect, headers) of signed-in addresses
+    not_answers: tuple[str, ...] = ()  # header prefixes of a tool's columns that are never answers ("Points - ")
+    missing_codes: tuple[str, ...] = ()  # cell values that mean "not answered" (-9, "Ved ikke")
 
 
 @dataclass(frozen=True)
@@ -222,6 +226,7 @@ class ColumnMap:
     absent: tuple[str, ...] = ()  # items the mapping file says the survey did not ask
     notes: tuple[str, ...] = ()  # what was decided about the columns and the file, for `check`
     markers: tuple[Marker, ...] = ()  # the survey tool's unfinished and order columns found in the header
+    account: int | None = None  # the tool's signed-in account address (Forms' Mail), beside a typed e-mail column
 
     @property
     def header_row(self) -> int:
@@ -260,6 +265,8 @@ class Response:
     audience: str = ""  # step 4's audience as the leader's own column writes it ("borgere"), or ""
     order_key: int | None = None  # a response id that grows with time (SurveyMonkey's Respondent ID)
     submitted_text: str = ""  # the submission time as written, when it is text (its date order is the file's)
+    # The typed e-mail address, when the tool's signed-in account address (used as `email`) differs from it.
+    typed_email: str = ""
     # A random id written into the leader's PDF, which `send` checks against the manifest before
     # attaching it. Random, not derived from the e-mail: a PDF must not let anyone confirm an address.
     leader_id: str = ""

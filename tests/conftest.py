@@ -120,8 +120,18 @@ Cli = Callable[..., Result]  # what the `cli` fixture is: invoke
 
 
 def invoke(args: Sequence[str], **options: Any) -> Result:
-    """`reportgen ARGS` in this process through Click's test runner: the one way the tests run the CLI."""
-    return CliRunner().invoke(main, list(args), **options)
+    """`reportgen ARGS` in this process through Click's test runner: the one way the tests run the CLI.
+
+    Whatever the command does, it never ends in a traceback: every exit is a paragraph and a code
+    (with --debug, which asks for the traceback, an internal error is let through as it should be).
+    """
+    result = CliRunner().invoke(main, list(args), **options)
+    shown = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert "Traceback" not in shown, shown
+    # An exception that escaped the command (Click's runner then exits 1), not one the guard turned into a paragraph.
+    escaped = result.exit_code == 1 and not isinstance(result.exception, SystemExit | None)
+    assert not escaped or "--debug" in args, repr(result.exception)
+    return result
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import codecs
 import csv
 import io
 import json
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from reportgen.config import Settings
 from reportgen.survey.load import read_survey
 
 from .conftest import INSTRUMENT, ITEM_CODES, pdf_text, write_xlsx
+from .factory import ods
 from .test_layouts import IMPORTANCE, LEADERS, SCORED, TEXT, label, reference_scores
 
 FREE_TEXT = INSTRUMENT.free_text[0].code  # T1
@@ -476,42 +476,6 @@ def test_every_byte_order_mark_and_the_danish_code_page(tmp_path: Path, codec: s
 # --- OpenDocument (.ods), read with python-calamine -----------------------------------------------
 
 
-def ods(path: Path, rows: Sequence[Sequence[Any]]) -> Path:
-    """A minimal OpenDocument spreadsheet as LibreOffice writes one: numbers as floats, the rest as text."""
-    from xml.sax.saxutils import escape
-
-    def cell(value: Any) -> str:
-        if value is None:
-            return "<table:table-cell/>"
-        if isinstance(value, int | float):
-            number = f'office:value-type="float" office:value="{value}"'
-            return f"<table:table-cell {number}><text:p>{value}</text:p></table:table-cell>"
-        return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
-
-    body = "".join(f"<table:table-row>{''.join(cell(v) for v in row)}</table:table-row>" for row in rows)
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        f'<office:body><office:spreadsheet><table:table table:name="Svar">{body}</table:table>'
-        "</office:spreadsheet></office:body></office:document-content>"
-    )
-    manifest = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" '
-        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-        "</manifest:manifest>"
-    )
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
-        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
-        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
-    return path
-
-
 def test_an_ods_workbook_with_a_title_row_gives_the_reference_scores(tmp_path: Path) -> None:
     header = ["Navn", "E-mail", *(TEXT[c]["da"] for c in ITEM_CODES)]
     rows = [[f"{f} {la}", email, *(a[c] for c in ITEM_CODES)] for f, la, email, a in LEADERS]
@@ -563,3 +527,13 @@ def test_each_tools_unfinished_rule(
     survey = read_survey(Settings(survey=write_xlsx(tmp_path / "tool.xlsx", [header, *rows])))
     assert survey.outcomes[0].status == "ok"
     assert survey.outcomes[1].reason == (None if reason is None else f"not finished in {reason}")
+
+
+def test_ambiguous_dates_decide_where_both_readings_agree(tmp_path: Path) -> None:
+    # 3/10 and 4/11 are later than 2/10 read either way: nothing to ask.
+    path = google_us(tmp_path, ["2/10/2026 10:00:00", "3/10/2026 9:15:00", "3/10/2026 9:16:00", "4/11/2026 9:00:00"])
+    survey = read_survey(Settings(survey=path))
+    duplicate = next(o for o in survey.outcomes if o.status == "duplicate")
+    assert duplicate.source_row == 2 and duplicate.reason == "superseded by row 5 (same e-mail, later submission)"
+    note = next(n for n in survey.columns.notes if "day-first or month-first" in n)
+    assert "both readings give the same order, so that order decides" in note and "--date-order" not in note

@@ -32,6 +32,7 @@ OWNERS = {
     "defusedxml": {"survey/reader.py", "brand.py"},  # exports' sheet XML; a brand's SVG logo's size
     "charset_normalizer": {"survey/delimited.py"},  # the code page of a CSV export that is not UTF-8
     "python_calamine": {"survey/reader.py"},  # .xls and .ods workbooks
+    "olefile": {"survey/extent.py"},  # an .xls workbook's records, measured before calamine reads them
     "jinja2": {"render/templates.py"},
     "weasyprint": {"render/renderer.py"},
     "babel": {"report/content.py"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -145,3 +146,53 @@ def test_missing_or_unparsable_instrument(tmp_path: Path) -> None:
     bad.write_text("[instrument\n", encoding="utf-8")
     with pytest.raises(InstrumentError, match="cannot be read as TOML"):
         load_instrument(bad)
+
+
+# --- validated whole at load (issue 23) ------------------------------------------------------------
+
+BUNDLED = (Path(__file__).parent.parent / "reportgen" / "data" / "instrument.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (lambda t: t.replace("version = 1", 'version = "abc"'), "instrument.version: must be a whole number"),
+        (lambda t: t.replace('id = "purpose"', 'id = "purpose\\u0007"'), "steps[0].id: holds a control character"),
+        (
+            lambda t: t.replace("[scales.agreement]\nmin = 1\nmax = 5", "[scales.agreement]\nmin = 1\nmax = 1"),
+            "scales.agreement: 'max' (1) must be above 'min' (1)",
+        ),
+        (lambda t: t.replace("[priority_matrix]", "[priority_matrx]"), "priority_matrx: is not a key of an"),
+        (lambda t: t.replace('code = "P1"', 'code = "T1"'), "item code (scored, importance and free-text"),
+        (
+            lambda t: t.replace('id = "purpose"', 'id = "formaal"'),
+            "steps[0].id: 'formaal' is the bundled step 'purpose'",
+        ),
+        (lambda t: "x = " + "[" * 100_000 + "]" * 100_000, "is nested too deeply to be read"),
+    ],
+)
+def test_a_broken_instrument_is_one_message_by_key_never_an_internal_error(
+    tmp_path: Path, edit: Any, said: str
+) -> None:
+    path = tmp_path / "instrument.toml"
+    path.write_text(edit(BUNDLED), encoding="utf-8")
+    with pytest.raises(InstrumentError) as raised:
+        load_instrument(path)
+    assert said in str(raised.value)
+    survey = write_xlsx(tmp_path / "s.xlsx", [["Navn", "E-mail"], ["Ann", "ann@example.dk"]])
+    result = invoke(["check", str(survey), "--instrument", str(path)])
+    assert result.exit_code == 2 and "Internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_steps_of_the_wrong_kind_are_listed_together(tmp_path: Path) -> None:
+    path = tmp_path / "instrument.toml"
+    text = BUNDLED.replace("version = 1", 'version = "abc"')
+    start = text.index("[[steps]]")
+    end = text.index("[[free_text]]")
+    path.write_text(text[:start] + text[end:] + "\n", encoding="utf-8")
+    data = path.read_text(encoding="utf-8").replace("[instrument]", "steps = [1]\n\n[instrument]", 1)
+    path.write_text(data, encoding="utf-8")
+    with pytest.raises(InstrumentError) as raised:
+        load_instrument(path)
+    message = str(raised.value)
+    assert "instrument.version: must be a whole number" in message and "steps[0]: must be a table" in message

@@ -19,6 +19,7 @@ from reportgen.config import Settings
 from reportgen.survey.load import read_survey
 
 from .conftest import INSTRUMENT, ITEM_CODES
+from .factory import write_book
 from .reference import reference_scores
 
 STEP_CODES = {step.id: [item.code for item in step.items] for step in INSTRUMENT.steps}
@@ -44,16 +45,7 @@ def label(code: str, value: int | None) -> str | None:
 
 
 def save(path: Path, sheets: dict[str, list[list[Any]]], merges: dict[str, list[str]] | None = None) -> Path:
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-        for cells in (merges or {}).get(title, []):
-            sheet.merge_cells(cells)
-    book.save(path)
-    return path
+    return write_book(path, sheets, merges)
 
 
 def microsoft_forms_da(folder: Path) -> Path:

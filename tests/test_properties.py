@@ -212,3 +212,93 @@ def test_markup_encodings_line_ends_and_code_like_columns_never_change_a_score(
         assert outcome.assessment is not None and outcome.response.name == outcome.response.name.strip()
         got = {s.step_id: None if s.score is None else float(s.score) for s in outcome.assessment.steps}
         assert got == {step: None if ref is None else pytest.approx(ref) for step, ref in expected.items()}
+
+
+# --- readers never lose a leader silently (issue 23) ----------------------------------------------
+
+NAMES = st.sampled_from(["Søren Østergaard", "Åse Bræmer", "Lars Nielsen", "Birthe Ærø", "Jens Hansen"])
+MISSING = st.sampled_from(["", "-9", "-99", "999", "Ved ikke", "Don't know"])
+CODED = st.lists(
+    st.from_regex(r"\A[A-Z]{2}[0-9]{2}_[0-9]{2}\Z") | st.sampled_from(["CASE", "SERIAL", "_uuid", "meta-instanceID"]),
+    max_size=3,
+    unique=True,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    leaders=st.lists(st.tuples(NAMES, LEADER), min_size=2, max_size=5),
+    missing=MISSING,
+    coded=CODED,
+    stray=st.one_of(st.none(), st.integers(min_value=0, max_value=3)),
+    mixed=st.one_of(st.none(), st.integers(min_value=0, max_value=4)),
+)
+def test_missing_codes_code_headers_stray_quotes_and_mixed_bytes_never_change_a_score_silently(
+    leaders: list[tuple[str, dict[str, int | None]]],
+    missing: str,
+    coded: list[str],
+    stray: int | None,
+    mixed: int | None,
+) -> None:
+    def csv_line(cells: list[str]) -> str:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="").writerow(cells)
+        return out.getvalue()
+
+    lines = [csv_line(["Navn", "E-mail", *item_headers(), *coded]).encode()]
+    for n, (name, answers) in enumerate(leaders):
+        cells = [missing if answers[c] is None else str(answers[c]) for c in ITEM_CODES]
+        line = csv_line([name, f"leder{n}@example.dk", *cells, *["x"] * len(coded)])
+        line = '"' + line if n == stray and n < len(leaders) - 1 else line  # a quote never closed
+        encoded = line.encode()
+        lines.append(encoded.replace("ø".encode(), "ø".encode("cp1252"), 1) if n == mixed else encoded)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.csv"
+        path.write_bytes(b"\r\n".join(lines) + b"\r\n")
+        if stray is not None and stray < len(leaders) - 1:
+            result = invoke(["check", str(path)])
+            assert result.exit_code == 2 and f"Row {stray + 2}, column A" in result.stderr
+            assert "Traceback" not in result.stderr
+            return
+        survey = read_survey(Settings(survey=path))
+    assert [o.response.email for o in survey.outcomes] == [f"leder{n}@example.dk" for n in range(len(leaders))]
+    assert [o.response.name for o in survey.outcomes] == [name for name, _ in leaders]
+    for outcome, (_, answers) in zip(survey.outcomes, leaders, strict=True):
+        expected = reference_scores(answers)
+        if all(score is None for score in expected.values()):
+            assert outcome.status == "invalid"
+            continue
+        assert outcome.assessment is not None
+        got = {s.step_id: None if s.score is None else float(s.score) for s in outcome.assessment.steps}
+        assert got == {step: None if ref is None else pytest.approx(ref) for step, ref in expected.items()}
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(leaders=st.lists(LEADER, min_size=1, max_size=3), late=st.lists(LEADER, min_size=1, max_size=2))
+def test_a_second_sheet_of_responses_is_named_and_the_first_scores_unchanged(
+    leaders: list[dict[str, int | None]], late: list[dict[str, int | None]]
+) -> None:
+    from .factory import export_workbook
+
+    def rows(group: list[dict[str, int | None]], prefix: str) -> list[list[Any]]:
+        return [[f"Leder {n}", f"{prefix}{n}@example.dk", *(a[c] for c in ITEM_CODES)] for n, a in enumerate(group)]
+
+    header = ["Navn", "E-mail", *item_headers()]
+    book = export_workbook([header, *rows(leaders, "a")], sheet="Svar")
+    second = book.create_sheet("Svar (sene)")
+    for row in [header, *rows(late, "b")]:
+        second.append(row)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "two.xlsx"
+        book.save(path)
+        survey = read_survey(Settings(survey=path))
+    assert any(
+        'sheet "Svar (sene)"' in note and f"{len(late)} response row(s)" in note for note in survey.columns.notes
+    )
+    for outcome, answers in zip(survey.outcomes, leaders, strict=True):
+        expected = reference_scores(answers)
+        if outcome.assessment is not None:
+            got = {s.step_id: None if s.score is None else float(s.score) for s in outcome.assessment.steps}
+            assert got == {step: None if ref is None else pytest.approx(ref) for step, ref in expected.items()}
+        else:
+            assert all(score is None for score in expected.values())

@@ -16,6 +16,10 @@ EXCEL_ERROR = re.compile(
     r"^#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|PYTHON!)$",
     re.IGNORECASE,
 )
+# A date written day and month first or month and day first: 05/02/2026 09:00, 5.2.2026 9.00.00.
+DAY_OR_MONTH = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})\b(.*)$")
+DateMatch = re.Match[str]
+_CLOCK = re.compile(r"^\s*(?:T|\s)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*([AaPp][Mm])?\s*$")
 # "4 - Enig", "4 = Agree", "4: Enig" as an answer.
 _NUMBER_AND_LABEL = re.compile(r"^(\d{1,3})\s*[-–=:.)]\s*(.+)$")
 # "3. ", "3) ", "Q3 ", "q3: ", "3.1 " before the text of a header.
@@ -29,8 +33,10 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")  # not a single _: v
 _INVISIBLE = dict.fromkeys(
     map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None
 )  # soft hyphen, zero-width characters, a stray BOM
-_LOOKALIKE = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2014": "–", "\u2212": "-",
-                            "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"'})  # fmt: skip
+# Look-alike dashes and quotes as the plain ones a header is compared by.
+_LOOKALIKE = str.maketrans(
+    dict(zip("\u2010\u2011\u2012\u2014\u2212\u2018\u2019\u201c\u201d\u201e", '---–-\'\'"""', strict=True))
+)
 
 
 def clean_header(text: str) -> str:
@@ -59,7 +65,8 @@ def normalize_header(header: str) -> str:
 
 
 # Matrix questions: "Question [Statement]" (Google Forms), "Question - Statement"
-# (Qualtrics, SurveyXact), "Question.Statement" (Microsoft Forms grids); the statement names the item.
+# (Qualtrics, SurveyXact), "Question.Statement" (Microsoft Forms grids), "Question: Statement" and
+# "Statement:Question" (Alchemer/SurveyGizmo grids); the statement names the item.
 
 
 _BRACKETED = re.compile(r"\[([^\[\]]+)\]\s*$")
@@ -74,7 +81,9 @@ def grid_statements(header: str) -> list[str]:
     found += [header[match.end() :] for match in _DASH.finditer(header)]  # the question may hold a dash too
     if match := _DOTTED.search(header):
         found.append(match.group(1))
-    return found
+    if ":" in header:  # "Question: Statement", and Alchemer's grids, "Statement:Question"
+        found += [header[header.rindex(":") + 1 :].strip(), header[: header.index(":")].strip()]
+    return [part for part in found if part]
 
 
 def column_letter(index: int) -> str:
@@ -152,3 +161,21 @@ def cell_text(value: CellValue) -> str:
 def rows_text(numbers: tuple[int, ...]) -> str:
     """The header rows in words: "row 1" or "rows 1–3"."""
     return f"row {numbers[0]}" if len(numbers) == 1 else f"rows {numbers[0]}–{numbers[-1]}"
+
+
+def read_date(match: DateMatch, order: str) -> datetime | None:
+    """A date matched by DAY_OR_MONTH read in one order ("dmy" or "mdy"), with its clock time; None if it is none."""
+    first, second, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
+    day, month = (first, second) if order == "dmy" else (second, first)
+    clock = _CLOCK.match(match.group(5)) if match.group(5).strip() else None
+    if match.group(5).strip() and clock is None:
+        return None
+    hour, minute, second_of = (
+        (int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)) if clock else (0, 0, 0)
+    )
+    if clock and clock.group(4):
+        hour = hour % 12 + (12 if clock.group(4).casefold() == "pm" else 0)
+    try:
+        return datetime(year, month, day, hour, minute, second_of)
+    except ValueError:
+        return None

@@ -5,13 +5,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import charset_normalizer
 
 from ..errors import InputError
-from .rows import MAX_CSV_BYTES, MAX_ROWS, Row, clean_row, too_big
+from .cells import column_letter
+from .rows import MAX_CSV_BYTES, MAX_ROWS, Flags, Row, clean_row, too_big
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 _DELIMITERS = ",;\t"
@@ -27,8 +29,10 @@ class CsvExport:
             raise too_big(path, f"is {size / 1024**2:.0f} MB", f"{MAX_CSV_BYTES // 1024**2} MB")
         data = path.read_bytes()
         self.encoding, found = (encoding, f"{encoding} (--encoding)") if encoding else _guess_encoding(data)
+        # A mostly UTF-8 file with a few stray 8-bit bytes: the bad bytes kept as surrogates, named per cell.
+        self.mixed = encoding is None and found.startswith(_MIXED)
         try:
-            self.text = data.decode(self.encoding)
+            self.text = data.decode(self.encoding, "surrogateescape" if self.mixed else "strict")
         except (UnicodeDecodeError, LookupError) as error:
             raise InputError(
                 f"The file cannot be read as text in the encoding {self.encoding} ({error}).",
@@ -38,7 +42,7 @@ class CsvExport:
         self.delimiter = delimiter or _guess_delimiter(self.text)
         separator = _NAMES.get(self.delimiter, repr(self.delimiter)) + ("" if delimiter is None else " (--delimiter)")
         self.reading = f"text in {found}, {separator}-separated, {_line_ends(self.text)} line ends"
-        self.cleaned: dict[str, dict[int, tuple[int, ...]]] = {}  # sheet → row → columns that held control characters
+        self.cleaned: dict[str, Flags] = {}  # sheet → row → cells the reader changed, for warnings
 
     def __enter__(self) -> CsvExport:
         return self
@@ -52,19 +56,66 @@ class CsvExport:
         return [self.path.stem]
 
     def rows(self, sheet: str) -> Iterator[tuple[int, Row]]:
-        """Yield (line number of the record, values), as a spreadsheet would number the rows."""
+        """Yield (record number, values), as a spreadsheet would number the rows.
+
+        A record that swallows the lines below it (a stray quote) stops the reading with the
+        row and column named: those lines are other leaders' rows, never one cell.
+        """
         reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+        flags = self.cleaned.setdefault(sheet, {})
+        width = 0
         try:
             for number, values in enumerate(reader, start=1):
                 if number > MAX_ROWS:
                     raise too_big(self.path, f"has more than {MAX_ROWS:,} rows", f"{MAX_ROWS:,} rows")
-                yield number, clean_row(values, number, self.cleaned.setdefault(sheet, {}))
+                width = width or len(values)
+                self._refuse_swallowed(number, values, width)
+                yield number, clean_row(self._bytes_named(number, values, flags), number, flags)
         except csv.Error as error:
             raise InputError(
                 f"The CSV file is malformed near record {reader.line_num} ({error}).",
                 fix="Open it in a spreadsheet program to check it, or save it as .xlsx, and run reportgen again.",
                 file=self.path,
             ) from None
+
+    def _refuse_swallowed(self, number: int, values: Sequence[str], width: int) -> None:
+        """Stop at a cell that holds whole records: lines with as many separators as the header row has."""
+        for column, value in enumerate(values):
+            lines = value.splitlines()
+            if len(lines) < 2 or width < 3:
+                continue
+            whole = [line for line in lines[1:] if line.count(self.delimiter) >= max(2, (width - 1) // 2)]
+            if not whole:
+                continue
+            raise InputError(
+                f'Row {number}, column {column_letter(column)}: the cell starts with a quote (") that is never '
+                f"closed, so the {len(lines) - 1} line(s) below it would be read as part of this one cell "
+                f'(the first: "{_short(whole[0])}"), and the leaders on them lost.',
+                fix='Open the file in a text editor, remove the stray quote in that cell (or write it twice, ""), '
+                "save, and run reportgen again; or download the export as .xlsx.",
+                file=self.path,
+            )
+
+    def _bytes_named(self, number: int, values: Sequence[str], flags: Flags) -> Sequence[str]:
+        """Bytes that are not UTF-8 in a UTF-8 file, read as Windows-1252 and named by row and column."""
+        if not self.mixed or not any(_SURROGATE.search(v) for v in values):
+            return values
+        fixed = []
+        for column, value in enumerate(values):
+            bad = _SURROGATE.findall(value)
+            if bad:
+                raw = bytes(ord(ch) - 0xDC00 for ch in bad)
+                value = _SURROGATE.sub(lambda m: bytes([ord(m.group()) - 0xDC00]).decode("cp1252", "replace"), value)
+                shown = ", ".join(f"0x{b:02X}" for b in raw)
+                flags.setdefault(number, []).append(
+                    (column, f'byte {shown} is not UTF-8 like the rest of the file; read as Windows-1252: "{value}"')
+                )
+            fixed.append(value)
+        return fixed
+
+
+def _short(text: str, width: int = 50) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # Byte-order marks, longest first (UTF-32 LE begins with UTF-16 LE's mark).
@@ -78,6 +129,10 @@ _BOMS = (
 # Without a BOM and not UTF-8: the 8-bit code pages Excel writes CSV in, the first preferred on a tie.
 _CODE_PAGES = {"cp1252": "Windows-1252", "latin_1": "ISO-8859-1", "mac_roman": "Mac Roman"}
 _DANISH = set("æøåÆØÅ")
+_MIXED = "UTF-8 with"  # how a UTF-8 file with some 8-bit bytes is described; decoded with "surrogateescape"
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+_SURROGATE = re.compile("[\udc80-\udcff]")
 _NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
@@ -96,6 +151,11 @@ def _guess_encoding(data: bytes) -> tuple[str, str]:
         pass
     else:
         return "utf-8", "UTF-8"
+    valid = len(_UTF8_SEQUENCE.findall(data))
+    invalid = len(_HIGH_BYTE.findall(_UTF8_SEQUENCE.sub(b"", data)))
+    if valid and invalid <= valid:
+        # One cell typed in Windows-1252 in a UTF-8 file must not garble every æ, ø and å of it.
+        return "utf-8", f"{_MIXED} {invalid} byte(s) that are not UTF-8 (named in the warnings)"
     results = charset_normalizer.from_bytes(data[:200_000], cp_isolation=list(_CODE_PAGES), threshold=1.0)
     chaos = {_codec(match.encoding): match.chaos for match in results}
     candidates = [codec for codec in _CODE_PAGES if codec in chaos] or list(_CODE_PAGES)

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from ..models import CellValue, Codebook, ColumnMap, Instrument, Item
-from .cells import (
-    EMAIL,
-    cell_text,
-    clean_header,
-    grid_statements,
-    normalize,
-    normalize_header,
-    parse_answer,
-)
+from ..models import CellValue, Codebook, ColumnMap, Instrument
+from .cells import EMAIL, cell_text, normalize, normalize_header
+from .matching import check_values, header_texts, match_codes, match_texts
 
 HEADER_SEARCH_ROWS = 10  # the header row is looked for among the sheet's first rows
 HEADER_ROWS_MAX = 3  # Qualtrics writes three header rows
@@ -117,97 +110,34 @@ def map_headers(
 ) -> ColumnMap:
     """Match each column's header texts to identity fields, items (by text or code) and free-text questions.
 
-    A column's texts are tried from the lowest header row up (the statement under a
-    question is more specific than the question); a codebook's question text for a
-    variable name comes before the name itself. A bare item code ("P1") counts only for
-    an item no header names by its text, and only over a column whose first data rows
-    (`samples`) hold answers on the item's scale: Qualtrics' legacy V1–V10 hold ids and dates.
-    Two columns with one item's text are a conflict, which the caller settles by their values.
+    Three passes: the header texts (`match_texts`), the item codes a header holds
+    (`match_codes`), and the values below (`check_values`): a code counts only over a
+    column whose first data rows (`samples`) hold answers on the item's scale, since
+    Qualtrics' legacy V1–V10 hold ids and dates. Two columns with one item's text are a
+    conflict, which the caller settles by their values.
     """
-    ranked: dict[str, list[tuple[int, int]]] = {}  # field → (synonym rank, column) of each column naming it
-    claims: dict[str, list[int]] = {}  # item or free-text code → the columns whose header text names it
-    by_code: dict[str, list[int]] = {}  # ... whose header is the bare code
-    targets = _targets(instrument)
-    codes = _codes(instrument)
-    quiet = {normalize(text) for text in instrument.exports.subheaders}
-    markers = tuple(normalize(marker) for marker in instrument.exports.header_markers)
-    width = max((len(values) for _, values in block), default=0)
-    texts = [
-        [clean_header(cell_text(values[c])) if c < len(values) else "" for _, values in block] for c in range(width)
-    ]
-    unmatched: list[tuple[int, list[str]]] = []
-    labels: dict[int, Mapping[str, str]] = {}
-    shown = _fill_merged(texts)
-    for column, own in enumerate(texts):
-        candidates = [t for t in reversed(own) if t]
-        if codebook:
-            known = [codebook.texts[key] for t in candidates if (key := normalize(t)) in codebook.texts]
-            found = [codebook.labels[key] for t in candidates if (key := normalize(t)) in codebook.labels]
-            candidates = known + candidates
-            shown[column] += known
-            if found:
-                labels[column] = found[0]
-        target = _match(candidates, targets)
-        if target is None:
-            # A code counts as the column's most specific header only: "V4" over "ExternalDataReference" is not V4.
-            telling = [t for t in candidates if normalize(t) not in quiet and not normalize(t).startswith(markers)]
-            # The code as the whole header ("P1") or as a grid's statement (LimeSurvey's "purpose[P1]").
-            spelled = [telling[0], *grid_statements(telling[0])] if telling else []
-            code = next((codes[t.strip().casefold()].code for t in spelled if t.strip().casefold() in codes), None)
-            if code is not None:
-                by_code.setdefault(code, []).append(column)
-            else:
-                unmatched.append((column, candidates))
-            continue
-        kind, ident, rank = target
-        if kind == "identity":
-            ranked.setdefault(ident, []).append((rank, column))
-        else:
-            claims.setdefault(ident, []).append(column)
-    identity = {field: _identity_column(field, found, samples, instrument) for field, found in ranked.items()}
-    kinds = {item.code: item for item in (*instrument.items, *instrument.free_text)}
-    for code, columns in by_code.items():
-        if code in claims:
-            continue  # the item's text names another column: the code is something else here
-        answers = [c for c in columns if _answers_on_scale(c, samples, kinds[code], instrument)]
-        if answers:
-            claims[code] = answers
-    items = {code: columns[0] for code, columns in claims.items() if kinds[code].kind != "free_text"}
-    free_text = {code: columns[0] for code, columns in claims.items() if kinds[code].kind == "free_text"}
+    texts, shown, labels = header_texts(block, instrument, codebook)
+    named = match_texts(texts, instrument)
+    match_codes(texts, named, instrument)
+    claims = check_values(named, samples, instrument)
+    kinds = {item.code: item.kind for item in (*instrument.items, *instrument.free_text)}
+    items = {code: columns[0] for code, columns in claims.items() if kinds[code] != "free_text"}
+    free_text = {code: columns[0] for code, columns in claims.items() if kinds[code] == "free_text"}
     if fuzzy:
-        _match_fuzzy(unmatched, instrument, items, free_text)
+        _match_fuzzy(named.unmatched, instrument, items, free_text)
+    identity = {f: _identity_column(f, found, samples, instrument) for f, found in named.ranked.items()}
+    identity, account = _with_account(identity, named.ranked.get("email", []), texts, instrument)
     return ColumnMap(
         sheet=sheet,
         header_rows=tuple(number for number, _ in block),
         headers=tuple(_display(own, instrument) for own in shown),
         identity=identity,
+        account=account,
         items=items,
         free_text=free_text,
         value_labels=labels,
         conflicts={code: tuple(columns) for code, columns in claims.items() if len(columns) > 1},
     )
-
-
-def _match(candidates: Sequence[str], targets: dict[str, tuple[str, str, int]]) -> tuple[str, str, int] | None:
-    """What the first header text that means something means: whole text first, then its grid statement."""
-    for text in candidates:
-        target = targets.get(normalize_header(text)) or targets.get(normalize(text))
-        for statement in grid_statements(text):
-            target = target or targets.get(normalize_header(statement))
-        if target is not None:
-            return target
-    return None
-
-
-def _fill_merged(texts: list[list[str]]) -> list[list[str]]:
-    """A question over merged cells (SurveyMonkey) is written in its first column only: carry it right."""
-    filled = [list(own) for own in texts]
-    for column in range(1, len(filled)):
-        for row in range(len(filled[column]) - 1):
-            below = any(filled[column][row + 1 :])
-            if not filled[column][row] and below and any(filled[column - 1][row + 1 :]):
-                filled[column][row] = filled[column - 1][row]
-    return filled
 
 
 def _display(own: Sequence[str], instrument: Instrument) -> str:
@@ -220,22 +150,24 @@ def _display(own: Sequence[str], instrument: Instrument) -> str:
     return " / ".join(shown)
 
 
-def _targets(instrument: Instrument) -> dict[str, tuple[str, str, int]]:
-    """Normalised header → (kind, id, rank): what a header's text can mean (item codes apart, see _codes)."""
-    targets: dict[str, tuple[str, str, int]] = {}
-    for item in (*instrument.items, *instrument.free_text):
-        kind = "free_text" if item.kind == "free_text" else "item"
-        for text in item.text.values():
-            targets.setdefault(normalize(text), (kind, item.code, 0))
-    for field in instrument.identity.values():
-        for rank, header in enumerate(field.headers):
-            targets.setdefault(normalize(header), ("identity", field.id, rank))
-    return targets
+def _with_account(
+    identity: dict[str, int], found: list[tuple[int, int]], texts: Sequence[list[str]], instrument: Instrument
+) -> tuple[dict[str, int], int | None]:
+    """The typed e-mail column and, apart from it, the tool's signed-in account column (exports.toml accounts).
 
-
-def _codes(instrument: Instrument) -> dict[str, Item]:
-    """A bare item code as a header ("P1", "t1"), case ignored, to the item: only as written, "v_1" is not V1."""
-    return {item.code.casefold(): item for item in (*instrument.items, *instrument.free_text)}
+    Only where the export has both: Forms' fixed "Mail" beside the form's own e-mail question.
+    """
+    present = {normalize(t) for candidates in texts for t in candidates}
+    for detect, headers in instrument.exports.accounts if len(found) > 1 else ():
+        if not present & {normalize(name) for name in detect}:
+            continue
+        # As written, case ignored: Forms' "Email" is the account, the form's own "E-mail" is typed.
+        keys = {header.casefold() for header in headers}
+        accounts = [c for _, c in found if any(t.strip().casefold() in keys for t in texts[c])]
+        typed = sorted((rank, c) for rank, c in found if c not in accounts)
+        if accounts and typed:
+            return {**identity, "email": typed[0][1]}, accounts[0]
+    return identity, None
 
 
 def _identity_column(
@@ -258,15 +190,6 @@ def _identity_column(
         return sum(bool(EMAIL.match(v)) for v in values) if field == "email" else len(values)
 
     return max(tied, key=lambda column: (real(column), -column))
-
-
-def _answers_on_scale(column: int, samples: Sequence[Sequence[CellValue]], item: Item, instrument: Instrument) -> bool:
-    """Whether the first data rows hold, in this column, only answers on the item's scale (or nothing)."""
-    if item.kind == "free_text":
-        return True
-    scale = instrument.scales[item.scale_id]
-    values = [row[column] for row in samples if column < len(row)]
-    return all(parse_answer(value, scale)[1] is None for value in values)
 
 
 def _match_fuzzy(

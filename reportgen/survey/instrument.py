@@ -9,10 +9,19 @@ from typing import Any
 from ..config import PACKAGE_DIR, load_toml
 from ..errors import InstrumentError
 from ..models import Band, ExportRules, IdentityField, Instrument, Item, Localized, Scale, Step, ToolRule
+from . import schema
 
 DEFAULT_INSTRUMENT = PACKAGE_DIR / "data" / "instrument.toml"
 EXPORT_RULES = PACKAGE_DIR / "data" / "exports.toml"
 REQUIRED_IDENTITY = ("name", "email")
+_CODEBOOK_KEYS = (
+    "structure_sheets",
+    "label_sheets",
+    "variable_headers",
+    "text_headers",
+    "value_headers",
+    "label_headers",
+)
 
 
 class _Problems:
@@ -39,8 +48,16 @@ def load_instrument(path: Path | None = None) -> Instrument:
         fix="Correct the file; the bundled instrument.toml shows the expected form.",
         missing_fix="Check the path given to --instrument.",
     )
+    shape = schema.problems(data)
+    if shape:  # read no further: the parts that are not the right kind would be misread
+        raise InstrumentError(
+            "The instrument file has problems: " + "; ".join(shape) + ".",
+            fix="Correct them; the bundled instrument.toml shows the expected form.",
+            file=path,
+        )
     problems = _Problems()
     instrument = _parse(data, path, problems)
+    problems.messages += _renamed_steps(data, path)
     if problems.messages:
         raise InstrumentError(
             "The instrument file has problems: " + "; ".join(problems.messages) + ".",
@@ -48,6 +65,28 @@ def load_instrument(path: Path | None = None) -> Instrument:
             file=path,
         )
     return instrument
+
+
+def _renamed_steps(data: dict[str, Any], path: Path) -> list[str]:
+    """Steps that are the bundled instrument's (the same item codes) under another id.
+
+    The reports' texts are found by the step's id, so a renamed id would leave that step's
+    advice out of every report without a word; another instrument's own steps are not affected.
+    """
+    if path.resolve() == DEFAULT_INSTRUMENT.resolve():
+        return []
+    bundled = load_toml(DEFAULT_INSTRUMENT, InstrumentError, "bundled instrument file", fix="Reinstall reportgen.")
+    ids = {frozenset(item["code"] for item in step["items"]): step["id"] for step in bundled["steps"]}
+    found = []
+    for index, step in enumerate(data.get("steps", [])):
+        known = ids.get(frozenset(item.get("code") for item in step.get("items", [])))
+        if known is not None and step.get("id") != known:
+            found.append(
+                f"steps[{index}].id: '{step.get('id')}' is the bundled step '{known}' (the same items) under another "
+                f"id; the reports' texts are found by the id, so every report would leave its advice out: "
+                f"keep the id '{known}'"
+            )
+    return found
 
 
 def _localized(value: Any, languages: tuple[str, ...], where: str, problems: _Problems) -> Localized:
@@ -85,7 +124,9 @@ def _parse(data: dict[str, Any], path: Path, problems: _Problems) -> Instrument:
         _item(table, table.get("step", ""), "free_text", f"free_text[{i}]", languages, scales, problems)
         for i, table in enumerate(data.get("free_text", []))
     )
-    _check_unique([item.code for step in steps for item in step.items], "item code", problems)
+    importance = [step.importance.code for step in steps if step.importance]
+    codes = [item.code for step in steps for item in step.items] + importance + [item.code for item in free_text]
+    _check_unique(codes, "item code (scored, importance and free-text questions share one set)", problems)
     _check_unique([step.id for step in steps], "step id", problems)
 
     matrix = data.get("priority_matrix", {})
@@ -179,13 +220,15 @@ def load_export_rules() -> ExportRules:
     return ExportRules(
         header_markers=tuple(data["header_markers"]),
         subheaders=tuple(data["subheaders"]),
-        **{key: tuple(codebook[key]) for key in (
-            "structure_sheets", "label_sheets", "variable_headers", "text_headers", "value_headers", "label_headers"
-        )},
+        **{key: tuple(codebook[key]) for key in _CODEBOOK_KEYS},
         tools=tuple(tools),
         submitted=tuple(submitted),
         placeholders=tuple(data.get("placeholders", ())),
-    )  # fmt: skip
+        not_answers=tuple(data.get("not_answers", ())),
+        own_output=tuple(data.get("own_output", ())),
+        accounts=tuple((tuple(a["detect"]), tuple(a["headers"])) for a in data.get("accounts", {}).values()),
+        missing_codes=tuple(str(code) for code in data.get("missing_codes", ())),
+    )
 
 
 def _languages(scales: dict[str, Any], problems: _Problems) -> tuple[str, ...]:

@@ -37,7 +37,7 @@ def read_survey(settings: Settings, complete: bool = True, absent: tuple[str, ..
         cleaned = book.cleaned.get(columns.sheet, {})
     if not responses:
         raise sheets.no_answers(columns, settings.survey)
-    responses, dates = mapper.settle_dates(responses, columns, settings.date_order)
+    responses, dates = settle.settle_dates(responses, columns, settings.date_order)
     columns = replace(columns, notes=(*columns.notes, *dates))
     outcomes = _with_cleaned(settle.settle(responses, instrument), cleaned)
     if settings.previous is not None:
@@ -45,13 +45,13 @@ def read_survey(settings: Settings, complete: bool = True, absent: tuple[str, ..
     return Survey(settings.survey, instrument, columns, outcomes, reading=reading, gaps=gap.message if gap else "")
 
 
-def _with_cleaned(outcomes: tuple[Outcome, ...], cleaned: dict[int, tuple[int, ...]]) -> tuple[Outcome, ...]:
-    """A warning on each row whose cells held control characters, which the reader removed."""
+def _with_cleaned(outcomes: tuple[Outcome, ...], cleaned: dict[int, list[tuple[int, str]]]) -> tuple[Outcome, ...]:
+    """A warning on each row whose cells the reader changed (control characters removed, bytes not UTF-8)."""
 
     def warned(outcome: Outcome) -> Outcome:
         found = [
-            Problem(outcome.source_row, column_letter(column), "control characters (such as NUL or ESC) removed")
-            for column in cleaned.get(outcome.source_row, ())
+            Problem(outcome.source_row, column_letter(column), message)
+            for column, message in cleaned.get(outcome.source_row, ())
         ]
         return replace(outcome, warnings=(*outcome.warnings, *found)) if found else outcome
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from functools import cache
 
-from ..models import CellValue, ColumnMap, Instrument, Problem, Response
-from .cells import EMAIL, EXCEL_ERROR, as_number, cell_text, column_letter, normalize, parse_answer
+from ..models import CellValue, ColumnMap, Instrument, Problem, Response, email_key
+from .cells import DAY_OR_MONTH, EMAIL, EXCEL_ERROR, as_number, cell_text, column_letter, normalize, parse_answer
 
 _TIMESTAMP_FORMATS = (
     "%d-%m-%Y %H:%M:%S",
@@ -49,26 +48,17 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
     ids = columns.identity
 
     problems: list[Problem] = []
-    answers: dict[str, int | None] = {}
-    for item in instrument.items:
-        column = columns.items.get(item.code)
-        if column is None:
-            answers[item.code] = None
-            continue
-        value, problem = parse_answer(cell(column), instrument.scales[item.scale_id])
-        answers[item.code] = value
-        if problem:
-            problems.append(Problem(number, column_letter(column), f"{problem}; counted as not answered"))
+    answers = _answers(number, cell, columns, instrument, problems)
 
     name = joined("name")
-    email = normalize_email(cell_text(cell(ids.get("email"))))
+    email, typed = _account_email(normalize_email(cell_text(cell(ids.get("email")))), cell(columns.account), instrument)
     unfinished = _unfinished(values, columns)
     invalid = unfinished or _identity_problem(name, email, cell, where, ids, instrument)
 
     raw_time = cell(ids.get("submitted"))
     written = " ".join(raw_time.split()) if isinstance(raw_time, str) else ""
     # Day and month in either order (05/02/2026): settle_dates reads the whole file in one order.
-    submitted, problem = (None, None) if _DAY_OR_MONTH.match(written) else parse_timestamp(raw_time)
+    submitted, problem = (None, None) if DAY_OR_MONTH.match(written) else parse_timestamp(raw_time)
     if problem:
         problems.append(Problem(number, column_letter(ids["submitted"]), problem))
     return Response(
@@ -88,7 +78,42 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
         unfinished=unfinished is not None,
         order_key=_order_key(values, columns),
         submitted_text=written,
+        typed_email=typed,
     )
+
+
+def _answers(
+    number: int,
+    cell: Callable[[int | None], CellValue],
+    columns: ColumnMap,
+    instrument: Instrument,
+    problems: list[Problem],
+) -> dict[str, int | None]:
+    """Each item's answer as a number on its scale, or None; why a value is no answer noted in `problems`."""
+    answers: dict[str, int | None] = {}
+    for item in instrument.items:
+        column = columns.items.get(item.code)
+        if column is None:
+            answers[item.code] = None
+            continue
+        value, problem = parse_answer(cell(column), instrument.scales[item.scale_id])
+        answers[item.code] = value
+        if problem and normalize(cell_text(cell(column))) in _normalized(instrument.exports.missing_codes):
+            problem = f'"{cell_text(cell(column)).strip()}" is the survey tool\'s code for a missing answer'
+        if problem:
+            problems.append(Problem(number, column_letter(column), f"{problem}; counted as not answered"))
+    return answers
+
+
+def _account_email(typed: str, account_value: CellValue, instrument: Instrument) -> tuple[str, str]:
+    """The address to use and, when the signed-in account's differs from the typed one, the typed one.
+
+    The account address (verified by the tool) wins where it is a real address, not "anonymous".
+    """
+    account = normalize_email(cell_text(account_value))
+    if not EMAIL.match(account) or normalize(account) in _normalized(instrument.exports.placeholders):
+        return typed, ""
+    return account, typed if typed and email_key(typed) != email_key(account) else ""
 
 
 def normalize_email(text: str) -> str:
@@ -191,92 +216,6 @@ def parse_timestamp(value: CellValue) -> tuple[datetime | None, str | None]:
             parsed = parsed.astimezone(UTC).replace(tzinfo=None)
         return parsed, None
     return None, f'"{text}" is not a date and time; the row order decides between duplicates'
-
-
-# A date written day and month first or month and day first: 05/02/2026 09:00, 5.2.2026 9.00.00.
-_DAY_OR_MONTH = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})\b(.*)$")
-_CLOCK = re.compile(r"^\s*(?:T|\s)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*([AaPp][Mm])?\s*$")
-
-
-def settle_dates(
-    responses: list[Response], columns: ColumnMap, order: str | None
-) -> tuple[list[Response], tuple[str, ...]]:
-    """Read every text timestamp of the file in one date order, and say which and why.
-
-    The order that makes every value a valid date wins (a first number above 12 is a day,
-    a second one above 12 a month); else the file's own evidence (AM/PM is American,
-    a dot or a dash between the numbers European); else `order` (--date-order). Without
-    any, the times are not used and the notes say so: duplicates then go by row order.
-    """
-    written = [(r, m) for r in responses if (m := _DAY_OR_MONTH.match(r.submitted_text))]
-    if not written or "submitted" not in columns.identity:
-        return responses, ()
-    column = columns.identity["submitted"]
-    where = f'column {column_letter(column)} "{columns.headers[column]}"'
-    firsts = {int(m.group(1)) for _, m in written}
-    seconds = {int(m.group(3)) for _, m in written}
-    day_first, month_first = max(firsts) > 12, max(seconds) > 12
-    why = ""
-    if order is None:
-        if day_first and month_first:
-            return _undated(responses, written), (
-                f"{where}: the dates fit neither day-first nor month-first order for every row, so they are "
-                "not used; duplicates go by row order",
-            )
-        if day_first or month_first:
-            order = "dmy" if day_first else "mdy"
-            example = next(m.group(0) for _, m in written if int(m.group(1 if day_first else 3)) > 12)
-            why = f"{example.strip()} fits only that order"
-        elif any(m.group(5).strip()[-2:].casefold() in ("am", "pm") for _, m in written):
-            order, why = "mdy", "the times have AM/PM, as American dates do"
-        elif any(m.group(2) in ".-" for _, m in written):
-            order, why = "dmy", "the numbers are separated by dots or dashes, as European dates are"
-        else:
-            return _undated(responses, written), (
-                f"{where}: dates such as {written[0][1].group(0).strip()} can be day-first or month-first "
-                "and nothing in the file decides, so they are not used and duplicates go by row order; "
-                "give --date-order dmy or --date-order mdy",
-            )
-    else:
-        why = "--date-order"
-    dated = {id(r): _dated(m, order) for r, m in written}
-    settled = [
-        r
-        if id(r) not in dated
-        else replace(r, submitted=dated[id(r)], problems=(*r.problems, *_not_a_date(r, dated[id(r)], column)))
-        for r in responses
-    ]
-    shown = "day first (dmy)" if order == "dmy" else "month first (mdy)"
-    return settled, (f"{where}: dates read {shown}: {why}",)
-
-
-def _not_a_date(response: Response, dated: datetime | None, column: int) -> tuple[Problem, ...]:
-    if dated is not None:
-        return ()
-    text = f'"{response.submitted_text}" is not a date and time; the row order decides between duplicates'
-    return (Problem(response.source_row, column_letter(column), text),)
-
-
-def _undated(responses: list[Response], written: list[tuple[Response, re.Match[str]]]) -> list[Response]:
-    ambiguous = {id(r) for r, _ in written}
-    return [replace(r, submitted=None) if id(r) in ambiguous else r for r in responses]
-
-
-def _dated(match: re.Match[str], order: str) -> datetime | None:
-    first, second, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
-    day, month = (first, second) if order == "dmy" else (second, first)
-    clock = _CLOCK.match(match.group(5)) if match.group(5).strip() else None
-    if match.group(5).strip() and clock is None:
-        return None
-    hour, minute, second_of = (
-        (int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)) if clock else (0, 0, 0)
-    )
-    if clock and clock.group(4):
-        hour = hour % 12 + (12 if clock.group(4).casefold() == "pm" else 0)
-    try:
-        return datetime(year, month, day, hour, minute, second_of)
-    except ValueError:
-        return None
 
 
 def _strptime(fmt: str) -> Callable[[str], datetime]:

@@ -19,6 +19,7 @@ from .cells import column_letter
 from .headers import has_required, map_headers
 
 _LETTERS = re.compile(r"^[A-Z]{1,3}$")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,13 @@ def load(path: Path, instrument: Instrument) -> MappingFile:
     if not isinstance(table, dict) or not table:
         problems.append("there is no [columns] table")
         table = {}
+    spelled: dict[str, str] = {}
     for letter, target in table.items():
         if not _LETTERS.match(letter.strip().upper()):
             problems.append(f'"{letter}" is not a column letter (A, B, … AA)')
+            continue
+        if (first := spelled.setdefault(letter.strip().upper(), letter)) != letter:
+            problems.append(f'column {letter.strip().upper()} is given twice ("{first}" and "{letter}")')
             continue
         if not isinstance(target, str):
             problems.append(f"column {letter}: the target must be in quotes")
@@ -209,12 +214,14 @@ def _width(values: Sequence[CellValue]) -> int:
 
 
 def _string(value: str) -> str:
-    # JSON's string escapes are valid TOML basic-string escapes.
-    return json.dumps(value, ensure_ascii=False)
+    # JSON's string escapes are valid TOML basic-string escapes; JSON leaves DEL and the C1
+    # controls as they are, which TOML refuses, so they are escaped too.
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
 def _one_line(value: str) -> str:
-    return " ".join(value.split())
+    """A text for a comment: one line, no control characters (a comment may hold none)."""
+    return " ".join(_CONTROL.sub("", value).split())
 
 
 def _problems(path: Path, problems: list[str], sheet: str | None = None) -> InputError:

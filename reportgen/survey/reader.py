@@ -22,14 +22,15 @@ from python_calamine import CalamineError, CalamineWorkbook
 from ..errors import InputError
 from ..models import CellValue
 from .delimited import CSV_SUFFIXES, CsvExport
-from .rows import MAX_CSV_BYTES, MAX_ROWS, Row, clean_row, too_big
+from .extent import check_extent
+from .rows import MAX_CSV_BYTES, MAX_ROWS, Flags, Row, clean_row, too_big
 
 _XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm"}
 _CALAMINE_SUFFIXES = {".xls", ".ods"}  # old Excel and OpenDocument workbooks, read with python-calamine
-# What a broken or truncated workbook raises from inside openpyxl and zipfile.
-_BROKEN = (
-    zipfile.BadZipFile, InvalidFileException, KeyError, EOFError, ParseError, ValueError, OSError, DefusedXmlException
-)  # fmt: skip
+# What a broken or truncated workbook raises from inside openpyxl and zipfile; IndexError: a
+# cell pointing past the shared strings, TypeError/AttributeError: a part of the wrong shape.
+_BROKEN: tuple[type[BaseException], ...] = (zipfile.BadZipFile, InvalidFileException, KeyError, EOFError, ParseError)
+_BROKEN += (ValueError, OSError, DefusedXmlException, IndexError, TypeError, AttributeError)
 
 # Limits past which an input is refused before it is read whole (see README, "Safety").
 MAX_UNPACKED_BYTES = 1024**3  # a workbook is a zip file: what it unpacks to
@@ -60,7 +61,7 @@ class OtherWorkbook:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.reading = ""
-        self.cleaned: dict[str, dict[int, tuple[int, ...]]] = {}  # sheet → row → columns that held control characters
+        self.cleaned: dict[str, Flags] = {}  # sheet → row → cells the reader changed, for warnings
         size = path.stat().st_size
         if size > MAX_CSV_BYTES:
             raise too_big(path, f"is {size / 1024**2:.0f} MB", f"{MAX_CSV_BYTES // 1024**2} MB")
@@ -70,6 +71,7 @@ class OtherWorkbook:
             if unpacked > MAX_UNPACKED_BYTES:
                 limit = f"{MAX_UNPACKED_BYTES // 1024**2:,} MB"
                 raise too_big(path, f"unpacks to {unpacked / 1024**2:,.0f} MB", limit)
+        check_extent(path)  # repeat counts and far cells, before python-calamine expands them
         try:
             self._book = CalamineWorkbook.from_path(str(path))
         except (CalamineError, OSError, ValueError) as error:
@@ -127,7 +129,7 @@ class Workbook:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.cleaned: dict[str, dict[int, tuple[int, ...]]] = {}  # sheet → row → columns that held control characters
+        self.cleaned: dict[str, Flags] = {}  # sheet → row → cells the reader changed, for warnings
         _refuse_encrypted(path)
         try:
             with zipfile.ZipFile(path) as archive:

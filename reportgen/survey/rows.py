@@ -18,20 +18,21 @@ MAX_CSV_BYTES = 200 * 1024**2  # a CSV, .xls or .ods file, read whole
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def clean_row(values: Sequence[CellValue], number: int, cleaned: dict[int, tuple[int, ...]]) -> Row:
+Flags = dict[int, list[tuple[int, str]]]  # row number → (column, what the reader did to the cell)
+CONTROL_REMOVED = "control characters (such as NUL or ESC) removed"
+
+
+def clean_row(values: Sequence[CellValue], number: int, flags: Flags) -> Row:
     """The row's values with control characters (NUL, ESC …; not tab or newline) removed from the texts.
 
-    The columns where some were removed are noted in `cleaned`, for a warning.
+    Each cell where some were removed is noted in `flags`, for a warning on the row.
     """
-    found: list[int] = []
     result: list[CellValue] = []
     for index, value in enumerate(values):
         if isinstance(value, str) and _CONTROL.search(value):
             value = _CONTROL.sub("", value)
-            found.append(index)
+            flags.setdefault(number, []).append((index, CONTROL_REMOVED))
         result.append(value)
-    if found:
-        cleaned[number] = tuple(found)
     return tuple(result)
 
 

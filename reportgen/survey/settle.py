@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from ..models import Assessment, Instrument, Outcome, Problem, Response
+from ..models import Assessment, ColumnMap, Instrument, Outcome, Problem, Response
 from ..scoring.scorer import assess
+from .cells import DAY_OR_MONTH, DateMatch, column_letter, read_date
 
 
 def settle(responses: list[Response], instrument: Instrument) -> tuple[Outcome, ...]:
@@ -58,6 +59,119 @@ def _insufficient(response: Response, assessment: Assessment, instrument: Instru
         for s in assessment.steps
         if s.score is None
     )
+
+
+# --- dates: one date order per file --------------------------------------------------------------
+
+Written = list[tuple[Response, DateMatch]]
+
+
+def settle_dates(
+    responses: list[Response], columns: ColumnMap, order: str | None
+) -> tuple[list[Response], tuple[str, ...]]:
+    """Read every text timestamp of the file in one date order, and say which and why.
+
+    The order that makes every value a valid date wins (a first number above 12 is a day,
+    a second one above 12 a month); else the file's own evidence (AM/PM is American,
+    a dot or a dash between the numbers European); else `order` (--date-order). Without
+    any, duplicates are decided by the order both readings agree on; only where they
+    disagree do the times go unused (row order), and the notes ask for --date-order.
+    """
+    written = [(r, m) for r in responses if (m := DAY_OR_MONTH.match(r.submitted_text))]
+    if not written or "submitted" not in columns.identity:
+        return responses, ()
+    column = columns.identity["submitted"]
+    where = f'column {column_letter(column)} "{columns.headers[column]}"'
+    chosen, why = (order, "--date-order") if order else _evident_order(written)
+    if chosen is None and why:
+        return _undated(responses, {id(r) for r, _ in written}), (f"{where}: {why}",)
+    if chosen is None:
+        return _agreed(responses, written, where)
+    dated = {id(r): read_date(m, chosen) for r, m in written}
+    settled = [
+        r
+        if id(r) not in dated
+        else replace(r, submitted=dated[id(r)], problems=(*r.problems, *_not_a_date(r, dated[id(r)], column)))
+        for r in responses
+    ]
+    shown = "day first (dmy)" if chosen == "dmy" else "month first (mdy)"
+    return settled, (f"{where}: dates read {shown}: {why}",)
+
+
+def _evident_order(written: Written) -> tuple[str | None, str]:
+    """The date order the file itself shows, and why; (None, why) when no order fits; (None, "") when both do."""
+    day_first = max(int(m.group(1)) for _, m in written) > 12
+    month_first = max(int(m.group(3)) for _, m in written) > 12
+    if day_first and month_first:
+        return None, (
+            "the dates fit neither day-first nor month-first order for every row, so they are not used; "
+            "duplicates go by row order"
+        )
+    if day_first or month_first:
+        example = next(m.group(0) for _, m in written if int(m.group(1 if day_first else 3)) > 12)
+        return ("dmy" if day_first else "mdy"), f"{example.strip()} fits only that order"
+    if any(m.group(5).strip()[-2:].casefold() in ("am", "pm") for _, m in written):
+        return "mdy", "the times have AM/PM, as American dates do"
+    if any(m.group(2) in ".-" for _, m in written):
+        return "dmy", "the numbers are separated by dots or dashes, as European dates are"
+    return None, ""
+
+
+def _agreed(responses: list[Response], written: Written, where: str) -> tuple[list[Response], tuple[str, ...]]:
+    """Ambiguous dates (every day and month ≤ 12): each e-mail's rows in the order both readings give them.
+
+    Where day-first and month-first put one leader's rows in the same order, that order
+    decides which is later and nothing needs asking; where they disagree, the row order
+    decides for that leader and the note names the rows and asks for --date-order.
+    """
+    readings = {id(r): (read_date(m, "dmy"), read_date(m, "mdy")) for r, m in written}
+    groups: dict[str, list[Response]] = {}
+    for response in responses:
+        if id(response) in readings:
+            groups.setdefault(response.email_key, []).append(response)
+    undecided: list[Response] = []
+    for group in groups.values():
+        orders = [_ranked(group, readings, i) for i in (0, 1)]
+        if len(group) > 1 and (None in orders or orders[0] != orders[1]):
+            undecided += group
+    kept = {id(r) for r in undecided}
+    settled = [
+        replace(r, submitted=None if id(r) in kept else readings[id(r)][0]) if id(r) in readings else r
+        for r in responses
+    ]
+    example = written[0][1].group(0).strip()
+    notes = [
+        f"{where}: dates such as {example} can be day-first or month-first; "
+        + (
+            "for every leader with two responses both readings give the same order, so that order decides"
+            if not undecided
+            else "the two readings disagree on which response is later for rows "
+            + ", ".join(str(r.source_row) for r in sorted(undecided, key=lambda r: r.source_row))
+            + ", so the row order decides for them; give --date-order dmy or --date-order mdy"
+        )
+    ]
+    return settled, tuple(notes)
+
+
+def _ranked(
+    group: list[Response], readings: dict[int, tuple[datetime | None, datetime | None]], i: int
+) -> list[int] | None:
+    """The group's rows from earliest to latest in one reading; None if a row is no date in it."""
+    dates = [(readings[id(r)][i], r.source_row) for r in group]
+    if any(d is None for d, _ in dates):
+        return None
+    return [row for _, row in sorted(dates, key=lambda pair: (pair[0] or datetime.min, pair[1]))]
+
+
+def _not_a_date(response: Response, dated: datetime | None, column: int) -> tuple[Problem, ...]:
+    if dated is not None:
+        return ()
+    text = f'"{response.submitted_text}" is not a date and time; the row order decides between duplicates'
+    return (Problem(response.source_row, column_letter(column), text),)
+
+
+def _undated(responses: list[Response], ambiguous: set[int]) -> list[Response]:
+    return [replace(r, submitted=None) if id(r) in ambiguous else r for r in responses]
 
 
 BY_TIME = "later submission"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Sequence
+import fnmatch
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from itertools import chain, islice
 from pathlib import Path
@@ -12,6 +14,7 @@ from ..errors import InputError
 from ..models import CellValue, Codebook, ColumnMap, Instrument, Item, Marker
 from . import mapping_file
 from .cells import cell_text, column_letter, normalize, normalize_header, rows_text
+from .codebook import read_codebook
 from .delimited import CsvExport
 from .headers import HEADER_SEARCH_ROWS, best_guess, find_columns, group_column
 from .reader import OtherWorkbook, Workbook
@@ -44,10 +47,13 @@ def find_sheet(
         columns = mapping_file.apply(mapped, chosen, head, instrument, codebook)
         return _settled(columns, _below(columns, chain(head, rows)), instrument)
     checked = []
+    codes: list[str] = []
     for name in [wanted] if wanted else candidates:
         rows = book.rows(name)
         head = list(islice(rows, HEADER_SEARCH_ROWS))
         checked.append(name)
+        _refuse_own_output(head, instrument, survey)
+        codes = codes or code_headers(head)
         found = find_columns(name, head, instrument, codebook)
         if found is None:
             continue
@@ -61,7 +67,11 @@ def find_sheet(
                 file=survey,
                 sheet=name,
             )
+        others = _other_responses(book, [n for n in candidates if n != name], instrument, codebook)
+        found = replace(found, notes=(*found.notes, *others))
         return _settled(found, _below(found, chain(head, rows)), instrument)
+    if codes:
+        raise _headed_by_codes(survey, codes)
     required = [f for f in instrument.identity.values() if f.required]
     expected = " and ".join(f"{f.id} ({' / '.join(f.headers[:2])})" for f in required)
     raise InputError(
@@ -72,6 +82,66 @@ def find_sheet(
         "e-mail column, or name the right sheet with --sheet.",
         file=survey,
     )
+
+
+_CODE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-/\[\]]*$")
+
+
+def code_headers(head: Sequence[tuple[int, Sequence[CellValue]]]) -> list[str]:
+    """The headers of a first row made of variable names (SoSci's "GP01_01", ODK's "formaal-x"), if it is one."""
+    first = next(([cell_text(v).strip() for v in values] for _, values in head if any(values)), [])
+    filled = [text for text in first if text]
+    coded = [text for text in filled if _CODE.match(text)]
+    return coded if len(filled) >= 3 and len(coded) >= 0.8 * len(filled) else []
+
+
+def _refuse_own_output(head: Sequence[tuple[int, Sequence[CellValue]]], instrument: Instrument, survey: Path) -> None:
+    """Reportgen's own manifest.csv or scores.xlsx given as the export: say so, not "no column matches"."""
+    own = [name.casefold() for name in instrument.exports.own_output]
+    first = [cell_text(v).strip().casefold() for v in head[0][1]] if head else []
+    if own and first[: len(own)] == own:
+        raise InputError(
+            "This is a file reportgen wrote (manifest.csv, or scores.xlsx with its manifest sheet), "
+            "not a survey export.",
+            fix="Give the export you downloaded from the survey tool (the responses), not a file from the "
+            "reports folder.",
+            file=survey,
+        )
+
+
+def _headed_by_codes(survey: Path, codes: list[str]) -> InputError:
+    shown = ", ".join(codes[:6]) + (" …" if len(codes) > 6 else "")
+    return InputError(
+        f"The export is headed by variable codes ({shown}), not by the questions' texts or the "
+        "questionnaire's item codes (P1, F2 …), so reportgen cannot tell which column holds the name, "
+        "the e-mail address or each question.",
+        fix=f"Run reportgen check {survey.name} --write-mapping mapping.toml; open mapping.toml and write, "
+        "after each column's letter, what it holds (name, email, or an item code such as P1; each "
+        "column's header is shown after it); then run again with --mapping mapping.toml. Or export "
+        "the survey with question texts as headers, if the tool can.",
+        file=survey,
+    )
+
+
+def _other_responses(
+    book: Export, names: list[str], instrument: Instrument, codebook: Codebook | None
+) -> tuple[str, ...]:
+    """A note for every other sheet with a header row of answers and rows below it: never silently left out."""
+    notes = []
+    for name in names:
+        rows = book.rows(name)
+        head = list(islice(rows, HEADER_SEARCH_ROWS))
+        other = find_columns(name, head, instrument, codebook)
+        if other is None or not other.items:
+            continue
+        below = (values for number, values in chain(head, rows) if number > other.header_row)
+        count = sum(1 for values in below if any(cell_text(v).strip() for v in values))
+        if count:
+            notes.append(
+                f'sheet "{name}" also has a header row of answers and {count} response row(s), which are NOT read: '
+                f'give --sheet "{name}" to read that sheet instead, or copy its rows under this sheet\'s and run again'
+            )
+    return tuple(notes)
 
 
 def _settled(columns: ColumnMap, rows: DataRows, instrument: Instrument) -> tuple[ColumnMap, DataRows]:
@@ -105,18 +175,28 @@ def _settled(columns: ColumnMap, rows: DataRows, instrument: Instrument) -> tupl
 
 
 def find_markers(columns: ColumnMap, instrument: Instrument) -> tuple[Marker, ...]:
-    """The survey tools' unfinished and order columns this header has (exports.toml), each rule once."""
-    parts = [{normalize(part) for part in header.split(" / ")} for header in columns.headers]
-    present = set().union(*parts)
+    """The survey tools' unfinished and order columns this header has (exports.toml).
+
+    A rule counts once, at its first column; a pattern (REDCap's "*_complete") at every column it fits.
+    """
+    parts = [[part for part in header.split(" / ") if part] for header in columns.headers]
     found = []
     for rule in instrument.exports.tools:
-        if rule.detect and not present & {normalize(name) for name in rule.detect}:
+        if rule.detect and not any(_named(part, rule.detect) for keys in parts for part in keys):
             continue  # another tool's export: its column of this name means something else
-        names = {normalize(name) for name in rule.headers}
-        column = next((c for c, keys in enumerate(parts) if keys & names), None)
-        if column is not None:
-            found.append(Marker(rule, column))
+        fitting = [c for c, keys in enumerate(parts) if any(_named(part, rule.headers) for part in keys)]
+        every = any("*" in name for name in rule.headers)
+        found += [Marker(rule, column) for column in (fitting if every else fitting[:1])]
     return tuple(found)
+
+
+def _named(header: str, names: Sequence[str]) -> bool:
+    """Whether a header is one of the names (letters and digits compared) or fits a pattern with *."""
+    key = normalize(header)
+    return any(
+        fnmatch.fnmatchcase(header.casefold(), name.casefold()) if "*" in name else key == normalize(name)
+        for name in names
+    )
 
 
 SHOWN = 5  # missing questions described one by one; the rest are named by their codes
@@ -243,46 +323,3 @@ def no_answers(columns: ColumnMap, survey: Path) -> InputError:
 def quoted(names: list[str]) -> str:
     """Names in quotes, comma-separated; "none" for no names."""
     return ", ".join(f'"{name}"' for name in names) or "none"
-
-
-def read_codebook(
-    structure: Iterable[tuple[int, Sequence[CellValue]]],
-    labels: Iterable[tuple[int, Sequence[CellValue]]],
-    instrument: Instrument,
-) -> Codebook:
-    """Question texts and value labels per variable from a workbook's Structure and Labels sheets.
-
-    Each sheet is a table with a header row; a variable named once over several label
-    rows (one per value) counts for the rows below it.
-    """
-    rules = instrument.exports
-    texts = {
-        variable: text
-        for variable, text in _table(structure, rules.variable_headers, rules.text_headers)
-        if variable and text
-    }
-    value_labels: dict[str, dict[str, str]] = {}
-    for variable, value, label in _table(labels, rules.variable_headers, rules.value_headers, rules.label_headers):
-        if variable and value and label:
-            value_labels.setdefault(variable, {})[value] = label
-    return Codebook(texts=texts, labels=value_labels)
-
-
-def _table(rows: Iterable[tuple[int, Sequence[CellValue]]], *wanted: Sequence[str]) -> Iterator[tuple[str, ...]]:
-    """The wanted columns of a small table, by the first row that names them all; variables carried down."""
-    names = [{normalize(name) for name in names} for names in wanted]
-    columns: list[int] | None = None
-    variable = ""
-    for number, values in rows:
-        texts = [cell_text(v).strip() for v in values]
-        if columns is None:
-            if number > HEADER_SEARCH_ROWS:
-                return
-            keys = [normalize(t) for t in texts]
-            found = [next((i for i, key in enumerate(keys) if key in accepted), None) for accepted in names]
-            if all(i is not None for i in found) and len(set(found)) == len(found):
-                columns = [i for i in found if i is not None]
-            continue
-        cells = [texts[c] if c < len(texts) else "" for c in columns]
-        variable = normalize(cells[0]) or variable
-        yield (variable, *cells[1:])

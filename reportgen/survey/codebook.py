@@ -1,0 +1,52 @@
+"""A workbook's own description of its variables (SurveyXact's Structure and Labels sheets), read as tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+from ..models import CellValue, Codebook, Instrument
+from .cells import cell_text, normalize
+from .headers import HEADER_SEARCH_ROWS
+
+
+def read_codebook(
+    structure: Iterable[tuple[int, Sequence[CellValue]]],
+    labels: Iterable[tuple[int, Sequence[CellValue]]],
+    instrument: Instrument,
+) -> Codebook:
+    """Question texts and value labels per variable from a workbook's Structure and Labels sheets.
+
+    Each sheet is a table with a header row; a variable named once over several label
+    rows (one per value) counts for the rows below it.
+    """
+    rules = instrument.exports
+    texts = {
+        variable: text
+        for variable, text in _table(structure, rules.variable_headers, rules.text_headers)
+        if variable and text
+    }
+    value_labels: dict[str, dict[str, str]] = {}
+    for variable, value, label in _table(labels, rules.variable_headers, rules.value_headers, rules.label_headers):
+        if variable and value and label:
+            value_labels.setdefault(variable, {})[value] = label
+    return Codebook(texts=texts, labels=value_labels)
+
+
+def _table(rows: Iterable[tuple[int, Sequence[CellValue]]], *wanted: Sequence[str]) -> Iterator[tuple[str, ...]]:
+    """The wanted columns of a small table, by the first row that names them all; variables carried down."""
+    names = [{normalize(name) for name in names} for names in wanted]
+    columns: list[int] | None = None
+    variable = ""
+    for number, values in rows:
+        texts = [cell_text(v).strip() for v in values]
+        if columns is None:
+            if number > HEADER_SEARCH_ROWS:
+                return
+            keys = [normalize(t) for t in texts]
+            found = [next((i for i, key in enumerate(keys) if key in accepted), None) for accepted in names]
+            if all(i is not None for i in found) and len(set(found)) == len(found):
+                columns = [i for i in found if i is not None]
+            continue
+        cells = [texts[c] if c < len(texts) else "" for c in columns]
+        variable = normalize(cells[0]) or variable
+        yield (variable, *cells[1:])
