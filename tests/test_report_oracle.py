@@ -210,7 +210,7 @@ def problems(view: ReportView, answers: dict[str, int | None]) -> list[str]:
         if kind == "narrative" and straight:
             found.append(f"a narrative for a leader who gave the same answer to everything: {text}")
         if kind == "answers" and step is not None:
-            found += answers_problems(text, step, answers, lang)
+            found += answers_problems(text, step, answers, view)
     found += order_problems(view, answers) + action_problems(view, answers)
     if straight and not any(said.when.startswith("straight") for said in view.three):
         found.append("a leader who gave the same answer to everything is not told so")
@@ -231,7 +231,7 @@ def action_problems(view: ReportView, answers: dict[str, int | None]) -> list[st
     return found
 
 
-def answers_problems(text: str, step: Any, answers: dict[str, int | None], lang: str) -> list[str]:
+def answers_problems(text: str, step: Any, answers: dict[str, int | None], view: ReportView) -> list[str]:
     """The sentence about a step's answers names every statement tied for the lowest, and counts right."""
     given = {i.code: turned(i.code, answers[i.code]) for i in step.items if answers.get(i.code) is not None}
     if not given or step.score is None:
@@ -243,10 +243,10 @@ def answers_problems(text: str, step: Any, answers: dict[str, int | None], lang:
     if named and {i.code for i in named} != {i.code for i in tied}:
         found.append(f"names {[i.code for i in named]} but the lowest are {[i.code for i in tied]}: {text}")
     marks = {i.code for i in step.items if i.lowest}
-    if ("▼" in text) != bool(marks) or (marks and marks != {i.code for i in tied}):
+    if (str(view.t["labels"]["lowest_mark"]) in text) != bool(marks) or (marks and marks != {i.code for i in tied}):
         found.append(f"marks {sorted(marks)} in the table but the lowest are {[i.code for i in tied]}: {text}")
-    for number in re.findall(r"\b(\d+|" + "|".join(NUMBER_WORDS[lang]) + r") (?:udsagn|statements?)\b", text):
-        value = int(number) if number.isdigit() else NUMBER_WORDS[lang].index(number)
+    for number in re.findall(r"\b(\d+|" + "|".join(NUMBER_WORDS[view.lang]) + r") (?:udsagn|statements?)\b", text):
+        value = int(number) if number.isdigit() else NUMBER_WORDS[view.lang].index(number)
         if value not in (len(tied), len(given)):
             found.append(f"counts {value}, but {len(tied)} are lowest of {len(given)} answered: {text}")
     return found
