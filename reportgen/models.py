@@ -174,6 +174,7 @@ class Brand:
     workshop_date: Day | None = None  # on the action plan page
     facilitator: str = ""  # the facilitator's name and how to reach them, on the action plan page
     ebook: Mapping[str, object] = field(default_factory=dict)  # link (with {chapter}) and pages per chapter
+    audience: str = ""  # step 4's audience for leaders without their own Målgruppe column: "" (kunder) or "borgere"
 
     @property
     def template_dir(self) -> Path:

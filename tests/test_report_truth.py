@@ -415,3 +415,26 @@ def test_a_leader_whose_audience_is_citizens_reads_step_4_about_citizens(written
     leader = response(LEADERS["mixed"])
     branded = build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, CONTENTS[lang], lang, run)
     assert branded.steps[3].meaning == customers.meaning
+
+
+def test_a_brand_for_citizens_turns_step_4_for_every_leader_without_their_own_column(tmp_path: Path) -> None:
+    from reportgen.brand import init_brand
+
+    folder = init_brand(tmp_path / "b", BUNDLED)
+    toml = (folder / "brand.toml").read_text("utf-8").replace('audience = ""', 'audience = "borgere"')
+    (folder / "brand.toml").write_text(toml, "utf-8")
+    assert load_brand(folder, BUNDLED).audience == "borgere"
+    headers = IDENTITY + item_headers() + ["Målgruppe"]
+    rows = [
+        [*leader_row("Kim Ærø", "kim@example.dk", LEADERS["mixed"]), ""],
+        [*leader_row("Ole Sø", "ole@example.dk", LEADERS["mixed"]), "kunder"],
+    ]
+    survey = write_xlsx(tmp_path / "s.xlsx", [headers, *rows])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["build", str(survey), "--brand", str(folder), "--format", "html", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    kim, ole = (html.unescape((out / f"{n}.html").read_text("utf-8")) for n in ("02-kim-aero", "03-ole-so"))
+    assert "Spørg tre borgere" in kim and "Spørg tre kunder" not in kim  # the brand's audience
+    assert "Spørg tre kunder" in ole and "Spørg tre borgere" not in ole  # the leader's own column wins
