@@ -12,7 +12,7 @@ SYSTEM_LIBS := pango-1.0 pangoft2-1.0 harfbuzz-subset
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 .DEFAULT_GOAL := help
-.PHONY: help python sysdeps install run test lint bench docs sample clean
+.PHONY: help python sysdeps install run test lint bench docs commands sample clean
 
 help: ## List the targets with what they do
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -58,6 +58,10 @@ install: python ## Create .venv with reportgen and its test tools
 
 run: install ## Build the reports of the bundled sample into reports/ (one row is invalid on purpose)
 	$(BIN)/reportgen demo reports
+	@echo ""
+	@echo "reportgen is installed in $(VENV)/. To run it in this terminal, first:  source $(VENV)/bin/activate"
+	@echo "  (again in each new terminal), then: reportgen --help"
+	@echo "or type its path instead:  $(BIN)/reportgen --help"
 
 lint: install ## Ruff (lint and format) and mypy
 	$(BIN)/ruff check .
@@ -77,6 +81,9 @@ docs: install ## Render the sample's first report to PNG pages under docs/
 	mkdir -p docs
 	pdftoppm -png -r 60 build/docs-da/02-soren-ostergaard.pdf docs/report-da
 	pdftoppm -png -r 60 build/docs-en/02-soren-ostergaard.pdf docs/report-en
+
+commands: install ## Rewrite docs/commands.md (every command's --help) after an option changed
+	REPORTGEN_UPDATE_DOCS=1 $(BIN)/pytest -q tests/test_docs.py
 
 sample: install ## Regenerate sample_data/survey.xlsx from its seeded script
 	$(BIN)/python sample_data/make_sample.py

@@ -72,6 +72,7 @@ class Settings:
 PASSWORD_VARIABLE = "REPORTGEN_SMTP_PASSWORD"  # noqa: S105 (the name of a variable, not a password)
 SECURITY_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 RETRY_DELAYS = (5.0, 30.0, 120.0)  # seconds to wait before each retry of a temporary failure
+GRAPH_URL = "https://graph.microsoft.com/v1.0"
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,15 @@ SEND_OPTIONS: dict[str, Option] = {
     "rate": Option(int, 20, 1, 600),  # messages per minute
     "daily_cap": Option(int, 300, 1),  # messages per 24 hours, counted in delivery.csv
     "smtp_timeout": Option(float, 60.0, 0.1),  # seconds to wait for the server's answer
+    # Sending without a password (docs/mail.md): XOAUTH2 or Microsoft Graph, the token's source, the app registration.
+    "smtp_auth": Option(str, "password", choices=("password", "oauth2")),
+    "via": Option(str, "smtp", choices=("smtp", "graph")),
+    "oauth_token_command": Option(str),  # prints an access token (IT's own tooling); else the stored sign-in
+    "graph_url": Option(str, GRAPH_URL),
+    "microsoft_client_id": Option(str),
+    "microsoft_tenant": Option(str, "organizations"),
+    "google_client_id": Option(str),
+    "google_client_secret": Option(str),
 }
 
 
@@ -127,6 +137,10 @@ class SendOptions:
     smtp_timeout: float  # a message whose answer is later than this is "unknown"
     # Read when the options are made, so that a test can shorten the module's delays.
     retry_delays: tuple[float, ...] = field(default_factory=lambda: RETRY_DELAYS)
+    smtp_auth: str = "password"  # or "oauth2": XOAUTH2 with a token from the sign-in or the token command
+    via: str = "smtp"  # or "graph": Microsoft Graph's /me/sendMail
+    oauth_token_command: str | None = None
+    graph_url: str = GRAPH_URL
 
 
 def send_options(given: Mapping[str, object], config: Path | None, brand: Mapping[str, object]) -> SendOptions:
@@ -158,6 +172,10 @@ def merge_options(
         rate=_whole(merged, "rate") or 1,
         daily_cap=_whole(merged, "daily_cap") or 1,
         smtp_timeout=_real(merged, "smtp_timeout") or 0.1,
+        smtp_auth=_text(merged, "smtp_auth") or "password",
+        via=_text(merged, "via") or "smtp",
+        oauth_token_command=_text(merged, "oauth_token_command"),
+        graph_url=(_text(merged, "graph_url") or GRAPH_URL).rstrip("/"),
     )
 
 

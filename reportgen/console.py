@@ -22,7 +22,9 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 if TYPE_CHECKING:
     from .delivery.letters import Letter
+    from .delivery.send import Summary
     from .models import Brand, BuildResult, Survey
+    from .pipeline.doctor import Check
     from .pipeline.send import SendResult
 
 
@@ -261,8 +263,11 @@ def _interrupted(outcome: Outcome) -> bool:
     return outcome.status == "failed" and (outcome.reason or "").startswith("interrupted")
 
 
-def demo_lines(result: BuildResult) -> list[str]:
-    """After `reportgen demo` (and `make run`): the sample's invalid row is meant, and where to look."""
+def demo_lines(result: BuildResult, command: str = "reportgen") -> list[str]:
+    """After `reportgen demo` (and `make run`): the sample's invalid row is meant, where to look, and what next.
+
+    `command` is how reportgen is typed in this terminal (`reportgen`, or `.venv/bin/reportgen`).
+    """
     lines = [
         f"  The sample's row {o.source_row} is invalid on purpose ({o.reason}), to show how reportgen "
         "reports a row it cannot use; every other row has a report."
@@ -274,7 +279,7 @@ def demo_lines(result: BuildResult) -> list[str]:
         lines.append(f"  Open {result.manifest.parent / reports[0]} to see a leader's report,")
     if result.cohort:
         lines.append(f"  {result.cohort} for the group, and {result.scores} for every score.")
-    lines.append("  Next, with your own export: reportgen check survey.xlsx, then reportgen build survey.xlsx")
+    lines.append(f'  Next, with your own export: {command} check "survey.xlsx", then {command} build "survey.xlsx"')
     return lines
 
 
@@ -310,7 +315,7 @@ def change_reason(parts: tuple[str, ...] | None) -> str:
 def send_lines(
     result: SendResult, folder: Path, mode: str, eml_dir: Path | None = None, to_me: str | None = None
 ) -> list[str]:
-    """What `send` did or would do (mode: "dry", "eml", "send"), one line per leader, then the counts."""
+    """What `send` did or would do (mode: "dry", "eml", "mailbox", "send"), one line per leader, then the counts."""
     summary, mail, wrote_log, sample, changes = (
         result.summary,
         result.mail,
@@ -349,21 +354,7 @@ def send_lines(
         lines.append(f"Stopped: {summary.stopped}.")
     if summary.interrupted:
         lines.append("Interrupted: delivery.csv holds every message sent so far; run send again to finish.")
-    rest = f"{len(summary.skipped)} already sent, {len(summary.changed)} changed, {len(summary.failed)} failed"
-    if mode == "eml":
-        counts = f"{len(summary.drafts)} drafts written to {eml_dir}, {rest}"
-    elif mode == "dry":
-        counts = f"Dry run: {len(summary.planned)} to send, nothing sent, {rest}"
-    elif not (summary.sent or summary.not_sent or summary.failed or summary.changed or summary.unknown):
-        counts = f"0 to send: all {len(summary.skipped)} already sent"
-    else:
-        counts = f"{len(summary.sent)} sent" + (" (to --to-me only)" if to_me else "") + f", {rest}"
-    if summary.unknown:
-        counts += f", {len(summary.unknown)} unknown"
-    if summary.marked:
-        counts += f", {len(summary.marked)} marked as sent"
-    if summary.not_sent:
-        counts += f", {len(summary.not_sent)} not sent"
+    counts = _send_counts(summary, mode, eml_dir, to_me)
     if wrote_log:
         counts += f"; log: {folder / DELIVERY}"
     lines.append(counts + ".")
@@ -371,6 +362,31 @@ def send_lines(
         needs = ["--send"] + [_NEEDS.get(option, option) for option in (sample.missing if sample else ())]
         lines.append(f"For a real send, give {', '.join(needs[:-1]) + ' and ' if len(needs) > 1 else ''}{needs[-1]}.")
     return lines
+
+
+def _send_counts(summary: Summary, mode: str, eml_dir: Path | None, to_me: str | None) -> str:
+    """The closing count of a send run, by what it did."""
+    rest = f"{len(summary.skipped)} already sent, {len(summary.changed)} changed, {len(summary.failed)} failed"
+    if mode == "eml":
+        counts = f"{len(summary.drafts)} drafts written to {eml_dir}, {rest}"
+    elif mode == "mailbox":
+        counts = f"{len(summary.drafts)} drafts in your mailbox's Drafts folder, nothing sent, {rest}"
+    elif mode == "dry":
+        counts = f"Dry run: {len(summary.planned)} to send, nothing sent, {rest}"
+    elif to_me:
+        tests = f"{len(summary.sent)} test message" + ("" if len(summary.sent) == 1 else "s")
+        counts = f"{tests} sent to {to_me}, none to the leaders"
+    elif not (summary.sent or summary.not_sent or summary.failed or summary.changed or summary.unknown):
+        counts = f"0 to send: all {len(summary.skipped)} already sent"
+    else:
+        counts = f"{len(summary.sent)} sent, {rest}"
+    if summary.unknown:
+        counts += f", {len(summary.unknown)} unknown"
+    if summary.marked:
+        counts += f", {len(summary.marked)} marked as sent"
+    if summary.not_sent:
+        counts += f", {len(summary.not_sent)} not sent"
+    return counts
 
 
 _NEEDS = {
@@ -382,3 +398,29 @@ _NEEDS = {
 def sent_line(letter: Letter) -> None:
     """One line as each message is accepted."""
     click.echo(f"  sent     {letter.email:<32} {letter.pdf}")
+
+
+def signed_in(provider: str, where: str) -> None:
+    """After `reportgen login`: where the sign-in is kept, and how to send with it."""
+    way = "--via graph" if "graph" in where else "--smtp-auth oauth2"
+    click.echo(f"Signed in with {provider.capitalize()}; the sign-in is kept in {where}.")
+    click.echo(f"Send with it: reportgen send FOLDER {way} --send")
+
+
+def doctor_lines(checks: list[Check]) -> list[str]:
+    """`reportgen doctor`: one line per check, what to do under each problem, then the verdict."""
+    lines = []
+    for check in checks:
+        if check.ok and level < NORMAL:  # --quiet: the problems only
+            continue
+        lines.append(f"  {'ok' if check.ok else 'PROBLEM':<8} {check.name:<16} {check.found}")
+        if check.fix:
+            lines.append(f"  {'':<8} {'':<16} → {check.fix}")
+    problems = sum(not check.ok for check in checks)
+    lines.append("Ready." if not problems else f"{problems} problem{'s' if problems > 1 else ''}: see → above.")
+    return lines
+
+
+def test_line(letter: Letter) -> None:
+    """One line as a --to-me test message is accepted: whose report went to the facilitator."""
+    click.echo(f"  test → you ({letter.name}'s report)")

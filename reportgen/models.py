@@ -40,6 +40,7 @@ class Item:
     reverse: bool
     text: Localized
     kind: Literal["step", "importance", "free_text"]
+    turned: Localized | None = None  # a reverse-keyed statement reworded so that agreeing is favourable
 
 
 @dataclass(frozen=True)
@@ -364,6 +365,7 @@ class Survey:
     outcomes: tuple[Outcome, ...]
     reading: str = ""  # how a text export was read: "UTF-8, comma-separated"
     gaps: str = ""  # the paragraph on questions without a column (check lists it; score and build stop)
+    earlier: tuple[Outcome, ...] = ()  # the --previous export's outcomes: who was in the group then
 
 
 @dataclass(frozen=True)

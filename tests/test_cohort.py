@@ -16,7 +16,7 @@ from reportgen.models import BuildResult, round_half_up
 from reportgen.pipeline.build import build
 from reportgen.report import cohort
 from reportgen.report.cohort_rules import Excluded
-from reportgen.scoring.group import group_means
+from reportgen.scoring.group import Since, group_means
 from reportgen.survey.load import read_survey
 
 from .conftest import INSTRUMENT, ITEM_CODES, invoke, pdf_text, write_xlsx
@@ -90,7 +90,7 @@ def test_cohort_figures_equal_a_reference_computation_over_score(survey: Path, v
             assert step.too_few and step.mean is None and not step.dots
             continue
         assert float(step.mean or 0) == pytest.approx(statistics.fmean(scores), abs=0.05)
-        assert float(step.median or 0) == pytest.approx(statistics.median(scores), abs=0.05)
+        assert step.median is None and step.middle is None and step.dots == ()  # one leader's score, of six
         assert step.spread == pytest.approx(statistics.pstdev(scores), abs=0.1)
         bands = [r["bands"][step.id] for r in records if r["bands"][step.id]]
         assert {b.key: b.count for b in step.bands} == {band.id: bands.count(band.id) for band in INSTRUMENT.bands}
@@ -103,24 +103,24 @@ def test_the_cohort_report_names_nobody_and_withholds_small_figures(built: Build
     assert [p.name for p in built.cohort.parent.glob("[0-9]*.pdf")] == asked  # the one asked for
     text = pdf_text(built.cohort)
     assert "6 ledere indgår" in text
-    assert "2 svar er udeladt: ugyldige 1, dubletter 1, ikke færdiggjort 0." in text
+    assert "2 besvarelser er udeladt (ugyldige: 1, dubletter: 1, ufærdige: 0)." in text
     for n, name in enumerate(NAMES):
         for part in name.split():
             assert part not in text
         assert f"leader{n}@example.dk" not in text.casefold() and f"Firma{n}" not in text
     assert "hemmelige" not in text and "Uden Mail" not in text
-    assert "Salg: 6 ledere" in text  # a --group-by group of six is no single leader
+    assert re.search(r"Salg 6 [\d,]+ [\d,]+ [\d,]+ For få", text)  # a --group-by group of six, customers withheld
     assert "For få svar" in text  # the customers step has three answers
 
 
 def test_no_figure_is_made_from_fewer_than_the_minimum(view: cohort.CohortView) -> None:
     customers = next(s for s in view.steps if s.id == "customers")
     assert customers.scored == 3 and customers.too_few
-    assert (customers.mean, customers.median, customers.spread, customers.low, customers.high) == (None,) * 5
+    assert (customers.mean, customers.median, customers.spread, customers.middle) == (None,) * 4
     assert customers.bands == () and customers.dots == () and not customers.split
     assert customers.importance is None and customers.importance_bar == () and customers.priority is None
-    assert customers.rank is None and customers not in view.focus and view.order[-1] is customers
-    assert customers.moves is None and customers.change is None  # two leaders matched on it
+    assert customers.rank is None and customers not in view.brief.focus and view.brief.order[-1] is customers
+    assert customers.since is not None and not customers.since.shown and customers.since.change is None
     for item in view.items:
         if item.code in CUSTOMERS:
             assert item.answered == 3 and item.too_few and item.mean is None and item.bar == () and not item.mark
@@ -183,12 +183,14 @@ def test_the_radar_the_cohort_report_and_the_workbook_show_the_same_group_figure
             assert step.id not in radar
             continue
         assert radar[step.id] == float(step.mean)
-        assert row[2] == float(round_half_up(step.mean, 1)) and row[3] == float(round_half_up(step.median or 0, 1))
+        assert row[2] == float(round_half_up(step.mean, 1)) and step.median is None  # one leader's score, of six
         assert row[-3] == float(round_half_up(step.importance or 0, 1)) and row[-1] == step.first_in_order
         assert tuple(row[7:10]) == tuple(b.count for b in step.bands)
-        # Page 1's order table: importance, mean score and priority of the step, in that order.
-        shown = [number(v, d, "da_DK") for v, d in ((step.importance, 1), (step.mean, 0), (step.priority, 0))]
+        # Page 1's order table: the importance in words, the beginners and the mean score with one decimal.
+        important = f"{view.cell(step.importance_high)} af {step.importance_answers}"
+        shown = [important, f"{view.cell(step.beginners)} af {step.scored}", number(step.mean, 1, "da_DK")]
         assert re.search(rf"{step.chapter}\. {step.title}[^\n]*? {' '.join(shown)} ", text), step.id
+        assert number(step.mean, 1, "da_DK") == f"{row[2]:.1f}".replace(".", ",")  # the workbook's rounding
 
 
 def test_a_group_of_four_gets_no_cohort_report(shared_build: BuildResult) -> None:
@@ -209,11 +211,10 @@ def test_the_groups_change_is_the_mean_change_of_matched_leaders(
     assert view.since
     for step in view.steps:
         changes = [r["changes"][step.id] for r in records if r["changes"][step.id] is not None]
-        assert step.matched == len(changes)
-        if len(changes) < 5:
-            assert step.change is None  # customers: three leaders answered it, too few
-        else:
-            assert float(step.change or 0) == pytest.approx(statistics.fmean(changes), abs=0.05)
+        assert step.since is not None and step.since.matched == len(changes)
+        # Five of the six were there last time: the one newcomer's scores would follow from the change.
+        assert len(changes) == 5 or step.id == "customers"
+        assert step.since.change is None and not step.since.shown
 
 
 def test_group_by_adds_a_section_per_group_of_the_minimum_size(tmp_path: Path) -> None:
@@ -279,10 +280,11 @@ def test_the_brief_names_the_step_the_group_needs_most(tmp_path: Path) -> None:
     employees = next(s for s in view.steps if s.id == "employees")
     assert employees.mean == 50 and employees.importance == Fraction(19, 5)
     assert employees.priority == Fraction(19, 5) * 50
-    assert [s.id for s in view.focus] == ["employees"] and employees.focus and employees.rank == 1
-    assert view.order[0].id == "employees"
+    assert [s.id for s in view.brief.focus] == ["employees"] and employees.focus and employees.rank == 1
+    assert view.brief.order[0].id == "employees"
     assert employees.first_in_order == 5 and employees.first_share == 1
-    assert view.resource is not None and view.resource.id == "purpose"  # 75 on three steps: the first chapter
+    assert view.brief.resource is not None and view.brief.resource.id == "purpose"  # 75 on three steps: chapter 1
+    assert view.brief.teams == () and view.brief.lowest == ()  # a focus is the plan
 
 
 def _step(step_id: str, score: int, importance: int) -> dict[str, int]:
@@ -295,7 +297,7 @@ def test_a_flat_group_has_no_focus_and_neutral_statements_are_no_findings(tmp_pa
     rows = [answers(ALL, ALL)] * 3 + [answers(dict.fromkeys(STEP_ITEMS, 4), ALL)] * 2
     view = view_of(tmp_path, rows)
     assert len({s.priority for s in view.steps}) == 1
-    assert view.focus == () and not any(s.focus for s in view.steps)
+    assert view.brief.focus == () and not any(s.focus for s in view.steps)
     assert all(i.mean is not None and 3 < i.mean < 4 for i in view.items)
     assert view.strengths == () and view.blind_spots == ()
     assert {i.mark for i in view.items} == {""}
@@ -306,7 +308,8 @@ def test_a_clear_strength_and_blind_spot_stand_out_with_reverse_keyed_statements
     rows = [answers(ALL, ALL) | {"P1": 5, "F5": 1, "M1": 1}] * 4 + [answers(ALL, ALL) | {"P1": 4, "F5": 2, "M1": 2}]
     view = view_of(tmp_path, rows)
     items = {i.code: i for i in view.items}
-    assert items["F5"].reverse and items["F5"].mean == Fraction(24, 5)  # turned: 5, 5, 5, 5, 4
+    assert items["F5"].turned and items["F5"].mean == Fraction(24, 5)  # turned: 5, 5, 5, 5, 4
+    assert items["F5"].text == "Jeg føler mig tryg, når jeg selv skal kommunikere på sociale medier."
     assert items["P1"].mean == Fraction(24, 5) and items["P1"].agree == 1
     assert [i.code for i in view.strengths] == ["P1", "F5"]
     assert [i.code for i in view.blind_spots] == ["M1"] and items["M1"].disagree == 1
@@ -335,17 +338,15 @@ def test_band_moves_since_the_previous_round(tmp_path: Path) -> None:
     now = [answers(ALL | {"purpose": 5}, ALL)] * 2 + [answers(ALL | {"purpose": 2}, ALL)] + [answers(ALL, ALL)] * 3
     view = view_of(tmp_path, now, before)
     purpose, skills = view.steps[0], view.steps[1]
-    assert purpose.moves == cohort.Moves(up=2, same=3, down=1) and purpose.matched == 6
-    assert purpose.change == Fraction(2 * 100 - 75, 6)
-    assert skills.moves == cohort.Moves(up=0, same=6, down=0) and skills.change == 0
+    assert purpose.since == Since(matched=6, change=Fraction(2 * 100 - 75, 6), up=2, same=3, down=1, shown=True)
+    assert skills.since == Since(matched=6, change=Fraction(0), up=0, same=6, down=0, shown=True)
 
 
 def test_band_moves_are_withheld_below_the_minimum(tmp_path: Path) -> None:
     before = [answers(ALL | {"purpose": 1}, ALL)] * 4  # only four leaders were there last time
     now = [answers(ALL | {"purpose": 5}, ALL)] * 6
     view = view_of(tmp_path, now, before)
-    assert view.since and view.steps[0].matched == 4
-    assert view.steps[0].moves is None and view.steps[0].change is None
+    assert view.since and view.steps[0].since == Since(4, None, 0, 0, 0, False)
 
 
 def test_excluded_rows_are_counted_by_why(tmp_path: Path) -> None:
@@ -386,7 +387,7 @@ def test_a_group_where_no_step_has_enough_scores_gets_no_focus_and_no_resource(t
     steps = ["purpose", "purpose", "skills", "skills", "employees"]  # each leader answers one step only
     view = view_of(tmp_path, [_step(step_id, 4, 5) for step_id in steps])
     assert view.leaders == 5 and all(s.too_few and s.priority is None and s.rank is None for s in view.steps)
-    assert view.focus == () and view.resource is None and view.average_priority is None
+    assert view.brief.focus == () and view.brief.resource is None and view.brief.average_priority is None
 
 
 def test_every_text_cohort_html_uses_is_in_both_content_files() -> None:

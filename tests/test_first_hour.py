@@ -247,13 +247,13 @@ def test_every_command_has_verbose_and_quiet() -> None:
 
 
 def test_a_build_says_what_it_does_from_the_start(tmp_path: Path) -> None:
-    survey = write_xlsx(tmp_path / "s.xlsx", [HEADER, *leaders(2)])
-    args = ["build", str(survey), "-o", str(tmp_path / "out"), "--format", "html", "--cohort-min", "2", "-j", "1"]
+    survey = write_xlsx(tmp_path / "s.xlsx", [HEADER, *leaders(5)])
+    args = ["build", str(survey), "-o", str(tmp_path / "out"), "--format", "html", "-j", "1"]
     out = CliRunner().invoke(main, args).stdout.splitlines()
-    assert out[:3] == ["Reading s.xlsx …", "Preparing the reports of 2 leaders …", "Rendering 2 reports …"]
+    assert out[:3] == ["Reading s.xlsx …", "Preparing the reports of 5 leaders …", "Rendering 5 reports …"]
     # The cohort report renders beside the leaders' reports, first in the pool's queue.
-    assert out[3] == "Rendering the cohort report (2 leaders) …"
-    assert any(line.startswith("  2/2 reports") for line in out[4:])
+    assert out[3] == "Rendering the cohort report (5 leaders) …"
+    assert any(line.startswith("  5/5 reports") for line in out[4:])
 
 
 def test_the_bar_fits_the_terminal(shared_build, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]

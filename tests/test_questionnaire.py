@@ -83,9 +83,9 @@ def identity_value(field: str, leader: dict[str, Any]) -> str:
 
 
 def field_of(label: str, lang: str) -> str:
-    """The identity field a question label stands for, by the content file."""
+    """The identity field a question label stands for, by the content file (a required one ends in " *")."""
     fields = tomllib.loads((bundled_templates() / "content" / f"questionnaire-{lang}.toml").read_text("utf-8"))
-    return next(field for field, text in fields["fields"].items() if text == label)
+    return next(field for field, text in fields["fields"].items() if text == label.removesuffix(" *"))
 
 
 # --- Google Forms ----------------------------------------------------------------------------------
@@ -503,3 +503,41 @@ def test_a_second_instrument_works_the_same(tmp_path: Path, fmt: str) -> None:
         assert needle in text, (fmt, needle)
     for absent in ("Helt enig", "Formål", "P1"):
         assert absent not in text, (fmt, absent)
+
+
+# --- issue 26: the files read right, required questions marked, the Google form published ----------
+
+
+def test_required_questions_are_marked_in_the_word_and_qualtrics_files(tmp_path: Path) -> None:
+    required = {field.id: field.required for field in INSTRUMENT.identity.values()}
+    assert any(required.values()) and not all(required.values())
+    document = Document(str(generate(tmp_path, "da", "docx")))
+    paragraphs = [paragraph.text for paragraph in document.paragraphs]
+    assert any("Felter med * skal udfyldes." in text for text in paragraphs)
+    qualtrics = generate(tmp_path, "da", "qualtrics").read_text("utf-8")
+    labels = tomllib.loads((bundled_templates() / "content" / "questionnaire-da.toml").read_text("utf-8"))["fields"]
+    for field, label in labels.items():
+        if field not in required:
+            continue
+        marked = f"{label} *"
+        numbered = [text.split(". ", 1)[1] for text in paragraphs if text.split(". ", 1)[-1] in (label, marked)]
+        assert numbered == [marked if required[field] else label], field
+        assert (marked if required[field] else label) in qualtrics.splitlines(), field
+
+
+def test_qualtrics_and_limesurvey_texts_read_as_sentences(tmp_path: Path) -> None:
+    for lang in ("da", "en"):
+        for fmt in ("qualtrics", "limesurvey"):
+            text = generate(tmp_path, lang, fmt).read_text("utf-8")
+            assert not re.search(r"[?!:.]\.(\s|$)", text), (lang, fmt)
+    qualtrics = generate(tmp_path, "da", "qualtrics").read_text("utf-8")
+    assert "Hvor vigtigt er hvert trin for dig lige nu? Sæt ét kryds pr. spørgsmål." in qualtrics
+
+
+def test_the_google_script_publishes_the_form_and_logs_whether_it_takes_answers(tmp_path: Path) -> None:
+    script = generate(tmp_path, "da", "google").read_text("utf-8")
+    body = script.split("function createForm() {")[1]
+    assert 'if (typeof form.setPublished === "function") {\n    form.setPublished(true);' in body
+    assert "form.setAcceptingResponses(true);" in body
+    assert '"Published: " + published + "; accepts answers: " + form.isAcceptingResponses()' in body
+    assert body.index("setPublished(true)") < body.index("getPublishedUrl()")

@@ -150,10 +150,16 @@ def test_dry_run_sends_nothing_and_to_me_sends_only_to_me(reports: Path, server:
     assert not (reports / DELIVERY).exists()
     test = send(reports, port, "--smtp-security", "none", "--send", "--to-me", "me@example.dk")
     assert test.exit_code == 0, test.output
-    assert [rcpts for rcpts, _ in mailbox.messages] == [["me@example.dk"]] * 3
+    assert [rcpts for rcpts, _ in mailbox.messages] == [["me@example.dk"]]  # one sample, unless --all
+    first = next(line for line in test.stdout.splitlines() if "test →" in line)
+    assert first.strip() in {f"test → you ({name}'s report)" for name, _ in LEADERS}
+    assert "1 test message sent to me@example.dk, none to the leaders" in test.stdout
+    every = send(reports, port, "--smtp-security", "none", "--send", "--to-me", "--all")
+    assert every.exit_code == 0, every.output
+    assert [rcpts for rcpts, _ in mailbox.messages[1:]] == [["workshop@example.dk"]] * 3  # --to-me alone: the sender
     # A test run does not count as delivery: the real run still sends to every leader.
     real = send(reports, port, "--smtp-security", "none", "--send")
-    assert real.exit_code == 0 and len(mailbox.messages) == 6
+    assert real.exit_code == 0 and len(mailbox.messages) == 7
 
 
 def test_drafts_parse_back_with_the_right_attachment(reports: Path, tmp_path: Path) -> None:

@@ -11,11 +11,12 @@ import logging
 import click
 
 from .. import __version__
-from . import build, send, survey
+from . import build, doctor, login, send, survey
 from .common import EXIT_INTERRUPTED, EXIT_NOTHING_DONE, EXIT_OK, EXIT_PROBLEMS
+from .group import WorkGroup
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=WorkGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportgen")
 @click.option("--debug", is_flag=True, help="Show the full traceback of an internal error.")
 def main(debug: bool) -> None:
@@ -23,7 +24,11 @@ def main(debug: bool) -> None:
     logging.captureWarnings(False)
 
 
-for command in (survey.check, survey.score, build.build, build.demo, build.brand, send.send, survey.questionnaire):
+# Listed in --help in the order of work (cli/group.py), whatever the order here.
+for command in (
+    survey.check, survey.score, build.build, build.demo, build.brand, send.send, survey.questionnaire,
+    doctor.doctor, login.login,
+):  # fmt: skip
     main.add_command(command)
 
 __all__ = ["EXIT_INTERRUPTED", "EXIT_NOTHING_DONE", "EXIT_OK", "EXIT_PROBLEMS", "main"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -13,6 +14,7 @@ from .. import console
 from ..config import Settings, bundled_sample
 from ..models import BuildResult
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded
+from .group import parse_date
 from .options import CSV_DIALECT, PREVIOUS, survey_input, verbosity
 
 
@@ -39,9 +41,8 @@ from .options import CSV_DIALECT, PREVIOUS, survey_input, verbosity
 @click.option(
     "--date",
     "report_date",
-    type=click.DateTime(["%Y-%m-%d"]),
-    callback=lambda _context, _parameter, value: value.date() if value else None,
-    help="Date shown on the cover, as YYYY-MM-DD (default: the brand's, else today).",
+    callback=parse_date,
+    help="Date shown on the cover, as 2026-11-03 or 3-11-2026 (default: the brand's, else today).",
 )
 @click.option("--paper", type=click.Choice(["A4", "letter"]), help="Paper size (default: the brand's, A4).")
 @click.option(
@@ -53,9 +54,9 @@ from .options import CSV_DIALECT, PREVIOUS, survey_input, verbosity
 )
 @click.option(
     "--cohort-min",
-    type=click.IntRange(min=2),
-    help=f"Fewest scored leaders before the group's average is drawn on each radar chart (default: "
-    f"{Settings.cohort_min}).",
+    type=click.IntRange(min=5),
+    help=f"Fewest leaders behind any group figure: at least {Settings.cohort_min}, never fewer "
+    "(a radar's group average needs as many besides the reader).",
 )
 @click.option(
     "-j",
@@ -74,7 +75,10 @@ from .options import CSV_DIALECT, PREVIOUS, survey_input, verbosity
 @click.option(
     "--group-by",
     metavar="COLUMN",
-    help="Add a section per group of this column (e.g. Organisation) to the cohort report.",
+    help=(
+        "Add a section per group of this column (e.g. Organisation) to the cohort report; "
+        "leaders in a group below --cohort-min count in no group figure."
+    ),
 )
 @CSV_DIALECT
 @verbosity
@@ -113,11 +117,23 @@ def demo(folder: Path, lang: str | None, jobs: int | None) -> None:
     """Build the bundled sample survey into FOLDER (default reportgen-demo) and say where the reports are."""
     settings = Settings(survey=bundled_sample(), output_dir=folder, language=lang, jobs=jobs)
     result = _build(settings)
-    for line in console.demo_lines(result):
+    for line in console.demo_lines(result, typed_command()):
         click.echo(line)
     if result.interrupted:
         sys.exit(EXIT_INTERRUPTED)
     sys.exit(EXIT_PROBLEMS if result.counts["failed"] else EXIT_OK)
+
+
+def typed_command() -> str:
+    """How to type reportgen in this terminal: `reportgen` where that is on the PATH, else the path it ran from."""
+    script = Path(sys.argv[0])
+    found = shutil.which("reportgen")
+    if script.name != "reportgen" or (found and Path(found).resolve() == script.resolve()):
+        return "reportgen"
+    try:
+        return str(script.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(script.resolve())
 
 
 @click.group()

@@ -21,10 +21,27 @@ def _bound(key: str, end: str) -> int | None:
     return None if value is None else int(value)
 
 
+def _built_folder(ctx: click.Context, param: click.Parameter, folder: Path) -> Path:
+    """The folder build wrote; a file (the survey export, a PDF) is said to be one, with what to give instead."""
+    if folder.is_file():
+        raise click.BadParameter(
+            f'"{folder}" is a file; send wants the folder build wrote the reports into (build\'s -o, default '
+            f'reports), e.g. reportgen send "{folder.parent if folder.suffix == ".pdf" else "reports"}"'
+        )
+    return folder
+
+
 @click.command()
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("folder", type=click.Path(path_type=Path), callback=_built_folder)
 @click.option("--send", "really", is_flag=True, help="Send for real; without it, only show what would be sent.")
-@click.option("--to-me", metavar="ADDRESS", help="Send every message to this one address instead, as a test.")
+@click.option(
+    "--to-me",
+    is_flag=False,
+    flag_value="",
+    metavar="[ADDRESS]",
+    help="A test: send one sample to yourself (the sender address, or ADDRESS) instead of to the leaders.",
+)
+@click.option("--all", "every", is_flag=True, help="With --to-me: send every report to you, not one sample.")
 @click.option("--resend", metavar="EMAIL", multiple=True, help="Send this leader's report again (repeatable).")
 @click.option(
     "--mark-sent",
@@ -39,6 +56,12 @@ def _bound(key: str, end: str) -> int | None:
     "eml_dir",
     type=click.Path(path_type=Path, file_okay=False),
     help="Write one .eml draft per leader into this folder instead of sending.",
+)
+@click.option(
+    "--drafts-to-mailbox",
+    "mailbox",
+    is_flag=True,
+    help="With --via graph: put one draft per leader in your Drafts folder instead of sending.",
 )
 @click.option("--from", "sender", metavar="'NAME <ADDRESS>'", help="Sender (default: the brand's mail.from).")
 @click.option("--smtp-host", help="SMTP server, e.g. smtp.office365.com.")
@@ -75,6 +98,22 @@ def _bound(key: str, end: str) -> int | None:
     type=click.IntRange(_bound("daily_cap", "low")),
     help=f"Messages per 24 hours (default {SEND_OPTIONS['daily_cap'].default}).",
 )
+@click.option(
+    "--smtp-auth",
+    type=click.Choice(SEND_OPTIONS["smtp_auth"].choices),
+    help="password (default), or oauth2: sign in with the token from reportgen login (XOAUTH2).",
+)
+@click.option(
+    "--via",
+    type=click.Choice(SEND_OPTIONS["via"].choices),
+    help="smtp (default), or graph: send through Microsoft Graph after reportgen login microsoft --graph.",
+)
+@click.option(
+    "--oauth-token-command",
+    metavar="COMMAND",
+    help="Take the access token from this command's output instead of reportgen login's sign-in.",
+)
+@click.option("--graph-url", metavar="URL", help="Another Microsoft Graph endpoint (default: Microsoft's v1.0).")
 @click.option("--brand", "brand_dir", type=click.Path(path_type=Path, file_okay=False), help="Brand folder.")
 @click.option(
     "--config",
@@ -87,9 +126,11 @@ def send(
     folder: Path,
     really: bool,
     to_me: str | None,
+    every: bool,
     resend: tuple[str, ...],
     mark_sent: tuple[str, ...],
     eml_dir: Path | None,
+    mailbox: bool,
     brand_dir: Path | None,
     config: Path | None,
     **given: Any,
@@ -98,14 +139,15 @@ def send(
     from ..pipeline.send import Mode, SendRequest
     from ..pipeline.send import send as run_send
 
-    mode: Mode = "eml" if eml_dir is not None else "send" if really else "dry"
-    if mode == "send" and to_me:
-        click.echo(f"Test run: every message goes to {to_me}, none to the leaders.", err=True)
+    mode: Mode = "eml" if eml_dir is not None else "mailbox" if mailbox else "send" if really else "dry"
+    if mode == "send" and to_me is not None:
+        click.echo(f"Test run: {'every report' if every else 'one sample'} goes to you, none to the leaders.", err=True)
+    on_letter = console.test_line if to_me is not None else console.sent_line
     request = SendRequest(
-        folder, mode, eml_dir, to_me, resend, mark_sent, brand_dir, config, given, _password, console.sent_line
+        folder, mode, eml_dir, to_me, every, resend, mark_sent, brand_dir, config, given, password, on_letter
     )
     result = run_send(request)
-    for line in console.send_lines(result, folder, mode, eml_dir, to_me):
+    for line in console.send_lines(result, folder, mode, eml_dir, result.to_me):
         click.echo(line)
     summary = result.summary
     if summary.interrupted:
@@ -114,7 +156,8 @@ def send(
     sys.exit(EXIT_PROBLEMS if attention else EXIT_OK)
 
 
-def _password() -> str:
+def password() -> str:
+    """The SMTP password: from the environment, else asked for (not shown as it is typed)."""
     password = os.environ.get(PASSWORD_VARIABLE)
     if password is None:
         password = click.prompt("SMTP password", hide_input=True, err=True)

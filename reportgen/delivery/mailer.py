@@ -12,10 +12,15 @@ from collections.abc import Callable
 from email import policy
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, parseaddr, quote
+from typing import TYPE_CHECKING
 
-from ..config import PASSWORD_VARIABLE, SECURITY_PORTS, SendOptions
+from ..config import SECURITY_PORTS, SendOptions
 from ..errors import SendError
 from .addresses import Address, AddressError, parse_address
+from .refusals import login_refused
+
+if TYPE_CHECKING:
+    from .oauth import IdentityProvider
 
 
 def sender(options: SendOptions) -> tuple[str, str]:
@@ -94,10 +99,16 @@ class UnknownOutcome(Exception):
     """The message was handed over but the server's answer never came: it may have been delivered."""
 
 
+class StopSending(Exception):
+    """The server refused the sender, not the message (a sign-in no longer accepted): nothing taken; stop the run."""
+
+
 class Mailer:
     """One SMTP connection, opened on demand, re-opened after a drop."""
 
-    def __init__(self, options: SendOptions, password: Callable[[], str | None]) -> None:
+    def __init__(
+        self, options: SendOptions, password: Callable[[], str | None], identity: IdentityProvider | None = None
+    ) -> None:
         if not options.smtp_host:
             raise SendError(
                 "No SMTP server is given.",
@@ -109,14 +120,22 @@ class Mailer:
                 f'--smtp-security "{options.smtp_security}" is not one of starttls, ssl, none.',
                 fix="Use starttls (port 587, the default) or ssl (port 465).",
             )
-        if options.smtp_security == "none" and not _is_loopback(options.smtp_host):
+        if options.smtp_security == "none" and not is_loopback(options.smtp_host):
             raise SendError(
                 f"Sending without encryption is allowed only to a relay on this machine, not to {options.smtp_host}.",
                 fix="Use --smtp-security starttls or ssl, or a local relay on 127.0.0.1.",
             )
+        if options.smtp_auth not in ("password", "oauth2"):
+            raise SendError(
+                f'--smtp-auth "{options.smtp_auth}" is not one of password, oauth2.',
+                fix="Use password (with --smtp-user), or oauth2 after reportgen login microsoft|google.",
+            )
+        if options.smtp_auth == "oauth2" and identity is None:
+            raise SendError("--smtp-auth oauth2 needs an access token.", fix="Run reportgen login first.")
         self.options = options
         self.port = options.smtp_port or SECURITY_PORTS[options.smtp_security]
-        self.password = password() if options.smtp_user else None
+        self.identity = identity if options.smtp_auth == "oauth2" else None
+        self.password = password() if options.smtp_user and self.identity is None else None
         self.connection: smtplib.SMTP | None = None
 
     def connect(self) -> smtplib.SMTP:
@@ -129,13 +148,9 @@ class Mailer:
         try:
             connection = self._open(host, context)
         except smtplib.SMTPAuthenticationError as error:
-            raise SendError(
-                f"The SMTP server {host} refused the login of {options.smtp_user} "
-                f"({error.smtp_code} {_text(error.smtp_error)}).",
-                fix=f"Check the user and the password in {PASSWORD_VARIABLE}. Gmail and Microsoft 365 accounts "
-                "with two-step verification need an app password (Google: Account → Security → App passwords; "
-                "Microsoft 365: My Account → Security info → App password), not the normal one.",
-            ) from None
+            user = self.login_user()
+            oauth = self.identity is not None
+            raise login_refused(host, user, error.smtp_code, _text(error.smtp_error), oauth) from None
         except ssl.SSLCertVerificationError as error:
             raise SendError(
                 f"The certificate of the SMTP server {host} cannot be verified ({error.verify_message}).",
@@ -166,7 +181,9 @@ class Mailer:
             if options.smtp_security == "starttls":
                 connection.starttls(context=context)
                 connection.ehlo()
-            if options.smtp_user:
+            if self.identity is not None:
+                _xoauth2(connection, self.login_user(), self.identity.token("smtp"), host)
+            elif options.smtp_user:
                 connection.login(options.smtp_user, self.password or "")
             if connection.sock is not None:
                 connection.sock.settimeout(options.smtp_timeout)  # the answer to a message may take longer
@@ -174,6 +191,18 @@ class Mailer:
             connection.close()
             raise
         return connection
+
+    def login_user(self) -> str:
+        """Whom to sign in as: --smtp-user, else (for XOAUTH2) the sender's address."""
+        return self.options.smtp_user or (sender(self.options)[1] if self.identity is not None else "")
+
+    def describe(self) -> str:
+        """The server and its settings, for a message that it cannot be reached."""
+        options = self.options
+        return (
+            f"--smtp-host ({options.smtp_host}), --smtp-port ({self.port}) and --smtp-security "
+            f"({options.smtp_security})"
+        )
 
     def send(self, message: EmailMessage, recipient: str, before_data: Callable[[], None]) -> str:
         """Hand the message to the server for this one recipient; the server's reply when it accepts it.
@@ -227,6 +256,25 @@ class Mailer:
             self.connection = None
 
 
+def _xoauth2(connection: smtplib.SMTP, user: str, token: str, host: str) -> None:
+    """Sign in with SASL XOAUTH2 (Microsoft 365, Gmail): the user and a bearer token, no password."""
+    offered = connection.esmtp_features.get("auth", "").upper().split()
+    if "XOAUTH2" not in offered:
+        raise SendError(
+            f"The SMTP server {host} does not offer sign-in with OAuth (XOAUTH2); it offers: "
+            f"{', '.join(offered) or 'no sign-in at all'}.",
+            fix="Use --smtp-auth password with this server, or the server of your Microsoft 365 or Google account "
+            "(smtp.office365.com, smtp.gmail.com).",
+        )
+    initial = f"user={user}\x01auth=Bearer {token}\x01\x01"
+
+    def respond(challenge: bytes | None = None) -> str:
+        # An error comes as a 334 challenge (JSON); the empty answer ends the exchange, and the 535 follows.
+        return initial if challenge is None else ""
+
+    connection.auth("XOAUTH2", respond, initial_response_ok=True)
+
+
 def _check(code: int, reply: bytes | str, connection: smtplib.SMTP, ok: tuple[int, ...] = (250, 251)) -> None:
     """Nothing if the server said `ok`; else the failure its code means, the transaction ended."""
     if code in ok:
@@ -247,7 +295,8 @@ def _text(reply: bytes | str) -> str:
     return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether every address of the host is on this machine."""
     try:
         return all(ipaddress.ip_address(info[4][0]).is_loopback for info in socket.getaddrinfo(host, None))
     except (OSError, ValueError):

@@ -22,7 +22,7 @@ from ..errors import SendError
 from ..output.writer import write_atomic
 from .letters import Letter
 from .log import record, sent_in_last_day
-from .mailer import Mailer, PermanentFailure, TemporaryFailure, UnknownOutcome, as_bytes
+from .mailer import PermanentFailure, StopSending, TemporaryFailure, UnknownOutcome, as_bytes
 from .owner import owner_problem
 
 if TYPE_CHECKING:
@@ -37,6 +37,29 @@ class Clock(Protocol):
 
     def sleep(self, seconds: float) -> None:
         """Wait this long."""
+
+
+class Transport(Protocol):
+    """A way to hand messages over: SMTP (mailer.Mailer) or Microsoft Graph (graph.GraphMailer)."""
+
+    def connect(self) -> object:
+        """Connect and sign in; TemporaryFailure when the server cannot be reached."""
+
+    def send(self, message: EmailMessage, recipient: str, before_data: Callable[[], None]) -> str:
+        """Hand one message over; the server's reply."""
+
+    def describe(self) -> str:
+        """The settings that name the server, for a message that it cannot be reached."""
+
+    def close(self) -> None:
+        """Close the connection."""
+
+
+class DraftBox(Protocol):
+    """Where drafts go instead of being sent: .eml files, or the mailbox's Drafts folder."""
+
+    def file(self, letter: Letter, message: EmailMessage) -> None:
+        """Keep this message as a draft, unsent."""
 
 
 class SystemClock:
@@ -89,7 +112,7 @@ def deliver(
     folder: Path,
     letters: list[Letter],
     compose_for: Compose,
-    mailer: Mailer,
+    mailer: Transport,
     options: SendOptions,
     to_me: str | None = None,
     on_letter: Callable[[Letter], None] | None = None,
@@ -149,6 +172,11 @@ def deliver(
                 summary.stopped = f"the server could not be reached: {error}; run send again to finish"
                 summary.not_sent += queue[index:]
                 break
+            except StopSending as error:
+                attempt.outcome("deferred", f"not sent: {error}")
+                summary.stopped = str(error)
+                summary.not_sent += queue[index:]
+                break
             finally:
                 last = clock.monotonic()
             unanswered = 0
@@ -172,16 +200,14 @@ def deliver(
     return summary
 
 
-def _first_connection(mailer: Mailer) -> None:
+def _first_connection(mailer: Transport) -> None:
     """Connect before the first message: a server that cannot be reached ends the run at once, nothing sent."""
     try:
         mailer.connect()
     except TemporaryFailure as error:
-        options = mailer.options
         raise SendError(
             f"The SMTP server cannot be reached: {error}. Nothing was sent.",
-            fix=f"Check --smtp-host ({options.smtp_host}), --smtp-port ({mailer.port}) and --smtp-security "
-            f"({options.smtp_security}) against your mail provider's settings, and that this computer is online "
+            fix=f"Check {mailer.describe()} against your mail provider's settings, and that this computer is online "
             "(a firewall may block the port); then run send again.",
         ) from None
 
@@ -210,7 +236,9 @@ class _Attempt:
             self.pending = False
 
 
-def _with_retries(mailer: Mailer, message: EmailMessage, attempt: _Attempt, options: SendOptions, clock: Clock) -> str:
+def _with_retries(
+    mailer: Transport, message: EmailMessage, attempt: _Attempt, options: SendOptions, clock: Clock
+) -> str:
     """The server's reply once it accepts; a temporary failure (it surely did not take it) is tried again."""
     for delay in (0.0, *options.retry_delays):
         clock.sleep(delay)
@@ -222,20 +250,36 @@ def _with_retries(mailer: Mailer, message: EmailMessage, attempt: _Attempt, opti
     raise failure
 
 
-def write_drafts(folder: Path, target: Path, letters: list[Letter], compose_for: Compose) -> Summary:
-    """One .eml draft per letter to send, marked unsent, for the facilitator's own mail program."""
+class EmlFolder:
+    """Drafts as .eml files in a folder, marked unsent, for the facilitator's own mail program (--eml)."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+
+    def file(self, letter: Letter, message: EmailMessage) -> None:
+        """Write the message as PDF-name.eml."""
+        message["X-Unsent"] = "1"  # Outlook and Thunderbird open it as a draft to send
+        write_atomic(self.target / f"{Path(letter.pdf).stem}.eml", as_bytes(message))
+
+
+def write_drafts(folder: Path, box: DraftBox, letters: list[Letter], compose_for: Compose) -> Summary:
+    """One draft per letter to send, filed in the box (.eml files, or the mailbox's Drafts folder)."""
     summary = _sorted(letters)
-    target.mkdir(parents=True, exist_ok=True)
-    for letter in letters:
-        if letter.action != "send":
-            continue
+    queue = [letter for letter in letters if letter.action == "send"]
+    for index, letter in enumerate(queue):
         letter, pdf = _checked_pdf(folder, letter)
         if pdf is None:
             summary.failed.append(letter)
             continue
-        message = compose_for(letter, letter.email, pdf)
-        message["X-Unsent"] = "1"  # Outlook and Thunderbird open it as a draft to send
-        write_atomic(target / f"{Path(letter.pdf).stem}.eml", as_bytes(message))
+        try:
+            box.file(letter, compose_for(letter, letter.email, pdf))
+        except (PermanentFailure, UnknownOutcome) as error:
+            summary.failed.append(replace(letter, action="failed", reason=f"no draft made: {error}"))
+            continue
+        except (TemporaryFailure, StopSending) as error:
+            summary.stopped = f"no more drafts could be made: {error}; run send again to finish"
+            summary.not_sent += queue[index:]
+            break
         summary.drafts.append(letter)
     return summary
 

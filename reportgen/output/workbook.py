@@ -104,7 +104,7 @@ def _group_sheet(
         # A step nobody has a score for (no valid rows, or nobody answered it) has no figures.
         scores = found.scores
         values = (
-            [scores.count, _one_decimal(scores.mean), _one_decimal(scores.median), round(scores.spread, 1),
+            [scores.count, _one_decimal(scores.mean), _one_decimal(scores.median), _one_decimal(scores.spread),
              _one_decimal(scores.low), _one_decimal(scores.high)]
             if scores
             else [0, None, None, None, None, None]
@@ -115,6 +115,6 @@ def _group_sheet(
         sheet.append(_text_row(sheet, [step.title[lang], *values, *bands_row, importance, priority, found.first]))
 
 
-def _one_decimal(value: Fraction) -> float:
+def _one_decimal(value: Fraction | float) -> float:
     """A group figure as scores.xlsx shows it, rounded as the scores are (half up)."""
-    return float(round_half_up(value, 1))
+    return float(round_half_up(value if isinstance(value, Fraction) else Fraction(str(value)), 1))

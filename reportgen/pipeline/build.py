@@ -22,7 +22,7 @@ from ..report.cohort import cohort_cover, cohort_view, group_entries
 from ..report.cohort_rules import Excluded
 from ..report.content import Content, load_content, workbook_words
 from ..report.model import RunInfo
-from ..scoring.group import group_means
+from ..scoring.group import counted_leaders, floor, group_means
 from ..survey.load import check_language, check_only, read_survey
 
 ProgressCallback = Callable[[int, int, Outcome], None]
@@ -170,7 +170,7 @@ def _plan_inputs(
 ) -> plan.PlanInputs:
 
     instrument = survey.instrument
-    scored = [o.assessment for o in survey.outcomes if o.status == "ok" and o.assessment]
+    scored = counted_leaders(survey.outcomes, settings.group_by is not None, settings.cohort_min)
     # A folder keeps the cover date of its first build, so that re-running it another day changes
     # nothing; --date (or the brand's date) changes it, and today's date counts only for a new folder.
     report_date = settings.report_date or brand.date or manifest.kept_date(output) or settings.today or date.today()
@@ -272,9 +272,13 @@ def _cohort(
         cover,
         by_group=settings.group_by is not None,
         excluded=Excluded.of(survey.outcomes),
+        earlier=survey.earlier,
     )
     if view is None:
-        return None, f"{len(group)} leaders scored, fewer than the {settings.cohort_min} needed to keep them anonymous"
+        return (
+            None,
+            f"{len(group)} leaders scored, fewer than the {floor(settings.cohort_min)} needed to keep them anonymous",
+        )
     return cohort_task(output, view, settings.output_format), ""
 
 

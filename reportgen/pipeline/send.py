@@ -18,8 +18,10 @@ from ..delivery import send as delivery
 from ..delivery.addresses import AddressError, parse_address
 from ..delivery.letters import PLACEHOLDER_SENDER, Letter, MailText, Preview, plan
 from ..delivery.log import DELIVERY, read_history, record
-from ..delivery.mailer import Mailer
-from ..delivery.send import Clock, Summary
+from ..delivery.mailer import sender
+from ..delivery.oauth import IdentityProvider
+from ..delivery.send import Clock, EmlFolder, Summary
+from ..delivery.transport import mailbox_drafts, open_transport
 from ..errors import ReportgenError, SendError
 from ..models import email_key
 from ..output.lock import folder_lock as lock
@@ -27,7 +29,7 @@ from ..output.manifest import changes_since, read_build_info, read_manifest
 from ..render.templates import MailTemplates
 from ..survey.instrument import load_instrument
 
-Mode = Literal["dry", "eml", "send"]
+Mode = Literal["dry", "eml", "mailbox", "send"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,8 @@ class SendRequest:
     folder: Path
     mode: Mode = "dry"
     eml_dir: Path | None = None  # mode "eml": where the drafts go
-    to_me: str | None = None  # a test run: every message to this address instead
+    to_me: str | None = None  # a test run: one sample to this address instead ("": the sender's own)
+    every: bool = False  # with to_me: every report to that address, not one sample (--all)
     resend: tuple[str, ...] = ()
     mark_sent: tuple[str, ...] = ()
     brand_dir: Path | None = None
@@ -46,6 +49,7 @@ class SendRequest:
     password: Callable[[], str | None] = lambda: None
     on_letter: Callable[[Letter], None] | None = None  # hears each letter as it is sent
     clock: Clock | None = None
+    identity: IdentityProvider | None = None  # where access tokens come from; None: the settings say
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class SendResult:
     """What a send run did or would do, for the console to say."""
 
     summary: Summary
+    to_me: str | None  # the test address used, the sender's own for --to-me alone
     mail: MailText  # the mail texts (with a placeholder sender in a dry run without --from)
     wrote_log: bool  # whether delivery.csv changed
     sample: Preview | None  # a dry run's first message in full
@@ -70,22 +75,30 @@ def send(request: SendRequest) -> SendResult:
         if request.mark_sent:
             run = mark_sent(run, request.mark_sent)
         sample, mail = None, run.mail
+        to_me = test_address(run, request.to_me)
         if request.mode == "eml":
             assert request.eml_dir is not None
             summary = write_drafts(run, request.eml_dir)
+        elif request.mode == "mailbox":
+            drafts = mailbox_drafts(run.mail.options, request.identity)
+            summary = delivery.write_drafts(run.folder, drafts, run.letters, run.mail.message)
         elif request.mode == "dry":
             summary = dry_run(run)
-            sample, mail = preview(run, summary, request.to_me), sample_mail(run)
+            sample, mail = preview(run, summary, to_me), sample_mail(run)
         else:
-            summary = deliver(run, request.password, request.to_me, request.on_letter, request.clock)
+            summary = deliver(
+                run, request.password, to_me, request.on_letter, request.clock, request.identity, request.every
+            )
         wrote = log_state(request.folder) != log_before
-        return SendResult(summary, mail, wrote, sample, changed_parts(run, summary))
+        return SendResult(summary, to_me, mail, wrote, sample, changed_parts(run, summary))
 
 
 def _command(request: SendRequest) -> str:
     """The command as the lock names it to a second run."""
     if request.mode == "eml":
         return f"reportgen send --eml {request.eml_dir}"
+    if request.mode == "mailbox":
+        return "reportgen send --drafts-to-mailbox"
     return "reportgen send" + (" --send" if request.mode == "send" else "")
 
 
@@ -159,18 +172,32 @@ def deliver(
     to_me: str | None = None,
     on_letter: Callable[[Letter], None] | None = None,
     clock: Clock | None = None,
+    identity: IdentityProvider | None = None,
+    every: bool = False,
 ) -> Summary:
-    """Send for real: each planned letter once, logged in delivery.csv."""
+    """Send for real: each planned letter once, logged in delivery.csv; a test sends one sample unless `every`."""
+    letters = run.letters
     if to_me is not None:
         try:
             parse_address(to_me)
         except AddressError as error:
             raise SendError(f"--to-me {to_me} is not an address: {error}", fix="Give your own address.") from None
+        if not every:
+            letters = [letter for letter in letters if letter.action == "send"][:1]
+    mailer = open_transport(run.mail.options, password, identity)
+    return delivery.deliver(run.folder, letters, run.mail.message, mailer, run.mail.options, to_me, on_letter, clock)
 
-    mailer = Mailer(run.mail.options, password)
-    return delivery.deliver(
-        run.folder, run.letters, run.mail.message, mailer, run.mail.options, to_me, on_letter, clock
-    )
+
+def test_address(run: SendRun, to_me: str | None) -> str | None:
+    """--to-me's address: the one given, or (--to-me alone) the sender's own; None when not testing."""
+    if to_me != "":
+        return to_me
+    if "@" not in run.mail.options.sender:
+        raise SendError(
+            "--to-me without an address sends to the sender, and no sender is given.",
+            fix='Give --to-me YOUR@ADDRESS, or --from "Name <address>".',
+        )
+    return sender(run.mail.options)[1]
 
 
 def dry_run(run: SendRun) -> Summary:
@@ -225,4 +252,5 @@ def log_state(folder: Path) -> tuple[int, int] | None:
 
 def write_drafts(run: SendRun, target: Path) -> Summary:
     """One .eml draft per letter to send, instead of sending."""
-    return delivery.write_drafts(run.folder, target, run.letters, run.mail.message)
+    target.mkdir(parents=True, exist_ok=True)
+    return delivery.write_drafts(run.folder, EmlFolder(target), run.letters, run.mail.message)

@@ -66,6 +66,13 @@ def google_script(view: Questionnaire) -> str:
             f"  form.addParagraphTextItem().setTitle({_js(question.text)}).setHelpText({_js(t['free_text_help'])});"
         )
     lines += [
+        "  // Forms made by a script start unpublished (since mid-2026): publish it and open it for answers.",
+        '  if (typeof form.setPublished === "function") {',
+        "    form.setPublished(true);",
+        "  }",
+        "  form.setAcceptingResponses(true);",
+        '  var published = typeof form.isPublished === "function" ? form.isPublished() : true;',
+        '  Logger.log("Published: " + published + "; accepts answers: " + form.isAcceptingResponses());',
         '  Logger.log("Edit the form: " + form.getEditUrl());',
         '  Logger.log("Send this link to the leaders: " + form.getPublishedUrl());',
         "}",
@@ -101,11 +108,13 @@ def qualtrics_txt(view: Questionnaire) -> str:
     out = ["[[AdvancedFormat]]", "", f"[[Block:{_block_name(t['about_you'])}]]", ""]
     out += ["[[Question:DB]]", "[[ID:intro]]", _qualtrics_text(f"{t['intro']} {t['required_note']}"), ""]
     for field in view.fields:
-        # The format has no tag for a required question: the README says to turn on "Force response".
-        out += ["[[Question:TE:SingleLine]]", f"[[ID:{qualtrics_id(field.id)}]]", _qualtrics_text(field.label), ""]
+        # The format has no tag for a required question: it is marked as the note says, and the guide says to
+        # turn on "Force response".
+        label = f"{field.label} {t['required_mark']}" if field.required else field.label
+        out += ["[[Question:TE:SingleLine]]", f"[[ID:{qualtrics_id(field.id)}]]", _qualtrics_text(label), ""]
     for grid in view.grids:
         out += [f"[[Block:{_block_name(grid.title)}]]", ""]
-        matrix_text = _qualtrics_text(f"{grid.title}. {grid.help}")
+        matrix_text = _qualtrics_text(sentences(grid.title, grid.help))
         out += ["[[Question:Matrix]]", f"[[ID:{qualtrics_id(grid.key)}]]", matrix_text]
         out += ["", "[[AdvancedChoices]]"]
         for number, question in enumerate(grid.questions, start=1):
@@ -119,6 +128,12 @@ def qualtrics_txt(view: Questionnaire) -> str:
     for question in view.free_text:
         out += ["[[Question:TE:Essay]]", f"[[ID:{qualtrics_id(question.code)}]]", _qualtrics_text(question.text), ""]
     return "\n".join(out)
+
+
+def sentences(first: str, second: str) -> str:
+    """Two texts as one: a full stop after the first only when it ends without one ("… lige nu? Sæt …")."""
+    first = first.rstrip()
+    return f"{first} {second}" if first.endswith((".", "?", "!", ":")) else f"{first}. {second}"
 
 
 def _block_name(text: str) -> str:

@@ -33,8 +33,8 @@ def forms_document(view: Questionnaire) -> bytes:
             document.add_paragraph(option, style="List Bullet")
 
     document.add_heading(t["about_you"], level=1)
-    for field in view.fields:
-        question(field.label)
+    for field in view.fields:  # marked as the note says; Forms' own Required switch is turned on by hand
+        question(f"{field.label} {t['required_mark']}" if field.required else field.label)
     for grid in view.grids:
         document.add_heading(grid.title, level=1)
         document.add_paragraph(grid.help)

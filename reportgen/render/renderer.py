@@ -13,9 +13,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+from .system import loading
+
+with loading():  # a missing Pango is one paragraph (SystemLibraryError), not WeasyPrint's print and an OSError
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..errors import RenderError, TemplateError
 from ..models import PDF_LEADER_KEY, Brand

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from ..models import Assessment, Instrument, Response
+from ..scoring.group import hidden_cells
 
 # Geometry of the dot plot of each step's scores, in SVG user units.
 PLOT_LEFT, PLOT_WIDTH, DOT = 112.0, 200.0, 2.6  # the figures of each step to the right of its row
@@ -35,15 +36,17 @@ class Segment:
     share: Fraction
     left: float  # percent of the bar's width
     width: float
+    hidden: bool = False  # printed as "< 3" (scoring.group.hidden_cells); the bar is then drawn without widths
 
 
 def stack(counts: Sequence[tuple[str, int]], labels: dict[str, str]) -> tuple[Segment, ...]:
     """Counts as the parts of one bar that fills 100%."""
     total = sum(count for _, count in counts)
+    hidden = hidden_cells([count for _, count in counts])
     segments, left = [], 0.0
-    for key, count in counts:
+    for (key, count), hide in zip(counts, hidden, strict=True):
         share = Fraction(count, total) if total else Fraction(0)
-        segments.append(Segment(key, labels[key], count, share, left, float(share) * 100))
+        segments.append(Segment(key, labels[key], count, share, left, float(share) * 100, hide))
         left += float(share) * 100
     return tuple(segments)
 
@@ -83,3 +86,26 @@ def dots(values: Sequence[float], row_y: float, height: float) -> tuple[Dot, ...
         dots.append(Dot(x_of(column * BIN + BIN / 2), row_y + height - 12 - stacks[column] * step))
         stacks[column] += 1
     return tuple(dots)
+
+
+def diverging_bar(disagree: int, neutral: int, agree: int) -> tuple[Segment, ...]:
+    """A statement's answers as a diverging bar: neutral centred on the middle, disagreeing left, agreeing right."""
+    total = disagree + neutral + agree
+    shares = [Fraction(count, total) if total else Fraction(0) for count in (disagree, neutral, agree)]
+    half = float(shares[1]) * 25
+    hide = hidden_cells([disagree, neutral, agree])
+    return (
+        Segment("disagree", "", disagree, shares[0], 50 - half - float(shares[0]) * 50, float(shares[0]) * 50, hide[0]),
+        Segment("neutral", "", neutral, shares[1], 50 - half, half * 2, hide[1]),
+        Segment("agree", "", agree, shares[2], 50 + half, float(shares[2]) * 50, hide[2]),
+    )
+
+
+def widened(bars: Sequence[tuple[Segment, ...]]) -> list[tuple[Segment, ...]]:
+    """The diverging bars on one scale for all statements, the widest filling its half of the bar."""
+    shown = [bar for bar in bars if bar and not any(s.hidden for s in bar)]
+    widest = max((bar[1].share / 2 + max(bar[0].share, bar[2].share) for bar in shown), default=0)
+    if not widest:
+        return list(bars)
+    factor = float(1 / widest)
+    return [tuple(replace(s, left=50 + (s.left - 50) * factor, width=s.width * factor) for s in bar) for bar in bars]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from ..config import PACKAGE_DIR, load_toml
@@ -26,6 +27,7 @@ class Rules:
     blind_spot_mean: float
     blind_spot_share: float
     split_share: float
+    split_middle: float
 
 
 def load_rules(path: Path = RULES) -> Rules:
@@ -42,6 +44,7 @@ def load_rules(path: Path = RULES) -> Rules:
             blind_spot_mean=float(findings["blind_spot_mean"]),
             blind_spot_share=float(findings["blind_spot_share"]),
             split_share=float(split["share"]),
+            split_middle=float(split["middle_at_most"]),
         )
     except (KeyError, TypeError, ValueError) as problem:
         raise InstrumentError(
@@ -71,3 +74,29 @@ class Excluded:
             "unfinished" if o.status == "invalid" and o.response.unfinished else o.status for o in outcomes
         )
         return cls(counts["invalid"], counts["duplicate"], counts["unfinished"])
+
+
+def exact(threshold: float) -> Fraction:
+    """A threshold from the rules file as written there (0.3, not 0.29999…)."""
+    return Fraction(str(threshold))
+
+
+def spread_kind(counts: Sequence[int], rules: Rules) -> str:
+    """How a step's leaders lie over the bands: "split", "spread" (over all three levels) or "".
+
+    Split: both end bands hold the split share and the middle band is clearly smaller than both.
+    Spread: both ends hold it, but the middle band is not clearly smaller.
+    """
+    total = sum(counts)
+    if total == 0 or len(counts) < 3:
+        return ""
+    low, high, middle = counts[0], counts[-1], sum(counts[1:-1])
+    if Fraction(min(low, high), total) < exact(rules.split_share):
+        return ""
+    return "split" if middle <= exact(rules.split_middle) * min(low, high) else "spread"
+
+
+def stands_out_strong(mean: Fraction, strong_share: Fraction, scale_min: int, scale_max: int, rules: Rules) -> bool:
+    """Whether a step stands out as the group's strength by the rule of a shared strength, on 0–100."""
+    score = (exact(rules.strength_mean) - scale_min) / (scale_max - scale_min) * 100
+    return mean >= score or strong_share >= exact(rules.strength_share)

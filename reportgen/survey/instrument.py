@@ -289,6 +289,7 @@ def _item(
         reverse=bool(table.get("reverse", False)),
         text=_localized(table.get("text"), languages, f"{where}.text", problems),
         kind=kind,  # type: ignore[arg-type]
+        turned=_localized(table["turned"], languages, f"{where}.turned", problems) if "turned" in table else None,
     )
 
 

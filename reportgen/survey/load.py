@@ -40,9 +40,11 @@ def read_survey(settings: Settings, complete: bool = True, absent: tuple[str, ..
     responses, dates = settle.settle_dates(responses, columns, settings.date_order)
     columns = replace(columns, notes=(*columns.notes, *dates))
     outcomes = _with_cleaned(settle.settle(responses, instrument), cleaned)
+    earlier: tuple[Outcome, ...] = ()
     if settings.previous is not None:
-        outcomes = _with_previous(outcomes, settings, columns.absent)
-    return Survey(settings.survey, instrument, columns, outcomes, reading=reading, gaps=gap.message if gap else "")
+        outcomes, earlier = _with_previous(outcomes, settings, columns.absent)
+    gaps = gap.message if gap else ""
+    return Survey(settings.survey, instrument, columns, outcomes, reading=reading, gaps=gaps, earlier=earlier)
 
 
 def _with_cleaned(outcomes: tuple[Outcome, ...], cleaned: dict[int, list[tuple[int, str]]]) -> tuple[Outcome, ...]:
@@ -58,8 +60,10 @@ def _with_cleaned(outcomes: tuple[Outcome, ...], cleaned: dict[int, list[tuple[i
     return tuple(warned(o) for o in outcomes)
 
 
-def _with_previous(outcomes: tuple[Outcome, ...], settings: Settings, absent: tuple[str, ...]) -> tuple[Outcome, ...]:
-    """Each leader's scores in the earlier export, matched by e-mail (case and spaces ignored).
+def _with_previous(
+    outcomes: tuple[Outcome, ...], settings: Settings, absent: tuple[str, ...]
+) -> tuple[tuple[Outcome, ...], tuple[Outcome, ...]]:
+    """Each leader's scores in the earlier export, matched by e-mail (case and spaces ignored); its outcomes.
 
     The questions this export did not ask are left out of the earlier scores too.
     """
@@ -69,7 +73,7 @@ def _with_previous(outcomes: tuple[Outcome, ...], settings: Settings, absent: tu
         absent=absent,
     )
     by_email = {o.response.email_key: o.assessment for o in earlier.outcomes if o.status == "ok" and o.assessment}
-    return tuple(replace(o, previous=by_email.get(o.response.email_key)) for o in outcomes)
+    return tuple(replace(o, previous=by_email.get(o.response.email_key)) for o in outcomes), earlier.outcomes
 
 
 def check_language(language: str | None, instrument: Instrument, source: str) -> None:
