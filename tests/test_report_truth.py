@@ -396,8 +396,9 @@ def test_every_table_cell_names_its_row_and_column_headers(edge_builds: dict[str
                 walk(kid)
 
     walk(PdfReader(edge_builds["A4"] / "06-lang-tekst.pdf").trailer["/Root"]["/StructTreeRoot"])
-    # The profile table (4 rows × 5 cells: the group's mean too, five leaders) and the four answer tables (17 × 2).
-    assert len(headers) == 4 * 5 + 17 * 2 and set(headers) == {2}
+    # The profile table (4 rows × 4 cells: no group column, five leaders are four besides each
+    # reader, fewer than the minimum of five) and the four answer tables (17 rows × 2 cells).
+    assert len(headers) == 4 * 4 + 17 * 2 and set(headers) == {2}
 
 
 @pytest.mark.parametrize(("written", "lang"), [("Borgere", "da"), ("citizens", "en")])
@@ -438,3 +439,16 @@ def test_a_brand_for_citizens_turns_step_4_for_every_leader_without_their_own_co
     kim, ole = (html.unescape((out / f"{n}.html").read_text("utf-8")) for n in ("02-kim-aero", "03-ole-so"))
     assert "Spørg tre borgere" in kim and "Spørg tre kunder" not in kim  # the brand's audience
     assert "Spørg tre kunder" in ole and "Spørg tre borgere" not in ole  # the leader's own column wins
+
+
+def test_the_groups_mean_stands_beside_each_score_when_the_view_is_given_it() -> None:
+    leader = response(LEADERS["mixed"])
+    run = replace(RUN, cohort={"purpose": 58.43, "skills": 55.0, "customers": 40.0})
+    view = build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, CONTENTS["da"], "da", run)
+    assert [s.group_text for s in view.steps] == ["58,4", "55", "", "40"]
+    page = html.unescape(Renderer([BUNDLED], CONTENTS, BRAND, "A4", fetch_roots=[BUNDLED]).html(view))
+    summary = page[page.index('class="page summary"') : page.index('class="page where-to-start"')]
+    assert 'scope="col">Gruppen</th>' in summary and ">58,4</td>" in summary and ">–</td>" in summary
+    assert CONTENTS["da"]["summary"]["group_note"] in summary
+    plain = Renderer([BUNDLED], CONTENTS, BRAND, "A4", fetch_roots=[BUNDLED]).html(view_of("mixed"))
+    assert ">Gruppen</th>" not in plain  # no column without the group's figures
