@@ -65,6 +65,7 @@ class Settings:
     only: tuple[str, ...] = ()  # e-mails: render just these leaders
     csv_dialect: str | None = None  # "excel" or "excel-da" (UTF-8 with BOM, ";"); None: by the report language
     today: date | None = None  # the clock's date, for a folder's first build; None: the real clock's
+    replace: bool = False  # build into a folder that holds another workshop's reports, removing them
 
 
 # --- send ------------------------------------------------------------------------------
@@ -221,3 +222,8 @@ def check_options(table: Mapping[str, object], path: Path, where: str) -> None:
 
 
 _KIND_WORDS = {int: "a whole number", float: "a number", str: "text in quotes"}
+
+# The [workshop] table of a workshop folder's reportgen.toml (reportgen new writes it): texts and dates,
+# none required, no defaults; read by workshop/settings.py.
+WORKSHOP_TEXT_KEYS = ("name", "place", "facilitator", "contact", "sender", "survey_link")
+WORKSHOP_DATE_KEYS = ("date", "deadline")

@@ -255,8 +255,6 @@ def build_summary(result: BuildResult) -> None:
     else:  # an earlier run's cohort.pdf may still be there: after Ctrl-C it is only not brought up to date
         head = "Cohort report not rendered" if result.interrupted else "No cohort report"
         click.echo(f"{head}: {result.cohort_note}.")
-    if level >= VERBOSE and result.report_date:
-        click.echo(f"Cover date {result.report_date.isoformat()} (kept for this folder until --date changes it).")
 
 
 def _interrupted(outcome: Outcome) -> bool:
@@ -337,6 +335,7 @@ def send_lines(
         for letter in summary.changed
     ]
     lines += [f"  marked   {letter.email:<32} {letter.reason}" for letter in summary.marked]
+    lines += [f"  held     {letter.email:<32} {letter.reason}" for letter in summary.drafted]
     lines += [f"  failed   {letter.email:<32} {letter.reason}" for letter in summary.failed]
     lines += [
         f"  unknown  {letter.email:<32} {letter.reason}: check your Sent folder, then "
@@ -376,7 +375,9 @@ def _send_counts(summary: Summary, mode: str, eml_dir: Path | None, to_me: str |
     elif to_me:
         tests = f"{len(summary.sent)} test message" + ("" if len(summary.sent) == 1 else "s")
         counts = f"{tests} sent to {to_me}, none to the leaders"
-    elif not (summary.sent or summary.not_sent or summary.failed or summary.changed or summary.unknown):
+    elif not (
+        summary.sent or summary.not_sent or summary.failed or summary.changed or summary.unknown or summary.drafted
+    ):
         counts = f"0 to send: all {len(summary.skipped)} already sent"
     else:
         counts = f"{len(summary.sent)} sent, {rest}"
@@ -384,6 +385,8 @@ def _send_counts(summary: Summary, mode: str, eml_dir: Path | None, to_me: str |
         counts += f", {len(summary.unknown)} unknown"
     if summary.marked:
         counts += f", {len(summary.marked)} marked as sent"
+    if summary.drafted:
+        counts += f", {len(summary.drafted)} drafted earlier and held back"
     if summary.not_sent:
         counts += f", {len(summary.not_sent)} not sent"
     return counts

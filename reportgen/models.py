@@ -383,4 +383,5 @@ class BuildResult:
     cohort: Path | None = None  # the facilitator's report on the group
     cohort_note: str = ""  # why there is none
     unrendered: int = 0  # reports not rendered because the build was interrupted
-    report_date: date | None = None  # on the covers: --date, the brand's, the folder's kept date, or today
+    report_date: date | None = None  # on the covers: --date, the workshop's, the brand's, the folder's kept date, today
+    date_source: str = ""  # where report_date came from: option, workshop, brand, kept, today

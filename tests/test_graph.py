@@ -138,6 +138,16 @@ def test_drafts_go_to_the_mailbox_and_nothing_is_sent(reports: Path, graph: Grap
         assert attachment(message)[1] == (reports / attachment(message)[0]).read_bytes()
 
 
+def test_mailbox_drafts_are_recorded_and_sent_later_only_when_asked(reports: Path, graph: Graph) -> None:
+    assert graph_send(reports, graph, "--drafts-to-mailbox").exit_code == 0
+    assert (reports / "delivery.csv").read_text(encoding="utf-8").count(",draft,") == 3
+    held = graph_send(reports, graph, "--send")
+    assert held.exit_code == 0 and not graph.sent, held.output
+    assert "3 drafted earlier and held back" in held.output
+    sent = graph_send(reports, graph, "--send", "--include-drafted")
+    assert sent.exit_code == 0 and len(graph.sent) == 3, sent.output
+
+
 def test_drafts_to_mailbox_needs_graph(reports: Path) -> None:
     result = invoke(["send", str(reports), "--from", SENDER, "--drafts-to-mailbox"])
     assert result.exit_code == 2 and "--via graph" in result.output and "Traceback" not in result.output

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from . import test_send as mail
-from .conftest import IDENTITY, item_headers, leader_row, write_xlsx
+from .conftest import IDENTITY, item_headers, leader_row, pdf_text, write_xlsx
 from .test_send import Mailbox
 
 server = mail.server
@@ -65,19 +65,28 @@ def test_every_command_of_the_guide_runs_in_a_fresh_venv_to_sent_mail(
         'smtp_security = "none"\nrate = 600\n',
         encoding="utf-8",
     )
+    # As the guide says after `new`: the list of invited leaders in the workshop's folder.
+    folder = tmp_path / "Workshop november"
+    folder.mkdir()
+    write_xlsx(folder / "invited.xlsx", [["Navn", "E-mail"], *LEADERS, ("Dorte Dam", "dorte@example.dk")])
     env = {**os.environ, "PATH": f"{fresh_bin}{os.pathsep}{os.environ['PATH']}", "NO_COLOR": "1"}
-    assert len(GUIDE) == 6, GUIDE
+    assert len(GUIDE) == 10, GUIDE
     printed = []
     for line in GUIDE:
         done = subprocess.run(["bash", "-c", line], cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
         assert done.returncode == 0, f"{line}\n{done.stdout}\n{done.stderr}"
         printed.append(done.stdout)
-    _, check, build, dry, to_me, send = printed
-    assert (tmp_path / "questionnaire-da.docx").is_file()
-    assert "3 rows: 3 ok" in check
-    assert "3 rows: 3 rendered" in build and (tmp_path / "Workshop november" / "manifest.csv").is_file()
+    _, _, check, build, status, remind, dry, to_me, send, _ = printed
+    assert (folder / "reportgen.toml").is_file() and (tmp_path / "questionnaire-da.docx").is_file()
+    assert "3 rows: 3 ok" in check and "dorte@example.dk" in check  # invited, not answered
+    assert "3 rows: 3 rendered" in build and (folder / "manifest.csv").is_file()
+    assert "Cover date 2026-11-03" in build
+    assert all(email in status for _, email in LEADERS) and "dorte@example.dk" in status
+    assert "dorte@example.dk" in remind and "https://forms.office.com/r/GPS" in remind
     assert "Dry run: 3 to send, nothing sent" in dry
     assert "test → you (Anne Sofie Kjær's report)" in to_me
     assert [recipients for recipients, _ in mailbox.messages[:1]] == [[SENDER]]
     assert sorted(recipients[0] for recipients, _ in mailbox.messages[1:]) == [email for _, email in LEADERS]
     assert "3 sent" in send
+    printout = pdf_text(folder / "print.pdf")
+    assert all(name in printout for name, _ in LEADERS)

@@ -11,7 +11,7 @@ import logging
 import click
 
 from .. import __version__
-from . import build, doctor, login, send, survey
+from . import build, doctor, login, remind, send, survey, workshop
 from .common import EXIT_INTERRUPTED, EXIT_NOTHING_DONE, EXIT_OK, EXIT_PROBLEMS
 from .group import WorkGroup
 
@@ -29,6 +29,8 @@ for command in (
     survey.check, survey.score, build.build, build.demo, build.brand, send.send, survey.questionnaire,
     doctor.doctor, login.login,
 ):  # fmt: skip
+    main.add_command(command)
+for command in (workshop.new, workshop.status, remind.remind, workshop.print_):
     main.add_command(command)
 
 __all__ = ["EXIT_INTERRUPTED", "EXIT_NOTHING_DONE", "EXIT_OK", "EXIT_PROBLEMS", "main"]

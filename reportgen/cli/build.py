@@ -10,12 +10,12 @@ from typing import Any
 
 import click
 
-from .. import console
+from .. import console, console_workshop
 from ..config import Settings, bundled_sample
 from ..models import BuildResult
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded
 from .group import parse_date
-from .options import CSV_DIALECT, PREVIOUS, survey_input, verbosity
+from .options import CSV_DIALECT, INVITED, PREVIOUS, survey_input, verbosity
 
 
 @click.command()
@@ -81,29 +81,39 @@ from .options import CSV_DIALECT, PREVIOUS, survey_input, verbosity
     ),
 )
 @CSV_DIALECT
+@INVITED
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Build into a folder that holds another workshop's reports (no leader in common), removing them.",
+)
 @verbosity
 @_guarded
-def build(source: Settings, **given: Any) -> None:
+def build(source: Settings, invited: Path | None, **given: Any) -> None:
     """Score SURVEY and write one PDF report per leader, plus manifest.csv."""
     # An option not given leaves the setting's default, which lives in Settings alone.
     settings = replace(source, **{key: value for key, value in given.items() if value not in (None, ())})
-    result = _build(settings)
+    result = _build(settings, invited)
     if result.interrupted:
         sys.exit(EXIT_INTERRUPTED)
     problems = result.counts["invalid"] + result.counts["failed"]
     sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
 
 
-def _build(settings: Settings) -> BuildResult:
-    """Run a build with its progress on the terminal, then its summary."""
+def _build(settings: Settings, invited: Path | None = None) -> BuildResult:
+    """Run a build with its progress on the terminal, then its summary, the cover date and the invited list."""
     progress = console.Progress(settings.survey, terminal=sys.stdout.isatty())
-    from ..pipeline.build import build
+    from ..pipeline.build import build_workshop
 
     try:
-        result = build(settings, progress.update, progress.stage)
+        result, roster = build_workshop(settings, invited, progress.update, progress.stage)
     finally:
         progress.close()
     console.build_summary(result)
+    for line in console_workshop.cover_date_lines(result):
+        click.echo(line)
+    for line in console_workshop.roster_lines(*roster) if roster else ():
+        click.echo(line)
     return result
 
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from .. import console
-from ..config import Settings
+from ..config import PASSWORD_VARIABLE, SEND_OPTIONS, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,9 +62,7 @@ def verbosity(command: F) -> F:
         return command(*args, **kwargs)
 
     quiet = click.option("-q", "--quiet", is_flag=True, help="Print only the summary and problems.")
-    verbose = click.option(
-        "-v", "--verbose", is_flag=True, help="Print more: in build, each report as it is written and the cover date."
-    )
+    verbose = click.option("-v", "--verbose", is_flag=True, help="Print more: in build, each report as it is written.")
     decorated = verbose(quiet(with_level))
     return decorated  # type: ignore[return-value]
 
@@ -104,5 +102,68 @@ def survey_input(command: F) -> F:
 
     decorated: Callable[..., Any] = with_settings
     for option in (DATE_ORDER, MAPPING, DELIMITER, ENCODING, SHEET, INSTRUMENT, SURVEY):
+        decorated = option(decorated)
+    return decorated  # type: ignore[return-value]
+
+
+INVITED = click.option(
+    "--invited",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="List of invited leaders (xlsx or csv with name and e-mail; default: invited.xlsx or invited.csv in the "
+    "workshop folder).",
+)
+
+
+def _bound(key: str, end: str) -> int | None:
+    """A whole-number bound of a mail setting, as Click's range wants it."""
+    value = getattr(SEND_OPTIONS[key], end)
+    return None if value is None else int(value)
+
+
+_MAIL = (
+    click.option(
+        "--from", "sender", metavar="'NAME <ADDRESS>'", help="Sender (default: the workshop's, else the brand's)."
+    ),
+    click.option("--smtp-host", help="SMTP server, e.g. smtp.office365.com."),
+    click.option(
+        "--smtp-port",
+        type=click.IntRange(_bound("smtp_port", "low"), _bound("smtp_port", "high")),
+        help="SMTP port (default: 587 for starttls, 465 for ssl).",
+    ),
+    click.option("--smtp-user", help=f"SMTP login; the password comes from {PASSWORD_VARIABLE} or a prompt."),
+    click.option(
+        "--smtp-security",
+        type=click.Choice(SEND_OPTIONS["smtp_security"].choices),
+        help=f"starttls, ssl (implicit TLS), or none; default {SEND_OPTIONS['smtp_security'].default}.",
+    ),
+    click.option(
+        "--smtp-cafile",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        help="Also trust this certificate authority (a relay's own).",
+    ),
+    click.option(
+        "--smtp-timeout",
+        type=click.FloatRange(min=SEND_OPTIONS["smtp_timeout"].low),
+        metavar="SECONDS",
+        help=f"How long to wait for the server's answer (default {SEND_OPTIONS['smtp_timeout'].default:g}).",
+    ),
+    click.option(
+        "--rate",
+        type=click.IntRange(_bound("rate", "low"), _bound("rate", "high")),
+        help=f"Messages per minute (default {SEND_OPTIONS['rate'].default}).",
+    ),
+    click.option(
+        "--daily-cap",
+        type=click.IntRange(_bound("daily_cap", "low")),
+        help=f"Messages per 24 hours, reports and reminders together (default {SEND_OPTIONS['daily_cap'].default}).",
+    ),
+)
+
+
+def mail_options(command: F) -> F:
+    """Send's mail options (--from, --smtp-*, --rate, --daily-cap), bounded as SEND_OPTIONS says; for remind."""
+    decorated: Callable[..., Any] = command
+    for option in reversed(_MAIL):
         decorated = option(decorated)
     return decorated  # type: ignore[return-value]

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from .. import console
+from .. import console, console_workshop
 from ..config import PASSWORD_VARIABLE, SEND_OPTIONS
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded
 from .options import verbosity
@@ -62,6 +62,11 @@ def _built_folder(ctx: click.Context, param: click.Parameter, folder: Path) -> P
     "mailbox",
     is_flag=True,
     help="With --via graph: put one draft per leader in your Drafts folder instead of sending.",
+)
+@click.option(
+    "--include-drafted",
+    is_flag=True,
+    help="Send also the reports whose draft was written earlier (--eml, --drafts-to-mailbox).",
 )
 @click.option("--from", "sender", metavar="'NAME <ADDRESS>'", help="Sender (default: the brand's mail.from).")
 @click.option("--smtp-host", help="SMTP server, e.g. smtp.office365.com.")
@@ -131,6 +136,7 @@ def send(
     mark_sent: tuple[str, ...],
     eml_dir: Path | None,
     mailbox: bool,
+    include_drafted: bool,
     brand_dir: Path | None,
     config: Path | None,
     **given: Any,
@@ -144,10 +150,25 @@ def send(
         click.echo(f"Test run: {'every report' if every else 'one sample'} goes to you, none to the leaders.", err=True)
     on_letter = console.test_line if to_me is not None else console.sent_line
     request = SendRequest(
-        folder, mode, eml_dir, to_me, every, resend, mark_sent, brand_dir, config, given, password, on_letter
+        folder,
+        mode,
+        eml_dir,
+        to_me,
+        every,
+        resend,
+        mark_sent,
+        brand_dir,
+        config,
+        given,
+        password,
+        on_letter,
+        include_drafted=include_drafted,
     )
     result = run_send(request)
-    for line in console.send_lines(result, folder, mode, eml_dir, result.to_me):
+    for line in [
+        *console_workshop.no_report_lines(list(result.without_report)),
+        *console.send_lines(result, folder, mode, eml_dir, result.to_me),
+    ]:
         click.echo(line)
     summary = result.summary
     if summary.interrupted:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from .. import console
+from .. import console, console_workshop
 from ..config import Settings
 from ..models import ColumnMap
 from .common import EXIT_NOTHING_DONE, EXIT_OK, EXIT_PROBLEMS, _guarded
-from .options import CSV_DIALECT, INSTRUMENT, PREVIOUS, survey_input, verbosity
+from .options import CSV_DIALECT, INSTRUMENT, INVITED, PREVIOUS, survey_input, verbosity
 
 
 @click.command()
@@ -24,9 +24,10 @@ from .options import CSV_DIALECT, INSTRUMENT, PREVIOUS, survey_input, verbosity
     default=None,
     help="Write the columns as detected to this mapping file, to edit and give back with --mapping.",
 )
+@INVITED
 @verbosity
 @_guarded
-def check(source: Settings, write_mapping: Path | None) -> None:
+def check(source: Settings, write_mapping: Path | None, invited: Path | None) -> None:
     """Show what reportgen understood of SURVEY: columns, ignored columns, every problem by row.
 
     Exit 0 when all is well, 1 when rows have problems, 2 when a scored question has no
@@ -45,6 +46,11 @@ def check(source: Settings, write_mapping: Path | None) -> None:
     lines = console.check_lines(result)
     if console.level == console.QUIET:  # the problems and the count
         lines = lines[lines.index("Problems") :]
+    if invited is not None:
+        from ..pipeline.workshop import invited_list, invited_roster
+
+        roster = invited_roster(invited_list(None, invited), result)
+        lines += ["", *console_workshop.roster_lines(*roster)] if roster else []
     for line in lines:
         click.echo(line)
     problems = any(o.status == "invalid" or o.warnings for o in result.outcomes)

@@ -31,7 +31,7 @@ class Letter:
     language: str
     sha256: str = ""
     size: int = 0
-    action: str = "send"  # send, skip, changed, failed, unknown
+    action: str = "send"  # send, skip, changed, failed, unknown, drafted
     reason: str = ""
     leader_id: str = ""  # the id build wrote into the PDF, from the manifest
 
@@ -92,6 +92,24 @@ def plan(
             letter = replace(letter, action="changed", reason=f"changed since it was sent {earlier.time}; not sent")
         letters.append(letter)
     return letters
+
+
+def hold_drafted(folder: Path, letters: list[Letter], resend: tuple[str, ...] = ()) -> list[Letter]:
+    """The letters to send whose .eml draft was written earlier (send --eml), held back as "drafted".
+
+    The facilitator may have sent the draft from their own mail program; --include-drafted (not
+    calling this) or --resend sends it all the same.
+    """
+    history = read_history(folder, (letter.email for letter in letters))
+    again = {email_key(address) for address in resend}
+    held = []
+    for letter in letters:
+        drafted = history.of(letter.email).drafted
+        if letter.action == "send" and drafted is not None and email_key(letter.email) not in again:
+            reason = f"a draft was written {drafted.time} (--eml); --include-drafted sends it too"
+            letter = replace(letter, action="drafted", reason=reason)
+        held.append(letter)
+    return held
 
 
 def _check_asked(folder: Path, rendered: list[ManifestRow], resend: tuple[str, ...], marked: tuple[str, ...]) -> None:

@@ -32,6 +32,12 @@ EARLIER_COLUMNS = ("time", "status", "name", "email", "sent_to", "pdf", "sha256"
 # deferred: refused for now, not delivered; unknown: handed over, answer lost; marked: --mark-sent;
 # test: a --to-me message, which is no delivery.
 STATUSES = frozenset({"sending", "sent", "failed", "deferred", "unknown", "marked", "test"})
+# draft: an .eml draft written by send --eml (a later --send leaves it unless --include-drafted).
+# The reminders of leaders who have not answered (no report, no sha256): reminding (about to hand it
+# over), reminded (accepted), remind-failed (refused), remind-draft (an .eml written by remind --eml).
+DRAFT_STATUSES = frozenset({"draft"})
+REMIND_STATUSES = frozenset({"reminding", "reminded", "remind-failed", "remind-draft"})
+STATUSES = STATUSES | DRAFT_STATUSES | REMIND_STATUSES
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -83,6 +89,8 @@ class Leader:
 
     sent: Entry | None = None
     unknown: Entry | Damaged | None = None
+    drafted: Entry | None = None  # the last .eml draft written of their report (send --eml)
+    failed: Entry | None = None  # the last message refused, when none went out after it
 
 
 @dataclass
@@ -110,23 +118,52 @@ def read_history(folder: Path, emails: Iterable[str]) -> History:
             if not item.emails & known:
                 history.unattributed.append(item)
             continue
-        if item.status == "test":
+        if item.status == "test" or item.status in REMIND_STATUSES:
             continue
         leader = history.leaders.setdefault(email_key(item.email), Leader())
-        if item.status in ("sent", "marked"):
-            leader.sent, leader.unknown = item, None
+        if item.status in DRAFT_STATUSES:
+            leader.drafted = item
+        elif item.status in ("sent", "marked"):
+            leader.sent, leader.unknown, leader.failed = item, None, None
         elif item.status in ("sending", "unknown"):
             leader.unknown = item
         else:  # failed, deferred: the server said no, so nothing went out
             leader.unknown = None
+            leader.failed = item if item.status == "failed" else leader.failed
     return history
 
 
+def record_drafts(folder: Path, letters: Iterable[Logged], where: Path | str) -> None:
+    """Record each letter's draft as `draft`: an .eml file in the folder `where` (send --eml), or a mailbox's Drafts.
+
+    The one place drafts are recorded: a later send holds them back unless --include-drafted.
+    """
+    for letter in letters:
+        record(folder, letter, "draft", str(where), "draft written, not sent")
+
+
+def reminders(folder: Path) -> dict[str, list[Entry]]:
+    """E-mail key → the reminder lines of that leader, oldest first."""
+    entries, _ = _read(folder)
+    found: dict[str, list[Entry]] = {}
+    for entry in entries:
+        if entry.status in REMIND_STATUSES:
+            found.setdefault(email_key(entry.email), []).append(entry)
+    return found
+
+
 def sent_in_last_day(folder: Path) -> int:
-    """Messages handed to the server (sent, test, or unknown) in the last 24 hours, for the daily cap."""
+    """Messages handed to the server in the last 24 hours, for the daily cap.
+
+    Reports sent, tests and unknowns; each reminder by its intent line (whatever became of it).
+    """
     since = datetime.now(UTC) - timedelta(days=1)
     entries, _ = _read(folder)
-    return sum(1 for entry in entries if entry.status in ("sent", "test", "unknown") and _time(entry.time) >= since)
+    return sum(
+        1
+        for entry in entries
+        if entry.status in ("sent", "test", "unknown", "reminding") and _time(entry.time) >= since
+    )
 
 
 def _read(folder: Path) -> tuple[list[Entry], list[Damaged]]:

@@ -77,6 +77,19 @@ def compose(
     return message
 
 
+def compose_text(name_to: str, to: str, text: tuple[str, str], options: SendOptions, identity: str) -> EmailMessage:
+    """A message without attachment (a reminder) to one leader."""
+    subject, body = text
+    message = EmailMessage()
+    message["From"] = _header_address(sender(options)[0], sender_address(options))
+    message["To"] = _header_address(name_to, parse_address(to))
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = identity
+    message.set_content(body)
+    return message
+
+
 def _header_address(name: str, address: Address) -> str:
     """A From or To header's value; the domain in IDNA unless the whole address must be UTF-8 anyway."""
     if address.smtputf8:  # formataddr wants ASCII; the message then goes out with UTF-8 headers (RFC 6532)

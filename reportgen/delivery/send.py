@@ -87,6 +87,7 @@ class Summary:
     unknown: list[Letter] = field(default_factory=list)  # may have been delivered: never sent again unasked
     marked: list[Letter] = field(default_factory=list)  # recorded as sent by --mark-sent
     not_sent: list[Letter] = field(default_factory=list)  # left for the next run: stopped, cap reached
+    drafted: list[Letter] = field(default_factory=list)  # a draft was written earlier: held unless --include-drafted
     interrupted: bool = False
     stopped: str = ""
     dry: bool = False  # a dry run: nothing was meant to be sent
@@ -300,7 +301,7 @@ def _sorted(letters: list[Letter]) -> Summary:
     summary = Summary()
     lists = {
         "skip": summary.skipped, "changed": summary.changed, "failed": summary.failed, "unknown": summary.unknown,
-        "marked": summary.marked,
+        "marked": summary.marked, "drafted": summary.drafted,
     }  # fmt: skip
     for letter in letters:
         if letter.action in lists:

@@ -55,6 +55,9 @@ class BuildInfo:
     date: str = ""  # the cover date, ISO; kept for the next build of the folder until --date changes it
     # sha256 of each report file built here → what it was built from (answers, brand, date …), to say what changed
     reports: dict[str, dict[str, str]] = field(default_factory=dict)
+    survey: str = ""  # the export's path, resolved: a folder belongs to one workshop
+    built: str = ""  # the day of the last build, ISO
+    answered: dict[str, str] = field(default_factory=dict)  # source row → when it was submitted, ISO; for status
 
 
 def csv_text(rows: Iterable[Sequence[object]], dialect: str = "excel") -> str:
@@ -230,6 +233,9 @@ def read_build_info(directory: Path) -> BuildInfo:
             tuple(str(x) for x in data["languages"]),
             date=str(data.get("date", "")),
             reports={str(k): {str(p): str(v) for p, v in parts.items()} for k, parts in reports.items()},
+            survey=str(data.get("survey", "")),
+            built=str(data.get("built", "")),
+            answered={str(row): str(time) for row, time in data.get("answered", {}).items()},
         )
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise OutputError(

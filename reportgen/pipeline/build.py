@@ -24,10 +24,36 @@ from ..report.content import Content, load_content, workbook_words
 from ..report.model import RunInfo
 from ..scoring.group import counted_leaders, floor, group_means
 from ..survey.load import check_language, check_only, read_survey
+from ..workshop.invited import InvitedList
+from ..workshop.roster import Roster
+from .workshop import (
+    check_folder_owner,
+    cover_date,
+    invited_list,
+    invited_roster,
+    read_workshop,
+    with_workshop,
+    workshop_facts,
+)
 
 ProgressCallback = Callable[[int, int, Outcome], None]
 StageCallback = Callable[[str, int], None]
 INTERRUPTED = "interrupted before it was rendered; run build again"
+
+
+def build_workshop(
+    settings: Settings,
+    invited: Path | None = None,
+    on_progress: ProgressCallback | None = None,
+    on_stage: StageCallback | None = None,
+) -> tuple[BuildResult, tuple[Roster, InvitedList] | None]:
+    """build, and the export against the invited list (--invited, else the output folder's), when there is one.
+
+    The list is read first: one that cannot be read stops the run before anything is built.
+    """
+    listed = invited_list(settings.output_dir, invited)
+    result = build(settings, on_progress, on_stage)
+    return result, invited_roster(listed, result.survey)
 
 
 def build(
@@ -40,7 +66,7 @@ def build(
     """
     stage = on_stage or _no_stage
     stage("reading", 0)
-    brand = brand_or_bundled(settings.brand)
+    brand = with_workshop(brand_or_bundled(settings.brand), settings.output_dir)
     survey = read_survey(settings)
     check_only(settings.only, survey)
     # The input is good, so workers will most likely be needed: let them get ready meanwhile.
@@ -52,6 +78,7 @@ def build(
     renderer = setup.create()  # fails on a broken template or stylesheet before anything is written
     output = writer.prepare_output(settings.output_dir)
     with folder_lock(output, "reportgen build"):
+        check_folder_owner(output, survey, settings.replace)
         return _build_into(output, settings, brand, survey, setup, renderer, contents, on_progress, stage)
 
 
@@ -73,6 +100,7 @@ def _build_into(
     if settings.output_format == "html":
         write_html_assets(output, renderer, contents, brand)
     language = settings.language or brand.default_language or instrument.languages[0]
+    date_source = cover_date(settings.report_date, output, brand.date, settings.today)[1]  # as _plan_inputs finds it
     inputs = _plan_inputs(settings, survey, brand, contents, setup, language, output)
     planned = plan.plan_reports(survey.outcomes, inputs, output)
     cohort_job, cohort_note = _cohort(survey, settings, inputs, contents[language], language, output)
@@ -89,6 +117,13 @@ def _build_into(
         instrument.languages,
         date=inputs.run.report_date.isoformat(),
         reports=plan.report_history(output, ordered, inputs, brand, setup.paper),
+        survey=str(settings.survey.resolve()),
+        built=(settings.today or date.today()).isoformat(),
+        answered={
+            str(o.source_row): o.response.submitted.isoformat(sep=" ", timespec="minutes")
+            for o in ordered
+            if o.response.submitted is not None
+        },
     )
     written, scores = _write_records(output, ordered, settings, instrument, language, contents, info, disk_full)
     # A report of a leader still in the input (not rendered after Ctrl-C, failed) is not "kept": it is theirs.
@@ -107,6 +142,7 @@ def _build_into(
         cohort_note=cohort_note,
         unrendered=sum(o.reason == INTERRUPTED for o in ordered),
         report_date=inputs.run.report_date,
+        date_source=date_source,
     )
 
 
@@ -172,12 +208,13 @@ def _plan_inputs(
     instrument = survey.instrument
     scored = counted_leaders(survey.outcomes, settings.group_by is not None, settings.cohort_min)
     # A folder keeps the cover date of its first build, so that re-running it another day changes
-    # nothing; --date (or the brand's date) changes it, and today's date counts only for a new folder.
-    report_date = settings.report_date or brand.date or manifest.kept_date(output) or settings.today or date.today()
+    # nothing; --date, the workshop's date (or the brand's) changes it; today counts only for a new folder.
+    report_date = cover_date(settings.report_date, output, brand.date, settings.today)[0]
+    workshop = read_workshop(output).name or brand.workshop
     run = RunInfo(
         brand=brand,
         report_date=report_date,
-        workshop=settings.workshop if settings.workshop is not None else brand.workshop,
+        workshop=settings.workshop if settings.workshop is not None else workshop,
         # The group's average is left out of the fingerprint: one leader's change re-renders
         # only that leader's report; --force refreshes the average everywhere.
         cohort=group_means(scored, [step.id for step in instrument.steps], settings.cohort_min),
@@ -191,6 +228,8 @@ def _plan_inputs(
             "paper": setup.paper,
             "format": settings.output_format,
             "cohort_min": settings.cohort_min,
+            # The action plan page's workshop facts, when a workshop folder gives them.
+            **({"facts": facts} if (facts := workshop_facts(output)) else {}),
         },
     )
     return plan.PlanInputs(

@@ -16,8 +16,8 @@ from ..brand import brand_or_bundled
 from ..config import bundled_templates, check_options, send_options
 from ..delivery import send as delivery
 from ..delivery.addresses import AddressError, parse_address
-from ..delivery.letters import PLACEHOLDER_SENDER, Letter, MailText, Preview, plan
-from ..delivery.log import DELIVERY, read_history, record
+from ..delivery.letters import PLACEHOLDER_SENDER, Letter, MailText, Preview, hold_drafted, plan
+from ..delivery.log import DELIVERY, read_history, record, record_drafts
 from ..delivery.mailer import sender
 from ..delivery.oauth import IdentityProvider
 from ..delivery.send import Clock, EmlFolder, Summary
@@ -28,6 +28,8 @@ from ..output.lock import folder_lock as lock
 from ..output.manifest import changes_since, read_build_info, read_manifest
 from ..render.templates import MailTemplates
 from ..survey.instrument import load_instrument
+from ..workshop.status import LeaderStatus
+from .workshop import mail_settings, without_report
 
 Mode = Literal["dry", "eml", "mailbox", "send"]
 
@@ -50,6 +52,7 @@ class SendRequest:
     on_letter: Callable[[Letter], None] | None = None  # hears each letter as it is sent
     clock: Clock | None = None
     identity: IdentityProvider | None = None  # where access tokens come from; None: the settings say
+    include_drafted: bool = False  # send also the reports whose draft (.eml, or in the mailbox) was written earlier
 
 
 @dataclass(frozen=True)
@@ -62,14 +65,17 @@ class SendResult:
     wrote_log: bool  # whether delivery.csv changed
     sample: Preview | None  # a dry run's first message in full
     changes: dict[int, tuple[str, ...] | None]  # by source row: what changed since a report was sent
+    # Every leader without a report: of the export (invalid, duplicate …, with why) and invited, not answered.
+    without_report: tuple[LeaderStatus, ...] = ()
 
 
 def send(request: SendRequest) -> SendResult:
     """The whole `reportgen send`: one run per folder, at most one message per leader."""
     # One run per folder: a second `send --send` at once would mail everyone twice.
     with folder_lock(request.folder, _command(request)):
+        again = request.include_drafted or request.mode in ("eml", "mailbox")  # a draft may be written again
         run = prepare_send(
-            request.folder, request.brand_dir, request.config, request.given, request.resend, request.mark_sent
+            request.folder, request.brand_dir, request.config, request.given, request.resend, request.mark_sent, again
         )
         log_before = log_state(request.folder)
         if request.mark_sent:
@@ -82,6 +88,7 @@ def send(request: SendRequest) -> SendResult:
         elif request.mode == "mailbox":
             drafts = mailbox_drafts(run.mail.options, request.identity)
             summary = delivery.write_drafts(run.folder, drafts, run.letters, run.mail.message)
+            record_drafts(run.folder, summary.drafts, "the mailbox's Drafts folder")
         elif request.mode == "dry":
             summary = dry_run(run)
             sample, mail = preview(run, summary, to_me), sample_mail(run)
@@ -90,7 +97,8 @@ def send(request: SendRequest) -> SendResult:
                 run, request.password, to_me, request.on_letter, request.clock, request.identity, request.every
             )
         wrote = log_state(request.folder) != log_before
-        return SendResult(summary, to_me, mail, wrote, sample, changed_parts(run, summary))
+        changes = changed_parts(run, summary)
+        return SendResult(summary, to_me, mail, wrote, sample, changes, tuple(without_report(request.folder)))
 
 
 def _command(request: SendRequest) -> str:
@@ -131,17 +139,20 @@ def prepare_send(
     given: dict[str, object],
     resend: tuple[str, ...] = (),
     marked: tuple[str, ...] = (),
+    include_drafted: bool = False,
 ) -> SendRun:
     """Options from the command line, else reportgen.toml, else the brand; mail in the build's instrument and brand."""
     built = read_build_info(folder)
     brand = brand_or_bundled(brand_dir or (Path(built.brand) if built.brand else None))
     check_options(brand.mail, brand.root / "brand.toml", "[mail] table of the brand")
-    options = send_options(given, config, brand.mail)
+    config, defaults, workshop = mail_settings(folder, config, dict(brand.mail), brand.workshop)
+    options = send_options(given, config, defaults)
     instrument = load_instrument(Path(built.instrument) if built.instrument else None)
     templates = MailTemplates([d for d in (brand.template_dir, bundled_templates()) if d.is_dir()])
     titles = {lang: instrument.title[lang] for lang in instrument.languages}
-    mail = MailText(templates, titles, brand.workshop, brand.organisation, options)
-    return SendRun(folder, mail, plan(folder, read_manifest(folder), resend, marked))
+    mail = MailText(templates, titles, workshop, brand.organisation, options)
+    letters = plan(folder, read_manifest(folder), resend, marked)
+    return SendRun(folder, mail, letters if include_drafted else hold_drafted(folder, letters, resend))
 
 
 def mark_sent(run: SendRun, emails: tuple[str, ...]) -> SendRun:
@@ -251,6 +262,8 @@ def log_state(folder: Path) -> tuple[int, int] | None:
 
 
 def write_drafts(run: SendRun, target: Path) -> Summary:
-    """One .eml draft per letter to send, instead of sending."""
+    """One .eml draft per letter to send, instead of sending; each recorded in delivery.csv as `draft`."""
     target.mkdir(parents=True, exist_ok=True)
-    return delivery.write_drafts(run.folder, EmlFolder(target), run.letters, run.mail.message)
+    summary = delivery.write_drafts(run.folder, EmlFolder(target), run.letters, run.mail.message)
+    record_drafts(run.folder, summary.drafts, target)
+    return summary

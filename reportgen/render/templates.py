@@ -191,3 +191,15 @@ class MailTemplates:
                 "or remove them to use the bundled ones.",
             ) from None
         return " ".join(subject.split()), body
+
+    def reminder(self, lang: str, values: dict[str, Any]) -> tuple[str, str]:
+        """(subject, body) of a reminder, from mail/remind-LANG.txt: its first line is the subject."""
+        try:
+            text = self.environment.get_template(f"mail/remind-{lang}.txt").render(values)
+        except jinja2.TemplateError as error:
+            raise TemplateError(
+                f"The reminder template for language {lang} cannot be used ({type(error).__name__}: {error}).",
+                fix="Correct templates/mail/remind-LANG.txt in the brand folder, or remove it to use the bundled one.",
+            ) from None
+        subject, _, body = text.partition("\n")
+        return " ".join(subject.split()), body.lstrip("\n")
