@@ -214,3 +214,16 @@ def test_brand_stylesheet_with_bad_css_stops_before_rendering(tmp_path: Path) ->
     assert result.exit_code == 2
     assert "stylesheet has problems" in result.stderr and "colour" in result.stderr
     assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_a_brand_condition_the_grammar_cannot_read_is_refused_with_its_key(tmp_path: Path) -> None:
+    from reportgen.errors import TemplateError
+    from reportgen.report.content import load_content
+
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "da.toml").write_text(
+        '[[steps.purpose.notes]]\nwhen = "P4 er lav"\ntext = "Tiden står ikke mål med værdien."\n', "utf-8"
+    )
+    with pytest.raises(TemplateError, match=r"steps\.purpose\.notes\[0\]\.when") as refused:
+        load_content([tmp_path, BUNDLED], ("da", "en"))
+    assert "1 problem " in refused.value.message
