@@ -36,6 +36,7 @@ KEYS = {
     "workshop_date",
     "facilitator",
     "ebook",
+    "audience",
 }
 EBOOK_KEYS = ("link", "pages")
 # `send`'s settings a brand may hold; the same keys as the [send] table of reportgen.toml.
@@ -88,7 +89,7 @@ def load_brand(folder: Path, bundled_templates: Path) -> Brand:
     ebook = _ebook(_table(data, "ebook", EBOOK_KEYS, problems), problems)
     texts = {
         key: data.get(key, "")
-        for key in ("organisation", "contact", "footer", "workshop", "default_language", "facilitator")
+        for key in ("organisation", "contact", "footer", "workshop", "default_language", "facilitator", "audience")
     }
     for key, value in {**texts, **title}.items():
         if not isinstance(value, str):
@@ -115,6 +116,7 @@ def load_brand(folder: Path, bundled_templates: Path) -> Brand:
         workshop_date=workshop_date,
         facilitator=texts["facilitator"],
         ebook=ebook,
+        audience=texts["audience"],
         fonts={name: font for name, font in fonts.items() if font is not None}
         if fonts
         else {name: bundled_templates / "fonts" / f"Lato-{_lato(name)}.ttf" for name in FONTS},

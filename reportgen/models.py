@@ -178,6 +178,7 @@ class Brand:
     workshop_date: Day | None = None  # on the action plan page
     facilitator: str = ""  # the facilitator's name and how to reach them, on the action plan page
     ebook: Mapping[str, object] = field(default_factory=dict)  # link (with {chapter}) and pages per chapter
+    audience: str = ""  # step 4's audience for leaders without their own Målgruppe column: "" (kunder) or "borgere"
 
     @property
     def template_dir(self) -> Path:
@@ -266,6 +267,7 @@ class Response:
     invalid_reason: str | None = None
     unfinished: bool = False  # the survey tool's own columns say the leader did not finish (invalid_reason says how)
     group: str = ""  # the value of the --group-by column
+    audience: str = ""  # step 4's audience as the leader's own column writes it ("borgere"), or ""
     order_key: int | None = None  # a response id that grows with time (SurveyMonkey's Respondent ID)
     submitted_text: str = ""  # the submission time as written, when it is text (its date order is the file's)
     # The typed e-mail address, when the tool's signed-in account address (used as `email`) differs from it.

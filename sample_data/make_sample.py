@@ -17,6 +17,8 @@ Deliberate edge cases (sheet rows, header is row 1):
   * row 12: the "Mail" cell is empty (invalid row).
   * row 8: two of the four Customers items (K2, K4) left empty.
   * row 16: answer "ved ikke" in M3 (counts as missing).
+  * the last column, "Målgruppe", says "borgere" for the leaders in a kommune, region,
+    school, boligselskab or sundhedshus (step 4 of their report speaks of citizens).
 
 Run:  python sample_data/make_sample.py
 """
@@ -117,6 +119,10 @@ SHORT_TEXTS = [
     "Jeg vil være en tydelig stemme for håndværksfagene og de unge lærlinge.",
     "At gøre det lettere for vores kunder at få hjælp, når de har brug for det.",
 ]
+
+# Organisations whose step 4 is about citizens and service users, not customers: their
+# leaders' "Målgruppe" column says "borgere" (the report's step 4 then speaks of borgere).
+PUBLIC = ("Kommune", "Region", "Gymnasium", "Efterskole", "Boligselskab", "Sundhedshuset")
 
 # Positions (1-based) whose free text is left empty.
 EMPTY_TEXT = {3, 9, 14, 20, 24}
@@ -238,10 +244,11 @@ def build_workbook(
     items = item_columns(instrument)
     free = instrument["free_text"][0]["text"]["da"]
     fixed = ["ID", "Starttidspunkt", "Færdiggørelsestidspunkt", "Mail", "Navn"]
-    header = [*fixed, "Organisation", *(text for _, text in items), free]
+    header = [*fixed, "Organisation", *(text for _, text in items), free, "Målgruppe"]
     data = [
         [row_id, start, done, sub.email or None, sub.name, sub.organisation,
-         *(sub.answers[code] or None for code, _ in items), sub.free_text or None]
+         *(sub.answers[code] or None for code, _ in items), sub.free_text or None,
+         "borgere" if any(word in sub.organisation for word in PUBLIC) else "kunder"]
         for row_id, (sub, (start, done)) in enumerate(zip(rows, times, strict=True), start=1)
     ]  # fmt: skip
     wb = export_workbook([header, *data], sheet="Form1")
@@ -256,7 +263,7 @@ def build_workbook(
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[1].height = 90
     ws.freeze_panes = "A2"
-    widths = [6, 20, 22, 32, 22, 30] + [24] * len(items) + [60]
+    widths = [6, 20, 22, 32, 22, 30] + [24] * len(items) + [60, 12]
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
 

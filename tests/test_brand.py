@@ -140,20 +140,26 @@ def test_language_column_chooses_each_leaders_language(branded: Path) -> None:
 
 def test_band_texts_actions_and_reading_order_match_the_leaders_scores(branded: Path) -> None:
     # All answers 2 (F5 = 2 turned to 4): purpose/employees/customers 25, skills (4·25 + 75) / 5 = 35.
+    # One answer to everything: the plain line instead of a narrative; next steps by the answers.
     danish = pdf_text(report(branded, "dorthe-dansk"))
+    assert CONTENT["da"]["three"]["straight_all"].split("{")[0] in danish
     for step in ("purpose", "skills", "employees", "customers"):
         band = CONTENT["da"]["steps"][step]["bands"]["getting_started"]
-        assert " ".join(band["meaning"].split())[:60] in danish, step
-        assert " ".join(band["actions"][0].split())[:40] in danish, step
+        assert " ".join(band["meaning"].split())[:60] not in danish, step
+        assert " ".join(band["headline"].split())[:40] in danish, step
+        first = next(a for a in CONTENT["da"]["steps"][step]["actions"] if "<= 3" in a["when"])
+        assert " ".join(first["text"].split())[:40] in danish, step
     # All answers 5 (F5 = 5 turned to 1): skills (4·100 + 0) / 5 = 80: strong everywhere.
     english = pdf_text(report(branded, "emma-english"))
-    assert " ".join(CONTENT["en"]["steps"]["skills"]["bands"]["strong"]["meaning"].split())[:60] in english
+    assert " ".join(CONTENT["en"]["steps"]["skills"]["bands"]["strong"]["headline"].split())[:30] in english
+    f5 = next(n for n in CONTENT["en"]["steps"]["skills"]["notes"] if n["when"] == "F5 >= 4")
+    assert " ".join(f5["text"].split())[:50] in english  # he said he feels unsure: the report says so
 
 
 def test_free_text_is_quoted_escaped_and_cut(branded: Path) -> None:
     danish = pdf_text(report(branded, "dorthe-dansk"))
     assert "kan lytte & svare – <også> på LinkedIn." in danish
-    assert "…(forkortet)" in danish
+    assert "svare – <også> på LinkedIn. (forkortet)" in danish  # cut after a whole sentence
     assert danish.count("kan lytte & svare") < 24  # cut, not all 24 repeats
 
 
@@ -208,3 +214,16 @@ def test_brand_stylesheet_with_bad_css_stops_before_rendering(tmp_path: Path) ->
     assert result.exit_code == 2
     assert "stylesheet has problems" in result.stderr and "colour" in result.stderr
     assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_a_brand_condition_the_grammar_cannot_read_is_refused_with_its_key(tmp_path: Path) -> None:
+    from reportgen.errors import TemplateError
+    from reportgen.report.content import load_content
+
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "da.toml").write_text(
+        '[[steps.purpose.notes]]\nwhen = "P4 er lav"\ntext = "Tiden står ikke mål med værdien."\n', "utf-8"
+    )
+    with pytest.raises(TemplateError, match=r"steps\.purpose\.notes\[0\]\.when") as refused:
+        load_content([tmp_path, BUNDLED], ("da", "en"))
+    assert "1 problem " in refused.value.message

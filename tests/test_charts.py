@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import replace
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -70,7 +71,7 @@ def test_priority_chart_shows_every_step_at_its_true_value(case: str, count: int
     scores = CASES[case](count)
     steps = tuple(step(n + 1, score, importance=(n % 5) + 1) for n, score in enumerate(scores))
     order = tuple(sorted((s for s in steps if s.score is not None), key=lambda s: s.score or 0))
-    chart = priority_chart(steps, order, INSTRUMENT, "da")
+    chart = priority_chart(steps, order, (), INSTRUMENT, "da")
     assert len(chart.rows) == count  # none hidden
     ys = [row.y for row in chart.rows]
     assert len(set(ys)) == count and all(b - a >= chart.row_height for a, b in itertools.pairwise(ys))
@@ -85,6 +86,20 @@ def test_priority_chart_shows_every_step_at_its_true_value(case: str, count: int
     # "Start here" holds the reading order's first chapter, and only it.
     assert [row.first for row in chart.rows] == [i == 0 for i in range(count)]
     assert chart.rows[0].label == order[0].title and chart.rows[0].rank == 1
+    # Each row carries what the order ranks: importance × (100 − score), rounded half up.
+    for s in steps:
+        row = by_label[s.title]
+        expected = (
+            None if s.score is None else int(Decimal(str(s.importance * (100 - s.score))).quantize(1, ROUND_HALF_UP))
+        )  # type: ignore[operator]
+        assert row.priority == expected
+
+
+def test_steps_level_at_the_top_all_say_start_here_and_share_the_first_place() -> None:
+    steps = (step(1, 50.0, 4), step(2, 50.0, 4), step(3, 75.0, 4))
+    chart = priority_chart(steps, steps, steps[:2], INSTRUMENT, "da")
+    assert [row.first for row in chart.rows] == [True, True, False]
+    assert [row.rank for row in chart.rows] == [1, 1, 3] and [row.priority for row in chart.rows] == [200, 200, 100]
     # The band limits come from the instrument.
     assert [mark.x for mark in chart.bands] == [chart.x(band.min) for band in INSTRUMENT.bands]
     assert (chart.bands[1].label, chart.bands[1].limits) == ("På vej", "40–69")
@@ -93,11 +108,11 @@ def test_priority_chart_shows_every_step_at_its_true_value(case: str, count: int
 def test_priority_chart_keeps_an_unscored_step_in_the_order_without_a_bar() -> None:
     steps = (step(1, 20.0, 2), step(2, None, 5), step(3, 90.0, 4))
     order = (steps[0], steps[2], steps[1])
-    chart = priority_chart(steps, order, INSTRUMENT, "en")
+    chart = priority_chart(steps, order, (), INSTRUMENT, "en")
     assert [row.rank for row in chart.rows] == [1, 2, 3]
-    assert chart.rows[2].bar_end is None and not chart.rows[2].first
+    assert chart.rows[2].bar_end is None and not chart.rows[2].first and chart.rows[2].priority is None
     # A step outside the order is listed after it, unranked.
-    chart = priority_chart(steps, order[:2], INSTRUMENT, "en")
+    chart = priority_chart(steps, order[:2], (), INSTRUMENT, "en")
     assert [row.rank for row in chart.rows] == [1, 2, None]
 
 

@@ -7,6 +7,7 @@ import tomllib
 from typing import Any
 
 from reportgen.config import bundled_templates
+from reportgen.report.conditions import check, statements, unreadable
 
 from .conftest import INSTRUMENT
 
@@ -17,6 +18,9 @@ def flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
         path = f"{prefix}{key}"
         if isinstance(value, dict):
             flat.update(flatten(value, path + "."))
+        elif isinstance(value, list) and value and isinstance(value[0], dict):  # [[steps.x.actions]]
+            for index, entry in enumerate(value):
+                flat.update(flatten(entry, f"{path}.{index}."))
         else:
             flat[path] = value
     return flat
@@ -38,6 +42,8 @@ def test_danish_and_english_have_the_same_keys_and_placeholders() -> None:
             assert len(value) == len(en[key]), key
         else:
             assert fields(value) == fields(en[key]), key
+        if key.endswith(".when"):
+            assert value == en[key], key  # the same sentence is true of the same answers in both languages
 
 
 def test_every_step_and_band_has_texts_in_both_languages() -> None:
@@ -48,5 +54,44 @@ def test_every_step_and_band_has_texts_in_both_languages() -> None:
                 prefix = f"steps.{step.id}.bands.{band.id}"
                 assert content[f"{prefix}.meaning"].strip(), prefix
                 assert content[f"{prefix}.read_now"].strip(), prefix
-                actions = content[f"{prefix}.actions"]
-                assert len(actions) == 3 and all(a.strip() for a in actions), prefix
+
+
+def test_every_statement_has_a_next_step_for_either_answer_and_every_condition_reads() -> None:
+    """A step's lowest statement always has a next step about it; an agreed one has one that goes further."""
+    raw = {
+        lang: tomllib.loads((bundled_templates() / "content" / f"{lang}.toml").read_text("utf-8"))
+        for lang in ("da", "en")
+    }
+    for lang, content in raw.items():
+        tables = [(s.id, content["steps"][s.id]) for s in INSTRUMENT.steps]
+        tables += [
+            (step_id, t)
+            for audience in content.get("audiences", {}).values()
+            for step_id, t in audience.items()
+            if step_id != "names"
+        ]
+        for step_id, table in tables:
+            entries = [*table.get("actions", ()), *table.get("notes", ())]
+            for entry in entries:
+                check(entry["when"])
+                assert entry["text"].strip() and not fields(entry["text"]), (lang, step_id, entry)
+            for item in INSTRUMENT.step(step_id).items:
+                conditions = [a["when"] for a in table["actions"] if item.code in statements(a["when"])]
+                low, high = ("<= 3", ">= 4") if not item.reverse else (">= 3", "<= 2")
+                assert any(low in c for c in conditions) and any(high in c for c in conditions), (lang, item.code)
+    # The audiences' texts have the same entries in both languages.
+    assert {k for k in raw["da"]["audiences"]} == {k for k in raw["en"]["audiences"]}
+
+
+def test_a_condition_the_grammar_cannot_read_is_named_with_its_key() -> None:
+    content = {
+        "steps": {"purpose": {"actions": [{"when": "P3 <= 3", "text": "a"}, {"when": "P3 sometimes", "text": "b"}]}}
+    }
+    assert unreadable(content) == [
+        "steps.purpose.actions[1].when: the condition 'P3 sometimes' has a clause it cannot read: 'P3 sometimes'"
+    ]
+    bundled = {
+        lang: tomllib.loads((bundled_templates() / "content" / f"{lang}.toml").read_text("utf-8"))
+        for lang in ("da", "en")
+    }
+    assert all(unreadable(content) == [] for content in bundled.values())

@@ -7,6 +7,7 @@ walks the boxes of every page.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -102,4 +103,30 @@ def test_every_sample_report_has_nine_pages_on_letter() -> None:
             stylesheets=[renderer.stylesheets[lang]], font_config=renderer.fonts
         )
         counts[outcome.response.name] = len(document.pages)
-    assert len(counts) == 23 and set(counts.values()) == {9}, counts
+    assert len(counts) == 23 and set(counts.values()) == {9}, {n: c for n, c in counts.items() if c != 9}
+
+
+def test_a_long_cover_keeps_its_orange_rule_below_the_reading_guide() -> None:
+    view = replace(
+        view_of("some_importance", "da"),
+        name="Anne-Marie Christiansen-Løvenskiold Bøgh-Andersen",
+        organisation="Region Midtfjord, Center for Sundhedsinnovation og Digital Borgerkommunikation",
+        role="Vicedirektør for kommunikation, borgerservice og digital udvikling",
+        workshop="Lederens GPS – heldagsworkshop for ledergruppen i Region Midtfjord, forår 2027",
+    )
+    renderer = Renderer([BUNDLED], CONTENTS, BRAND, "letter", fetch_roots=[BRAND.root, BUNDLED])
+    document = HTML(string=renderer.html(view), base_url=renderer.base_url, url_fetcher=renderer.fetcher).render(
+        stylesheets=[renderer.stylesheets["da"]], font_config=renderer.fonts
+    )
+    assert len(document.pages) == 9
+
+    def box_of(css_class: str) -> Any:
+        for box in boxes(document.pages[0]._page_box):
+            element = getattr(box, "element", None)
+            if element is not None and css_class in (element.get("class") or "").split():
+                return box
+        raise AssertionError(css_class)
+
+    guide, rule = box_of("guide"), box_of("cover-accent")
+    assert rule.position_y >= guide.position_y + guide.margin_height()  # below the guide, never across its text
+    assert rule.position_y + rule.margin_height() <= document.pages[0].height

@@ -31,6 +31,7 @@ from reportgen.report.view import build_view
 from reportgen.scoring.scorer import assess
 
 from .conftest import IDENTITY, INSTRUMENT, ITEM_CODES, item_headers, leader_row, report, write_xlsx
+from .test_report_oracle import problems
 
 BUNDLED = bundled_templates()
 BRAND = load_brand(default_brand_dir(BUNDLED), BUNDLED)
@@ -82,7 +83,7 @@ def expected_extreme(view: ReportView, which: str) -> str:
     if len(scored) == 1:
         only = scored[0]
         line = fill(t["summary"]["only_one"], step=only.title, score=only.score_text)
-        return "" if which == "weakest" else line + " " + t["steps"][only.id]["bands"][only.band_id]["headline"]
+        return "" if which == "weakest" else line
     if len({s.score for s in scored}) == 1:
         return (
             fill(t["summary"]["all_equal"][scored[0].band_id], score=scored[0].score_text)
@@ -93,30 +94,7 @@ def expected_extreme(view: ReportView, which: str) -> str:
     chosen = [s for s in scored if s.score == value]
     titles = [s.title for s in chosen]
     names = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + f" {t['labels']['and']} " + titles[-1]
-    line = fill(t["summary"][which][chosen[0].band_id], step=names, score=chosen[0].score_text)
-    if len(chosen) == 1:
-        line += " " + t["steps"][chosen[0].id]["bands"][chosen[0].band_id]["headline"]
-    return line
-
-
-def expected_answers_line(view: ReportView, step: StepView) -> str:
-    t = view.t
-    answered = [i for i in step.items if i.answer is not None]
-    if step.score is None:
-        return (
-            fill(t["labels"]["insufficient"], answered=step.answered, total=step.total)
-            if step.answered
-            else (fill(t["labels"]["insufficient_none"], count=t["labels"]["count_words"][step.total]))
-        )
-    turned = {i.code: (6 - i.answer if i.reverse else i.answer) for i in answered if i.answer is not None}
-    if min(turned.values()) == 5:
-        return fill(t["answers"]["all_top"], answered=len(answered))
-    tied = [i for i in answered if turned[i.code] == min(turned.values())]
-    if len(tied) > 1 and len({i.answer for i in tied}) == 1:
-        key = "all_same" if len(tied) == len(answered) else "lowest_many"
-        return fill(t["answers"][key], count=len(tied), answered=len(answered), answer=tied[0].answer_label)
-    key = "lowest_reverse" if tied[0].reverse else "lowest"
-    return fill(t["answers"][key], text=tied[0].text.rstrip("."), answer=tied[0].answer_label)
+    return fill(t["summary"][which][chosen[0].band_id], step=names, score=chosen[0].score_text)
 
 
 def expected_reason(view: ReportView, step: StepView) -> str:
@@ -146,19 +124,20 @@ def test_every_sentence_comes_from_the_entry_for_its_band_and_answers(name: str,
             assert band.min <= step.score <= band.max + 0.99, step.id
         else:
             assert step.band_text is None
-        assert step.answers_line == expected_answers_line(view, step), step.id
     for step in view.reading_order:
         assert step.reason == expected_reason(view, step), step.id
+    answers = {code: LEADERS[name].get(code) for code in ITEM_CODES}
+    assert problems(view, answers) == []  # the oracle: names, counts, conditions, the first step
 
 
 def test_all_ones_never_hears_it_is_strong_and_all_fives_never_hears_it_lacks_routine() -> None:
     low, high = view_of("all_1"), view_of("all_5")
     strong_texts = [CONTENTS["da"]["steps"][s.id]["bands"]["strong"]["headline"] for s in INSTRUMENT.steps]
     assert all(text not in low.strongest_line + low.weakest_line for text in strong_texts)
-    assert low.strongest_line.startswith("Din højeste score har du på Færdigheder (20), men alle dine scorer er endnu")
+    assert low.strongest_line.startswith("Din højeste score er på Færdigheder (20), men alle dine scorer er endnu")
     assert "Begynder" not in high.strongest_line and "mangler" not in high.strongest_line + high.weakest_line
     # All 5 (F5 reversed to 1) gives skills 80, the rest 100: three steps tie at the top.
-    assert high.strongest_line == "Din højeste score har du på Formål, Medarbejdere og Kunder: 100, en stærk score."
+    assert high.strongest_line == "Din højeste score er på Formål, Medarbejdere og Kunder (100) – en stærk score."
     assert high.weakest_line.startswith("Selv din laveste score, på Færdigheder (80), er stærk")
 
 
@@ -184,24 +163,28 @@ def test_steps_without_importance_follow_those_with_it() -> None:
     assert view.order_intro == CONTENTS["da"]["order"]["intro"]["some_given"]
 
 
-def test_an_unscored_step_rated_important_stays_in_the_reading_order() -> None:
+def test_an_unscored_step_rated_important_leads_the_reading_order_and_the_plan() -> None:
     view = view_of("unscored_important")
     ids = [s.id for s in view.reading_order]
-    assert ids[-1] == "employees" and "customers" not in ids  # customers is unscored and rated 1
-    employees = view.reading_order[-1]
-    assert employees.score is None and employees.rank == len(ids)
+    assert ids[0] == "employees" and "customers" not in ids  # customers is unscored and rated 1
+    employees = view.reading_order[0]
+    assert employees.score is None and employees.rank == 1
     assert employees.reason.startswith("Du har vurderet Medarbejdere som afgørende, men har ikke besvaret nogen")
     # The radar draws no point for either gap and joins only neighbours: purpose–skills.
     assert [a.point is None for a in view.chart.axes] == [False, False, True, True]
     assert view.chart.polygon == "" and len(view.chart.lines) == 1 and view.chart.lines[0].count(",") == 2
-    # The priority chart lists all four, the unscored ones without a bar; the first is a scored step.
+    # The priority chart lists all four: employees first, without a bar; customers outside the order.
     rows = view.priority.rows
-    # Skills 65 × 3 = 105 before purpose 75 × 3 = 75; then employees, unscored; customers outside the order.
-    assert [r.label for r in rows] == ["Færdigheder", "Formål", "Medarbejdere", "Kunder"]
-    assert rows[0].first and rows[2].bar_end is None and rows[3].rank is None
-    assert view.plan.first is view.reading_order[0]
+    # Skills 65 × 3 = 105 before purpose 75 × 3 = 75.
+    assert [r.label for r in rows] == ["Medarbejdere", "Færdigheder", "Formål", "Kunder"]
+    assert rows[0].first and rows[0].bar_end is None and rows[3].rank is None
+    assert [r.priority for r in rows] == [None, 105, 75, None]
+    # The plan page starts with it, and its action is to answer the statements.
+    assert view.plan.first is employees
+    assert view.plan.actions == tuple(CONTENTS["da"]["unscored"]["actions"])
+    assert view.plan.actions[0].startswith("Besvar trinnets udsagn")
     intro = CONTENTS["da"]["order"]["intro"]
-    assert view.order_intro == intro["all_given"] + " " + intro["unscored_last"]
+    assert view.order_intro == intro["all_given"] + " " + intro["unscored_first"]
 
 
 def test_answer_bars_show_what_each_answer_adds() -> None:
@@ -220,18 +203,23 @@ def test_band_facts_are_not_told_against_the_answers() -> None:
     assert purpose.band_id == "strong"
     told = " ".join([purpose.band_text["meaning"], purpose.band_text["headline"], view.strongest_line])  # type: ignore[index]
     assert "sige det kort" not in told
-    assert purpose.answers_line == fill(
-        CONTENTS["da"]["answers"]["lowest"], text=INSTRUMENT.items[2].text["da"].rstrip("."),
-        answer="Hverken enig eller uenig",
+    assert purpose.answers_line == (
+        "Dit laveste svar på trinnet: »" + INSTRUMENT.items[2].text["da"].rstrip(".")
+        + "« (du svarede »Hverken enig eller uenig«)."
     )  # fmt: skip
+    # Its first next step is about P3, and none tells the leader to do what P1/P2/P4 say they do.
+    assert purpose.actions[0].when == "P3 <= 3"
+    assert all(a.when.endswith(">= 4") for a in purpose.actions[1:])
 
 
-def test_a_long_free_text_is_cut_at_a_word_with_a_visible_mark() -> None:
-    free = " ".join(["ordet"] * 500)  # 2,999 characters
-    view = view_of("mixed", free=free)
+def test_a_long_free_text_is_cut_at_a_whole_sentence_with_a_visible_mark() -> None:
+    sentence = "Jeg vil vise, hvad vi laver, og lytte til borgerne."
+    view = view_of("mixed", free=" ".join([sentence] * 30))
     shown = view.free_text["T1"]
-    assert shown.endswith(" …(forkortet)") and len(shown) < 1000
-    assert shown.removesuffix(" …(forkortet)").split()[-1] == "ordet"
+    assert shown.endswith("borgerne. (forkortet)") and len(shown) < 800
+    # Without a sentence end within the limit, it is cut at a word and marked as cut.
+    shown = view_of("mixed", free=" ".join(["ordet"] * 500)).free_text["T1"]
+    assert shown.endswith("ordet … (forkortet)") and len(shown) < 800
 
 
 def test_one_rounding_rule_in_the_pdf_text_scores_xlsx_and_score(tmp_path: Path) -> None:
@@ -310,7 +298,7 @@ def test_the_action_plan_names_the_first_chapter_the_workshop_and_where_to_read(
     view = build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, CONTENTS["da"], "da", run)
     first = view.reading_order[0]
     assert view.plan.first is first and first.id == "customers"
-    assert view.plan.actions == tuple(CONTENTS["da"]["steps"]["customers"]["bands"][first.band_id]["actions"])
+    assert view.plan.actions == tuple(action.text for action in first.actions) and len(first.actions) == 3
     assert view.plan.ebook == "Kapitel 4 står på side 63 i e-bogen."
     page = html.unescape(Renderer([BUNDLED], CONTENTS, brand, "A4", fetch_roots=[BUNDLED]).html(view))
     plan = page[page.index('class="page plan"') :]
@@ -388,8 +376,10 @@ def test_reports_declare_pdf_ua_and_the_charts_alt_texts_carry_the_values(edge_b
     radar = next(alt for alt in alts if alt.startswith("Dine scorer på de fire trin"))
     assert radar.endswith("Formål 75; Færdigheder 65; Medarbejdere Ikke nok svar; Kunder Ikke nok svar.")
     ranked = next(alt for alt in alts if alt.startswith("Din læserækkefølge"))
-    assert "1. Færdigheder: 65 af 100, På vej, vigtighed: Moderat vigtigt." in ranked
-    assert "3. Medarbejdere: ikke nok svar" not in ranked and "Kunder: ikke nok svar til en score." in ranked
+    # Employees, unscored but rated essential, leads; then skills and purpose by priority.
+    assert "2. Færdigheder: 65 af 100, På vej, vigtighed: Moderat vigtigt." in ranked
+    assert ranked.index("Medarbejdere: ikke nok svar") < ranked.index("2. Færdigheder")
+    assert "Kunder: ikke nok svar til en score." in ranked
 
 
 def test_every_table_cell_names_its_row_and_column_headers(edge_builds: dict[str, Path]) -> None:
@@ -406,5 +396,59 @@ def test_every_table_cell_names_its_row_and_column_headers(edge_builds: dict[str
                 walk(kid)
 
     walk(PdfReader(report(edge_builds["A4"], "lang-tekst")).trailer["/Root"]["/StructTreeRoot"])
-    # The profile table (4 rows × 4 cells) and the four answer tables (17 rows × 2 cells).
+    # The profile table (4 rows × 4 cells: no group column, five leaders are four besides each
+    # reader, fewer than the minimum of five) and the four answer tables (17 rows × 2 cells).
     assert len(headers) == 4 * 4 + 17 * 2 and set(headers) == {2}
+
+
+@pytest.mark.parametrize(("written", "lang"), [("Borgere", "da"), ("citizens", "en")])
+def test_a_leader_whose_audience_is_citizens_reads_step_4_about_citizens(written: str, lang: str) -> None:
+    leader = replace(response(LEADERS["mixed"]), audience=written.casefold())
+    view = build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, CONTENTS[lang], lang, RUN)
+    customers = next(s for s in view.steps if s.id == "customers")
+    told = " ".join([customers.meaning, *(a.text for a in customers.actions), *(n.text for n in customers.notes)])
+    assert ("borger" if lang == "da" else "citizen") in told
+    assert not re.search(r"\bkunde|\bcustomer", told, re.IGNORECASE)
+    # Without the column, the brand's audience (RunInfo.audience) decides; by default, customers.
+    plain = view_of("mixed", lang)
+    assert "kunde" in plain.steps[3].meaning or "customer" in plain.steps[3].meaning
+    run = replace(RUN, audience="borgere")
+    leader = response(LEADERS["mixed"])
+    branded = build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, CONTENTS[lang], lang, run)
+    assert branded.steps[3].meaning == customers.meaning
+
+
+def test_a_brand_for_citizens_turns_step_4_for_every_leader_without_their_own_column(tmp_path: Path) -> None:
+    from reportgen.brand import init_brand
+
+    folder = init_brand(tmp_path / "b", BUNDLED)
+    toml = (folder / "brand.toml").read_text("utf-8").replace('audience = ""', 'audience = "borgere"')
+    (folder / "brand.toml").write_text(toml, "utf-8")
+    assert load_brand(folder, BUNDLED).audience == "borgere"
+    headers = IDENTITY + item_headers() + ["Målgruppe"]
+    rows = [
+        [*leader_row("Kim Ærø", "kim@example.dk", LEADERS["mixed"]), ""],
+        [*leader_row("Ole Sø", "ole@example.dk", LEADERS["mixed"]), "kunder"],
+    ]
+    survey = write_xlsx(tmp_path / "s.xlsx", [headers, *rows])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["build", str(survey), "--brand", str(folder), "--format", "html", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    kim, ole = (html.unescape((out / f"{n}.html").read_text("utf-8")) for n in ("02-kim-aero", "03-ole-so"))
+    assert "Spørg tre borgere" in kim and "Spørg tre kunder" not in kim  # the brand's audience
+    assert "Spørg tre kunder" in ole and "Spørg tre borgere" not in ole  # the leader's own column wins
+
+
+def test_the_groups_mean_stands_beside_each_score_when_the_view_is_given_it() -> None:
+    leader = response(LEADERS["mixed"])
+    run = replace(RUN, cohort={"purpose": 58.43, "skills": 55.0, "customers": 40.0})
+    view = build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, CONTENTS["da"], "da", run)
+    assert [s.group_text for s in view.steps] == ["58,4", "55", "", "40"]
+    page = html.unescape(Renderer([BUNDLED], CONTENTS, BRAND, "A4", fetch_roots=[BUNDLED]).html(view))
+    summary = page[page.index('class="page summary"') : page.index('class="page where-to-start"')]
+    assert 'scope="col">Gruppen</th>' in summary and ">58,4</td>" in summary and ">–</td>" in summary
+    assert CONTENTS["da"]["summary"]["group_note"] in summary
+    plain = Renderer([BUNDLED], CONTENTS, BRAND, "A4", fetch_roots=[BUNDLED]).html(view_of("mixed"))
+    assert ">Gruppen</th>" not in plain  # no column without the group's figures

@@ -116,3 +116,28 @@ def test_status_without_a_build_lists_the_invited_and_its_json_and_csv_agree(tmp
     ]
     lines = as_csv(statuses).splitlines()
     assert lines[0].startswith("name,email,invited,answered,report,mailed") and lines[1].startswith("Anne,anne@")
+
+
+def test_a_workshop_folders_settings_are_read_over_the_ones_where_reportgen_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportgen.config import send_options
+    from reportgen.pipeline.workshop import mail_settings
+
+    monkeypatch.chdir(tmp_path)
+    # The mail server, set up once where the facilitator runs reportgen ...
+    (tmp_path / "reportgen.toml").write_text(
+        '[send]\nfrom = "Kontoret <kontor@example.dk>"\nsmtp_host = "smtp.example.dk"\nrate = 10\n', "utf-8"
+    )
+    # ... and a workshop folder whose own file names its sender.
+    folder = tmp_path / "Workshop november"
+    folder.mkdir()
+    (folder / "reportgen.toml").write_text('[send]\nfrom = "Mette Holm <mette@example.dk>"\n', "utf-8")
+    config, defaults, _ = mail_settings(folder, None, {"rate": 5}, "")
+    options = send_options({}, config, defaults)
+    assert (options.sender, options.smtp_host, options.rate) == ("Mette Holm <mette@example.dk>", "smtp.example.dk", 10)
+    # --config names one file: the one where reportgen runs is not read under it.
+    given = tmp_path / "other.toml"
+    given.write_text('[send]\nfrom = "Anden <anden@example.dk>"\n', "utf-8")
+    config, defaults, _ = mail_settings(folder, given, {}, "")
+    assert send_options({}, config, defaults).smtp_host is None

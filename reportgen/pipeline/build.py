@@ -234,6 +234,7 @@ def _plan_inputs(
         # The group's average is left out of the fingerprint: one leader's change re-renders
         # only that leader's report; --force refreshes the average everywhere.
         cohort=group_means(scored, [step.id for step in instrument.steps], settings.cohort_min),
+        audience=brand.audience,
     )
     fingerprint = pool.run_fingerprint(
         [instrument.source, brand.root, bundled_templates()],

@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from typing import Protocol
 
-from ..models import Instrument
+from ..models import Instrument, round_half_up
 
 
 class Charted(Protocol):
@@ -28,6 +30,10 @@ class Charted(Protocol):
     @property
     def score(self) -> float | None:
         """The leader's score, 0–100, or None."""
+
+    @property
+    def importance(self) -> int | None:
+        """The leader's importance answer, or None when not given."""
 
     @property
     def importance_label(self) -> str | None:
@@ -99,7 +105,8 @@ class PriorityRow:
     y: float  # top of the row
     bar_end: float | None  # x of the score; None when there is no score
     importance_label: str | None
-    first: bool  # the reading order's first chapter: "start here"
+    first: bool  # the reading order's first chapter, or one of those level with it: "start here"
+    priority: int | None = None  # importance × (100 − score), what the order ranks; None without importance or score
 
 
 @dataclass(frozen=True)
@@ -217,7 +224,7 @@ def _shape(placed: Sequence[Point | None]) -> tuple[str, tuple[str, ...]]:
 
 
 def priority_chart(
-    steps: Sequence[Charted], order: Sequence[Charted], instrument: Instrument, lang: str
+    steps: Sequence[Charted], order: Sequence[Charted], tied: Sequence[Charted], instrument: Instrument, lang: str
 ) -> PriorityChart:
     """The steps in reading order, then any outside it, each with its score as a bar from 0.
 
@@ -225,6 +232,7 @@ def priority_chart(
     hidden; the band limits come from the instrument.
     """
     placed = {step.id for step in order}
+    level = {step.id for step in tied}
     listed = [*order, *(step for step in steps if step.id not in placed)]
     left, plot_width, top, row_height = 180, 220, 34, 40
 
@@ -244,7 +252,7 @@ def priority_chart(
     )
     rows = tuple(
         PriorityRow(
-            rank=index + 1 if index < len(order) else None,
+            rank=(1 if step.id in level else index + 1) if index < len(order) else None,  # level steps share 1
             chapter=step.chapter,
             label=step.title,
             score=step.score,
@@ -253,7 +261,10 @@ def priority_chart(
             y=top + row_height * index,
             bar_end=None if step.score is None else x(step.score),
             importance_label=step.importance_label,
-            first=index == 0 and step.score is not None,
+            first=step.id in level if level else index == 0 and index < len(order),
+            priority=None
+            if step.importance is None or step.score is None
+            else int(round_half_up(step.importance * (100 - Fraction(Decimal(str(step.score)))))),
         )
         for index, step in enumerate(listed)
     )

@@ -15,6 +15,7 @@ from babel.numbers import format_decimal, format_percent
 from ..config import bundled_templates, load_toml
 from ..errors import TemplateError
 from ..models import round_half_up
+from .conditions import unreadable
 from .content_check import merged, problems, raise_problems
 
 Content = Mapping[str, Any]
@@ -44,7 +45,8 @@ def load_content(template_dirs: list[Path], languages: tuple[str, ...]) -> dict[
             found[base_path] = problems(reference, content) + _missing(reference, content)
         for path in reversed(overrides):
             override = _read(path)
-            found[path] = problems(content, override)
+            # A brand's own condition must be one the grammar reads, like every key it sets.
+            found[path] = problems(content, override) + unreadable(override)
             content = merged(content, override)
         contents[lang] = content
     raise_problems(found)

@@ -13,6 +13,15 @@ from .content import Content
 
 
 @dataclass(frozen=True)
+class Said:
+    """A sentence the report says about the leader, with the condition that made it true."""
+
+    text: str
+    when: str  # the content file's condition, or what chose it: "band = strong", "lowest P3", "tie"
+    step: str | None = None  # the step it is about
+
+
+@dataclass(frozen=True)
 class ItemView:
     """One question and the leader's answer to it."""
 
@@ -20,8 +29,9 @@ class ItemView:
     text: str
     answer: int | None
     answer_label: str | None
-    share: float  # what the answer adds to the score, 0–1: the lowest answer 0, reverse-keyed turned
+    share: float | None  # what the answer adds to the score, 0–1 (reverse-keyed turned); None: not answered
     reverse: bool
+    lowest: bool = False  # among the step's lowest answers, marked in the table when three or more tie
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,11 @@ class StepView:
     text: Content | None  # the content file's texts for this step, if it has any
     band_text: Content | None  # ... and for this step at this band
     answers_line: str = ""  # a sentence about this leader's answers on the step, or why it has no score
+    meaning: str = ""  # the band's text on the step as a whole; "" for a leader who gave one answer to all
+    notes: tuple[Said, ...] = ()  # sentences about single statements whose conditions hold
+    actions: tuple[Said, ...] = ()  # next steps chosen by the answers, the lowest statement's first
+    group: float | None = None  # the group's mean score on the step, when the view is given one
+    group_text: str = ""
     reason: str = ""  # why the step sits where it does in the reading order
     rank: int | None = None  # place in the reading order, from 1
     previous: float | None = None  # the score in the --previous export
@@ -81,6 +96,8 @@ class ReportView:
     priority: PriorityChart
     how_to_read: tuple[str, ...]  # the scale, the bands, the counts, the reverse-keyed statement
     plan: ActionPlan
+    three: tuple[Said, ...] = ()  # "your three things", the box after the cover
+    tied: tuple[StepView, ...] = ()  # steps level at the top of the reading order (two or more), else ()
     since: bool = False  # the leader answered the --previous export too: show the progress
 
 
@@ -89,11 +106,12 @@ class ActionPlan:
     """The closing page: the first chapter, the workshop and where to read on."""
 
     first: StepView | None
-    actions: tuple[str, ...]  # the first step's actions at its band, to choose one from
+    actions: tuple[str, ...]  # the first step's next steps (chosen by its answers), to choose one from
     workshop: str
     workshop_date: str
     facilitator: str
     ebook: str  # where to find the first chapter: a link or a page, from the brand
+    tie: str = ""  # the sentence that names the steps level at the top, when there is a tie
 
 
 @dataclass(frozen=True)
@@ -104,3 +122,4 @@ class RunInfo:
     report_date: date
     workshop: str
     cohort: Mapping[str, float]  # step id → the group's mean score; empty when the group is too small
+    audience: str = ""  # step 4's audience for every leader without their own column: "" (kunder) or "borgere"

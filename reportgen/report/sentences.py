@@ -7,50 +7,36 @@ explanation says which steps the leader did not rate.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 
 from ..models import Assessment, Brand, Instrument
+from .choose import joined
 from .content import Content, score_number
-from .model import ItemView, StepView
+from .model import StepView
 
-FREE_TEXT_LIMIT = 900  # characters of a free text in the PDF (on the reflection page); the full text is in scores.xlsx
-
-
-def answers_line(items: list[ItemView], score: float | None, content: Content) -> str:
-    """A sentence about the answers themselves: where the most room is, or that all are at the top."""
-    answered = [item for item in items if item.answer is not None]
-    if score is None or not answered:
-        return ""
-    texts = content["answers"]
-    low = min(item.share for item in answered)
-    if low == 1:
-        return str(texts["all_top"]).format(answered=len(answered))
-    lowest = [item for item in answered if item.share == low]
-    labels = {item.answer_label for item in lowest}
-    if len(lowest) > 1 and len(labels) == 1:
-        key = "all_same" if len(lowest) == len(answered) else "lowest_many"
-        return str(texts[key]).format(count=len(lowest), answered=len(answered), answer=lowest[0].answer_label)
-    first = lowest[0]
-    key = "lowest_reverse" if first.reverse else "lowest"
-    return str(texts[key]).format(text=first.text.rstrip("."), answer=first.answer_label)
+FREE_TEXT_LIMIT = 700  # characters of a free text in the PDF (on the reflection page); the full text is in scores.xlsx
 
 
 def ordered(
     steps: tuple[StepView, ...], assessment: Assessment, instrument: Instrument, content: Content
-) -> tuple[tuple[StepView, ...], tuple[StepView, ...]]:
-    """The steps with their reasons and ranks, and the reading order.
+) -> tuple[tuple[StepView, ...], tuple[StepView, ...], tuple[StepView, ...]]:
+    """The steps with their reasons and ranks, the reading order, and the steps level at its top.
 
-    The order is the scorer's (scored steps); a step without a score that the leader rated
-    important follows them, so it is not lost.
+    A step without a score that the leader rated important (above the importance split) comes
+    first: the leader said it matters, and answering its statements is where to begin. The
+    scored steps follow in the scorer's order. Steps level at the top (same weight given or not,
+    same priority) are returned as a tie, so that none of them is called "the" first.
     """
     by_id = {step.id: step for step in steps}
-    ids = list(assessment.reading_order) + [
+    empty = [
         step.id
         for step in steps
         if step.score is None and step.importance is not None and step.importance > instrument.importance_split
     ]
+    ids = empty + list(assessment.reading_order)
     reasons = content["order"]
     ranked: dict[str, StepView] = {}
     for rank, step_id in enumerate(ids, start=1):
@@ -67,8 +53,21 @@ def ordered(
             "importance": (step.importance_label or "").lower(),
         }  # fmt: skip
         ranked[step_id] = replace(step, rank=rank, reason=str(reason).format(**values))
-    steps = tuple(ranked.get(step.id, step) for step in steps)
-    return steps, tuple(ranked[step_id] for step_id in ids)
+    order = tuple(ranked[step_id] for step_id in ids)
+    return tuple(ranked.get(step.id, step) for step in steps), order, _tied(order, empty, assessment)
+
+
+def _tied(order: tuple[StepView, ...], empty: list[str], assessment: Assessment) -> tuple[StepView, ...]:
+    """The steps level with the first of the order (two or more), else ()."""
+    if empty or len(order) < 2:
+        return ()  # an unscored step leads on its own: it has no priority to be level with
+
+    def key(step: StepView) -> tuple[bool, object]:
+        score = assessment.step(step.id)
+        return (score.importance is None, score.priority)
+
+    top = [step for step in order if key(step) == key(order[0])]
+    return tuple(top) if len(top) > 1 else ()
 
 
 def order_intro(scored: list[StepView], order: tuple[StepView, ...], content: Content) -> str:
@@ -79,7 +78,7 @@ def order_intro(scored: list[StepView], order: tuple[StepView, ...], content: Co
     key = "all_given" if given == len(scored) else ("none_given" if not given else "some_given")
     intro = str(content["order"]["intro"][key])
     if any(step.score is None for step in order):
-        intro += " " + str(content["order"]["intro"]["unscored_last"])
+        intro += " " + str(content["order"]["intro"]["unscored_first"])
     return intro
 
 
@@ -89,10 +88,9 @@ def extreme(scored: list[StepView], content: Content, which: str) -> str:
         return ""
     if len(scored) == 1:
         only = scored[0]
-        if which == "weakest" or not only.band_text:
+        if which == "weakest":
             return ""
-        line = str(content["summary"]["only_one"]).format(step=only.title, score=only.score_text)
-        return f"{line} {only.band_text['headline']}"
+        return str(content["summary"]["only_one"]).format(step=only.title, score=only.score_text)
     values = {step.score for step in scored}
     if len(values) == 1:
         if which == "weakest":
@@ -103,17 +101,8 @@ def extreme(scored: list[StepView], content: Content, which: str) -> str:
         max(scored, key=lambda s: s.score or 0) if which == "strongest" else min(scored, key=lambda s: s.score or 0)
     )
     ties = [step.title for step in scored if step.score == chosen.score]
-    line = str(content["summary"][which].get(chosen.band_id, "")).format(
-        step=_joined(ties, content), score=chosen.score_text
-    )
-    if line and len(ties) == 1 and chosen.band_text:
-        line += " " + str(chosen.band_text["headline"])
-    return line
-
-
-def _joined(names: list[str], content: Content) -> str:
-    return (
-        names[0] if len(names) == 1 else ", ".join(names[:-1]) + " " + str(content["labels"]["and"]) + " " + names[-1]
+    return str(content["summary"][which].get(chosen.band_id, "")).format(
+        step=joined(ties, content), score=chosen.score_text
     )
 
 
@@ -151,11 +140,13 @@ def insufficient(step: StepView, content: Content) -> str:
 
 
 def shortened(text: str, content: Content) -> str:
-    """A free text as the PDF shows it: whole, or cut at a word with a visible mark."""
-    text = text.strip()
+    """A free text as the PDF shows it: whole, or cut after its last whole sentence that fits, marked "(forkortet)"."""
+    text = " ".join(text.split())
     if len(text) <= FREE_TEXT_LIMIT:
         return text
-    cut = text[:FREE_TEXT_LIMIT].rsplit(None, 1)[0].rstrip(",.;:–- ")
+    head = text[:FREE_TEXT_LIMIT]
+    ends = [match.end() for match in re.finditer(r"[.!?…](?=\s)", head)]
+    cut = head[: ends[-1]] if ends else head.rsplit(None, 1)[0].rstrip(",.;:–- ") + " …"
     return f"{cut} {content['labels']['shortened']}"
 
 

@@ -12,20 +12,13 @@ from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
-from ..models import Assessment, Instrument, Response, round_half_up
+from ..models import Assessment, Instrument, Item, Response, round_half_up
 from .charts import priority_chart, radar_chart
+from .choose import actions, answers_line, audience, joined, marked, notes, step_texts, straight, three_things
+from .conditions import Facts
 from .content import Content, long_date, score_number
 from .model import ActionPlan, ItemView, ReportView, RunInfo, StepView
-from .sentences import (
-    answers_line,
-    ebook,
-    extreme,
-    how_to_read,
-    insufficient,
-    order_intro,
-    ordered,
-    shortened,
-)
+from .sentences import ebook, extreme, how_to_read, insufficient, order_intro, ordered, shortened
 
 
 def build_view(
@@ -38,13 +31,16 @@ def build_view(
     previous: Assessment | None = None,
 ) -> ReportView:
     """The report of one leader in one language; with `previous`, also what changed since then."""
-    steps = tuple(_step_view(step.id, response, assessment, instrument, content, lang) for step in instrument.steps)
+    steps = tuple(
+        _step_view(step.id, response, assessment, instrument, content, lang, run) for step in instrument.steps
+    )
     if previous is not None:
         steps = tuple(_since(step, previous, instrument, content, lang) for step in steps)
-    steps, order = ordered(steps, assessment, instrument, content)
+    if straight(steps) is not None:  # one answer to everything: no narrative, a plain line in the box instead
+        steps = tuple(replace(step, meaning="") for step in steps)
+    steps, order, tied = ordered(steps, assessment, instrument, content)
     scored = [step for step in steps if step.score is not None]
     brand = run.brand
-    first = order[0] if order and order[0].score is not None else None
     return ReportView(
         lang=lang,
         t=content,
@@ -68,17 +64,34 @@ def build_view(
         weakest_line=extreme(scored, content, "weakest"),
         free_text={code: shortened(text, content) for code, text in response.free_text.items() if text},
         chart=radar_chart(steps, run.cohort),
-        priority=priority_chart(steps, order, instrument, lang),
+        priority=priority_chart(steps, order, tied, instrument, lang),
         how_to_read=how_to_read(steps, instrument, content, lang),
-        plan=ActionPlan(
-            first=first,
-            actions=tuple(first.band_text["actions"]) if first and first.band_text else (),
-            workshop=run.workshop or brand.workshop,
-            workshop_date=long_date(brand.workshop_date, content) if brand.workshop_date else "",
-            facilitator=brand.facilitator,
-            ebook=ebook(brand, first.chapter, content) if first else "",
-        ),
+        plan=_plan(order, tied, content, run),
+        three=three_things(steps, order, tied, content),
+        tied=tied,
         since=previous is not None,
+    )
+
+
+def _plan(order: tuple[StepView, ...], tied: tuple[StepView, ...], content: Content, run: RunInfo) -> ActionPlan:
+    """The closing page: the first of the order (an unscored one asks for its statements to be answered)."""
+    brand = run.brand
+    first = order[0] if order else None
+    if first is None:
+        chosen: tuple[str, ...] = ()
+    elif first.score is None:
+        chosen = tuple(str(action) for action in content["unscored"]["actions"])
+    else:
+        chosen = tuple(action.text for action in first.actions)
+    tie = str(content["plan"]["tie"]).format(steps=joined([s.title for s in tied], content)) if tied else ""
+    return ActionPlan(
+        first=first,
+        actions=chosen,
+        tie=tie,
+        workshop=run.workshop or brand.workshop,
+        workshop_date=long_date(brand.workshop_date, content) if brand.workshop_date else "",
+        facilitator=brand.facilitator,
+        ebook=ebook(brand, first.chapter, content) if first else "",
     )
 
 
@@ -117,31 +130,22 @@ def _step_view(
     instrument: Instrument,
     content: Content,
     lang: str,
+    run: RunInfo,
 ) -> StepView:
     step = instrument.step(step_id)
     result = assessment.step(step_id)
     band = next((b for b in instrument.bands if b.id == result.band_id), None)
-    step_text = content.get("steps", {}).get(step_id)
+    texts = step_texts(content, step_id, audience(response.audience or run.audience, content))
     importance_label = None
     if step.importance and result.importance is not None:
         scale = instrument.scales[step.importance.scale_id]
         importance_label = scale.labels[lang][result.importance - scale.min]
-    items = []
-    for item in step.items:
-        scale = instrument.scales[item.scale_id]
-        answer = response.answers.get(item.code)
-        turned = None if answer is None else (scale.min + scale.max - answer if item.reverse else answer)
-        items.append(
-            ItemView(
-                code=item.code,
-                text=item.text[lang],
-                answer=answer,
-                answer_label=None if answer is None else scale.labels[lang][answer - scale.min],
-                share=0.0 if turned is None else (turned - scale.min) / (scale.max - scale.min),
-                reverse=item.reverse,
-            )
-        )
+    items = tuple(_item_view(item, response, instrument, lang) for item in step.items)
     score = None if result.score is None else shown(result.score)
+    band_text = texts.get("bands", {}).get(result.band_id) if texts and result.band_id else None
+    facts = Facts(response.answers, result.band_id, result.importance)
+    line = answers_line(items, score is not None, content, step_id)
+    group = run.cohort.get(step_id)
     view = StepView(
         id=step_id,
         chapter=step.chapter,
@@ -154,12 +158,31 @@ def _step_view(
         total=result.total,
         importance=result.importance,
         importance_label=importance_label,
-        items=tuple(items),
-        text=step_text,
-        band_text=step_text.get("bands", {}).get(result.band_id) if step_text and result.band_id else None,
+        items=marked(items, line),
+        text=texts,
+        band_text=band_text,
         not_asked=tuple(item.text[lang] for item in instrument.absent if item.step_id == step_id),
-        answers_line=answers_line(items, score, content),
+        answers_line=line.text if line else "",
+        meaning=str(band_text["meaning"]) if band_text else "",
+        notes=notes(texts, facts, step_id) if score is not None else (),
+        actions=actions(texts, facts, items, step_id) if score is not None else (),
+        group=group,
+        group_text=_text(group, content) if group is not None else "",
     )
     if score is None:
         view = replace(view, answers_line=insufficient(view, content))
     return view
+
+
+def _item_view(item: Item, response: Response, instrument: Instrument, lang: str) -> ItemView:
+    scale = instrument.scales[item.scale_id]
+    answer = response.answers.get(item.code)
+    turned = None if answer is None else (scale.min + scale.max - answer if item.reverse else answer)
+    return ItemView(
+        code=item.code,
+        text=item.text[lang],
+        answer=answer,
+        answer_label=None if answer is None else scale.labels[lang][answer - scale.min],
+        share=None if turned is None else (turned - scale.min) / (scale.max - scale.min),
+        reverse=item.reverse,
+    )

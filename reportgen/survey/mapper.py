@@ -70,6 +70,7 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
         role=joined("role"),
         submitted=submitted,
         language=parse_language(cell(ids.get("language")), instrument.languages),
+        audience=" ".join(cell_text(cell(ids.get("audience"))).split()).casefold(),
         answers=answers,
         free_text={code: cell_text(cell(column)).strip() for code, column in columns.free_text.items()},
         problems=tuple(problems),
