@@ -436,7 +436,7 @@ def test_a_brand_for_citizens_turns_step_4_for_every_leader_without_their_own_co
         main, ["build", str(survey), "--brand", str(folder), "--format", "html", "-o", str(out)]
     )
     assert result.exit_code == 0, result.output
-    kim, ole = (html.unescape((out / f"{n}.html").read_text("utf-8")) for n in ("02-kim-aero", "03-ole-so"))
+    kim, ole = (html.unescape(report(out, n, ".html").read_text("utf-8")) for n in ("kim-aero", "ole-so"))
     assert "Spørg tre borgere" in kim and "Spørg tre kunder" not in kim  # the brand's audience
     assert "Spørg tre kunder" in ole and "Spørg tre borgere" not in ole  # the leader's own column wins
 
