@@ -26,9 +26,16 @@ def main(debug: bool) -> None:
 
 # Listed in --help in the order of work (cli/group.py), whatever the order here.
 for command in (
-    survey.check, survey.score, build.build, build.demo, build.brand, send.send, survey.questionnaire,
-    doctor.doctor, login.login,
-):  # fmt: skip
+    survey.check,
+    survey.score,
+    build.build,
+    build.demo,
+    build.brand,
+    send.send,
+    survey.questionnaire,
+    doctor.doctor,
+    login.login,
+):
     main.add_command(command)
 for command in (workshop.new, workshop.status, remind.remind, workshop.print_):
     main.add_command(command)

@@ -10,8 +10,9 @@ from typing import Any
 
 import click
 
-from .. import console, console_workshop
+from .. import console
 from ..config import Settings, bundled_sample
+from ..console import workshop as console_workshop
 from ..models import BuildResult
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded
 from .group import parse_date

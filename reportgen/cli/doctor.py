@@ -16,9 +16,13 @@ from .send import password
 
 @click.command()
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path, file_okay=False), default=Path("reports"),
-    show_default=True, help="The output folder build will write.",
-)  # fmt: skip
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("reports"),
+    show_default=True,
+    help="The output folder build will write.",
+)
 @click.option("--brand", "brand_dir", type=click.Path(path_type=Path, file_okay=False), help="Brand folder.")
 @click.option(
     "--config",

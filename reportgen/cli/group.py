@@ -16,9 +16,20 @@ import click
 
 # The order a facilitator meets the commands in, each with one line; any other command follows, by name.
 ORDER = (
-    "demo", "doctor", "new", "questionnaire", "check", "build", "print", "send", "status", "remind", "login",
-    "score", "brand",
-)  # fmt: skip
+    "demo",
+    "doctor",
+    "new",
+    "questionnaire",
+    "check",
+    "build",
+    "print",
+    "send",
+    "status",
+    "remind",
+    "login",
+    "score",
+    "brand",
+)
 LINES = {
     "demo": "Build the bundled sample, to see what reportgen makes.",
     "doctor": "Check this computer: Python, Pango, fonts, folder, mail.",

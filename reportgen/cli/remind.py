@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from .. import console_workshop as lines_of
+from ..console import workshop as lines_of
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded
 from .options import INVITED, mail_options, verbosity
 from .send import password

@@ -9,8 +9,9 @@ from typing import Any
 
 import click
 
-from .. import console, console_workshop
+from .. import console
 from ..config import PASSWORD_VARIABLE, SEND_OPTIONS
+from ..console import workshop as console_workshop
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded
 from .options import verbosity
 

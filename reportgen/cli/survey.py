@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
-from .. import console, console_workshop
+from .. import console
 from ..config import Settings
+from ..console import workshop as console_workshop
 from ..models import ColumnMap
 from .common import EXIT_NOTHING_DONE, EXIT_OK, EXIT_PROBLEMS, _guarded
 from .options import CSV_DIALECT, INSTRUMENT, INVITED, PREVIOUS, survey_input, verbosity
@@ -45,7 +46,7 @@ def check(source: Settings, write_mapping: Path | None, invited: Path | None, fo
 
     result = run_check(source, write_mapping, written, force)
     lines = console.check_lines(result)
-    if console.level == console.QUIET:  # the problems and the count
+    if console.level() == console.QUIET:  # the problems and the count
         lines = lines[lines.index("Problems") :]
     if invited is not None:
         from ..pipeline.workshop import invited_list, invited_roster

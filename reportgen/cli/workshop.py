@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .. import console_workshop as lines_of
+from ..console import workshop as lines_of
 from .common import EXIT_OK, EXIT_PROBLEMS, _guarded
 from .group import parse_date
 from .options import INVITED, verbosity

@@ -169,9 +169,13 @@ class MailText:
         lang = letter.language if letter.language in self.titles else next(iter(self.titles))
         name, address = sender(self.options)
         values = {
-            "title": self.titles[lang], "workshop": self.workshop, "organisation": self.organisation,
-            "name": letter.name, "email": letter.email, "sender_name": name or address,
-        }  # fmt: skip
+            "title": self.titles[lang],
+            "workshop": self.workshop,
+            "organisation": self.organisation,
+            "name": letter.name,
+            "email": letter.email,
+            "sender_name": name or address,
+        }
         return self.templates.render(lang, values)
 
     def message(self, letter: Letter, to: str, pdf: bytes) -> EmailMessage:

@@ -219,9 +219,16 @@ def _read(folder: Path) -> tuple[list[Entry], list[Damaged]]:
             continue
         values = dict(zip(columns, cells, strict=True))
         entries.append(
-            Entry(number, values["time"], values["status"], values["email"], values["sha256"],
-                  values.get("message_id", ""), values["smtp_response"])
-        )  # fmt: skip
+            Entry(
+                number,
+                values["time"],
+                values["status"],
+                values["email"],
+                values["sha256"],
+                values.get("message_id", ""),
+                values["smtp_response"],
+            )
+        )
     return entries, damaged
 
 
@@ -279,10 +286,16 @@ def record(folder: Path, letter: Logged, status: str, sent_to: str, response: st
     """Append one whole line to delivery.csv and make sure it is on disk before going on."""
     path = folder / DELIVERY
     values = {
-        "time": datetime.now(UTC).isoformat(timespec="seconds"), "status": status, "name": letter.name,
-        "email": letter.email, "sent_to": sent_to, "pdf": letter.pdf, "sha256": letter.sha256,
-        "message_id": message_id, "smtp_response": response,
-    }  # fmt: skip
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
+        "status": status,
+        "name": letter.name,
+        "email": letter.email,
+        "sent_to": sent_to,
+        "pdf": letter.pdf,
+        "sha256": letter.sha256,
+        "message_id": message_id,
+        "smtp_response": response,
+    }
     ending, columns, delimiter = _ending_and_columns(path)
     if not columns:
         delimiter, bom = _dialect(folder)

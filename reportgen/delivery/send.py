@@ -340,9 +340,13 @@ def _sorted(letters: list[Letter]) -> Summary:
     """A summary that already lists the letters the plan skips, holds back or can't send."""
     summary = Summary()
     lists = {
-        "skip": summary.skipped, "changed": summary.changed, "failed": summary.failed, "unknown": summary.unknown,
-        "marked": summary.marked, "drafted": summary.drafted,
-    }  # fmt: skip
+        "skip": summary.skipped,
+        "changed": summary.changed,
+        "failed": summary.failed,
+        "unknown": summary.unknown,
+        "marked": summary.marked,
+        "drafted": summary.drafted,
+    }
     for letter in letters:
         if letter.action in lists:
             lists[letter.action].append(letter)

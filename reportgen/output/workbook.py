@@ -104,11 +104,17 @@ def _group_sheet(
         # A step nobody has a score for (no valid rows, or nobody answered it) has no figures.
         scores = found.scores
         values = (
-            [scores.count, _one_decimal(scores.mean), _one_decimal(scores.median), _one_decimal(scores.spread),
-             _one_decimal(scores.low), _one_decimal(scores.high)]
+            [
+                scores.count,
+                _one_decimal(scores.mean),
+                _one_decimal(scores.median),
+                _one_decimal(scores.spread),
+                _one_decimal(scores.low),
+                _one_decimal(scores.high),
+            ]
             if scores
             else [0, None, None, None, None, None]
-        )  # fmt: skip
+        )
         importance = None if found.importance is None else _one_decimal(found.importance.mean)
         priority = None if found.priority is None else _one_decimal(found.priority)
         bands_row = [count for _, count in found.bands]

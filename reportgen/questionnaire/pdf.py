@@ -20,11 +20,18 @@ def render_pdf(view: Questionnaire, brand: Brand, template_dirs: list[Path]) -> 
     (a missing font, bad CSS) is an error, as for the reports.
     """
     try:
-        html = environment(template_dirs).get_template(TEMPLATE).render(
-            q=view, t=view.t, brand=brand, fonts={name: path.as_uri() for name, path in brand.fonts.items()},
-            logo=brand.logo.as_uri() if brand.logo else None,
-            page_footer=css_counter_text(view.t["page"]),
-        )  # fmt: skip
+        html = (
+            environment(template_dirs)
+            .get_template(TEMPLATE)
+            .render(
+                q=view,
+                t=view.t,
+                brand=brand,
+                fonts={name: path.as_uri() for name, path in brand.fonts.items()},
+                logo=brand.logo.as_uri() if brand.logo else None,
+                page_footer=css_counter_text(view.t["page"]),
+            )
+        )
     except TemplateProblem as error:
         raise TemplateError(
             f"The template {TEMPLATE} cannot be used ({type(error).__name__}: {error}).",

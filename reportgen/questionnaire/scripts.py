@@ -44,8 +44,10 @@ def google_script(view: Questionnaire) -> str:
         f"  form.addSectionHeaderItem().setTitle({_js(t['about_you'])});",
     ]
     for field in view.fields:
-        lines.append(f"  var {_js_name(field.id)} = form.addTextItem().setTitle({_js(field.label)})"
-                     f".setRequired({json.dumps(field.required)});")  # fmt: skip
+        lines.append(
+            f"  var {_js_name(field.id)} = form.addTextItem().setTitle({_js(field.label)})"
+            f".setRequired({json.dumps(field.required)});"
+        )
         if field.id == "email":
             lines.append(
                 f"  {_js_name(field.id)}.setValidation(FormApp.createTextValidation()"
@@ -169,9 +171,22 @@ def _block_name(text: str) -> str:
 # The columns LimeSurvey's TSV export writes and TSVImportSurvey() reads (import_helper.php). On a
 # question row any further non-empty column becomes a question attribute, so these stay empty there.
 LIMESURVEY_COLUMNS = (
-    "id", "related_id", "class", "type/scale", "name", "relevance", "text", "help", "language",
-    "validation", "mandatory", "encrypted", "other", "default", "same_default",
-)  # fmt: skip
+    "id",
+    "related_id",
+    "class",
+    "type/scale",
+    "name",
+    "relevance",
+    "text",
+    "help",
+    "language",
+    "validation",
+    "mandatory",
+    "encrypted",
+    "other",
+    "default",
+    "same_default",
+)
 EMAIL_PATTERN = r"/^[^@\s]+@[^@\s]+\.[^@\s]+$/"
 
 
@@ -213,27 +228,60 @@ def limesurvey_tsv(view: Questionnaire) -> str:
     def add_group(name: str, text: str = "") -> None:
         nonlocal group
         group += 1
-        rows.append({"class": "G", "type/scale": f"G{group}", "name": _lime_text(name), "text": _lime_text(text),
-                     "language": lang, "relevance": "1"})  # fmt: skip
+        rows.append(
+            {
+                "class": "G",
+                "type/scale": f"G{group}",
+                "name": _lime_text(name),
+                "text": _lime_text(text),
+                "language": lang,
+                "relevance": "1",
+            }
+        )
 
     add_group(t["about_you"], t["required_note"])
     for field in view.fields:
-        question = {"class": "Q", "type/scale": "S", "name": limesurvey_code(field.label), "relevance": "1",
-                    "text": _lime_text(field.label), "language": lang, "mandatory": "Y" if field.required else "N",
-                    "other": "N", "same_default": "0"}  # fmt: skip
+        question = {
+            "class": "Q",
+            "type/scale": "S",
+            "name": limesurvey_code(field.label),
+            "relevance": "1",
+            "text": _lime_text(field.label),
+            "language": lang,
+            "mandatory": "Y" if field.required else "N",
+            "other": "N",
+            "same_default": "0",
+        }
         if field.id == "email":
             question |= {"validation": EMAIL_PATTERN, "help": _lime_text(t["email_help"])}
         rows.append(question)
     for grid in view.grids:
         add_group(grid.title)
-        rows.append({"class": "Q", "type/scale": "F", "name": limesurvey_code(grid.key), "relevance": "1",
-                     "text": _lime_text(grid.title), "help": _lime_text(grid.help), "language": lang,
-                     "mandatory": "Y", "other": "N", "same_default": "0"})  # fmt: skip
+        rows.append(
+            {
+                "class": "Q",
+                "type/scale": "F",
+                "name": limesurvey_code(grid.key),
+                "relevance": "1",
+                "text": _lime_text(grid.title),
+                "help": _lime_text(grid.help),
+                "language": lang,
+                "mandatory": "Y",
+                "other": "N",
+                "same_default": "0",
+            }
+        )
         rows += [
-            {"class": "SQ", "type/scale": "0", "name": limesurvey_code(q.code, "sq"), "relevance": "1",
-             "text": _lime_text(q.text), "language": lang}
+            {
+                "class": "SQ",
+                "type/scale": "0",
+                "name": limesurvey_code(q.code, "sq"),
+                "relevance": "1",
+                "text": _lime_text(q.text),
+                "language": lang,
+            }
             for q in grid.questions
-        ]  # fmt: skip
+        ]
         rows += [
             {"class": "A", "type/scale": "0", "name": str(value), "text": _lime_text(label), "language": lang}
             for value, label in zip(grid.values, grid.labels, strict=True)
@@ -241,9 +289,19 @@ def limesurvey_tsv(view: Questionnaire) -> str:
     if view.free_text:
         add_group(t["free_text_title"], t["free_text_help"])
     for q in view.free_text:
-        rows.append({"class": "Q", "type/scale": "T", "name": limesurvey_code(q.code), "relevance": "1",
-                     "text": _lime_text(q.text), "language": lang, "mandatory": "N", "other": "N",
-                     "same_default": "0"})  # fmt: skip
+        rows.append(
+            {
+                "class": "Q",
+                "type/scale": "T",
+                "name": limesurvey_code(q.code),
+                "relevance": "1",
+                "text": _lime_text(q.text),
+                "language": lang,
+                "mandatory": "N",
+                "other": "N",
+                "same_default": "0",
+            }
+        )
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, LIMESURVEY_COLUMNS, delimiter="\t", lineterminator="\n", restval="")
     writer.writeheader()

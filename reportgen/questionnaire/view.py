@@ -14,10 +14,25 @@ from ..models import Instrument, Item, Language, Scale
 
 CONTENT_DIR = "content"
 STRING_KEYS = (
-    "intro", "required_note", "required_mark", "about_you", "step_title", "step_help", "importance_title",
-    "importance_help", "free_text_title", "free_text_help", "email_help", "thanks", "page",
-    "sheet_answers", "sheet_guide", "sheet_lists", "sheet_prompt", "sheet_error",
-)  # fmt: skip
+    "intro",
+    "required_note",
+    "required_mark",
+    "about_you",
+    "step_title",
+    "step_help",
+    "importance_title",
+    "importance_help",
+    "free_text_title",
+    "free_text_help",
+    "email_help",
+    "thanks",
+    "page",
+    "sheet_answers",
+    "sheet_guide",
+    "sheet_lists",
+    "sheet_prompt",
+    "sheet_error",
+)
 IMPORTANCE_KEY = "importance"  # the importance grid's question code in the survey tools
 
 

@@ -49,9 +49,12 @@ def ordered(
             weight = "important" if step.importance > instrument.importance_split else "less_important"
             reason = reasons[weight].get(step.band_id, "")  # another instrument's bands have no texts here
         values = {
-            "step": step.title, "score": step.score_text, "answered": step.answered, "total": step.total,
+            "step": step.title,
+            "score": step.score_text,
+            "answered": step.answered,
+            "total": step.total,
             "importance": (step.importance_label or "").lower(),
-        }  # fmt: skip
+        }
         ranked[step_id] = replace(step, rank=rank, reason=str(reason).format(**values))
     order = tuple(ranked[step_id] for step_id in ids)
     return tuple(ranked.get(step.id, step) for step in steps), order, _tied(order, empty, assessment)

@@ -113,9 +113,12 @@ def _since(step: StepView, previous: Assessment, instrument: Instrument, content
         bands = {band.id: band.label[lang] for band in instrument.bands}
         key = "up" if step.score > before else "down"
         sentence = content["since"][key].format(
-            step=step.title, before=_text(before, content), now=step.score_text,
-            band_before=bands[earlier.band_id or ""], band_now=step.band_label,
-        )  # fmt: skip
+            step=step.title,
+            before=_text(before, content),
+            now=step.score_text,
+            band_before=bands[earlier.band_id or ""],
+            band_now=step.band_label,
+        )
     change = None if before is None or step.score is None else round(step.score - before, 1)
     change_text = (
         "–" if change is None else ("0" if change == 0 else ("+" if change > 0 else "−") + _text(abs(change), content))

@@ -7,16 +7,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import console
-from .console import NORMAL, visible
+from .core import NORMAL, level, visible
 
 if TYPE_CHECKING:
-    from .models import BuildResult
-    from .output.printout import Printout
-    from .pipeline.remind import RemindResult
-    from .workshop.invited import InvitedList
-    from .workshop.roster import Roster
-    from .workshop.status import LeaderStatus
+    from ..models import BuildResult
+    from ..output.printout import Printout
+    from ..pipeline.remind import RemindResult
+    from ..workshop.invited import InvitedList
+    from ..workshop.roster import Roster
+    from ..workshop.status import LeaderStatus
 
 _SYMBOL = {True: "yes", False: "no"}
 
@@ -122,7 +121,7 @@ def remind_lines(result: RemindResult, mode: str, eml_dir: Path | None) -> list[
     """What `remind` did or would do, one line per leader, then the counts."""
     summary = result.summary
     lines = []
-    if console.level >= NORMAL:
+    if level() >= NORMAL:
         lines += [f"  would remind {r.email:<32} {r.name}" for r in summary.planned]
         lines += [f"  reminded     {r.email:<32} {r.name}" for r in summary.sent]
         lines += [f"  drafted      {r.email:<32} {r.name}" for r in summary.drafts]
@@ -130,7 +129,7 @@ def remind_lines(result: RemindResult, mode: str, eml_dir: Path | None) -> list[
     lines += [f"  failed       {r.email:<32} {r.reason}" for r in summary.failed]
     lines += [f"  unknown      {r.email:<32} {r.reason}: counts as reminded today" for r in summary.unknown]
     lines += [f"  not sent     {r.email:<32} left for the next run" for r in summary.not_sent]
-    if result.sample and console.level >= NORMAL:
+    if result.sample and level() >= NORMAL:
         lines += ["", f"The first reminder, as it would go out ({len(summary.planned)} in all):"]
         lines += [f"  {key}: {value}" for key, value in result.sample if key]
         lines += ["", *[f"  {line}".rstrip() for key, text in result.sample if not key for line in text.splitlines()]]
