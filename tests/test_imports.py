@@ -58,7 +58,7 @@ OWNERS = {
     "platformdirs": {"delivery/tokens.py"},
     "email": {"delivery/mailer.py"},
 }
-BASE = {"reportgen", "reportgen.models", "reportgen.errors", "reportgen.config"}
+BASE = {"reportgen", "reportgen.models", "reportgen.export_rules", "reportgen.errors", "reportgen.config"}
 STAGES = ("survey", "scoring", "report", "render", "output", "delivery", "questionnaire", "workshop")
 # The reportgen modules each stage may import besides its own folder and BASE.
 STAGE_USES = {

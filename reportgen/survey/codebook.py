@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from ..models import CellValue, Codebook, Instrument
+from ..export_rules import Codebook
+from ..models import CellValue, Instrument
 from .cells import cell_text, normalize
 from .headers import HEADER_SEARCH_ROWS
 

@@ -6,7 +6,8 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from ..models import CellValue, Codebook, ColumnMap, Instrument
+from ..export_rules import Codebook
+from ..models import CellValue, ColumnMap, Instrument
 from .cells import EMAIL, cell_text, normalize, normalize_header
 from .matching import check_values, header_texts, match_codes, match_texts
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from ..config import PACKAGE_DIR, load_toml
 from ..errors import InstrumentError
-from ..models import Band, ExportRules, IdentityField, Instrument, Item, Localized, Scale, Step, ToolRule
+from ..export_rules import ExportRules, IdentityField, ToolRule
+from ..models import Band, Instrument, Item, Localized, Scale, Step
 from . import schema
 
 DEFAULT_INSTRUMENT = PACKAGE_DIR / "data" / "instrument.toml"

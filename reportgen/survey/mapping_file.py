@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ..config import load_toml
 from ..errors import InputError
-from ..models import CellValue, Codebook, ColumnMap, Instrument, Item
+from ..export_rules import Codebook
+from ..models import CellValue, ColumnMap, Instrument, Item
 from .cells import column_letter
 from .headers import has_required, map_headers
 

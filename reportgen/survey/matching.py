@@ -10,7 +10,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..models import CellValue, Codebook, Instrument, Item
+from ..export_rules import Codebook
+from ..models import CellValue, Instrument, Item
 from .cells import cell_text, clean_header, grid_statements, normalize, normalize_header, parse_answer
 
 # A variable name's parts ("formaal-P1", "formaal/P1", "P1_formaal"), and a group's prefix before a name.

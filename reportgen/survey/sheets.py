@@ -11,7 +11,8 @@ from itertools import chain, islice
 from pathlib import Path
 
 from ..errors import InputError
-from ..models import CellValue, Codebook, ColumnMap, Instrument, Item, Marker
+from ..export_rules import Codebook, Marker
+from ..models import CellValue, ColumnMap, Instrument, Item
 from . import mapping_file
 from .cells import cell_text, column_letter, normalize, normalize_header, rows_text
 from .codebook import read_codebook
