@@ -16,8 +16,6 @@ file as it was is copied to delivery.previous.csv.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from collections.abc import Iterable
@@ -28,25 +26,10 @@ from typing import Protocol
 
 from ..errors import SendError
 from ..models import email_key
-from ..output.writer import csv_safe, csv_unsafe, write_atomic
-
-DELIVERY = "delivery.csv"
-PREVIOUS = "delivery.previous.csv"  # the log as it was before this run first wrote to it
-BOM = "\ufeff"
-DELIVERY_COLUMNS = ("time", "status", "name", "email", "sent_to", "pdf", "sha256", "message_id", "smtp_response")
-# The columns before Message-IDs were logged: such a file is read, and appended to, as it is.
-EARLIER_COLUMNS = ("time", "status", "name", "email", "sent_to", "pdf", "sha256", "smtp_response")
-# sending: about to hand the message over; sent: accepted; failed: refused for good, or not sendable;
-# deferred: refused for now, not delivered; unknown: handed over, answer lost; marked: --mark-sent;
-# test: a --to-me message, which is no delivery.
-STATUSES = frozenset({"sending", "sent", "failed", "deferred", "unknown", "marked", "test"})
-# draft: an .eml draft written by send --eml (a later --send leaves it unless --include-drafted).
-# The reminders of leaders who have not answered (no report, no sha256): reminding (about to hand it
-# over), reminded (accepted), remind-failed (refused), remind-draft (an .eml written by remind --eml).
-DRAFT_STATUSES = frozenset({"draft"})
-REMIND_STATUSES = frozenset({"reminding", "reminded", "remind-failed", "remind-draft"})
-STATUSES = STATUSES | DRAFT_STATUSES | REMIND_STATUSES
-_SHA256 = re.compile(r"[0-9a-f]{64}")
+from ..output.writer import csv_safe, write_atomic
+from . import log_format as fmt
+from .log_format import DELIVERY as DELIVERY
+from .log_format import PREVIOUS as PREVIOUS
 
 
 class Logged(Protocol):
@@ -133,10 +116,10 @@ def read_history(folder: Path, emails: Iterable[str]) -> History:
             else:
                 history.unattributed.append(item)
             continue
-        if item.status == "test" or item.status in REMIND_STATUSES:
+        if item.status == "test" or item.status in fmt.REMIND_STATUSES:
             continue
         leader = history.leaders.setdefault(email_key(item.email), Leader())
-        if item.status in DRAFT_STATUSES:
+        if item.status in fmt.DRAFT_STATUSES:
             leader.drafted = item
         elif item.status in ("sent", "marked"):
             leader.sent, leader.unknown, leader.failed = item, None, None
@@ -162,7 +145,7 @@ def reminders(folder: Path) -> dict[str, list[Entry]]:
     entries, _ = _read(folder)
     found: dict[str, list[Entry]] = {}
     for entry in entries:
-        if entry.status in REMIND_STATUSES:
+        if entry.status in fmt.REMIND_STATUSES:
             found.setdefault(email_key(entry.email), []).append(entry)
     return found
 
@@ -177,7 +160,7 @@ def sent_in_last_day(folder: Path) -> int:
     return sum(
         1
         for entry in entries
-        if entry.status in ("sent", "test", "unknown", "reminding") and _time(entry.time) >= since
+        if entry.status in ("sent", "test", "unknown", "reminding") and fmt.time_of(entry.time) >= since
     )
 
 
@@ -194,12 +177,12 @@ def _read(folder: Path) -> tuple[list[Entry], list[Damaged]]:
         ) from None
     if not data:
         return [], []
-    lines = data.removeprefix(BOM.encode()).split(b"\n")
+    lines = data.removeprefix(fmt.BOM.encode()).split(b"\n")
     complete = data.endswith(b"\n")
     if complete:
         lines.pop()  # the empty piece after the last line end
     lines = [line.removesuffix(b"\r") for line in lines]  # saved by Excel: CRLF (reportgen writes no CR)
-    columns, delimiter = _header(_decoded(lines[0]), path, whole=complete or len(lines) > 1)
+    columns, delimiter = fmt.header(fmt.decoded(lines[0]), path, whole=complete or len(lines) > 1)
     entries: list[Entry] = []
     damaged: list[Damaged] = []
     for number, raw in enumerate(lines[1:], start=2):
@@ -209,11 +192,11 @@ def _read(folder: Path) -> tuple[list[Entry], list[Damaged]]:
         problem = "it is cut short" if cut else None
         cells: list[str] = []
         if problem is None:
-            problem, cells = _cells(_decoded(raw), delimiter)
+            problem, cells = fmt.cells(fmt.decoded(raw), delimiter)
         if problem is None:
-            problem = _problem(cells, columns)
+            problem = fmt.problem(cells, columns)
         if problem is not None:
-            text = _decoded(raw)
+            text = fmt.decoded(raw)
             found = {email_key(token) for token in re.split(r'[,"\s;]+', text) if "@" in token}
             damaged.append(Damaged(number, problem, frozenset(found), cut=cut))
             continue
@@ -232,56 +215,6 @@ def _read(folder: Path) -> tuple[list[Entry], list[Damaged]]:
     return entries, damaged
 
 
-def _decoded(line: bytes) -> str:
-    """A line as text: UTF-8, as reportgen writes it; else Windows-1252, as Excel saves "CSV (semicolon)"."""
-    try:
-        return line.decode("utf-8")
-    except UnicodeDecodeError:
-        return line.decode("cp1252", "replace")
-
-
-def _cells(text: str, delimiter: str) -> tuple[str | None, list[str]]:
-    """The line's cells, or why it cannot be read as a line of the log."""
-    try:
-        [written] = csv.reader([text], strict=True, delimiter=delimiter)
-    except (UnicodeDecodeError, csv.Error, ValueError) as error:
-        return f"it cannot be read as CSV ({error})", []
-    if _csv_line(written, delimiter) != text + "\n":  # e.g. a quote inside a cell that was not quoted
-        return "it is not as reportgen wrote it", []
-    return None, [csv_unsafe(cell) for cell in written]
-
-
-def _header(first: str, path: Path, whole: bool) -> tuple[tuple[str, ...], str]:
-    """The file's columns and delimiter, from its first line: reportgen's, with "," or ";"."""
-    for delimiter in (",", ";"):
-        columns = tuple(first.strip().split(delimiter))
-        if whole and columns in (DELIVERY_COLUMNS, EARLIER_COLUMNS):
-            return columns, delimiter
-    raise SendError(
-        f"Line 1 of the delivery log is not reportgen's header ({', '.join(DELIVERY_COLUMNS)}), so it cannot "
-        "tell who has been sent their report. Was it saved by a spreadsheet program?",
-        fix=f"Put back the file as reportgen wrote it ({PREVIOUS} beside it is the copy from before the last run "
-        "that wrote to it), then run send again; do not send before that, or leaders may get their report twice.",
-        file=path,
-    )
-
-
-def _problem(cells: list[str], columns: tuple[str, ...]) -> str | None:
-    """Why these cells are not a line reportgen wrote, or None."""
-    if len(cells) != len(columns):
-        return f"it has {len(cells)} fields instead of {len(columns)}"
-    values = dict(zip(columns, cells, strict=True))
-    if values["status"] not in STATUSES:
-        return f'its status "{values["status"]}" is not one reportgen writes'
-    if _time(values["time"]) == _NEVER:
-        return f'its time "{values["time"]}" is not a time'
-    if "@" not in values["email"]:
-        return "it has no e-mail address"
-    if values["sha256"] and not _SHA256.fullmatch(values["sha256"]):
-        return "its sha256 is not a hash"
-    return None
-
-
 def record(folder: Path, letter: Logged, status: str, sent_to: str, response: str, message_id: str = "") -> None:
     """Append one whole line to delivery.csv and make sure it is on disk before going on."""
     path = folder / DELIVERY
@@ -296,13 +229,13 @@ def record(folder: Path, letter: Logged, status: str, sent_to: str, response: st
         "message_id": message_id,
         "smtp_response": response,
     }
-    ending, columns, delimiter = _ending_and_columns(path)
+    ending, columns, delimiter = fmt.ending_and_columns(path)
     if not columns:
-        delimiter, bom = _dialect(folder)
-        header = (BOM if bom else "") + _csv_line(DELIVERY_COLUMNS, delimiter)
+        delimiter, bom = fmt.dialect(folder)
+        header = (fmt.BOM if bom else "") + fmt.csv_line(fmt.DELIVERY_COLUMNS, delimiter)
     else:
         header = ""
-    row = _csv_line((csv_safe(values[column]) for column in columns or DELIVERY_COLUMNS), delimiter)
+    row = fmt.csv_line((csv_safe(values[column]) for column in columns or fmt.DELIVERY_COLUMNS), delimiter)
     line = (ending + header + row).encode("utf-8")
     created = not path.exists()
     handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
@@ -313,38 +246,7 @@ def record(folder: Path, letter: Logged, status: str, sent_to: str, response: st
     finally:
         os.close(handle)
     if created:
-        _sync_folder(folder)
-
-
-def _ending_and_columns(path: Path) -> tuple[str, tuple[str, ...], str]:
-    """A line end if the file's last line was cut short (so the new line stays whole), the file's columns and delimiter.
-
-    No columns for a new or empty file, which gets the header first.
-    """
-    try:
-        with path.open("rb") as file:
-            first = file.readline()
-            file.seek(0, os.SEEK_END)
-            if file.tell() == 0:
-                return "", (), ","
-            file.seek(-1, os.SEEK_END)
-            ending = "" if file.read(1) == b"\n" else "\n"
-    except FileNotFoundError:
-        return "", (), ","
-    header = first.decode("utf-8", "replace").removeprefix(BOM).strip()
-    delimiter = ";" if header.startswith(f"{DELIVERY_COLUMNS[0]};") else ","
-    columns = tuple(header.split(delimiter))
-    return ending, columns if columns == EARLIER_COLUMNS else DELIVERY_COLUMNS, delimiter
-
-
-def _dialect(folder: Path) -> tuple[str, bool]:
-    """The delimiter and BOM of the folder's manifest.csv (the report language's CSV dialect); "," without one."""
-    try:
-        with (folder / "manifest.csv").open("rb") as file:
-            head = file.read(64).decode("utf-8", "replace")
-    except OSError:
-        return ",", False
-    return (";", True) if head.removeprefix(BOM).startswith("source_row;") else (",", head.startswith(BOM))
+        fmt.sync_folder(folder)
 
 
 def keep_previous(folder: Path) -> None:
@@ -354,35 +256,3 @@ def keep_previous(folder: Path) -> None:
     except OSError:
         return
     write_atomic(folder / PREVIOUS, data)
-
-
-def _csv_line(cells: Iterable[str], delimiter: str = ",") -> str:
-    """One CSV line; line ends inside a cell (a multi-line SMTP reply) become spaces, so a record is one line."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n", delimiter=delimiter).writerow([" ".join(c.splitlines()) for c in cells])
-    return buffer.getvalue()
-
-
-def _sync_folder(folder: Path) -> None:
-    """The new file's name on disk too, not only its contents."""
-    try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # Windows opens no folders; its file system records the name with the file
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
-
-
-_NEVER = datetime.min.replace(tzinfo=UTC)
-
-
-def _time(text: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return _NEVER
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
