@@ -16,12 +16,13 @@ from ..brand import brand_or_bundled
 from ..config import bundled_templates, check_options, send_options
 from ..delivery import send as delivery
 from ..delivery.addresses import AddressError, parse_address
+from ..delivery.drafts import EmlFolder
 from ..delivery.letters import PLACEHOLDER_SENDER, Letter, MailText, Preview, hold_drafted, log_notes, plan
 from ..delivery.log import DELIVERY, keep_previous, read_history, record, record_drafts
 from ..delivery.mailer import sender
 from ..delivery.oauth import IdentityProvider
 from ..delivery.ports import Clock
-from ..delivery.send import EmlFolder, Summary
+from ..delivery.send import Summary
 from ..delivery.transport import mailbox_drafts, open_transport
 from ..errors import ReportgenError, SendError
 from ..models import email_key
