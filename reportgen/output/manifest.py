@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
+from ..config import Settings
 from ..errors import OutputError
 from ..models import Outcome, Survey, email_key
 from .writer import csv_safe, csv_unsafe, write_atomic
@@ -62,6 +63,35 @@ class BuildInfo:
     survey: str = ""  # the export's path, resolved: a folder belongs to one workshop
     built: str = ""  # the day of the last build, ISO
     answered: dict[str, str] = field(default_factory=dict)  # source row → when it was submitted, ISO; for status
+
+
+def build_info(
+    settings: Settings,
+    ordered: Sequence[Outcome],
+    languages: tuple[str, ...],
+    report_date: date,
+    reports: dict[str, dict[str, str]],
+) -> BuildInfo:
+    """What build.json records of this build: its inputs, the cover date, each report's address and history."""
+
+    def absolute(path: Path | None) -> str:
+        return str(path.resolve()) if path else ""
+
+    return BuildInfo(
+        absolute(settings.instrument),
+        absolute(settings.brand),
+        languages,
+        date=report_date.isoformat(),
+        reports=reports,
+        addresses={o.response.leader_id: o.response.email.strip() for o in ordered if o.status == "rendered"},
+        survey=str(settings.survey.resolve()),
+        built=(settings.today or date.today()).isoformat(),
+        answered={
+            str(o.source_row): o.response.submitted.isoformat(sep=" ", timespec="minutes")
+            for o in ordered
+            if o.response.submitted is not None
+        },
+    )
 
 
 def csv_text(rows: Iterable[Sequence[object]], dialect: str = "excel") -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 from ..brand import brand_or_bundled
@@ -117,21 +116,8 @@ def _build_into(
     outcomes, interrupted, disk_full, cohort_result = rendering
     ordered = tuple(outcomes[o.source_row] for o in survey.outcomes)
     cohort, cohort_note = cohort_outcome(cohort_job, cohort_result, cohort_note)
-    info = manifest.BuildInfo(
-        _absolute(settings.instrument),
-        _absolute(settings.brand),
-        instrument.languages,
-        date=inputs.run.report_date.isoformat(),
-        reports=plan.report_history(output, ordered, inputs, brand, setup.paper),
-        addresses={o.response.leader_id: o.response.email.strip() for o in ordered if o.status == "rendered"},
-        survey=str(settings.survey.resolve()),
-        built=(settings.today or date.today()).isoformat(),
-        answered={
-            str(o.source_row): o.response.submitted.isoformat(sep=" ", timespec="minutes")
-            for o in ordered
-            if o.response.submitted is not None
-        },
-    )
+    reports = plan.report_history(output, ordered, inputs, brand, setup.paper)
+    info = manifest.build_info(settings, ordered, instrument.languages, inputs.run.report_date, reports)
     written, scores = _write_records(output, ordered, settings, instrument, language, contents, info, disk_full)
     # A report of a leader still in the input (not rendered after Ctrl-C, failed) is not "kept": it is theirs.
     named = {o.pdf for o in planned.outcomes.values() if o.pdf}
@@ -350,7 +336,3 @@ def _cohort(
             f"{len(group)} leaders scored, fewer than the {floor(settings.cohort_min)} needed to keep them anonymous",
         )
     return cohort_task(output, view, settings.output_format), ""
-
-
-def _absolute(path: Path | None) -> str:
-    return str(path.resolve()) if path else ""
