@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 
 from ..errors import InstrumentError
-from .view import Questionnaire
+from .view import Grid, Questionnaire
 
 # --- Google Forms: an Apps Script that creates the form ------------------------------------------
 
@@ -208,102 +208,77 @@ def limesurvey_tsv(view: Questionnaire) -> str:
     `build` recognises as that field; an array's subquestions are coded by item code (P1 …),
     so that the code-headed export ("purpose[P1]") is read as well as the full-text one.
     """
-    t = view.t
-    lang = view.lang
+    t, lang = view.t, view.lang
     codes = [(f.label, limesurvey_code(f.label)) for f in view.fields]
     codes += [(g.key, limesurvey_code(g.key)) for g in view.grids]
     codes += [(q.code, limesurvey_code(q.code, "sq")) for g in view.grids for q in g.questions]
     _distinct([*codes, *((q.code, limesurvey_code(q.code)) for q in view.free_text)], "LimeSurvey")
-    rows: list[dict[str, str]] = [
-        {"class": "S", "name": "language", "text": lang},
-        {"class": "S", "name": "format", "text": "G"},  # one group per page
-        {"class": "S", "name": "showprogress", "text": "Y"},
-        {"class": "SL", "name": "surveyls_title", "text": _lime_text(view.title), "language": lang},
-        {"class": "SL", "name": "surveyls_description", "text": _lime_text(t["intro"]), "language": lang},
-        {"class": "SL", "name": "surveyls_welcometext", "text": _lime_text(t["intro"]), "language": lang},
-        {"class": "SL", "name": "surveyls_endtext", "text": _lime_text(t["thanks"]), "language": lang},
-    ]
-    group = 0
-
-    def add_group(name: str, text: str = "") -> None:
-        nonlocal group
-        group += 1
-        rows.append(
-            {
-                "class": "G",
-                "type/scale": f"G{group}",
-                "name": _lime_text(name),
-                "text": _lime_text(text),
-                "language": lang,
-                "relevance": "1",
-            }
-        )
-
-    add_group(t["about_you"], t["required_note"])
-    for field in view.fields:
-        question = {
-            "class": "Q",
-            "type/scale": "S",
-            "name": limesurvey_code(field.label),
-            "relevance": "1",
-            "text": _lime_text(field.label),
-            "language": lang,
-            "mandatory": "Y" if field.required else "N",
-            "other": "N",
-            "same_default": "0",
-        }
-        if field.id == "email":
-            question |= {"validation": EMAIL_PATTERN, "help": _lime_text(t["email_help"])}
-        rows.append(question)
-    for grid in view.grids:
-        add_group(grid.title)
-        rows.append(
-            {
-                "class": "Q",
-                "type/scale": "F",
-                "name": limesurvey_code(grid.key),
-                "relevance": "1",
-                "text": _lime_text(grid.title),
-                "help": _lime_text(grid.help),
-                "language": lang,
-                "mandatory": "Y",
-                "other": "N",
-                "same_default": "0",
-            }
-        )
-        rows += [
-            {
-                "class": "SQ",
-                "type/scale": "0",
-                "name": limesurvey_code(q.code, "sq"),
-                "relevance": "1",
-                "text": _lime_text(q.text),
-                "language": lang,
-            }
-            for q in grid.questions
-        ]
-        rows += [
-            {"class": "A", "type/scale": "0", "name": str(value), "text": _lime_text(label), "language": lang}
-            for value, label in zip(grid.values, grid.labels, strict=True)
-        ]
+    rows = _lime_settings(view)
+    groups = [(t["about_you"], t["required_note"], _lime_fields(view))]
+    groups += [(grid.title, "", _lime_grid(grid, lang)) for grid in view.grids]
     if view.free_text:
-        add_group(t["free_text_title"], t["free_text_help"])
-    for q in view.free_text:
+        free = [_lime_question("T", limesurvey_code(q.code), q.text, lang, mandatory=False) for q in view.free_text]
+        groups.append((t["free_text_title"], t["free_text_help"], free))
+    for number, (name, text, questions) in enumerate(groups, start=1):
         rows.append(
-            {
-                "class": "Q",
-                "type/scale": "T",
-                "name": limesurvey_code(q.code),
-                "relevance": "1",
-                "text": _lime_text(q.text),
-                "language": lang,
-                "mandatory": "N",
-                "other": "N",
-                "same_default": "0",
-            }
+            {"class": "G", "type/scale": f"G{number}", "name": _lime_text(name), "text": _lime_text(text)}
+            | {"language": lang, "relevance": "1"}
         )
+        rows += questions
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, LIMESURVEY_COLUMNS, delimiter="\t", lineterminator="\n", restval="")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
+
+
+def _lime_settings(view: Questionnaire) -> list[dict[str, str]]:
+    """The survey's own rows: its language, one group per page, the progress bar, its texts."""
+    t, lang = view.t, view.lang
+    texts = [("surveyls_title", view.title), ("surveyls_description", t["intro"])]
+    texts += [("surveyls_welcometext", t["intro"]), ("surveyls_endtext", t["thanks"])]
+    rows = [{"class": "S", "name": name, "text": text} for name, text in (("language", lang), ("format", "G"))]
+    rows.append({"class": "S", "name": "showprogress", "text": "Y"})
+    return rows + [{"class": "SL", "name": name, "text": _lime_text(text), "language": lang} for name, text in texts]
+
+
+def _lime_question(kind: str, code: str, text: str, lang: str, mandatory: bool) -> dict[str, str]:
+    """One question row: its type, code and text, required or not."""
+    return {
+        "class": "Q",
+        "type/scale": kind,
+        "name": code,
+        "relevance": "1",
+        "text": _lime_text(text),
+        "language": lang,
+        "mandatory": "Y" if mandatory else "N",
+        "other": "N",
+        "same_default": "0",
+    }
+
+
+def _lime_fields(view: Questionnaire) -> list[dict[str, str]]:
+    """The identity questions (name, e-mail …); the e-mail checked as an address."""
+    rows = []
+    for field in view.fields:
+        question = _lime_question("S", limesurvey_code(field.label), field.label, view.lang, field.required)
+        if field.id == "email":
+            question |= {"validation": EMAIL_PATTERN, "help": _lime_text(view.t["email_help"])}
+        rows.append(question)
+    return rows
+
+
+def _lime_grid(grid: Grid, lang: str) -> list[dict[str, str]]:
+    """One step's array: the question, its statements as subquestions, the scale's answers."""
+    question = _lime_question("F", limesurvey_code(grid.key), grid.title, lang, mandatory=True)
+    rows = [question | {"help": _lime_text(grid.help)}]
+    rows += [
+        {"class": "SQ", "type/scale": "0", "name": limesurvey_code(q.code, "sq"), "relevance": "1"}
+        | {"text": _lime_text(q.text), "language": lang}
+        for q in grid.questions
+    ]
+    rows += [
+        {"class": "A", "type/scale": "0", "name": str(value), "text": _lime_text(label), "language": lang}
+        for value, label in zip(grid.values, grid.labels, strict=True)
+    ]
+    return rows

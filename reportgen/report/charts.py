@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -138,6 +138,25 @@ class PriorityChart:
         return round(self.left + self.plot_width * score / 100, 2)
 
 
+def _axis(step: Charted, index: int, at: Callable[[int, float], Point], center: Point, radius: float) -> RadarAxis:
+    """One spoke: its end, its label (name, score) beyond it, anchored away from the centre, and the leader's point."""
+    label_at = at(index, radius + 18)
+    horizontal = label_at.x - center.x
+    anchor = "middle" if abs(horizontal) < 1 else ("start" if horizontal > 0 else "end")
+    vertical = label_at.y - center.y
+    label_at = Point(label_at.x, label_at.y + (12 if vertical > 1 else (-4 if vertical < -1 else 4)))
+    return RadarAxis(
+        label=step.title,
+        score=step.score,
+        score_text=step.score_text,
+        end=at(index, radius),
+        label_at=label_at,
+        score_at=Point(label_at.x, label_at.y + 14),
+        anchor=anchor,
+        point=None if step.score is None else at(index, radius * step.score / 100),
+    )
+
+
 def radar_chart(
     steps: Sequence[Charted], cohort: Mapping[str, float], height: int = 300, side_room: int = 100
 ) -> RadarChart:
@@ -154,25 +173,7 @@ def radar_chart(
         angle = -math.pi / 2 + 2 * math.pi * index / len(steps)
         return Point(round(center.x + distance * math.cos(angle), 2), round(center.y + distance * math.sin(angle), 2))
 
-    axes = []
-    for index, step in enumerate(steps):
-        label_at = at(index, radius + 18)
-        horizontal = label_at.x - center.x
-        anchor = "middle" if abs(horizontal) < 1 else ("start" if horizontal > 0 else "end")
-        vertical = label_at.y - center.y
-        label_at = Point(label_at.x, label_at.y + (12 if vertical > 1 else (-4 if vertical < -1 else 4)))
-        axes.append(
-            RadarAxis(
-                label=step.title,
-                score=step.score,
-                score_text=step.score_text,
-                end=at(index, radius),
-                label_at=label_at,
-                score_at=Point(label_at.x, label_at.y + 14),
-                anchor=anchor,
-                point=None if step.score is None else at(index, radius * step.score / 100),
-            )
-        )
+    axes = [_axis(step, index, at, center, radius) for index, step in enumerate(steps)]
     rings = tuple(
         (level, _points([at(i, radius * level / 100) for i in range(len(steps))])) for level in (25, 50, 75, 100)
     )
