@@ -10,9 +10,10 @@ import os
 from pathlib import Path
 
 import click
-from click.testing import CliRunner
 
 from reportgen.cli import main
+
+from .conftest import invoke
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -34,7 +35,7 @@ def command_paths(group: click.Group = main, prefix: tuple[str, ...] = ()) -> li
 
 
 def help_text(path: tuple[str, ...]) -> str:
-    result = CliRunner().invoke(main, [*path, "--help"], terminal_width=WIDTH, prog_name="reportgen")
+    result = invoke([*path, "--help"], terminal_width=WIDTH, prog_name="reportgen")
     assert result.exit_code == 0, result.output
     return result.output
 

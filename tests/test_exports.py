@@ -17,13 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from reportgen.cli import main
 from reportgen.config import Settings
 from reportgen.survey.load import read_survey
 
-from .conftest import INSTRUMENT, ITEM_CODES, pdf_text, write_xlsx
+from .conftest import INSTRUMENT, ITEM_CODES, invoke, pdf_text, write_xlsx
 from .factory import ods
 from .test_layouts import IMPORTANCE, LEADERS, SCORED, TEXT, label, reference_scores
 
@@ -176,7 +174,7 @@ def test_qualtrics_legacy_v1_to_v10_are_metadata_not_importance_items(tmp_path: 
 
 def test_v_codes_over_other_names_are_never_importance_items(tmp_path: Path) -> None:
     # Row 2 names V1–V4 ResponseID … ExternalDataReference: a code under another name is not the item.
-    result = CliRunner().invoke(main, ["score", str(qualtrics_legacy(tmp_path, with_texts=False))])
+    result = invoke(["score", str(qualtrics_legacy(tmp_path, with_texts=False))])
     assert result.exit_code == 2 and "Traceback" not in result.stderr
     assert "4 scored questions have no column, so the scores would silently leave them out: V1 " in result.stderr
     assert all(f'{code} "' in result.stderr for code in IMPORTANCE)
@@ -191,7 +189,7 @@ def test_a_bare_code_over_values_off_the_scale_is_not_the_item(tmp_path: Path) -
         for n, (first, last, email, answers) in enumerate(LEADERS)
     ]
     path = write_xlsx(tmp_path / "codes.xlsx", [header, *rows])
-    result = CliRunner().invoke(main, ["check", str(path)])
+    result = invoke(["check", str(path)])
     assert result.exit_code == 2
     assert "1 scored question has no column, so the scores would silently leave it out: V1 " in result.stdout
     assert 'most like it among the ignored columns: C "V1"' in result.stdout
@@ -232,7 +230,7 @@ def surveyxact_text(folder: Path) -> Path:
 def test_surveyxact_utf16_tab_text_and_its_partial_flag(tmp_path: Path) -> None:
     path = surveyxact_text(tmp_path)
     assert_reference(path, {"bo@example.dk": 'not finished in SurveyXact (column J "stato_4": 0)'})
-    result = CliRunner().invoke(main, ["check", str(path)])
+    result = invoke(["check", str(path)])
     assert "read as text in UTF-16 LE (byte-order mark), tab-separated, LF line ends" in result.stdout
     survey = read_survey(Settings(survey=path))
     assert FREE_TEXT not in survey.columns.free_text and "V1" in survey.columns.items
@@ -294,7 +292,7 @@ def mac_roman_cr(folder: Path) -> Path:
 def test_mac_roman_with_cr_line_ends(tmp_path: Path) -> None:
     path = mac_roman_cr(tmp_path)
     assert_reference(path)
-    result = CliRunner().invoke(main, ["check", str(path)])
+    result = invoke(["check", str(path)])
     assert "read as text in Mac Roman (not UTF-8; guessed from the letters), semicolon-separated, CR line ends" in (
         result.stdout
     )
@@ -332,16 +330,16 @@ def test_google_us_timestamps_are_read_month_first_for_the_whole_file(tmp_path: 
 
 def test_ambiguous_dates_are_not_guessed(tmp_path: Path) -> None:
     path = google_us(tmp_path, ["2/11/2026 10:00:00", "3/10/2026 9:15:00", "3/10/2026 9:16:00", "1/12/2026 9:00:00"])
-    result = CliRunner().invoke(main, ["check", str(path)])
+    result = invoke(["check", str(path)])
     assert 'column A "Timestamp": dates such as 2/11/2026 10:00:00 can be day-first or month-first' in result.stdout
     assert "--date-order dmy or --date-order mdy" in result.stdout
     assert "row 2: duplicate: superseded by row 5 (same e-mail, further down the file" in result.stdout
-    scores = CliRunner().invoke(main, ["score", str(path), "--format", "csv"])
+    scores = invoke(["score", str(path), "--format", "csv"])
     assert "superseded by row 5 (same e-mail, further down the file: the export has no submission time" in (
         scores.stdout
     )
     # Told the order, the times decide: February 11 is the later submission.
-    result = CliRunner().invoke(main, ["check", str(path), "--date-order", "mdy"])
+    result = invoke(["check", str(path), "--date-order", "mdy"])
     assert "row 5: duplicate: superseded by row 2 (same e-mail, later submission)" in result.stdout
     assert "dates read month first (mdy): --date-order" in result.stdout
 
@@ -381,12 +379,12 @@ def two_p1(folder: Path, second_empty: bool) -> Path:
 def test_two_p1_columns_one_empty_take_the_one_with_values(tmp_path: Path) -> None:
     path = two_p1(tmp_path, second_empty=True)
     assert_reference(path)
-    result = CliRunner().invoke(main, ["check", str(path)])
+    result = invoke(["check", str(path)])
     assert "columns C and X are all headed as P1; X is empty in every row, so column C is used" in result.stdout
 
 
 def test_two_p1_columns_with_values_stop_score(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["score", str(two_p1(tmp_path, second_empty=False))])
+    result = invoke(["score", str(two_p1(tmp_path, second_empty=False))])
     assert result.exit_code == 2
     assert "Columns C and X are all headed as P1 and all hold answers" in result.stderr
 
@@ -404,7 +402,7 @@ def test_excel_errors_booleans_and_numbers_are_not_names(tmp_path: Path) -> None
         "t@example.dk": "column A (Navn): TRUE is a yes/no value, not a name",
         "n@example.dk": "column A (Navn): 42 is a number, not a name",
     })  # fmt: skip
-    result = CliRunner().invoke(main, ["score", str(path), "--format", "csv"])
+    result = invoke(["score", str(path), "--format", "csv"])
     assert "kim@example.dk" in result.stdout and "KIM@Example" not in result.stdout
 
 
@@ -417,35 +415,35 @@ def missing_p3(folder: Path) -> Path:
 
 def test_build_without_a_question_stops_and_with_it_declared_absent_says_so(tmp_path: Path) -> None:
     survey, out = missing_p3(tmp_path), tmp_path / "reports"
-    result = CliRunner().invoke(main, ["build", str(survey), "-o", str(out), "--jobs", "1"])
+    result = invoke(["build", str(survey), "-o", str(out), "--jobs", "1"])
     assert result.exit_code == 2
     assert "1 scored question has no column, so the scores would silently leave it out: P3" in result.stderr
     assert 'most like it among the ignored columns: W "Spørgsmål 3 om budskab"' in result.stderr
     assert "--write-mapping" in result.stderr and "--mapping" in result.stderr and "absent" in result.stderr
     assert not out.exists() or not list(out.glob("*.pdf"))
 
-    check = CliRunner().invoke(main, ["check", str(survey)])
+    check = invoke(["check", str(survey)])
     assert check.exit_code == 2
     problems = check.stdout.split("Problems\n", 1)[1]
     assert problems.startswith('  missing.xlsx, sheet "Form1": 1 scored question has no column')
 
     mapping = tmp_path / "mapping.toml"
-    written = CliRunner().invoke(main, ["check", str(survey), "--write-mapping", str(mapping)])
+    written = invoke(["check", str(survey), "--write-mapping", str(mapping)])
     text = mapping.read_text(encoding="utf-8")
     assert written.exit_code == 2 and "absent = []" in text and 'absent = ["P3"]' in text
     mapping.write_text(text.replace("absent = []", 'absent = ["P3"]'), encoding="utf-8")
 
-    check = CliRunner().invoke(main, ["check", str(survey), "--mapping", str(mapping)])
+    check = invoke(["check", str(survey), "--mapping", str(mapping)])
     assert check.exit_code == 0, check.stdout
     assert "not asked (the mapping file says so; scored without them): P3" in check.stdout
-    scores = CliRunner().invoke(main, ["score", str(survey), "--mapping", str(mapping)])
+    scores = invoke(["score", str(survey), "--mapping", str(mapping)])
     assert scores.exit_code == 0, scores.stderr
     _first, _last, _email, answers = LEADERS[0]
     purpose = [answers[c] for c in ("P1", "P2", "P4")]
     assert f'"purpose": {round(sum((a - 1) / 4 * 100 for a in purpose) / 3, 1)}' in scores.stdout
 
-    result = CliRunner().invoke(
-        main, ["build", str(survey), "--mapping", str(mapping), "-o", str(out), "--jobs", "1", "--date", "2026-11-27"]
+    result = invoke(
+        ["build", str(survey), "--mapping", str(mapping), "-o", str(out), "--jobs", "1", "--date", "2026-11-27"]
     )
     assert result.exit_code == 0, result.stderr
     pdf = next(out.glob("*.pdf"))
@@ -493,9 +491,9 @@ def test_previous_scores_leave_out_the_questions_this_export_did_not_ask(tmp_pat
         [["Navn", "E-mail", *ITEM_CODES], [f"{first} {last}", email, *(answers[c] for c in ITEM_CODES)]],
     )
     mapping = tmp_path / "mapping.toml"
-    CliRunner().invoke(main, ["check", str(survey), "--write-mapping", str(mapping)])
+    invoke(["check", str(survey), "--write-mapping", str(mapping)])
     mapping.write_text(mapping.read_text(encoding="utf-8").replace("absent = []", 'absent = ["P3"]'), encoding="utf-8")
-    result = CliRunner().invoke(main, ["score", str(survey), "--mapping", str(mapping), "--previous", str(earlier)])
+    result = invoke(["score", str(survey), "--mapping", str(mapping), "--previous", str(earlier)])
     assert result.exit_code == 0, result.stderr
     record = json.loads(result.stdout)[0]
     purpose = round(sum((answers[c] - 1) / 4 * 100 for c in ("P1", "P2", "P4")) / 3, 1)

@@ -20,11 +20,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from pypdf import PdfReader
 
 from reportgen.brand import load_brand
-from reportgen.cli import main
 from reportgen.config import bundled_templates
 from reportgen.models import BuildResult
 from reportgen.output import writer
@@ -33,7 +31,7 @@ from reportgen.pipeline import check as check_pipeline
 from reportgen.render.templates import environment, fill
 from reportgen.survey import reader
 
-from .conftest import IDENTITY, item_headers, leader_row, pdf_text
+from .conftest import IDENTITY, invoke, item_headers, leader_row, pdf_text
 
 # Each reaches for os.popen or the template's context by another path.
 PAYLOADS = [
@@ -47,7 +45,7 @@ PAYLOADS = [
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), env=env)
+    result = invoke(list(args), env=env)
     output = result.stdout + result.stderr
     assert "Traceback" not in output
     return result.exit_code, output

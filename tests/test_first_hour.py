@@ -16,7 +16,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from reportgen import console
@@ -27,7 +26,7 @@ from reportgen.delivery.log import DELIVERY, record
 from reportgen.output.manifest import changes_since, read_build_info, read_manifest
 from reportgen.pipeline.build import build
 
-from .conftest import IDENTITY, item_headers, leader_row, report, write_xlsx
+from .conftest import IDENTITY, invoke, item_headers, leader_row, report, write_xlsx
 
 REPO = Path(__file__).resolve().parents[1]
 HEADER = IDENTITY + item_headers()
@@ -91,7 +90,7 @@ def test_demo_says_the_invalid_row_is_on_purpose_and_where_the_reports_are(
     small = write_xlsx(tmp_path / "survey.xlsx", [HEADER, *leaders(2), leader_row("No Mail", "", 3)])
     monkeypatch.setattr("reportgen.cli.build.bundled_sample", lambda: small)  # what demo builds
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["demo", "--jobs", "1"])
+    result = invoke(["demo", "--jobs", "1"])
     assert result.exit_code == 0, result.output
     assert "The sample's row 4 is invalid on purpose (column B (Mail): no e-mail address)" in result.stdout
     first = report(tmp_path / "reportgen-demo", "leader-00")
@@ -99,7 +98,7 @@ def test_demo_says_the_invalid_row_is_on_purpose_and_where_the_reports_are(
 
 
 def test_the_bundled_sample_has_its_invalid_row_12() -> None:
-    result = CliRunner().invoke(main, ["check", str(bundled_sample()), "-q"])
+    result = invoke(["check", str(bundled_sample()), "-q"])
     assert "row 12: invalid: column D (Mail): no e-mail address" in result.stdout
     assert "Columns used" not in result.stdout  # -q: the problems and the count only
 
@@ -147,7 +146,7 @@ def test_send_says_what_changed_since_a_report_was_sent(tmp_path: Path) -> None:
     (letter,) = plan(out, read_manifest(out))
     record(out, letter, "sent", letter.email, "250 OK")
     build(Settings(survey, out, jobs=1, report_date=date(2026, 12, 3)))
-    result = CliRunner().invoke(main, ["send", str(out)])
+    result = invoke(["send", str(out)])
     assert result.exit_code == 1
     (line,) = [line for line in result.stdout.splitlines() if line.startswith("  changed")]
     assert line.endswith("; not sent (changed: the date) (--resend l0@example.dk)")
@@ -165,7 +164,7 @@ def _sha(path: Path) -> str:
 def test_ctrl_c_says_once_how_many_are_left_and_nothing_false(tmp_path: Path) -> None:
     survey = write_xlsx(tmp_path / "s.xlsx", [HEADER, *leaders(10)])
     out = tmp_path / "out"
-    first = CliRunner().invoke(main, ["build", str(survey), "-o", str(out), "-q", "--date", "2026-11-27"])
+    first = invoke(["build", str(survey), "-o", str(out), "-q", "--date", "2026-11-27"])
     assert first.exit_code == 0, first.output
     started = time.time()
     command = [sys.executable, "-m", "reportgen", "build", str(survey), "-o", str(out), "-j", "1", "--force"]
@@ -194,7 +193,7 @@ def test_ctrl_c_says_once_how_many_are_left_and_nothing_false(tmp_path: Path) ->
 
 def test_only_naming_nobody_exits_2_with_the_closest_emails(tmp_path: Path) -> None:
     survey = write_xlsx(tmp_path / "s.xlsx", [HEADER, *leaders(3)])
-    result = CliRunner().invoke(main, ["build", str(survey), "-o", str(tmp_path / "out"), "--only", "l1@exampel.dk"])
+    result = invoke(["build", str(survey), "-o", str(tmp_path / "out"), "--only", "l1@exampel.dk"])
     assert result.exit_code == 2
     assert '--only names no leader in the input: "l1@exampel.dk" (closest: l1@example.dk' in result.stderr
     assert "Traceback" not in result.output
@@ -209,7 +208,7 @@ def sent_folder(shared_build, tmp_path: Path) -> Path:  # type: ignore[no-untype
 
 
 def test_dry_run_without_from_shows_one_whole_message_and_what_is_missing(sent_folder: Path) -> None:
-    result = CliRunner().invoke(main, ["send", str(sent_folder)])
+    result = invoke(["send", str(sent_folder)])
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert '  From: "(not given: use --from)" <sender-not-given@example.com>' in out
@@ -225,9 +224,7 @@ def test_a_real_run_with_everything_sent_says_so_and_names_no_log(sent_folder: P
     for letter in plan(sent_folder, read_manifest(sent_folder)):
         record(sent_folder, letter, "sent", letter.email, "250 OK")
     before = (sent_folder / DELIVERY).read_bytes()
-    result = CliRunner().invoke(
-        main,
-        ["send", str(sent_folder), "--send", "--from", "W <w@example.dk>", "--smtp-host", "127.0.0.1",
+    result = invoke(["send", str(sent_folder), "--send", "--from", "W <w@example.dk>", "--smtp-host", "127.0.0.1",
          "--smtp-security", "none"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -249,7 +246,7 @@ def test_every_command_has_verbose_and_quiet() -> None:
 def test_a_build_says_what_it_does_from_the_start(tmp_path: Path) -> None:
     survey = write_xlsx(tmp_path / "s.xlsx", [HEADER, *leaders(5)])
     args = ["build", str(survey), "-o", str(tmp_path / "out"), "--format", "html", "-j", "1"]
-    out = CliRunner().invoke(main, args).stdout.splitlines()
+    out = invoke(args).stdout.splitlines()
     assert out[:3] == ["Reading s.xlsx …", "Preparing the reports of 5 leaders …", "Rendering 5 reports …"]
     # The cohort report renders beside the leaders' reports, first in the pool's queue.
     assert out[3] == "Rendering the cohort report (5 leaders) …"
@@ -318,11 +315,11 @@ def test_a_danish_build_writes_csv_for_danish_excel_and_reads_it_back(shared_bui
 
 def test_score_csv_honours_the_dialect(shared_build) -> None:  # type: ignore[no-untyped-def]
     survey = str(shared_build.survey.path)
-    danish = CliRunner().invoke(main, ["score", survey, "--format", "csv", "--csv-dialect", "excel-da"]).stdout_bytes
+    danish = invoke(["score", survey, "--format", "csv", "--csv-dialect", "excel-da"]).stdout_bytes
     assert danish.startswith(codecs.BOM_UTF8)
     rows = list(csv.DictReader(io.StringIO(danish.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows[1]["name"] == "Åse Bræmer" and rows[1]["score_purpose"] == "25.0"
-    plain = CliRunner().invoke(main, ["score", survey, "--format", "csv"]).stdout_bytes
+    plain = invoke(["score", survey, "--format", "csv"]).stdout_bytes
     assert not plain.startswith(codecs.BOM_UTF8) and plain.startswith(b"source_row,status,")
 
 
@@ -336,15 +333,14 @@ def test_scores_workbook_is_in_the_report_language(shared_build) -> None:  # typ
 
 
 def test_a_brand_colour_below_4_5_to_1_is_refused_with_its_ratio(tmp_path: Path) -> None:
-    runner = CliRunner()
     brand = tmp_path / "brand"
-    assert runner.invoke(main, ["brand", "init", str(brand)]).exit_code == 0
+    assert invoke(["brand", "init", str(brand)]).exit_code == 0
     toml = brand / "brand.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace('"#a4501a"', '"#777777"'), encoding="utf-8")
-    refused = runner.invoke(main, ["brand", "check", str(brand)])
+    refused = invoke(["brand", "check", str(brand)])
     assert refused.exit_code == 2
     assert 'colours.accent = "#777777" has a contrast of 4.47:1 on white, below the 4.5:1' in refused.stderr
     toml.write_text(toml.read_text(encoding="utf-8").replace('"#777777"', '"#767676"'), encoding="utf-8")
-    passed = runner.invoke(main, ["brand", "check", str(brand)])
+    passed = invoke(["brand", "check", str(brand)])
     assert passed.exit_code == 0, passed.output
     assert "colours.accent   #767676  contrast 4.5:1 on white" in passed.stdout

@@ -15,12 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from reportgen.brand import default_brand_dir, load_brand
-from reportgen.cli import main
 from reportgen.config import bundled_templates
 from reportgen.models import Outcome, Response
 from reportgen.output.workbook import write_scores
@@ -30,7 +28,7 @@ from reportgen.report.model import ReportView, RunInfo, StepView
 from reportgen.report.view import build_view
 from reportgen.scoring.scorer import assess
 
-from .conftest import IDENTITY, INSTRUMENT, ITEM_CODES, item_headers, leader_row, report, write_xlsx
+from .conftest import IDENTITY, INSTRUMENT, ITEM_CODES, invoke, item_headers, leader_row, report, write_xlsx
 from .test_report_oracle import problems
 
 BUNDLED = bundled_templates()
@@ -234,7 +232,7 @@ def test_one_rounding_rule_in_the_pdf_text_scores_xlsx_and_score(tmp_path: Path)
     assert [s.score_text for s in view.steps[:3]] == ["87,5", "70", "68,8"]
     english = build_view(leader, assess(leader, INSTRUMENT), INSTRUMENT, CONTENTS["en"], "en", RUN)
     assert [s.score_text for s in english.steps[:3]] == ["87.5", "70", "68.8"]
-    record = json.loads(CliRunner().invoke(main, ["score", str(survey)]).stdout)[0]
+    record = json.loads(invoke(["score", str(survey)]).stdout)[0]
     assert [record["scores"][s] for s in ("purpose", "skills", "employees")] == [87.5, 70.0, 68.8]
     assert record["importance"] == {"purpose": 4, "skills": None, "employees": None, "customers": None}
 
@@ -432,9 +430,7 @@ def test_a_brand_for_citizens_turns_step_4_for_every_leader_without_their_own_co
     ]
     survey = write_xlsx(tmp_path / "s.xlsx", [headers, *rows])
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        main, ["build", str(survey), "--brand", str(folder), "--format", "html", "-o", str(out)]
-    )
+    result = invoke(["build", str(survey), "--brand", str(folder), "--format", "html", "-o", str(out)])
     assert result.exit_code == 0, result.output
     kim, ole = (html.unescape(report(out, n, ".html").read_text("utf-8")) for n in ("kim-aero", "ole-so"))
     assert "Spørg tre borgere" in kim and "Spørg tre kunder" not in kim  # the brand's audience

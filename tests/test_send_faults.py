@@ -29,17 +29,16 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from reportgen import config
-from reportgen.cli import main
 from reportgen.config import Settings
 from reportgen.delivery import send as send_module
 from reportgen.delivery.log import DELIVERY
 from reportgen.output.manifest import MANIFEST, MANIFEST_COLUMNS
 from reportgen.pipeline.build import build
 
-from .conftest import IDENTITY, item_headers, leader_row, write_xlsx
+from .conftest import IDENTITY, FakeClock, invoke, item_headers, leader_row, write_xlsx
 
 LEADERS = [
     ("Søren Østergaard", "soren@example.dk"),
@@ -121,21 +120,6 @@ def server() -> Iterator[tuple[Faulty, int]]:
     controller.stop()
 
 
-@dataclass
-class FakeClock:
-    """Time that moves only when send sleeps."""
-
-    now: float = 1000.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     """The CLI's SystemClock replaced: pacing and retries never really sleep."""
@@ -182,7 +166,7 @@ def arguments(folder: Path, port: int, *options: str) -> list[str]:
 
 
 def send(folder: Path, port: int, *options: str) -> Result:
-    return CliRunner().invoke(main, arguments(folder, port, *options))
+    return invoke(arguments(folder, port, *options))
 
 
 # A real `reportgen send` process, with the fake clock of the `clock` fixture: nothing in it really sleeps.
@@ -338,7 +322,7 @@ def test_a_452_after_the_message_is_retried_and_sent_once(
     assert handler.received() == sorted(email for _, email in LEADERS)
     statuses = [line.split(",")[1] for line in log_lines(reports) if "lars@example.com" in line]
     assert statuses == ["sending", "deferred", "sending", "sent"]
-    assert max(clock.sleeps) == pytest.approx(0.1)  # paced at --rate 600 and retried at once, on the fake clock
+    assert max(clock.slept) == pytest.approx(0.1)  # paced at --rate 600 and retried at once, on the fake clock
 
 
 def test_a_421_at_the_start_of_a_message_is_retried_then_the_run_stops_and_a_rerun_finishes(
@@ -389,7 +373,7 @@ def test_without_smtputf8_only_that_one_letter_is_not_sendable(international: Pa
 
 
 def test_drafts_keep_addresses_beyond_ascii_as_they_are(international: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["send", str(international), "--from", SENDER, "--eml", str(tmp_path / "d")])
+    result = invoke(["send", str(international), "--from", SENDER, "--eml", str(tmp_path / "d")])
     assert result.exit_code == 0, result.output
     drafts = {draft.stem.rsplit("-", 1)[0]: draft for draft in (tmp_path / "d").glob("*.eml")}
     soren, bo = (drafts[slug].read_bytes().split(b"\n\n")[0].decode() for slug in ("soren-ostergaard", "bo-bogh"))
@@ -430,7 +414,7 @@ def test_a_build_into_a_folder_in_use_stops_naming_the_holder(
         assert handler.accepted.wait(WAIT)
         manifest = (reports / MANIFEST).read_bytes()
         survey = write_xlsx(tmp_path / "other.xlsx", [IDENTITY + item_headers(), leader_row("Ny Leder", "ny@x.dk", 2)])
-        result = CliRunner().invoke(main, ["build", str(survey), "-o", str(reports), "--jobs", "1", "-q"])
+        result = invoke(["build", str(survey), "-o", str(reports), "--jobs", "1", "-q"])
         assert result.exit_code == 2 and f"pid {holder.pid}" in result.output, result.output
         assert (reports / MANIFEST).read_bytes() == manifest and not list(reports.glob("*ny-leder*"))
         handler.release.set()
@@ -449,14 +433,14 @@ def test_two_builds_at_once_the_second_stops(reports: Path, tmp_path: Path) -> N
     try:
         assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
         survey = write_xlsx(tmp_path / "other.xlsx", [IDENTITY + item_headers(), leader_row("Ny Leder", "ny@x.dk", 2)])
-        result = CliRunner().invoke(main, ["build", str(survey), "-o", str(reports), "--jobs", "1", "-q"])
+        result = invoke(["build", str(survey), "-o", str(reports), "--jobs", "1", "-q"])
         assert result.exit_code == 2, result.output
         assert f"pid {holder.pid}" in result.output and "`reportgen build`" in result.output
         assert "Traceback" not in result.output and not list(reports.glob("*ny-leder*"))
     finally:
         holder.communicate(b"", timeout=WAIT)
     # Once it is gone, the folder is free again.
-    assert CliRunner().invoke(main, ["send", str(reports), "--from", SENDER]).exit_code == 0
+    assert invoke(["send", str(reports), "--from", SENDER]).exit_code == 0
 
 
 def test_kill_9_after_the_server_accepted_leaves_it_unknown_and_the_rerun_sends_it_nothing(
@@ -516,7 +500,7 @@ def test_an_unreachable_server_stops_at_once_with_one_paragraph(
     assert result.exit_code == 2
     [paragraph] = result.output.strip().splitlines()
     assert paragraph.startswith("Error: The SMTP server cannot be reached") and "Nothing was sent" in paragraph
-    assert "--smtp-host (127.0.0.1)" in paragraph and not any(clock.sleeps)  # no retries, no waiting
+    assert "--smtp-host (127.0.0.1)" in paragraph and not any(clock.slept)  # no retries, no waiting
     assert not (reports / DELIVERY).exists()
 
 
@@ -617,7 +601,7 @@ def test_a_damaged_manifest_is_a_clear_error_with_its_line(reports: Path, damage
     lines = text.splitlines(keepends=True)
     damage(lines, ";" if text.lstrip("\ufeff").startswith("source_row;") else ",")  # in the manifest's own dialect
     path.write_text("".join(lines), encoding="utf-8")
-    result = CliRunner().invoke(main, ["send", str(reports), "--from", SENDER])
+    result = invoke(["send", str(reports), "--from", SENDER])
     assert result.exit_code == 2 and "Internal error" not in result.output
     assert f"manifest.csv: The manifest cannot be read: line {line} is damaged" in result.output
     assert why in result.output

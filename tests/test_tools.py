@@ -11,14 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from reportgen.cli import main
 from reportgen.config import Settings
 from reportgen.errors import InputError
 from reportgen.survey.load import read_survey
 
-from .conftest import ITEM_CODES, write_xlsx
+from .conftest import ITEM_CODES, invoke, write_xlsx
 from .test_exports import FREE_TEXT, assert_reference, delimited
 from .test_layouts import LEADERS, TEXT, label
 
@@ -197,7 +195,7 @@ def test_the_signed_in_address_is_used_and_a_different_typed_one_is_listed(tmp_p
     aase = next(o for o in survey.outcomes if o.source_row == 3)
     assert aase.response.email == "aase@example.dk" and aase.response.typed_email == "aase@exmaple.dk"
     assert [o.response.typed_email for o in survey.outcomes] == ["", "aase@exmaple.dk", ""]
-    result = CliRunner().invoke(main, ["check", str(path)])
+    result = invoke(["check", str(path)])
     line = (
         "row 3: the signed-in account's address aase@example.dk differs from the typed aase@exmaple.dk; "
         "the account's is used, and send will write to aase@example.dk"
