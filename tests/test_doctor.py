@@ -12,9 +12,9 @@ from pathlib import Path
 
 from reportgen.render import system
 
-from . import test_send as mail
 from .conftest import invoke
-from .test_send import Mailbox
+from .delivery import test_send as mail
+from .delivery.test_send import Mailbox
 
 server = mail.server
 

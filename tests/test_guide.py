@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from . import test_send as mail
 from .conftest import IDENTITY, item_headers, leader_row, pdf_text, write_xlsx
-from .test_send import Mailbox
+from .delivery import test_send as mail
+from .delivery.test_send import Mailbox
 
 server = mail.server
 REPO = Path(__file__).resolve().parents[1]

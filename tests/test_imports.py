@@ -221,3 +221,10 @@ def test_check_and_score_load_neither_weasyprint_nor_pypdf_nor_mail(tmp_path: Pa
     heavy = {"weasyprint", "pypdf", "smtplib", "jinja2"}
     for args in (["score", str(survey)], ["check", str(survey)]):
         assert loaded_by(*args, libraries=heavy | {"openpyxl"}) == {"openpyxl"}, args
+
+
+def test_the_test_folders_mirror_the_stage_folders() -> None:
+    tests = Path(__file__).parent
+    folders = {path.name for path in tests.iterdir() if path.is_dir() and (path / "__init__.py").is_file()}
+    stages = {path.name for path in PACKAGE.iterdir() if path.is_dir() and (path / "__init__.py").is_file()}
+    assert folders and folders <= stages, f"test folders that name no stage: {folders - stages}"
