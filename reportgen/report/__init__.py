@@ -1,1 +1,1 @@
-"""The report stage: views, charts, templates, rendering in a worker pool, the brand."""
+"""The report stage: what a report says (views, sentences, their conditions, charts, the cohort report)."""
