@@ -153,7 +153,7 @@ def test_a_full_mailbox_waits_once_per_run_within_the_retry_delays(
     finally:
         controller.stop()
     assert result.exit_code == 1 and handler.received() == [LEADERS[2][1]]
-    waits = [seconds for seconds in clock.sleeps if seconds > 1]
+    waits = [seconds for seconds in clock.slept if seconds > 1]
     assert waits == [5.0, 30.0, 120.0]  # on the fake clock: the retry delays once, for both
 
 
