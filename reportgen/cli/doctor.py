@@ -10,7 +10,7 @@ import click
 
 from .. import console
 from .common import EXIT_OK, EXIT_PROBLEMS, _guarded
-from .options import verbosity
+from .options import CONFIG, verbosity
 from .send import password
 
 
@@ -24,11 +24,7 @@ from .send import password
     help="The output folder build will write.",
 )
 @click.option("--brand", "brand_dir", type=click.Path(path_type=Path, file_okay=False), help="Brand folder.")
-@click.option(
-    "--config",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Settings file with a [send] table (default: reportgen.toml in this folder, if there is one).",
-)
+@CONFIG
 @click.option("--no-mail", is_flag=True, help="Leave out the mail check (no connection to the server).")
 @click.option("--smtp-host", help="SMTP server to check (default: from reportgen.toml).")
 @click.option("--smtp-user", help="SMTP login to check.")

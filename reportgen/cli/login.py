@@ -8,7 +8,7 @@ import click
 
 from .. import console
 from .common import _guarded
-from .options import verbosity
+from .options import CONFIG, verbosity
 
 
 @click.command()
@@ -17,11 +17,7 @@ from .options import verbosity
 @click.option("--client-id", help="The app registration's client id (default: from reportgen.toml).")
 @click.option("--tenant", help="Microsoft: your organisation's tenant id or domain (default: organizations).")
 @click.option("--client-secret", help="Google: the Desktop app client's secret (default: from reportgen.toml).")
-@click.option(
-    "--config",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Settings file with a [send] table (default: reportgen.toml in this folder, if there is one).",
-)
+@CONFIG
 @verbosity
 @_guarded
 def login(

@@ -115,6 +115,14 @@ INVITED = click.option(
 )
 
 
+CONFIG = click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Settings file with a [send] table, read instead of reportgen.toml (default: reportgen.toml in this "
+    "folder, with a workshop folder's own read over it).",
+)
+
+
 def _bound(key: str, end: str) -> int | None:
     """A whole-number bound of a mail setting, as Click's range wants it."""
     value = getattr(SEND_OPTIONS[key], end)
@@ -162,7 +170,7 @@ _MAIL = (
 
 
 def mail_options(command: F) -> F:
-    """Send's mail options (--from, --smtp-*, --rate, --daily-cap), bounded as SEND_OPTIONS says; for remind."""
+    """The mail options of send and remind (--from, --smtp-*, --rate, --daily-cap), bounded as SEND_OPTIONS says."""
     decorated: Callable[..., Any] = command
     for option in reversed(_MAIL):
         decorated = option(decorated)

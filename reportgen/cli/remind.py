@@ -10,7 +10,7 @@ import click
 
 from ..console import workshop as lines_of
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded
-from .options import INVITED, mail_options, verbosity
+from .options import CONFIG, INVITED, mail_options, verbosity
 from .send import password
 
 
@@ -31,11 +31,7 @@ from .send import password
 @click.option("--again", is_flag=True, help="Remind also those reminded earlier today.")
 @click.option("--include-drafted", is_flag=True, help="With --send: send also the reminders drafted with --eml today.")
 @click.option("--brand", "brand_dir", type=click.Path(path_type=Path, file_okay=False), help="Brand folder.")
-@click.option(
-    "--config",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Settings file with a [send] table (default: reportgen.toml in the folder).",
-)
+@CONFIG
 @mail_options
 @verbosity
 @_guarded

@@ -13,13 +13,7 @@ from .. import console
 from ..config import PASSWORD_VARIABLE, SEND_OPTIONS
 from ..console import workshop as console_workshop
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded
-from .options import verbosity
-
-
-def _bound(key: str, end: str) -> int | None:
-    """A whole-number bound of a mail setting, as Click's range wants it."""
-    value = getattr(SEND_OPTIONS[key], end)
-    return None if value is None else int(value)
+from .options import CONFIG, mail_options, verbosity
 
 
 def _built_folder(ctx: click.Context, param: click.Parameter, folder: Path) -> Path:
@@ -70,41 +64,7 @@ def _built_folder(ctx: click.Context, param: click.Parameter, folder: Path) -> P
     is_flag=True,
     help="Send also the reports whose draft was written earlier (--eml, --drafts-to-mailbox).",
 )
-@click.option("--from", "sender", metavar="'NAME <ADDRESS>'", help="Sender (default: the brand's mail.from).")
-@click.option("--smtp-host", help="SMTP server, e.g. smtp.office365.com.")
-@click.option(
-    "--smtp-port",
-    type=click.IntRange(_bound("smtp_port", "low"), _bound("smtp_port", "high")),
-    help="SMTP port (default: 587 for starttls, 465 for ssl).",
-)
-@click.option("--smtp-user", help=f"SMTP login; the password comes from {PASSWORD_VARIABLE} or a prompt.")
-@click.option(
-    "--smtp-security",
-    type=click.Choice(SEND_OPTIONS["smtp_security"].choices),
-    help="starttls, ssl (implicit TLS), or none (only to a relay on this machine); "
-    f"default {SEND_OPTIONS['smtp_security'].default}.",
-)
-@click.option(
-    "--smtp-cafile",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="Also trust this certificate authority (a relay's own).",
-)
-@click.option(
-    "--smtp-timeout",
-    type=click.FloatRange(min=SEND_OPTIONS["smtp_timeout"].low),
-    metavar="SECONDS",
-    help=f"How long to wait for the server's answer (default {SEND_OPTIONS['smtp_timeout'].default:g}).",
-)
-@click.option(
-    "--rate",
-    type=click.IntRange(_bound("rate", "low"), _bound("rate", "high")),
-    help=f"Messages per minute (default {SEND_OPTIONS['rate'].default}).",
-)
-@click.option(
-    "--daily-cap",
-    type=click.IntRange(_bound("daily_cap", "low")),
-    help=f"Messages per 24 hours (default {SEND_OPTIONS['daily_cap'].default}).",
-)
+@mail_options
 @click.option(
     "--smtp-auth",
     type=click.Choice(SEND_OPTIONS["smtp_auth"].choices),
@@ -122,11 +82,7 @@ def _built_folder(ctx: click.Context, param: click.Parameter, folder: Path) -> P
 )
 @click.option("--graph-url", metavar="URL", help="Another Microsoft Graph endpoint (default: Microsoft's v1.0).")
 @click.option("--brand", "brand_dir", type=click.Path(path_type=Path, file_okay=False), help="Brand folder.")
-@click.option(
-    "--config",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Settings file with a [send] table (default: reportgen.toml in this folder, if there is one).",
-)
+@CONFIG
 @verbosity
 @_guarded
 def send(
