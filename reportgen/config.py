@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import ReportgenError, SendError
 
@@ -70,6 +70,7 @@ class Settings:
 
 # --- send ------------------------------------------------------------------------------
 
+_T = TypeVar("_T")
 PASSWORD_VARIABLE = "REPORTGEN_SMTP_PASSWORD"  # noqa: S105 (the name of a variable, not a password)
 SECURITY_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 RETRY_DELAYS = (5.0, 30.0, 120.0)  # seconds to wait before each retry of a temporary failure
@@ -168,16 +169,22 @@ def merge_options(
         smtp_host=_text(merged, "smtp_host"),
         smtp_port=_whole(merged, "smtp_port"),
         smtp_user=_text(merged, "smtp_user"),
-        smtp_security=_text(merged, "smtp_security") or "starttls",
+        smtp_security=_given(_text(merged, "smtp_security")),
         smtp_cafile=Path(cafile) if cafile else None,
-        rate=_whole(merged, "rate") or 1,
-        daily_cap=_whole(merged, "daily_cap") or 1,
-        smtp_timeout=_real(merged, "smtp_timeout") or 0.1,
+        rate=_given(_whole(merged, "rate")),
+        daily_cap=_given(_whole(merged, "daily_cap")),
+        smtp_timeout=_given(_real(merged, "smtp_timeout")),
         smtp_auth=_text(merged, "smtp_auth") or "password",
         via=_text(merged, "via") or "smtp",
         oauth_token_command=_text(merged, "oauth_token_command"),
         graph_url=(_text(merged, "graph_url") or GRAPH_URL).rstrip("/"),
     )
+
+
+def _given(value: _T | None) -> _T:
+    """A setting that has a default in SEND_OPTIONS, so always a value once merged (its kind checked before)."""
+    assert value is not None, "a setting with a default has a value"
+    return value
 
 
 def _text(merged: Mapping[str, object], key: str) -> str | None:
