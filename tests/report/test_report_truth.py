@@ -202,7 +202,7 @@ def test_band_facts_are_not_told_against_the_answers() -> None:
     told = " ".join([purpose.band_text["meaning"], purpose.band_text["headline"], view.strongest_line])  # type: ignore[index]
     assert "sige det kort" not in told
     assert purpose.answers_line == (
-        "Dit laveste svar på trinnet: »" + INSTRUMENT.items[2].text["da"].rstrip(".")
+        "Dit svar, der giver de færreste point på trinnet: »" + INSTRUMENT.items[2].text["da"].rstrip(".")
         + "« (du svarede »Hverken enig eller uenig«)."
     )  # fmt: skip
     # Its first next step is about P3, and none tells the leader to do what P1/P2/P4 say they do.
