@@ -169,6 +169,7 @@ class ColumnMap:
     notes: tuple[str, ...] = ()  # what was decided about the columns and the file, for `check`
     markers: tuple[Marker, ...] = ()  # the survey tool's unfinished and order columns found in the header
     account: int | None = None  # the tool's signed-in account address (Forms' Mail), beside a typed e-mail column
+    code_shift: int = 0  # added to a numeric answer: 1 where the tool numbered the choices from 0 (survey/coding.py)
 
     @property
     def header_row(self) -> int:

@@ -11,6 +11,7 @@ from ..models import ColumnMap, Survey
 from ..output.records import score_records
 from ..output.writer import refuse_existing, write_atomic
 from ..survey import mapping_file, reader, sheets
+from ..survey.coding import ChoicesFromZero
 from ..survey.instrument import load_instrument
 from ..survey.load import read_survey
 
@@ -48,13 +49,16 @@ def write_mapping(settings: Settings, target: Path, force: bool = False) -> Colu
     refuse_existing(target, force, "mapping file")
     instrument = load_instrument(settings.instrument)
     with reader.open_export(settings.survey, settings.encoding, settings.delimiter) as book:
+        first_code = None
         try:
             columns, _ = sheets.find_sheet(book, instrument, settings.survey, settings.sheet, settings.mapping)
+        except ChoicesFromZero as error:  # the columns are found; the mapping says how the answers are numbered
+            columns, first_code = error.columns, 0
         except InputError:
             # Nothing complete: start the facilitator off from the header row that matched most.
             best = sheets.best_header(book, instrument, settings.sheet)
             if best is None:
                 raise
             columns = best
-    write_atomic(target, mapping_file.text(columns, instrument, settings.survey).encode("utf-8"))
+    write_atomic(target, mapping_file.text(columns, instrument, settings.survey, first_code).encode("utf-8"))
     return columns

@@ -96,13 +96,23 @@ def _answers(
         if column is None:
             answers[item.code] = None
             continue
-        value, problem = parse_answer(cell(column), instrument.scales[item.scale_id])
+        value, problem = parse_answer(_shifted(cell(column), columns.code_shift), instrument.scales[item.scale_id])
+        if problem and columns.code_shift:
+            problem = f'"{cell_text(cell(column)).strip()}" is not a choice\'s number (numbered from 0 in this export)'
         answers[item.code] = value
         if problem and normalize(cell_text(cell(column))) in _normalized(instrument.exports.missing_codes):
             problem = f'"{cell_text(cell(column)).strip()}" is the survey tool\'s code for a missing answer'
         if problem:
             problems.append(Problem(number, column_letter(column), f"{problem}; counted as not answered"))
     return answers
+
+
+def _shifted(value: CellValue, shift: int) -> CellValue:
+    """A numeric answer moved onto the scale (0 → 1 where the tool numbers the choices from 0); a label as it is."""
+    if not shift or isinstance(value, bool):
+        return value
+    number = value if isinstance(value, int | float) else as_number(cell_text(value).strip())
+    return value if number is None else number + shift
 
 
 def _account_email(typed: str, account_value: CellValue, instrument: Instrument) -> tuple[str, str]:

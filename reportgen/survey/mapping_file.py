@@ -33,6 +33,7 @@ class MappingFile:
     columns: dict[int, str]  # targets are identity field ids and item codes as the instrument spells them
     problems: tuple[str, ...]  # reported with those found against the sheet, all in one error
     absent: tuple[str, ...] = ()  # items the survey did not ask: scored without them, and the reports say so
+    first_code: int | None = None  # the number of each scale's first choice, where the file says (0 or 1)
 
 
 def load(path: Path, instrument: Instrument) -> MappingFile:
@@ -91,7 +92,11 @@ def load(path: Path, instrument: Instrument) -> MappingFile:
         if len(letters) > 1
     ]
     absent = _absent(data.get("absent", []), instrument, claimed, problems)
-    return MappingFile(path, sheet, tuple(rows), columns, tuple(problems), absent)
+    first_code = data.get("first_code")
+    if first_code is not None and (first_code not in (0, 1) or isinstance(first_code, bool)):
+        problems.append('"first_code" must be 0 (the tool numbers each scale\'s choices from 0) or 1, without quotes')
+        first_code = None
+    return MappingFile(path, sheet, tuple(rows), columns, tuple(problems), absent, first_code)
 
 
 def _absent(
@@ -150,8 +155,11 @@ def apply(
     return columns
 
 
-def text(columns: ColumnMap, instrument: Instrument, survey: Path) -> str:
-    """A mapping file for these columns, to be edited: every column listed, the unmatched ones empty."""
+def text(columns: ColumnMap, instrument: Instrument, survey: Path, first_code: int | None = None) -> str:
+    """A mapping file for these columns, to be edited: every column listed, the unmatched ones empty.
+
+    first_code = 0 is written where the answers were found numbered from 0 (survey/coding.py).
+    """
     by_column = {c: t for t, c in {**columns.identity, **columns.items, **columns.free_text}.items()}
     codes = [item.code for item in _questions(instrument)]
     lines = [
@@ -171,6 +179,10 @@ def text(columns: ColumnMap, instrument: Instrument, survey: Path) -> str:
         f"sheet = {_string(columns.sheet)}",
         f"header_rows = [{', '.join(str(r) for r in columns.header_rows)}]  # the data starts below the last",
         f"absent = [{', '.join(_string(code) for code in columns.absent)}]",
+        "",
+        "# The number of each scale's first choice in this export: 1 as the questionnaire counts, or 0 where",
+        "# the tool numbers the choices from 0 (0–4 for a 1–5 scale). Read from the answers where left out.",
+        f"first_code = {first_code}" if first_code is not None else "# first_code = 1",
         "",
         "[columns]",
     ]

@@ -189,10 +189,17 @@ def _codes(instrument: Instrument) -> dict[str, Item]:
 
 
 def answers_on_scale(column: int, samples: Sequence[Sequence[CellValue]], item: Item, instrument: Instrument) -> bool:
-    """Whether the first data rows hold, in this column, only answers on the item's scale (or nothing)."""
+    """Whether the first data rows hold, in this column, only answers on the item's scale (or nothing).
+
+    A number one below the scale's first is an answer too: the tool may number the choices from 0
+    (survey/coding.py then decides how the whole column is read).
+    """
     if item.kind == "free_text":
         return True
     scale = instrument.scales[item.scale_id]
     missing = {normalize(code) for code in instrument.exports.missing_codes}
+    below = {normalize(str(scale.min - 1))}
     values = [row[column] for row in samples if column < len(row)]
-    return all(parse_answer(value, scale)[1] is None or normalize(cell_text(value)) in missing for value in values)
+    return all(
+        parse_answer(value, scale)[1] is None or normalize(cell_text(value)) in missing | below for value in values
+    )

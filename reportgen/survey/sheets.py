@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..export_rules import Codebook, Marker
 from ..models import CellValue, ColumnMap, Instrument, Item
-from . import mapping_file
+from . import coding, mapping_file
 from .cells import cell_text, column_letter, normalize, normalize_header, rows_text
 from .codebook import read_codebook
 from .delimited import CsvExport
@@ -46,7 +46,8 @@ def find_sheet(
         rows = book.rows(chosen)
         head = list(islice(rows, mapped.header_rows[-1]))
         columns = mapping_file.apply(mapped, chosen, head, instrument, codebook)
-        return _settled(columns, _below(columns, chain(head, rows)), instrument)
+        settled = _settled(columns, _below(columns, chain(head, rows)), instrument)
+        return coding.read_codes(*settled, instrument, mapped.first_code, survey)
     checked = []
     codes: list[str] = []
     for name in [wanted] if wanted else candidates:
@@ -70,7 +71,8 @@ def find_sheet(
             )
         others = _other_responses(book, [n for n in candidates if n != name], instrument, codebook)
         found = replace(found, notes=(*found.notes, *others))
-        return _settled(found, _below(found, chain(head, rows)), instrument)
+        settled = _settled(found, _below(found, chain(head, rows)), instrument)
+        return coding.read_codes(*settled, instrument, None, survey)
     if codes:
         raise _headed_by_codes(survey, codes)
     required = [f for f in instrument.identity.values() if f.required]

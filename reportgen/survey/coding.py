@@ -1,0 +1,90 @@
+"""Choices numbered from 0: a tool that writes a 1–5 scale as 0–4 is found before any answer is read.
+
+Read as they stand, such answers would all count one step too low and every 0 as no answer,
+with nothing but a warning per cell. The values decide: numbers from one below the scale's
+first value up to one below its last, a 0 among them and no top value in any column. A
+facilitator who knows better says so in the mapping file (first_code = 0 or 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from ..errors import InputError
+from ..models import ColumnMap, Instrument, Scale
+from .cells import as_number, cell_text, column_letter, normalize
+from .rows import Row
+
+DataRows = Iterator[tuple[int, Row]]
+
+
+class ChoicesFromZero(InputError):
+    """The answers are numbered from 0; carries the columns so that --write-mapping can still write them."""
+
+    def __init__(self, columns: ColumnMap, message: str, fix: str, file: Path) -> None:
+        super().__init__(message, fix=fix, file=file)
+        self.columns = columns
+
+
+def read_codes(
+    columns: ColumnMap, rows: DataRows, instrument: Instrument, first_code: int | None, survey: Path
+) -> tuple[ColumnMap, DataRows]:
+    """The columns with the codes' first value settled: as the mapping file says, or from the values.
+
+    Stops (ChoicesFromZero) when the values are numbered from 0 and no mapping file has said so.
+    """
+    if first_code == 1:
+        return columns, rows
+    data = list(rows)
+    scales = {item.code: instrument.scales[item.scale_id] for item in instrument.items}
+    numbered = _numbers(columns, data, scales, instrument)
+    if first_code == 0:
+        note = (
+            "the answers' numbers are read from 0 (first_code = 0 in the mapping file): 0 is each scale's first choice"
+        )
+        return replace(columns, code_shift=1, notes=(*columns.notes, note)), iter(data)
+    if not _from_zero(numbered, scales):
+        return columns, iter(data)
+    letters = [column_letter(column) for column in sorted(columns.items[code] for code in numbered)]
+    shown = f"{letters[0]}–{letters[-1]}" if len(letters) > 1 else letters[0]
+    found = sorted({value for values in numbered.values() for value in values})
+    scale = scales[next(iter(numbered))]
+    raise ChoicesFromZero(
+        columns,
+        f"The answers in the questions' columns ({shown}) are the numbers {found[0]:g} to {found[-1]:g}, and none "
+        f"is {scale.max}, the last value of the scale {scale.min}–{scale.max}: the survey tool has numbered the "
+        f"choices from 0. Read as they stand, every answer would count one choice too low and every 0 as no answer.",
+        fix=f"Export the answers as their texts instead of numbers, if the tool can; or run reportgen check "
+        f"{survey.name} --write-mapping mapping.toml, which writes first_code = 0 into mapping.toml, and then "
+        'give --mapping mapping.toml to check and build. If 0 means "not answered" in this export, write '
+        "first_code = 1 there instead.",
+        file=survey,
+    )
+
+
+def _numbers(
+    columns: ColumnMap, data: Sequence[tuple[int, Row]], scales: dict[str, Scale], instrument: Instrument
+) -> dict[str, set[float]]:
+    """Each scored column's numeric answers (not a codebook's codes, not a tool's missing-value codes)."""
+    missing = {normalize(code) for code in instrument.exports.missing_codes}
+    found: dict[str, set[float]] = {}
+    for code, column in columns.items.items():
+        if code not in scales or column in columns.value_labels:
+            continue
+        for _, values in data:
+            text = cell_text(values[column]).strip() if column < len(values) else ""
+            number = as_number(text) if text and normalize(text) not in missing else None
+            if number is not None:
+                found.setdefault(code, set()).add(number)
+    return found
+
+
+def _from_zero(numbered: dict[str, set[float]], scales: dict[str, Scale]) -> bool:
+    """Whether every column's numbers lie one below its scale, a 0 among them and no column's top value."""
+    if not numbered:
+        return False
+    below = all(values <= set(range(scales[code].min - 1, scales[code].max)) for code, values in numbered.items())
+    first_below = any(scales[code].min - 1 in values for code, values in numbered.items())
+    return below and first_below
