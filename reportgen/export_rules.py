@@ -51,6 +51,9 @@ class ToolRule:
     values: tuple[str, ...] = ()  # unfinished when the cell is one of these (letters and digits compared)
     empty: bool = False  # unfinished when the cell is empty
     below: float | None = None  # unfinished when the cell's number is below this
+    finished: tuple[
+        str, ...
+    ] = ()  # unfinished when the cell holds anything but one of these (an empty cell: no evidence)
     detect: tuple[str, ...] = ()  # the rule counts only in an export with one of these columns (none: always)
 
 

@@ -7,6 +7,9 @@ import math
 import re
 import unicodedata
 from datetime import date, datetime, time
+from functools import cache
+
+from babel.dates import get_month_names
 
 from ..models import CellValue, Scale
 
@@ -16,6 +19,13 @@ EXCEL_ERROR = re.compile(
     r"^#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|PYTHON!)$",
     re.IGNORECASE,
 )
+# A date with the month's name: "abr. 16, 2026 05:54:43 p. m." (Zoho Survey), "Nov 16, 2026 5:54 PM",
+# "16. nov. 2026 17:54". The name tells the month, so the order of day and month is never in doubt.
+_NAME_FIRST = re.compile(r"^([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})\b,?(.*)$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})\.?\s+([^\W\d_]+)\.?,?\s+(\d{4})\b,?(.*)$")
+_MERIDIEM = re.compile(r"\b([ap])\.?\s?m\.?(?=\s|$)", re.IGNORECASE)
+# The languages whose month names a survey tool may write; no name means two months among them.
+_MONTH_LOCALES = ("da", "en", "es", "de", "sv", "nb", "nn", "fr", "nl", "fi", "it", "pt", "pl")
 # A date written day and month first or month and day first: 05/02/2026 09:00, 5.2.2026 9.00.00.
 DAY_OR_MONTH = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})\b(.*)$")
 DateMatch = re.Match[str]
@@ -179,3 +189,38 @@ def read_date(match: DateMatch, order: str) -> datetime | None:
         return datetime(year, month, day, hour, minute, second_of)
     except ValueError:
         return None
+
+
+def read_named_month(text: str) -> datetime | None:
+    """A date whose month is written as a name, in any of the tools' languages, with its clock time; else None."""
+    text = _MERIDIEM.sub(lambda m: f" {m.group(1).lower()}m", " ".join(text.split()))
+    if match := _NAME_FIRST.match(text):
+        name, day, year, rest = match.group(1), match.group(2), match.group(3), match.group(4)
+    elif match := _DAY_FIRST.match(text):
+        day, name, year, rest = match.group(1), match.group(2), match.group(3), match.group(4)
+    else:
+        return None
+    month = _months().get(name.casefold())
+    clock = _CLOCK.match(rest) if rest.strip() else None
+    if month is None or (rest.strip() and clock is None):
+        return None
+    hour, minute, second = (int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)) if clock else (0, 0, 0)
+    if clock and clock.group(4):
+        hour = hour % 12 + (12 if clock.group(4).casefold() == "pm" else 0)
+    try:
+        return datetime(int(year), month, int(day), hour, minute, second)
+    except ValueError:
+        return None
+
+
+@cache
+def _months() -> dict[str, int]:
+    """Month names and abbreviations (without their dot) of the tools' languages, to the month's number."""
+    names: dict[str, int] = {}
+    for locale in _MONTH_LOCALES:
+        for width in ("abbreviated", "wide"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, locale=locale).items():
+                    names.setdefault(str(name).casefold().rstrip("."), int(number))
+    names.setdefault("sep", 9)  # "sep." beside Spanish "sept."
+    return names

@@ -215,6 +215,7 @@ def load_export_rules() -> ExportRules:
                     values=tuple(str(v) for v in rule.get("values", ())),
                     empty=bool(rule.get("empty", False)),
                     below=float(below) if below is not None else None,
+                    finished=tuple(str(v) for v in rule.get("finished", ())),
                     detect=detect,
                 )
             )

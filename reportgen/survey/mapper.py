@@ -9,7 +9,17 @@ from datetime import UTC, date, datetime, time
 from functools import cache
 
 from ..models import CellValue, ColumnMap, Instrument, Problem, Response, email_key
-from .cells import DAY_OR_MONTH, EMAIL, EXCEL_ERROR, as_number, cell_text, column_letter, normalize, parse_answer
+from .cells import (
+    DAY_OR_MONTH,
+    EMAIL,
+    EXCEL_ERROR,
+    as_number,
+    cell_text,
+    column_letter,
+    normalize,
+    parse_answer,
+    read_named_month,
+)
 
 _TIMESTAMP_FORMATS = (
     "%d-%m-%Y %H:%M:%S",
@@ -185,6 +195,7 @@ def _unfinished(values: Sequence[CellValue], columns: ColumnMap) -> str | None:
             (rule.empty and not text)
             or (text and normalize(text) in _normalized(rule.values))
             or (rule.below is not None and percent is not None and percent < rule.below)
+            or (rule.finished and text and normalize(text) not in _normalized(rule.finished))
         ):
             header = columns.headers[marker.column]
             return f'not finished in {rule.tool} (column {column_letter(marker.column)} "{header}": {text or "empty"})'
@@ -225,6 +236,8 @@ def parse_timestamp(value: CellValue) -> tuple[datetime | None, str | None]:
         if parsed.tzinfo is not None:
             parsed = parsed.astimezone(UTC).replace(tzinfo=None)
         return parsed, None
+    if (named := read_named_month(text)) is not None:
+        return named, None
     return None, f'"{text}" is not a date and time; the row order decides between duplicates'
 
 

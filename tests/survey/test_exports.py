@@ -505,7 +505,20 @@ def test_previous_scores_leave_out_the_questions_this_export_did_not_ask(tmp_pat
     [
         (["ResponseId", "Finished"], ["R_1", "TRUE"], ["R_2", "FALSE"], 'Qualtrics (column Y "Finished": FALSE)'),
         (["ResponseId", "Progress"], ["R_1", "100"], ["R_2", "99"], 'Qualtrics (column Y "Progress": 99)'),
-        (["respondentid", "statoverall"], ["1", "4"], ["2", "3"], 'SurveyXact (column Y "statoverall": 3)'),
+        (["respondentid", "statoverall_3"], ["1", "0"], ["2", "1"], 'SurveyXact (column Y "statoverall_3": 1)'),
+        (["lfdn", "dispcode"], ["1", "32"], ["2", "22"], 'Questback EFS (Unipark) (column Y "dispcode": 22)'),
+        (
+            ["lfdn", "dispcode"],
+            ["1", "Completed (31)"],
+            ["2", "Suspended (22)"],
+            'Questback EFS (Unipark) (column Y "dispcode": Suspended (22))',
+        ),
+        (
+            ["Recopilador", "Estado de respuesta"],
+            ["Web", "COMPLETED"],
+            ["Web", "PARTIAL"],
+            'Zoho Survey (column Y "Estado de respuesta": PARTIAL)',
+        ),
         (
             ["Network ID", "Response Type"],
             ["n", "completed"],

@@ -197,3 +197,22 @@ def test_infinite_and_nan_answers_are_not_answers(value: object) -> None:
     # Found by the property tests: "inf" read as a number crashed the scale check.
     answer, problem = parse_answer(value, INSTRUMENT.scales["agreement"])  # type: ignore[arg-type]
     assert answer is None and problem is not None
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("abr. 16, 2026 05:54:43 p. m.", datetime(2026, 4, 16, 17, 54, 43)),  # Zoho Survey, Spanish
+        ("Nov 16, 2026 5:54 PM", datetime(2026, 11, 16, 17, 54)),
+        ("16. nov. 2026 17:54", datetime(2026, 11, 16, 17, 54)),
+        ("3 maj 2026", datetime(2026, 5, 3)),
+        ("sept. 3, 2026 12:00:01 a. m.", datetime(2026, 9, 3, 0, 0, 1)),
+        ("Dec 32, 2026 09:00", None),  # no such day
+        ("Smarch 3, 2026", None),  # no such month
+        ("nov. 3, 2026 half past nine", None),  # a clock that is none
+    ],
+)
+def test_a_time_with_the_months_name_is_read_in_any_of_the_tools_languages(
+    written: str, expected: datetime | None
+) -> None:
+    assert parse_timestamp(written)[0] == expected

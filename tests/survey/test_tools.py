@@ -317,3 +317,70 @@ def test_redcap_exported_with_labels(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "redcap_labels.xlsx", [header, *rows])
     assert_reference(path, {"bo@example.dk": 'not finished in REDCap (column AA "Complete?": Incomplete)'})
     assert read_survey(Settings(survey=path)).columns.identity["submitted"] == 2
+
+
+def test_questback_efs_dispcode_its_missing_codes_and_the_last_access_orders(tmp_path: Path) -> None:
+    """EFS (Unipark) as qbdocs' "Export" page lists it: lfdn, dispcode (31/32 complete), the last access."""
+    header = ["lfdn", "external_lfdn", "tester", "dispcode", "lastpage", "quality", "duration", "Navn", "E-mail"]
+    header += [*ITEM_CODES, "datetime", "date_of_last_access", "date_of_first_mail"]
+    rows: list[list[Any]] = []
+    for n, (first, last, email, answers) in enumerate(LEADERS, start=1):
+        values = [-77 if answers[c] is None else answers[c] for c in ITEM_CODES]  # -77: a closed question not seen
+        rows.append([n, 0, 0, 31 if n != 2 else 32, 5, -77, 300, f"{first} {last}", email, *values])
+        rows[-1] += [f"2026-11-20 09:0{n}:00", f"2026-11-20 09:1{n}:00", "0000-00-00 00:00:00"]
+    # Søren answered once more, earlier by the last access though later in the file: the last access decides.
+    first, last, email, answers = LEADERS[0]
+    rows.append([7, 0, 0, 31, 5, -77, 300, f"{first} {last}", email, *[1] * len(ITEM_CODES)])
+    rows[-1] += ["2026-11-19 08:00:00", "2026-11-19 08:10:00", "0000-00-00 00:00:00"]
+    rows.append([8, 0, 0, 22, 3, -77, -1, "Bo Åby", "bo@example.dk", *answers_with_gaps().values()])
+    rows[-1] += ["2026-11-20 09:30:00", "2026-11-20 09:35:00", "0000-00-00 00:00:00"]
+    path = write_xlsx(tmp_path / "efs.xlsx", [header, *rows], sheet="Export 1.1")
+    assert_reference(path, {"bo@example.dk": 'not finished in Questback EFS (Unipark) (column D "dispcode": 22)'})
+    survey = read_survey(Settings(survey=path))
+    assert next(o for o in survey.outcomes if o.source_row == 5).status == "duplicate"
+
+
+def test_zoho_survey_status_and_a_spanish_finishing_time_with_the_months_name(tmp_path: Path) -> None:
+    """Zoho Survey as a Spanish account exports it: COMPLETED, "abr. 16, 2026 05:54:43 p. m." (month first)."""
+    header = ["ID de respuesta", "Dirección IP", "Agente Usuario", "Estado de respuesta"]
+    header += ["URL de la encuesta a la que accede el encuestado", "Start time", "Hora de finalización"]
+    header += ["Tiempo empleado", "Recopilador", "Navn", "E-mail", *(TEXT[c]["da"] for c in ITEM_CODES)]
+    times = ["nov. 3, 2026 09:10:00 a. m.", "nov. 3, 2026 01:15:00 p. m.", "dic. 1, 2026 11:02:03 a. m."]
+    rows: list[list[Any]] = [
+        ["a8Bx2kQz", "", "", "COMPLETED", "", "", times[n], "4 mins 2 secs ", "Public Collector", f"{f} {la}", e]
+        + [label(c, answers[c]) for c in ITEM_CODES]
+        for n, (f, la, e, answers) in enumerate(LEADERS)
+    ]
+    # Lars's first answers, later in the file but finished in November: December's answers are his.
+    first, last, email, _ = LEADERS[2]
+    rows.append(["Zq8kx2Ba", "", "", "COMPLETED", "", "", "nov. 30, 2026 04:00:00 p. m.", "", "Public Collector"])
+    rows[-1] += [f"{first} {last}", email, *[label(c, 1) for c in ITEM_CODES]]
+    rows.append(["Qz8kB2ax", "", "", "PARTIAL", "", "", "", "", "Public Collector", "Bo Åby", "bo@example.dk"])
+    rows[-1] += [label(c, v) for c, v in answers_with_gaps().items()]
+    path = tmp_path / "zoho.csv"
+    path.write_text(delimited([header, *rows]), encoding="utf-8-sig")
+    assert_reference(path, {"bo@example.dk": 'not finished in Zoho Survey (column D "Estado de respuesta": PARTIAL)'})
+    survey = read_survey(Settings(survey=path))
+    assert next(o for o in survey.outcomes if o.source_row == 5).status == "duplicate"
+    assert not [w for o in survey.outcomes for w in o.warnings if "not a date" in w.message]
+
+
+def test_surveyxacts_long_names_and_its_partially_completed_flag(tmp_path: Path) -> None:
+    """The Excel dataset with full names (statoverall_1..5, closetime), as adviceverse's preset reads it."""
+    header = ["respondentid", "email", "Navn", *ITEM_CODES, "closetime"]
+    header += [f"statoverall_{n}" for n in range(1, 6)]
+    completed = [0, 0, 0, 1, 0]  # new, distributed, partially completed, completed, rejected: completed
+    rows = [
+        [
+            825478420 + n,
+            email,
+            f"{first} {last}",
+            *(answers[c] for c in ITEM_CODES),
+            f"2026-11-20 09:1{n}:00",
+            *completed,
+        ]
+        for n, (first, last, email, answers) in enumerate(LEADERS, start=1)
+    ]
+    rows.append([825478429, "bo@example.dk", "Bo Åby", *answers_with_gaps().values(), "", 0, 0, 1, 0, 0])
+    path = write_xlsx(tmp_path / "xact.xlsx", [header, *rows], sheet="Dataset")
+    assert_reference(path, {"bo@example.dk": 'not finished in SurveyXact (column AC "statoverall_4": 0)'})
