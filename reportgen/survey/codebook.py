@@ -26,11 +26,30 @@ def read_codebook(
         for variable, text in _table(structure, rules.variable_headers, rules.text_headers)
         if variable and text
     }
+    rows = list(labels)
+    table = list(_table(rows, rules.variable_headers, rules.value_headers, rules.label_headers)) or _by_position(rows)
     value_labels: dict[str, dict[str, str]] = {}
-    for variable, value, label in _table(labels, rules.variable_headers, rules.value_headers, rules.label_headers):
+    for variable, value, label in table:
         if variable and value and label:
             value_labels.setdefault(variable, {})[value] = label
     return Codebook(texts=texts, labels=value_labels)
+
+
+def _by_position(rows: Iterable[tuple[int, Sequence[CellValue]]]) -> list[tuple[str, ...]]:
+    """A Labels sheet without a header row, as SurveyXact writes it: variable, value, label in the first three columns.
+
+    [V] berthott/laravel-sx tests/Feature/labels_en.csv and sda030/readSX's ex_survey2.xlsx: no header row.
+    Only rows whose value is a whole number count, so a header row of other names is not read as a label.
+    """
+    found = []
+    variable = ""
+    for _, values in rows:
+        texts = [cell_text(v).strip() for v in values[:3]] + ["", "", ""]
+        if not texts[1].lstrip("-").isdigit():
+            continue
+        variable = normalize(texts[0]) or variable
+        found.append((variable, texts[1], texts[2]))
+    return found
 
 
 def _table(rows: Iterable[tuple[int, Sequence[CellValue]]], *wanted: Sequence[str]) -> Iterator[tuple[str, ...]]:

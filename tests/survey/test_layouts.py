@@ -325,3 +325,40 @@ def test_first_and_last_name_make_the_name_only_without_a_name_column(tmp_path: 
     header = ["Fornavn", "Efternavn", "E-mail", *ITEM_CODES]
     path = save(tmp_path / "parts.xlsx", {"S": [header, ["Mette", "Holm", "m@example.dk", *[3] * 21]]})
     assert read_survey(Settings(survey=path)).outcomes[0].response.name == "Mette Holm"
+
+
+def test_surveyxacts_documented_structure_and_a_labels_sheet_without_a_header_row(tmp_path: Path) -> None:
+    """Structure headed questionName … choiceText, Labels with no header row (variable, value, label).
+
+    [V] berthott/laravel-sx tests/Feature/structure_en.csv and labels_en.csv; sda030/readSX ex_survey2.xlsx.
+    """
+    variables = {c: f"s_2_{n}" for n, c in enumerate(SCORED, start=1)}
+    variables |= {c: f"s_3_{n}" for n, c in enumerate(IMPORTANCE, start=1)}
+    header = ["responde", "email", "s_1", *variables.values(), "closetim", *(f"stato_{n}" for n in range(1, 6))]
+    code_of = {label: code for code, label in XACT_AGREEMENT.items()}
+    rows = []
+    for n, (first, last, email, answers) in enumerate(LEADERS, start=1):
+        values = [
+            (answers[c] if c in IMPORTANCE else code_of[LABELS_DA[answers[c] - 1]]) if answers[c] else None
+            for c in variables
+        ]
+        rows.append([n, email, f"{first} {last}", *values, f"2026-11-20 09:1{n}:00", 0, 0, 0, 1, 0])
+    structure: list[list[Any]] = [
+        ["questionName", "variableName", "questionType", "subType", "questionText", "choiceValue", "choiceText"],
+        ["s_1", "s_1", "Open", "String", "Navn", None, None],
+    ]
+    structure += [
+        [v.rsplit("_", 1)[0], v, "Closed", "Single", f"Hvor enig er du i følgende? - {TEXT[c]['da']}", None, None]
+        for c, v in variables.items()
+    ]
+    labels: list[list[Any]] = []
+    for code, variable in variables.items():
+        scale = XACT_IMPORTANCE if code in IMPORTANCE else XACT_AGREEMENT
+        labels += [[variable, value, text] for value, text in scale.items()]
+    path = save(tmp_path / "xact.xlsx", {"Dataset": [header, *rows], "Structure": structure, "Labels": labels})
+    survey = read_survey(Settings(survey=path))
+    for first, last, email, answers in LEADERS:
+        outcome = next(o for o in survey.outcomes if o.response.email == email)
+        assert outcome.status == "ok" and outcome.assessment is not None
+        got = {s.step_id: None if s.score is None else float(s.score) for s in outcome.assessment.steps}
+        assert got == pytest.approx(reference_scores(answers)), (first, last)
