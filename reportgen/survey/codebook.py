@@ -41,7 +41,7 @@ def _by_position(rows: Iterable[tuple[int, Sequence[CellValue]]]) -> list[tuple[
     [V] berthott/laravel-sx tests/Feature/labels_en.csv and sda030/readSX's ex_survey2.xlsx: no header row.
     Only rows whose value is a whole number count, so a header row of other names is not read as a label.
     """
-    found = []
+    found: list[tuple[str, ...]] = []
     variable = ""
     for _, values in rows:
         texts = [cell_text(v).strip() for v in values[:3]] + ["", "", ""]
