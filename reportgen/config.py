@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from .errors import ReportgenError, SendError
 
 PACKAGE_DIR = Path(__file__).parent
+DEFAULT_INSTRUMENT = PACKAGE_DIR / "data" / "instrument.toml"  # the questionnaire of the e-book
 
 
 def bundled_templates() -> Path:

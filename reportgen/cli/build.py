@@ -16,7 +16,7 @@ from ..console import workshop as console_workshop
 from ..models import BuildResult
 from .common import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, _guarded
 from .group import parse_date
-from .options import CSV_DIALECT, INVITED, PREVIOUS, survey_input, verbosity
+from .options import CSV_DIALECT, INSTRUMENT, INVITED, PREVIOUS, survey_input, verbosity
 
 
 @click.command()
@@ -170,12 +170,16 @@ def brand_init(folder: Path, force: bool) -> None:
 
 @brand.command("check")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@INSTRUMENT
 @verbosity
 @_guarded
-def brand_check(folder: Path) -> None:
-    """Check a brand folder (keys, colours and their contrast, logo, fonts) without building anything."""
+def brand_check(folder: Path, instrument: Path | None) -> None:
+    """Check a brand folder (keys, colours and their contrast, logo, fonts) without building anything.
+
+    With --instrument, its texts are checked against that questionnaire's steps and levels.
+    """
     from ..pipeline.brand import check_brand
 
-    made, contrasts = check_brand(folder)
+    made, contrasts = check_brand(folder, instrument)
     for line in console.brand_lines(made, contrasts):
         click.echo(line)

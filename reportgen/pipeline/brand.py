@@ -11,12 +11,12 @@ from ..report.content import load_content
 from ..survey.instrument import load_instrument
 
 
-def check_brand(folder: Path) -> tuple[Brand, dict[str, float]]:
-    """A brand folder checked as build would check it, and each colour's contrast on white."""
+def check_brand(folder: Path, instrument_file: Path | None = None) -> tuple[Brand, dict[str, float]]:
+    """A brand folder checked as build would check it (for this instrument), and each colour's contrast on white."""
     brand = brand_or_bundled(folder)
-    # Its content files too: every key and placeholder, as build checks them before rendering.
-    languages = load_instrument(None).languages
-    load_content([d for d in (brand.template_dir, bundled_templates()) if d.is_dir()], languages)
+    # Its content files too: every key and placeholder, and a text for each step and band, as build checks them.
+    instrument = load_instrument(instrument_file)
+    load_content([d for d in (brand.template_dir, bundled_templates()) if d.is_dir()], instrument.languages, instrument)
     return brand, {name: contrast_on_white(value) for name, value in brand.colours.items()}
 
 

@@ -192,7 +192,7 @@ def _renderer_setup(
 
     bundled = bundled_templates()
     template_dirs = tuple(d for d in (brand.template_dir, bundled) if d.is_dir())
-    contents = load_content(list(template_dirs), instrument.languages)
+    contents = load_content(list(template_dirs), instrument.languages, instrument)
     paper = settings.paper or brand.paper
     return RendererSetup(template_dirs, contents, brand, paper, (brand.root, bundled)), contents
 

@@ -12,23 +12,28 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
-from ..config import bundled_templates, load_toml
+from ..config import DEFAULT_INSTRUMENT, bundled_templates, load_toml
 from ..errors import TemplateError
-from ..models import round_half_up
+from ..models import Instrument, round_half_up
 from .conditions import unreadable
-from .content_check import merged, problems, raise_problems
+from .content_check import Ids, merged, problems, raise_problems, uncovered
 
 Content = Mapping[str, Any]
 
 
-def load_content(template_dirs: list[Path], languages: tuple[str, ...]) -> dict[str, Content]:
+def load_content(
+    template_dirs: list[Path], languages: tuple[str, ...], instrument: Instrument | None = None
+) -> dict[str, Content]:
     """Each language's texts: the bundled content/LANG.toml with each brand folder's file merged over it, key by key.
 
     The folders come brand first; the last one that has the file is the base. A language the
-    bundled templates do not have is checked against the first bundled language.
+    bundled templates do not have is checked against the first bundled language. With the
+    `instrument`, its own steps and bands may be added by a brand, and every one must have its texts.
     """
     contents: dict[str, Content] = {}
     found: dict[Path, list[str]] = {}
+    gaps: dict[str, list[str]] = {}
+    ids = _ids(instrument) if instrument is not None else None
     for lang in languages:
         paths = [d / "content" / f"{lang}.toml" for d in template_dirs if (d / "content" / f"{lang}.toml").is_file()]
         if not paths:
@@ -39,33 +44,63 @@ def load_content(template_dirs: list[Path], languages: tuple[str, ...]) -> dict[
             )
         *overrides, base_path = paths
         content = _read(base_path)
+        reference = content
         if not overrides and base_path.parent.parent.resolve() != bundled_templates().resolve():
             # A brand's own language: no bundled file to merge over, so it must be complete.
             reference = _read(bundled_templates() / "content" / f"{next(iter(languages))}.toml")
-            found[base_path] = problems(reference, content) + _missing(reference, content)
+            found[base_path] = problems(reference, content, ids=ids) + _missing(reference, content, ids)
         for path in reversed(overrides):
             override = _read(path)
             # A brand's own condition must be one the grammar reads, like every key it sets.
-            found[path] = problems(content, override) + unreadable(override)
+            found[path] = problems(content, override, ids=ids) + unreadable(override)
             content = merged(content, override)
+        if ids is not None and (missing := uncovered(reference, content, ids)):
+            gaps[lang] = missing
         contents[lang] = content
     raise_problems(found)
+    if gaps and instrument is not None:
+        raise _uncovered(gaps, instrument)
     return contents
+
+
+def _uncovered(gaps: dict[str, list[str]], instrument: Instrument) -> TemplateError:
+    """Another instrument's steps or bands without texts: every report would leave them out, so nothing is built."""
+    listed = "; ".join(f"content/{lang}.toml: {', '.join(keys)}" for lang, keys in gaps.items())
+    return TemplateError(
+        f"The instrument's steps or levels have no texts in the report's content files, so every report would "
+        f"leave them out. Missing: {listed}.",
+        fix="Write these tables in the brand's own content files (templates/content/LANG.toml in the folder "
+        "given with --brand; reportgen brand init makes one), shaped as the bundled steps.purpose, its bands "
+        "and their texts; then run reportgen brand check FOLDER --instrument FILE.",
+        file=instrument.source,
+    )
+
+
+def _ids(instrument: Instrument) -> Ids:
+    """The bundled instrument's step and band ids beside this instrument's."""
+    bundled = load_toml(DEFAULT_INSTRUMENT, TemplateError, "bundled instrument file", fix="Reinstall reportgen.")
+    return Ids(
+        bundled_steps=frozenset(str(step["id"]) for step in bundled["steps"]),
+        bundled_bands=frozenset(str(band["id"]) for band in bundled["bands"]),
+        steps=tuple(step.id for step in instrument.steps),
+        bands=tuple(band.id for band in instrument.bands),
+    )
 
 
 def _read(path: Path) -> dict[str, Any]:
     return load_toml(path, TemplateError, "content file", fix="Correct the file.")
 
 
-def _missing(reference: Content, content: Content, where: str = "") -> list[str]:
-    """The keys of `reference` that `content` lacks."""
+def _missing(reference: Content, content: Content, ids: Ids | None, where: str = "") -> list[str]:
+    """The keys of `reference` that `content` lacks (a bundled step or band another instrument does not have aside)."""
     found = []
+    unused = (ids.bundled_steps - set(ids.steps)) | (ids.bundled_bands - set(ids.bands)) if ids else set()
     for key, value in reference.items():
         path = f"{where}.{key}" if where else str(key)
-        if key not in content:
+        if key not in content and key not in unused:
             found.append(f"{path} is missing")
-        elif isinstance(value, Mapping) and isinstance(content[key], Mapping):
-            found += _missing(value, content[key], path)
+        elif key in content and isinstance(value, Mapping) and isinstance(content[key], Mapping):
+            found += _missing(value, content[key], ids, path)
     return found
 
 

@@ -9,11 +9,32 @@ where the bundled file has a table. Every problem of every file is listed at onc
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import TemplateError
+
+
+@dataclass(frozen=True)
+class Ids:
+    """The step and band ids the content files key their tables by: the bundled instrument's, and this one's.
+
+    Another instrument's steps and bands have no texts in the bundled files: a brand adds them
+    (tables keyed by the new ids, shaped as the bundled ones), and every report needs them all.
+    """
+
+    bundled_steps: frozenset[str]
+    bundled_bands: frozenset[str]
+    steps: tuple[str, ...] = ()
+    bands: tuple[str, ...] = ()
+
+    def added(self, key: str, table: Mapping[str, Any]) -> bool:
+        """Whether `key` is this instrument's own step or band, in a table keyed by steps or bands."""
+        if key in self.steps and set(table) & (self.bundled_steps | set(self.steps)):
+            return True
+        return key in self.bands and bool(set(table) & (self.bundled_bands | set(self.bands)))
 
 
 def merged(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -27,23 +48,35 @@ def merged(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
     return result
 
 
-def problems(base: Any, override: Any, where: str = "") -> list[str]:
-    """What in `override` does not fit `base`: unknown keys, other placeholders, other list lengths, other types."""
+def problems(base: Any, override: Any, where: str = "", ids: Ids | None = None, free: bool = False) -> list[str]:
+    """What in `override` does not fit `base`: unknown keys, other placeholders, other list lengths, other types.
+
+    With `ids`, a key that is the instrument's own step or band is checked against a bundled one's
+    shape (`free`: its lists may have any length, as a new step has its own notes and actions).
+    """
     if isinstance(base, Mapping):
         if not isinstance(override, Mapping):
             return [f"{where} must be a table, as in the bundled file"]
         found = []
         for key, value in override.items():
             path = f"{where}.{key}" if where else str(key)
-            if key not in base:
-                found.append(f"{path} is not a key of the bundled file (a misspelling?)")
+            if key in base:
+                found += problems(base[key], value, path, ids, free)
+            elif ids is not None and ids.added(key, base):
+                sibling = next(
+                    v for k, v in base.items() if k in ids.bundled_steps | ids.bundled_bands | {*ids.steps, *ids.bands}
+                )
+                found += problems(sibling, value, path, ids, free=True)
             else:
-                found += problems(base[key], value, path)
+                found.append(f"{path} is not a key of the bundled file (a misspelling?)")
         return found
     if isinstance(base, list):
+        if free and isinstance(override, list) and base:
+            return [p for i, o in enumerate(override) for p in problems(base[0], o, f"{where}[{i}]", ids, free)]
         if not isinstance(override, list) or len(override) != len(base):
             return [f"{where} must be a list of {len(base)}, as in the bundled file"]
-        return [p for i, (b, o) in enumerate(zip(base, override, strict=True)) for p in problems(b, o, f"{where}[{i}]")]
+        pairs = enumerate(zip(base, override, strict=True))
+        return [p for i, (b, o) in pairs for p in problems(b, o, f"{where}[{i}]", ids, free)]
     if isinstance(base, str):
         if not isinstance(override, str):
             return [f"{where} must be a text"]
@@ -77,3 +110,42 @@ def raise_problems(found: dict[Path, list[str]]) -> None:
         "and every other text comes from the bundled file.",
         file=next(path for path, listed in found.items() if listed),
     )
+
+
+def uncovered(reference: Mapping[str, Any], content: Mapping[str, Any], ids: Ids) -> list[str]:
+    """The instrument's steps and bands the merged content has no texts for, by key.
+
+    The tables keyed by every bundled step (steps, cohort.exercises) need every step of the
+    instrument; those keyed by every bundled band (steps.ID.bands, summary.strongest …) every band.
+    """
+    found = []
+    for path, table in _tables(reference):
+        keyed = set(table)
+        wanted = ids.steps if keyed >= ids.bundled_steps else ids.bands if keyed >= ids.bundled_bands else ()
+        for where, found_table in _at(content, path, ids):
+            found += [f"{where}.{key}" for key in wanted if key not in found_table]
+    return list(dict.fromkeys(found))
+
+
+def _tables(
+    table: Mapping[str, Any], path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], Mapping[str, Any]]]:
+    """Every table of the reference with its path."""
+    for key, value in table.items():
+        if isinstance(value, Mapping):
+            yield (*path, key), value
+            yield from _tables(value, (*path, key))
+
+
+def _at(content: Mapping[str, Any], path: tuple[str, ...], ids: Ids) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """The content's tables at a reference path; a bundled step in the path stands for each of the instrument's."""
+    tables: list[tuple[str, Any]] = [("", content)]
+    for part in path:
+        parts = ids.steps if part in ids.bundled_steps else (part,)
+        tables = [
+            (f"{where}.{name}" if where else name, table[name])
+            for where, table in tables
+            for name in parts
+            if isinstance(table, Mapping) and isinstance(table.get(name), Mapping)
+        ]
+    yield from ((where, table) for where, table in tables if isinstance(table, Mapping))

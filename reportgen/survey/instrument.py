@@ -6,13 +6,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..config import PACKAGE_DIR, load_toml
+from ..config import DEFAULT_INSTRUMENT, PACKAGE_DIR, load_toml
 from ..errors import InstrumentError
 from ..export_rules import ExportRules, IdentityField, ToolRule
 from ..models import Band, Instrument, Item, Localized, Scale, Step
 from . import schema
 
-DEFAULT_INSTRUMENT = PACKAGE_DIR / "data" / "instrument.toml"
 EXPORT_RULES = PACKAGE_DIR / "data" / "exports.toml"
 REQUIRED_IDENTITY = ("name", "email")
 _CODEBOOK_KEYS = (

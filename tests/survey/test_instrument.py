@@ -11,7 +11,7 @@ import pytest
 from reportgen.errors import InstrumentError
 from reportgen.survey.instrument import load_instrument
 
-from ..conftest import INSTRUMENT, invoke, report, write_xlsx
+from ..conftest import INSTRUMENT, invoke, pdf_text, report, write_xlsx
 
 SECOND = """
 [instrument]
@@ -78,6 +78,54 @@ text = { da = "Hvor vigtig er ro?", en = "How important is calm?" }
 """
 
 
+# The report's texts for SECOND's steps (focus, calm) and levels (low, high), as a brand writes them.
+MINI_TEXTS = """
+[summary.strongest]
+low = "Your highest score is on {step} ({score}), and it is low."
+high = "Your highest score is on {step} ({score}), and it is high."
+[summary.weakest]
+low = "Your lowest score is on {step} ({score}), and it is low."
+high = "Even your lowest score, on {step} ({score}), is high."
+[summary.all_equal]
+low = "All your steps have the same score ({score}), and it is low."
+high = "All your steps have the same score ({score}), and it is high."
+[order.important]
+low = "You rated {step} as {importance}, and your score is {score}."
+high = "You rated {step} as {importance} and already score {score}."
+[order.less_important]
+low = "You rated {step} as {importance} for now; your score is {score}."
+high = "You score {score} on {step} and rated it {importance} for now."
+[cohort.exercises]
+focus = "Each leader names one thing that breaks their focus."
+calm = "Pairs share what keeps them calm."
+
+[steps.focus]
+intro = "Focus is where this step starts."
+[steps.focus.bands.low]
+headline = "The step as a whole is at the low level."
+meaning = "Taken together, your answers put focus at the low level."
+read_now = "Read chapter 1."
+[steps.focus.bands.high]
+headline = "The step as a whole is at the high level."
+meaning = "Taken together, your answers put focus at the high level."
+read_now = "Read chapter 1 with others in mind."
+[[steps.focus.actions]]
+when = "A1 <= 1"
+text = "Block one hour a day for focused work."
+
+[steps.calm]
+intro = "Calm is where this step starts."
+[steps.calm.bands.low]
+headline = "The step as a whole is at the low level."
+meaning = "Taken together, your answers put calm at the low level."
+read_now = "Read chapter 2."
+[steps.calm.bands.high]
+headline = "The step as a whole is at the high level."
+meaning = "Taken together, your answers put calm at the high level."
+read_now = "Read chapter 2 with others in mind."
+"""
+
+
 def test_bundled_instrument_holds_the_specification() -> None:
     assert [s.id for s in INSTRUMENT.steps] == ["purpose", "skills", "employees", "customers"]
     assert [s.chapter for s in INSTRUMENT.steps] == [1, 2, 3, 4]
@@ -118,11 +166,42 @@ def test_another_instrument_works_without_code_changes(tmp_path: Path) -> None:
     assert kim["priority"] == ["calm", "focus"]
     assert kim["bands"] == {"focus": "high", "calm": "high"}
     assert lea["scores"] == {"focus": 0.0, "calm": None}
-    # build renders it too, with the bundled templates (no content for these steps: none needed).
+    # build stops: the bundled texts have nothing on these steps and levels, so every report would leave them out.
     out = tmp_path / "out"
     result = invoke(["build", str(survey), "--instrument", str(path), "-o", str(out), "--quiet"])
+    assert result.exit_code == 2 and not out.exists()
+    for key in ("steps.focus", "steps.calm", "summary.strongest.low", "order.important.high", "cohort.exercises.calm"):
+        assert key in result.output, key
+    assert "content/en.toml" in result.output and "Traceback" not in result.output
+    # A brand that writes them builds, and each report holds the brand's texts for its steps.
+    brand = tmp_path / "brand"
+    assert invoke(["brand", "init", str(brand)]).exit_code == 0
+    (brand / "templates" / "content").mkdir(parents=True)
+    for lang in ("da", "en"):
+        (brand / "templates" / "content" / f"{lang}.toml").write_text(MINI_TEXTS, encoding="utf-8")
+    assert invoke(["brand", "check", str(brand), "--instrument", str(path)]).exit_code == 0
+    result = invoke(["build", str(survey), "--instrument", str(path), "--brand", str(brand), "-o", str(out), "-q"])
     assert result.exit_code == 0, result.output + result.stderr
-    assert [report(out, slug).is_file() for slug in ("kim", "lea")] == [True, True]
+    kim = pdf_text(report(out, "kim"))
+    assert "Focus is where this step starts." in kim and "Calm is where this step starts." in kim
+    assert "Block one hour a day" not in kim  # Kim answered A1 = Ja: the action's condition does not hold
+    assert "Block one hour a day" in pdf_text(report(out, "lea"))  # Lea answered No
+
+
+def test_a_brand_may_add_only_the_instruments_own_steps_and_levels_in_the_bundled_shape(tmp_path: Path) -> None:
+    path = tmp_path / "mini.toml"
+    path.write_text(SECOND, encoding="utf-8")
+    brand = tmp_path / "brand"
+    assert invoke(["brand", "init", str(brand)]).exit_code == 0
+    (brand / "templates" / "content").mkdir(parents=True)
+    wrong = MINI_TEXTS.replace("[steps.calm]\n", '[steps.calmness]\nintro = "x"\n[steps.calm]\n')
+    wrong = wrong.replace('read_now = "Read chapter 2."', "read_now = 2")
+    for lang in ("da", "en"):
+        (brand / "templates" / "content" / f"{lang}.toml").write_text(wrong, encoding="utf-8")
+    result = invoke(["brand", "check", str(brand), "--instrument", str(path)])
+    assert result.exit_code == 2
+    assert "steps.calmness is not a key of the bundled file" in result.output
+    assert "steps.calm.bands.low.read_now must be a text" in result.output
 
 
 def test_broken_instrument_lists_every_problem(tmp_path: Path) -> None:
