@@ -39,6 +39,7 @@ class ExportRules:
     accounts: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()  # (detect, headers) of signed-in addresses
     not_answers: tuple[str, ...] = ()  # header prefixes of a tool's columns that are never answers ("Points - ")
     missing_codes: tuple[str, ...] = ()  # cell values that mean "not answered" (-9, "Ved ikke")
+    coded: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (tool, detect) of tools whose cells are choice codes
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Codebook:
 
     texts: Mapping[str, str]  # normalised variable name → question text
     labels: Mapping[str, Mapping[str, str]]  # normalised variable name → value code → label
+    source: tuple[str, ...] = ()  # the files beside a text export it was read from (SurveyXact's labels.csv)
 
     def __bool__(self) -> bool:
         return bool(self.texts or self.labels)

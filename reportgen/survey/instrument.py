@@ -229,6 +229,11 @@ def load_export_rules() -> ExportRules:
         own_output=tuple(data.get("own_output", ())),
         accounts=tuple((tuple(a["detect"]), tuple(a["headers"])) for a in data.get("accounts", {}).values()),
         missing_codes=tuple(str(code) for code in data.get("missing_codes", ())),
+        coded=tuple(
+            (str(table["name"]), tuple(table.get("detect", ())))
+            for table in data.get("tools", {}).values()
+            if table.get("coded")
+        ),
     )
 
 

@@ -70,7 +70,12 @@ def find_sheet(
                 sheet=name,
             )
         others = _other_responses(book, [n for n in candidates if n != name], instrument, codebook)
-        found = replace(found, notes=(*found.notes, *others))
+        beside = (
+            [f"{' and '.join(codebook.source)} beside the export give its variables' texts and codes' labels"]
+            if codebook and codebook.source
+            else []
+        )
+        found = replace(found, notes=(*found.notes, *beside, *others))
         settled = _settled(found, _below(found, chain(head, rows)), instrument)
         return coding.read_codes(*settled, instrument, None, survey)
     if codes:
@@ -153,7 +158,9 @@ def _settled(columns: ColumnMap, rows: DataRows, instrument: Instrument) -> tupl
     Of two columns headed as one item, one empty in every row is dropped (and `check`
     says so); two that both hold values stay a conflict, which `gaps` reports.
     """
-    columns = replace(columns, markers=find_markers(columns, instrument))
+    columns = replace(
+        columns, markers=find_markers(columns, instrument), notes=(*columns.notes, *_unlabelled(columns, instrument))
+    )
     if not columns.conflicts:
         return columns, rows
     data = list(rows)
@@ -175,6 +182,19 @@ def _settled(columns: ColumnMap, rows: DataRows, instrument: Instrument) -> tupl
             else f"columns {_letters(filled)} are all headed as {code} (free text); {column_letter(chosen)} is used"
         )
     return replace(columns, items=items, free_text=free_text, conflicts=conflicts, notes=tuple(notes)), iter(data)
+
+
+def _unlabelled(columns: ColumnMap, instrument: Instrument) -> list[str]:
+    """A note where a tool that writes choice codes (SurveyXact) comes without the labels that say what they are."""
+    parts = [part for header in columns.headers for part in header.split(" / ") if part]
+    labelled = any(column in columns.value_labels for column in columns.items.values())
+    return [
+        f"this looks like a {tool} export without its Labels: its answers are read as the scale's numbers "
+        f"(1 is the scale's first choice); if the survey listed the choices in another order, export it as Excel "
+        f"with its Labels sheet, or give dataset.csv with labels.csv beside it"
+        for tool, detect in instrument.exports.coded
+        if columns.items and not labelled and any(_named(part, detect) for part in parts)
+    ]
 
 
 def find_markers(columns: ColumnMap, instrument: Instrument) -> tuple[Marker, ...]:
@@ -292,11 +312,38 @@ def _codebook(book: Export, instrument: Instrument) -> tuple[Codebook | None, se
     structure = next((by_key[k] for n in rules.structure_sheets if (k := normalize(n)) in by_key), None)
     labels = next((by_key[k] for n in rules.label_sheets if (k := normalize(n)) in by_key), None)
     if structure is None and labels is None:
-        return None, set()
+        return (_codebook_beside(book, instrument) if isinstance(book, CsvExport) else None), set()
     codebook = read_codebook(
         book.rows(structure) if structure else iter(()), book.rows(labels) if labels else iter(()), instrument
     )
     return codebook or None, {name for name in (structure, labels) if name}
+
+
+def _codebook_beside(book: CsvExport, instrument: Instrument) -> Codebook | None:
+    """SurveyXact's text export is three files: dataset, structure and labels; the two beside the dataset read too.
+
+    [V] sda030/readSX inst/extdata/ex_survey2_*/{dataset,structure,labels}.csv; laravel-sx's API exports.
+    """
+    rules = instrument.exports
+
+    def beside(names: Sequence[str]) -> Path | None:
+        wanted = {normalize(name) for name in names}
+        files = sorted(p for p in book.path.parent.iterdir() if p.suffix.lower() == book.path.suffix.lower())
+        return next((p for p in files if normalize(p.stem) in wanted and p != book.path and p.is_file()), None)
+
+    structure, labels = beside(rules.structure_sheets), beside(rules.label_sheets)
+    if structure is None and labels is None:
+        return None
+    tables: list[list[tuple[int, Row]]] = []
+    for path in (structure, labels):
+        if path is None:
+            tables.append([])
+            continue
+        with CsvExport(path) as table:
+            tables.append(list(table.rows(table.sheet_names[0])))
+    codebook = read_codebook(tables[0], tables[1], instrument)
+    files = tuple(path.name for path in (structure, labels) if path is not None)
+    return replace(codebook, source=files) if codebook else None
 
 
 def with_group_column(columns: ColumnMap, wanted: str, survey: Path) -> ColumnMap:

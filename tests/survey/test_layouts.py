@@ -362,3 +362,43 @@ def test_surveyxacts_documented_structure_and_a_labels_sheet_without_a_header_ro
         assert outcome.status == "ok" and outcome.assessment is not None
         got = {s.step_id: None if s.score is None else float(s.score) for s in outcome.assessment.steps}
         assert got == pytest.approx(reference_scores(answers)), (first, last)
+
+
+def test_surveyxacts_three_text_files_dataset_structure_and_labels_read_together(tmp_path: Path) -> None:
+    """The text export is dataset.csv, structure.csv and labels.csv side by side (UTF-16 LE, tab; readSX's examples)."""
+    variables = {c: f"s_2_{n}" for n, c in enumerate(SCORED, start=1)}
+    variables |= {c: f"s_3_{n}" for n, c in enumerate(IMPORTANCE, start=1)}
+    header = ["responde", "email", "s_1", *variables.values(), "closetim", *(f"stato_{n}" for n in range(1, 6))]
+    code_of = {label: code for code, label in XACT_AGREEMENT.items()}
+    rows: list[list[Any]] = []
+    for n, (first, last, email, answers) in enumerate(LEADERS, start=1):
+        values = [
+            (answers[c] if c in IMPORTANCE else code_of[LABELS_DA[answers[c] - 1]]) if answers[c] else None
+            for c in variables
+        ]
+        rows.append([n, email, f"{first} {last}", *values, f"2026-11-20 09:1{n}:00", 0, 0, 0, 1, 0])
+    structure: list[list[Any]] = [
+        ["questionName", "variableName", "questionType", "subType", "questionText", "choiceValue", "choiceText", ""]
+    ]
+    structure += [["s_1", "s_1", "Open", "String", "Navn", "", "", ""]]
+    structure += [
+        [v.rsplit("_", 1)[0], v, "Closed", "Single", f"Hvor enig er du? - {TEXT[c]['da']}", "", "", ""]
+        for c, v in variables.items()
+    ]
+    labels = [
+        [variable, value, text]
+        for code, variable in variables.items()
+        for value, text in (XACT_IMPORTANCE if code in IMPORTANCE else XACT_AGREEMENT).items()
+    ]
+    for name, table in (("dataset", [header, *rows]), ("structure", structure), ("labels", labels)):
+        text = "".join("\t".join("" if v is None else str(v) for v in row) + "\r\n" for row in table)
+        (tmp_path / f"{name}.csv").write_bytes(text.encode("utf-16"))
+    survey = read_survey(Settings(survey=tmp_path / "dataset.csv"))
+    assert "structure.csv and labels.csv beside the export give its variables' texts and codes' labels" in (
+        survey.columns.notes
+    )
+    for first, last, email, answers in LEADERS:
+        outcome = next(o for o in survey.outcomes if o.response.email == email)
+        assert outcome.status == "ok" and outcome.assessment is not None
+        got = {s.step_id: None if s.score is None else float(s.score) for s in outcome.assessment.steps}
+        assert got == pytest.approx(reference_scores(answers)), (first, last)

@@ -384,3 +384,15 @@ def test_surveyxacts_long_names_and_its_partially_completed_flag(tmp_path: Path)
     rows.append([825478429, "bo@example.dk", "Bo Åby", *answers_with_gaps().values(), "", 0, 0, 1, 0, 0])
     path = write_xlsx(tmp_path / "xact.xlsx", [header, *rows], sheet="Dataset")
     assert_reference(path, {"bo@example.dk": 'not finished in SurveyXact (column AC "statoverall_4": 0)'})
+
+
+def test_a_surveyxact_dataset_without_its_labels_says_its_codes_are_read_as_the_scales_numbers(tmp_path: Path) -> None:
+    header = ["respondentid", "Navn", "E-mail", *ITEM_CODES, "closetime", "statoverall_4"]
+    rows = [
+        [n, f"{first} {last}", email, *(answers[c] for c in ITEM_CODES), f"2026-11-20 09:1{n}:00", 1]
+        for n, (first, last, email, answers) in enumerate(LEADERS, start=1)
+    ]
+    survey = read_survey(Settings(survey=write_xlsx(tmp_path / "xact.xlsx", [header, *rows], sheet="Dataset")))
+    assert any("a SurveyXact export without its Labels" in note for note in survey.columns.notes)
+    other = write_xlsx(tmp_path / "other.xlsx", [header[1:-2], *(row[1:-2] for row in rows)])
+    assert not any("without its Labels" in note for note in read_survey(Settings(survey=other)).columns.notes)
