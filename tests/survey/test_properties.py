@@ -14,6 +14,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from reportgen.config import Settings
+from reportgen.errors import InputError
+from reportgen.survey.cells import column_letter
 from reportgen.survey.load import read_survey
 
 from ..conftest import INSTRUMENT, ITEM_CODES, invoke, item_headers, write_xlsx
@@ -302,3 +304,44 @@ def test_a_second_sheet_of_responses_is_named_and_the_first_scores_unchanged(
             assert got == {step: None if ref is None else pytest.approx(ref) for step, ref in expected.items()}
         else:
             assert all(score is None for score in expected.values())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(leaders=st.lists(LEADER, min_size=1, max_size=4), stray_zero=st.booleans())
+def test_choices_numbered_from_0_are_never_read_one_choice_too_low(
+    leaders: list[dict[str, int | None]], stray_zero: bool
+) -> None:
+    """Answers written 0–4 stop the read until a mapping says first_code = 0, then score as the reference.
+
+    Where no leader chose the scale's first choice there is no 0 to tell a numbering from 0 by, and
+    nothing in the values can: that case is assumed away here (docs/input.md says so).
+    """
+    assume(any(answer == 1 for answers in leaders for answer in answers.values()))
+    header = ["Navn", "E-mail", *ITEM_CODES]
+    shifted = [
+        [f"Leder {n}", f"leder{n}@example.dk", *(None if a[c] is None else a[c] - 1 for c in ITEM_CODES)]
+        for n, a in enumerate(leaders)
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_xlsx(Path(folder) / "export.xlsx", [header, *shifted])
+        with pytest.raises(InputError, match="numbered the choices from 0"):
+            read_survey(Settings(survey=path))
+        mapping = Path(folder) / "mapping.toml"
+        columns = "".join(f'{column_letter(2 + i)} = "{code}"\n' for i, code in enumerate(ITEM_CODES))
+        mapping.write_text(f'first_code = 0\n[columns]\nA = "name"\nB = "email"\n{columns}', encoding="utf-8")
+        survey = read_survey(Settings(survey=path, mapping=mapping))
+        for outcome, answers in zip(survey.outcomes, leaders, strict=True):
+            expected = reference_scores(answers)
+            if outcome.assessment is None:
+                assert all(score is None for score in expected.values())
+                continue
+            got = {s.step_id: None if s.score is None else float(s.score) for s in outcome.assessment.steps}
+            assert got == pytest.approx(expected)
+        # The same answers as they are (1–5), a stray 0 among them: never taken for a numbering from 0.
+        plain = [[*row[:2], *(None if v is None else v + 1 for v in row[2:])] for row in shifted]
+        if stray_zero:
+            plain[0][2] = 0
+        path = write_xlsx(Path(folder) / "plain.xlsx", [header, *plain])
+        if not any(v == 5 for row in plain for v in row[2:]):
+            return  # no 5 anywhere: a 0 then looks like a numbering from 0, and the read stops (tested above)
+        assert read_survey(Settings(survey=path)).columns.code_shift == 0
