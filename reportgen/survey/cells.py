@@ -9,8 +9,6 @@ import unicodedata
 from datetime import date, datetime, time
 from functools import cache
 
-from babel.dates import get_month_names
-
 from ..models import CellValue, Scale
 
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
@@ -216,6 +214,8 @@ def read_named_month(text: str) -> datetime | None:
 @cache
 def _months() -> dict[str, int]:
     """Month names and abbreviations (without their dot) of the tools' languages, to the month's number."""
+    from babel.dates import get_month_names  # here: `reportgen --help` imports this module and never needs Babel
+
     names: dict[str, int] = {}
     for locale in _MONTH_LOCALES:
         for width in ("abbreviated", "wide"):
