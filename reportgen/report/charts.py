@@ -28,6 +28,10 @@ class Charted(Protocol):
         """Its name."""
 
     @property
+    def rank(self) -> int | None:
+        """Its place in the reading order (steps level share one), None outside it."""
+
+    @property
     def score(self) -> float | None:
         """The leader's score, 0–100, or None."""
 
@@ -253,7 +257,7 @@ def priority_chart(
     )
     rows = tuple(
         PriorityRow(
-            rank=(1 if step.id in level else index + 1) if index < len(order) else None,  # level steps share 1
+            rank=step.rank if index < len(order) else None,  # steps level in the order share a place
             chapter=step.chapter,
             label=step.title,
             score=step.score,

@@ -38,8 +38,9 @@ def ordered(
     ]
     ids = empty + list(assessment.reading_order)
     reasons = content["order"]
+    ranks = _ranks(ids, empty, assessment)
     ranked: dict[str, StepView] = {}
-    for rank, step_id in enumerate(ids, start=1):
+    for step_id in ids:
         step = by_id[step_id]
         if step.score is None:
             reason = reasons["unscored" if step.answered else "unscored_none"]
@@ -55,9 +56,26 @@ def ordered(
             "total": step.total,
             "importance": (step.importance_label or "").lower(),
         }
-        ranked[step_id] = replace(step, rank=rank, reason=str(reason).format(**values))
+        ranked[step_id] = replace(step, rank=ranks[step_id], reason=str(reason).format(**values))
     order = tuple(ranked[step_id] for step_id in ids)
     return tuple(ranked.get(step.id, step) for step in steps), order, _tied(order, empty, assessment)
+
+
+def _ranks(ids: list[str], empty: list[str], assessment: Assessment) -> dict[str, int]:
+    """Each step's place in the order, as a race ranks: steps level with the one before share its place (1, 1, 3, 3).
+
+    Level is what the scorer orders by: the same priority, or the same score where no importance is given.
+    An unscored step has a place of its own.
+    """
+    ranks: dict[str, int] = {}
+    before: object = None
+    for index, step_id in enumerate(ids):
+        score = assessment.step(step_id)
+        key = None if step_id in empty else (score.importance is None, score.priority)  # as the scorer orders
+        level = index > 0 and key is not None and key == before
+        ranks[step_id] = ranks[ids[index - 1]] if level else index + 1
+        before = key
+    return ranks
 
 
 def _tied(order: tuple[StepView, ...], empty: list[str], assessment: Assessment) -> tuple[StepView, ...]:

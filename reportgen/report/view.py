@@ -14,7 +14,18 @@ from fractions import Fraction
 
 from ..models import Assessment, Instrument, Item, Response, round_half_up
 from .charts import priority_chart, radar_chart
-from .choose import actions, answers_line, audience, joined, marked, notes, step_texts, straight, three_things
+from .choose import (
+    MOST_ACTIONS,
+    actions,
+    answers_line,
+    audience,
+    joined,
+    marked,
+    notes,
+    step_texts,
+    straight,
+    three_things,
+)
 from .conditions import Facts
 from .content import Content, long_date, score_number
 from .model import ActionPlan, ItemView, ReportView, RunInfo, StepView
@@ -74,15 +85,21 @@ def build_view(
 
 
 def _plan(order: tuple[StepView, ...], tied: tuple[StepView, ...], content: Content, run: RunInfo) -> ActionPlan:
-    """The closing page: the first of the order (an unscored one asks for its statements to be answered)."""
+    """The closing page: the first of the order (an unscored one asks for its statements to be answered).
+
+    Steps level at the top are all first: each gives its next steps, taken in turn, and its chapter's place.
+    """
     brand = run.brand
     first = order[0] if order else None
+    leading = tied or order[:1]
     if first is None:
         chosen: tuple[str, ...] = ()
     elif first.score is None:
         chosen = tuple(str(action) for action in content["unscored"]["actions"])
     else:
-        chosen = tuple(action.text for action in first.actions)
+        chosen = _in_turn(
+            [[action.text for action in step.actions] for step in leading], max(MOST_ACTIONS, len(leading))
+        )
     tie = str(content["plan"]["tie"]).format(steps=joined([s.title for s in tied], content)) if tied else ""
     return ActionPlan(
         first=first,
@@ -91,8 +108,15 @@ def _plan(order: tuple[StepView, ...], tied: tuple[StepView, ...], content: Cont
         workshop=run.workshop or brand.workshop,
         workshop_date=long_date(brand.workshop_date, content) if brand.workshop_date else "",
         facilitator=brand.facilitator,
-        ebook=ebook(brand, first.chapter, content) if first else "",
+        ebook=" ".join(line for step in leading if (line := ebook(brand, step.chapter, content))),
     )
+
+
+def _in_turn(lists: list[list[str]], most: int) -> tuple[str, ...]:
+    """The lists' first items, then their second …, up to `most`: a, b, a2 for two lists."""
+    longest = max((len(items) for items in lists), default=0)
+    taken = [items[i] for i in range(longest) for items in lists if i < len(items)]
+    return tuple(taken[:most])
 
 
 def shown(score: Fraction) -> float:

@@ -26,6 +26,11 @@ def step(number: int, score: float | None = 100, importance: int | None = None) 
     )  # fmt: skip
 
 
+def placed(order: tuple[StepView, ...], ranks: list[int] | None = None) -> tuple[StepView, ...]:
+    """The steps of a reading order with their places (1, 2, 3 … unless given), as sentences.ordered gives them."""
+    return tuple(replace(s, rank=r) for s, r in zip(order, ranks or range(1, len(order) + 1), strict=True))
+
+
 @pytest.mark.parametrize("count", range(3, 9))
 def test_radar_labels_fit_inside_the_chart(count: int) -> None:
     chart = radar_chart(tuple(step(n) for n in range(1, count + 1)), cohort={})
@@ -70,7 +75,7 @@ def test_radar_points_sit_at_their_scores_and_gaps_are_never_joined(case: str, c
 def test_priority_chart_shows_every_step_at_its_true_value(case: str, count: int) -> None:
     scores = CASES[case](count)
     steps = tuple(step(n + 1, score, importance=(n % 5) + 1) for n, score in enumerate(scores))
-    order = tuple(sorted((s for s in steps if s.score is not None), key=lambda s: s.score or 0))
+    order = placed(tuple(sorted((s for s in steps if s.score is not None), key=lambda s: s.score or 0)))
     chart = priority_chart(steps, order, (), INSTRUMENT, "da")
     assert len(chart.rows) == count  # none hidden
     ys = [row.y for row in chart.rows]
@@ -96,7 +101,7 @@ def test_priority_chart_shows_every_step_at_its_true_value(case: str, count: int
 
 
 def test_steps_level_at_the_top_all_say_start_here_and_share_the_first_place() -> None:
-    steps = (step(1, 50.0, 4), step(2, 50.0, 4), step(3, 75.0, 4))
+    steps = placed((step(1, 50.0, 4), step(2, 50.0, 4), step(3, 75.0, 4)), [1, 1, 3])
     chart = priority_chart(steps, steps, steps[:2], INSTRUMENT, "da")
     assert [row.first for row in chart.rows] == [True, True, False]
     assert [row.rank for row in chart.rows] == [1, 1, 3] and [row.priority for row in chart.rows] == [200, 200, 100]
@@ -107,7 +112,7 @@ def test_steps_level_at_the_top_all_say_start_here_and_share_the_first_place() -
 
 def test_priority_chart_keeps_an_unscored_step_in_the_order_without_a_bar() -> None:
     steps = (step(1, 20.0, 2), step(2, None, 5), step(3, 90.0, 4))
-    order = (steps[0], steps[2], steps[1])
+    order = placed((steps[0], steps[2], steps[1]))
     chart = priority_chart(steps, order, (), INSTRUMENT, "en")
     assert [row.rank for row in chart.rows] == [1, 2, 3]
     assert chart.rows[2].bar_end is None and not chart.rows[2].first and chart.rows[2].priority is None

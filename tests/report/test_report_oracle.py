@@ -17,6 +17,7 @@ every sentence shown is checked here, independently of the code that chose it:
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -260,6 +261,14 @@ def order_problems(view: ReportView, answers: dict[str, int | None]) -> list[str
         found.append("an empty step rated important does not lead the reading order")
     if view.reading_order and view.plan.first is not view.reading_order[0]:
         found.append("the plan page does not start with the first step of the order")
+    leading = view.tied or view.reading_order[:1]
+    if view.plan.first is not None and view.plan.first.score is not None:
+        offered = {said.text for step in leading for said in step.actions}
+        if not set(view.plan.actions) <= offered:
+            found.append("the plan page offers a next step of a step that is not first in the order")
+        left_out = [s.title for s in leading if s.actions and not {a.text for a in s.actions} & set(view.plan.actions)]
+        if left_out:
+            found.append(f"the plan page offers nothing from {left_out}, level at the top of the order")
     scored = [s for s in view.reading_order if s.score is not None and s.importance is not None]
     if len(scored) > 1 and not empty:
         priority = {s.id: s.importance * (100 - exact(s.id, answers)) for s in scored}
@@ -267,6 +276,12 @@ def order_problems(view: ReportView, answers: dict[str, int | None]) -> list[str
         marked = [row.label for row in view.priority.rows if row.first]
         if sorted(marked) != sorted(s.title for s in top) and (len(top) > 1 or marked != [top[0].title]):
             found.append(f"'Start her' on {marked}, but {[s.title for s in top]} tie at the top")
+        for before, after in itertools.pairwise(scored):
+            if (priority[before.id] == priority[after.id]) != (before.rank == after.rank):
+                found.append(
+                    f"places {before.rank} and {after.rank} for priorities {priority[before.id]} and "
+                    f"{priority[after.id]} ({before.title}, {after.title})"
+                )
     return found
 
 
