@@ -164,7 +164,6 @@ def print_lines(made: Printout) -> list[str]:
 _TO_DO = {
     "invalid": "correct the row in the export, then run build again",
     "duplicate": "keep the one answer you mean in the export, then run build again",
-    "conflict": "keep the one answer you mean in the export, then run build again",
     "none": "run build again",
 }
 

@@ -17,7 +17,7 @@ from ..output.manifest import ManifestRow, csv_text, read_build_info, read_manif
 from .invited import InvitedList
 from .roster import Answer, compare
 
-REPORTS = ("rendered", "invalid", "duplicate", "conflict")  # else "none"
+REPORTS = ("rendered", "invalid", "duplicate")  # else "none"; two people on one address are invalid, with why
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class LeaderStatus:
     email: str
     invited: bool
     answered: bool
-    report: str  # rendered, invalid, duplicate, conflict, none
+    report: str  # rendered, invalid, duplicate, none
     mailed: str  # sent, unknown, failed, draft, none
     row: int | None = None  # the export's row of their answer
     answered_at: str = ""  # when it was submitted, as the export says

@@ -15,7 +15,9 @@ from reportgen.workshop.roster import Answer, compare
 from reportgen.workshop.settings import Workshop, WorkshopError, read_workshop, write_workshop
 from reportgen.workshop.status import as_csv, as_json, leader_statuses
 
-from ..conftest import write_xlsx
+from ..conftest import IDENTITY, invoke, item_headers, leader_row, write_xlsx
+
+REPORTS_SAID = {"name", "email", "invited", "answered", "report", "mailed", "reason"}
 
 
 def test_an_export_with_more_columns_gives_its_names_and_addresses(tmp_path: Path) -> None:
@@ -141,3 +143,20 @@ def test_a_workshop_folders_settings_are_read_over_the_ones_where_reportgen_runs
     given.write_text('[send]\nfrom = "Anden <anden@example.dk>"\n', "utf-8")
     config, defaults, _ = mail_settings(folder, given, {}, "")
     assert send_options({}, config, defaults).smtp_host is None
+
+
+def test_two_people_on_one_address_are_invalid_in_the_status_with_the_reason(tmp_path: Path) -> None:
+    """A status's report is rendered, invalid, duplicate or none: a shared address is invalid, and says why."""
+    survey = write_xlsx(
+        tmp_path / "svar.xlsx",
+        [
+            IDENTITY + item_headers(),
+            leader_row("Anne Ask", "fælles@example.dk", 4),
+            leader_row("Bo Bak", "fælles@example.dk", 3),
+        ],
+    )
+    out = tmp_path / "out"
+    assert invoke(["build", str(survey), "-o", str(out), "--quiet"]).exit_code in (0, 1)
+    data = json.loads(as_json(leader_statuses(out, None)))
+    assert [(d["email"], d["report"]) for d in data] == [("fælles@example.dk", "invalid")]  # one line per address
+    assert set(data[0]) >= REPORTS_SAID and "row" in data[0]["reason"], data
