@@ -110,18 +110,23 @@ class CohortView:
         """A count of leaders as the report prints it: 1 or 2 as "< 3", so that no cell is one or two leaders."""
         return f"< {self.small_cell}" if 0 < count < self.small_cell else str(count)
 
+    @property
+    def withheld(self) -> str:
+        """What stands for a count held back because it could be worked out from those shown ("skjult")."""
+        return str(self.t["cohort"]["withheld"])
+
     def count(self, segments: Sequence[Segment], n: int) -> str:
-        """A part of a row as printed: its count, or when hidden "< 3" ("–" if a hidden part is 3 or more)."""
+        """A part of a row as printed: its count, or when hidden "< 3" (withheld if a hidden part is 3 or more)."""
         if not segments[n].hidden:
             return str(segments[n].count)
         small = all(s.count < self.small_cell for s in segments if s.hidden)
-        return f"< {self.small_cell}" if small else "–"
+        return f"< {self.small_cell}" if small else self.withheld
 
     def important(self, step: StepFigures) -> str:
         """The leaders answering 4 or 5 on the step's importance, unless it and the bar would give a cell away."""
         top = step.importance_bar[-2:]
         if len(top) < 2 or top[0].hidden != top[1].hidden:
-            return "–"
+            return self.withheld
         return self.cell(step.importance_high) if top[0].hidden else str(step.importance_high)
 
     def first(self, step: StepFigures) -> str:
@@ -132,7 +137,7 @@ class CohortView:
         if not hidden[n]:
             return str(step.first_in_order)
         small = all(count < self.small_cell for count, hide in zip(teams, hidden, strict=True) if hide)
-        return f"< {self.small_cell}" if small else "–"
+        return f"< {self.small_cell}" if small else self.withheld
 
     def moves(self, step: StepFigures) -> tuple[str, ...]:
         """Up, same, down since last time as printed, hidden by the rule of a row."""
@@ -140,7 +145,7 @@ class CohortView:
         counts = [since.up, since.same, since.down] if since else [0, 0, 0]
         hidden = hidden_cells(counts)
         small = all(count < self.small_cell for count, hide in zip(counts, hidden, strict=True) if hide)
-        mark = f"< {self.small_cell}" if small else "–"
+        mark = f"< {self.small_cell}" if small else self.withheld
         return tuple(mark if hide else str(count) for count, hide in zip(counts, hidden, strict=True))
 
     def strip(self, segments: Sequence[Segment]) -> bool:

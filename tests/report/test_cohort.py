@@ -397,7 +397,7 @@ def test_every_text_cohort_html_uses_is_in_both_content_files() -> None:
 
     template = (bundled_templates() / "cohort.html").read_text("utf-8")
     used = set(re.findall(r"\bm\.(\w+)", template))
-    assert {"no_priority", "focus_why", "exercises", "note_findings"} <= used
+    assert {"no_priority", "focus_important_withheld", "resource_withheld", "exercises", "note_findings"} <= used
     for lang in ("da", "en"):
         table = tomllib.loads((bundled_templates() / "content" / f"{lang}.toml").read_text("utf-8"))["cohort"]
         assert used - set(table) == set(), lang
@@ -408,3 +408,30 @@ def test_the_cohort_report_conforms_to_pdf_ua_1(built: BuildResult) -> None:
     from .test_report_truth import pdfua_failures
 
     assert built.cohort is not None and pdfua_failures(built.cohort) == []
+
+
+def test_a_withheld_count_is_said_in_words_never_as_a_figure_of_the_total(tmp_path: Path) -> None:
+    """A count that would give a hidden one away is withheld, and the brief says so in words.
+
+    Ten leaders give Medarbejdere's importance as 3, 4 and 5: four, one and five of them. The single 4
+    is hidden, so the four 3s are too, and "4 or 5" (6) would give the hidden pair away.
+    """
+    from reportgen.brand import brand_or_bundled as load_brand
+    from reportgen.render.renderer import COHORT_TEMPLATE
+
+    others = {"purpose": 4, "skills": 4, "customers": 4}
+    rows = [answers({**ALL, **others}, ALL) | _step("employees", 2, weight) for weight in [3] * 4 + [4] + [5] * 5]
+    view = view_of(tmp_path, rows)
+    assert [s.id for s in view.brief.focus] == ["employees"]
+    setup, contents = _setup(load_brand(None))
+    for lang, said in (("da", "er skjult, så ingen enkelt leders svar kan regnes ud"), ("en", "is withheld, so that")):
+        shown = cohort.cohort_view(
+            cohort.group_entries(read_survey(Settings(survey=tmp_path / "now.xlsx")).outcomes),
+            INSTRUMENT, contents[lang], lang, 5, _header(),
+        )  # fmt: skip
+        assert shown is not None
+        employees = next(s for s in shown.steps if s.id == "employees")
+        assert shown.important(employees) == shown.withheld == contents[lang]["cohort"]["withheld"]  # type: ignore[index]
+        html = setup.create().html(shown, template=COHORT_TEMPLATE)  # type: ignore[attr-defined]
+        assert said in html, lang
+        assert not re.search(r"(skjult|withheld) (af|of) \d", html), lang
