@@ -16,6 +16,7 @@ import pytest
 from openpyxl import Workbook
 
 from reportgen.config import Settings
+from reportgen.models import Survey
 from reportgen.survey.load import read_survey
 
 from ..conftest import INSTRUMENT, ITEM_CODES
@@ -327,16 +328,18 @@ def test_first_and_last_name_make_the_name_only_without_a_name_column(tmp_path: 
     assert read_survey(Settings(survey=path)).outcomes[0].response.name == "Mette Holm"
 
 
-def test_surveyxacts_documented_structure_and_a_labels_sheet_without_a_header_row(tmp_path: Path) -> None:
-    """Structure headed questionName … choiceText, Labels with no header row (variable, value, label).
+def documented_surveyxact() -> dict[str, list[list[Any]]]:
+    """SurveyXact's three tables as its exports lay them out, with LEADERS' answers as SurveyXact's codes.
 
-    [V] berthott/laravel-sx tests/Feature/structure_en.csv and labels_en.csv; sda030/readSX ex_survey2.xlsx.
+    The dataset with the API's 8-character names (responde, closetim, stato_1..5); Structure headed
+    questionName … choiceText; Labels with no header row (variable, value, label).
+    [V] berthott/laravel-sx tests/Feature/dataset.csv, structure_en.csv, labels_en.csv; sda030/readSX ex_survey2.
     """
     variables = {c: f"s_2_{n}" for n, c in enumerate(SCORED, start=1)}
     variables |= {c: f"s_3_{n}" for n, c in enumerate(IMPORTANCE, start=1)}
     header = ["responde", "email", "s_1", *variables.values(), "closetim", *(f"stato_{n}" for n in range(1, 6))]
     code_of = {label: code for code, label in XACT_AGREEMENT.items()}
-    rows = []
+    rows: list[list[Any]] = [header]
     for n, (first, last, email, answers) in enumerate(LEADERS, start=1):
         values = [
             (answers[c] if c in IMPORTANCE else code_of[LABELS_DA[answers[c] - 1]]) if answers[c] else None
@@ -351,54 +354,33 @@ def test_surveyxacts_documented_structure_and_a_labels_sheet_without_a_header_ro
         [v.rsplit("_", 1)[0], v, "Closed", "Single", f"Hvor enig er du i følgende? - {TEXT[c]['da']}", None, None]
         for c, v in variables.items()
     ]
-    labels: list[list[Any]] = []
-    for code, variable in variables.items():
-        scale = XACT_IMPORTANCE if code in IMPORTANCE else XACT_AGREEMENT
-        labels += [[variable, value, text] for value, text in scale.items()]
-    path = save(tmp_path / "xact.xlsx", {"Dataset": [header, *rows], "Structure": structure, "Labels": labels})
-    survey = read_survey(Settings(survey=path))
-    for first, last, email, answers in LEADERS:
-        outcome = next(o for o in survey.outcomes if o.response.email == email)
-        assert outcome.status == "ok" and outcome.assessment is not None
-        got = {s.step_id: None if s.score is None else float(s.score) for s in outcome.assessment.steps}
-        assert got == pytest.approx(reference_scores(answers)), (first, last)
-
-
-def test_surveyxacts_three_text_files_dataset_structure_and_labels_read_together(tmp_path: Path) -> None:
-    """The text export is dataset.csv, structure.csv and labels.csv side by side (UTF-16 LE, tab; readSX's examples)."""
-    variables = {c: f"s_2_{n}" for n, c in enumerate(SCORED, start=1)}
-    variables |= {c: f"s_3_{n}" for n, c in enumerate(IMPORTANCE, start=1)}
-    header = ["responde", "email", "s_1", *variables.values(), "closetim", *(f"stato_{n}" for n in range(1, 6))]
-    code_of = {label: code for code, label in XACT_AGREEMENT.items()}
-    rows: list[list[Any]] = []
-    for n, (first, last, email, answers) in enumerate(LEADERS, start=1):
-        values = [
-            (answers[c] if c in IMPORTANCE else code_of[LABELS_DA[answers[c] - 1]]) if answers[c] else None
-            for c in variables
-        ]
-        rows.append([n, email, f"{first} {last}", *values, f"2026-11-20 09:1{n}:00", 0, 0, 0, 1, 0])
-    structure: list[list[Any]] = [
-        ["questionName", "variableName", "questionType", "subType", "questionText", "choiceValue", "choiceText", ""]
-    ]
-    structure += [["s_1", "s_1", "Open", "String", "Navn", "", "", ""]]
-    structure += [
-        [v.rsplit("_", 1)[0], v, "Closed", "Single", f"Hvor enig er du? - {TEXT[c]['da']}", "", "", ""]
-        for c, v in variables.items()
-    ]
     labels = [
         [variable, value, text]
         for code, variable in variables.items()
         for value, text in (XACT_IMPORTANCE if code in IMPORTANCE else XACT_AGREEMENT).items()
     ]
-    for name, table in (("dataset", [header, *rows]), ("structure", structure), ("labels", labels)):
-        text = "".join("\t".join("" if v is None else str(v) for v in row) + "\r\n" for row in table)
-        (tmp_path / f"{name}.csv").write_bytes(text.encode("utf-16"))
-    survey = read_survey(Settings(survey=tmp_path / "dataset.csv"))
-    assert "structure.csv and labels.csv beside the export give its variables' texts and codes' labels" in (
-        survey.columns.notes
-    )
+    return {"Dataset": rows, "Structure": structure, "Labels": labels}
+
+
+def assert_leaders_scored(survey: Survey) -> None:
     for first, last, email, answers in LEADERS:
         outcome = next(o for o in survey.outcomes if o.response.email == email)
         assert outcome.status == "ok" and outcome.assessment is not None
         got = {s.step_id: None if s.score is None else float(s.score) for s in outcome.assessment.steps}
         assert got == pytest.approx(reference_scores(answers)), (first, last)
+
+
+def test_surveyxacts_documented_structure_and_a_labels_sheet_without_a_header_row(tmp_path: Path) -> None:
+    assert_leaders_scored(read_survey(Settings(survey=save(tmp_path / "xact.xlsx", documented_surveyxact()))))
+
+
+def test_surveyxacts_three_text_files_dataset_structure_and_labels_read_together(tmp_path: Path) -> None:
+    """The text export is dataset.csv, structure.csv and labels.csv side by side (UTF-16 LE, tab; readSX's examples)."""
+    for name, table in documented_surveyxact().items():
+        text = "".join("\t".join("" if v is None else str(v) for v in row) + "\r\n" for row in table)
+        (tmp_path / f"{name.lower()}.csv").write_bytes(text.encode("utf-16"))
+    survey = read_survey(Settings(survey=tmp_path / "dataset.csv"))
+    assert "structure.csv and labels.csv beside the export give its variables' texts and codes' labels" in (
+        survey.columns.notes
+    )
+    assert_leaders_scored(survey)
