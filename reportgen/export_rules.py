@@ -39,7 +39,7 @@ class ExportRules:
     accounts: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()  # (detect, headers) of signed-in addresses
     not_answers: tuple[str, ...] = ()  # header prefixes of a tool's columns that are never answers ("Points - ")
     missing_codes: tuple[str, ...] = ()  # cell values that mean "not answered" (-9, "Ved ikke")
-    coded: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (tool, detect) of tools whose cells are choice codes
+    coded: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (tool, its own columns) of tools whose cells are codes
 
 
 @dataclass(frozen=True)

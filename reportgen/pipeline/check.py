@@ -49,7 +49,8 @@ def write_mapping(settings: Settings, target: Path, force: bool = False) -> Colu
     refuse_existing(target, force, "mapping file")
     instrument = load_instrument(settings.instrument)
     with reader.open_export(settings.survey, settings.encoding, settings.delimiter) as book:
-        first_code = None
+        # A mapping given with --mapping keeps what it says of the numbering when it is written anew.
+        first_code = mapping_file.load(settings.mapping, instrument).first_code if settings.mapping else None
         try:
             columns, _ = sheets.find_sheet(book, instrument, settings.survey, settings.sheet, settings.mapping)
         except ChoicesFromZero as error:  # the columns are found; the mapping says how the answers are numbered

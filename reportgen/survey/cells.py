@@ -19,8 +19,9 @@ EXCEL_ERROR = re.compile(
 )
 # A date with the month's name: "abr. 16, 2026 05:54:43 p. m." (Zoho Survey), "Nov 16, 2026 5:54 PM",
 # "16. nov. 2026 17:54". The name tells the month, so the order of day and month is never in doubt.
-_NAME_FIRST = re.compile(r"^([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})\b,?(.*)$")
-_DAY_FIRST = re.compile(r"^(\d{1,2})\.?\s+([^\W\d_]+)\.?,?\s+(\d{4})\b,?(.*)$")
+_NAME_FIRST = re.compile(r"^([^\W\d_]+)\.?[\s-]+(\d{1,2}),?[\s-]+(\d{4})\b,?(.*)$")
+# "16. nov. 2026", "16-nov-2026", "16 de abril de 2026" (Spanish), "16 maj 2026 kl. 17:54" (Danish).
+_DAY_FIRST = re.compile(r"^(\d{1,2})\.?(?:\s+de)?[\s-]+([^\W\d_]+)\.?,?(?:\s+de)?[\s-]+(\d{4})\b,?(?:\s+kl\.)?(.*)$")
 _MERIDIEM = re.compile(r"\b([ap])\.?\s?m\.?(?=\s|$)", re.IGNORECASE)
 # The languages whose month names a survey tool may write; no name means two months among them.
 _MONTH_LOCALES = ("da", "en", "es", "de", "sv", "nb", "nn", "fr", "nl", "fi", "it", "pt", "pl")

@@ -45,10 +45,9 @@ def _by_position(rows: Iterable[tuple[int, Sequence[CellValue]]]) -> list[tuple[
     variable = ""
     for _, values in rows:
         texts = [cell_text(v).strip() for v in values[:3]] + ["", "", ""]
-        if not texts[1].lstrip("-").isdigit():
-            continue
-        variable = normalize(texts[0]) or variable
-        found.append((variable, texts[1], texts[2]))
+        variable = normalize(texts[0]) or variable  # named once over its values' rows, or on each
+        if texts[1].lstrip("-").isdigit():
+            found.append((variable, texts[1], texts[2]))
     return found
 
 

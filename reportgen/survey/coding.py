@@ -35,11 +35,12 @@ def read_codes(
 
     Stops (ChoicesFromZero) when the values are numbered from 0 and no mapping file has said so.
     """
-    if first_code == 1:
-        return columns, rows
     data = list(rows)
     scales = {item.code: instrument.scales[item.scale_id] for item in instrument.items}
     numbered = _numbers(columns, data, scales, instrument)
+    columns = replace(columns, notes=(*columns.notes, *_unlabelled(columns, numbered, instrument)))
+    if first_code == 1:
+        return columns, iter(data)
     if first_code == 0:
         note = (
             "the answers' numbers are read from 0 (first_code = 0 in the mapping file): 0 is each scale's first choice"
@@ -88,3 +89,17 @@ def _from_zero(numbered: dict[str, set[float]], scales: dict[str, Scale]) -> boo
     below = all(values <= set(range(scales[code].min - 1, scales[code].max)) for code, values in numbered.items())
     first_below = any(scales[code].min - 1 in values for code, values in numbered.items())
     return below and first_below
+
+
+def _unlabelled(columns: ColumnMap, numbered: dict[str, set[float]], instrument: Instrument) -> list[str]:
+    """A note where a tool that writes choice codes (SurveyXact) has numbers in its answers and no Labels for them."""
+    if not numbered:
+        return []
+    headers = {normalize(part) for header in columns.headers for part in header.split(" / ") if part}
+    return [
+        f"this looks like a {tool} export without its Labels: its answers are read as the scale's numbers "
+        f"(1 is the scale's first choice); if the survey listed the choices in another order, export it as Excel "
+        f"with its Labels sheet, or give dataset.csv with labels.csv beside it"
+        for tool, detect in instrument.exports.coded
+        if headers & {normalize(name) for name in detect}
+    ]

@@ -230,7 +230,7 @@ def load_export_rules() -> ExportRules:
         accounts=tuple((tuple(a["detect"]), tuple(a["headers"])) for a in data.get("accounts", {}).values()),
         missing_codes=tuple(str(code) for code in data.get("missing_codes", ())),
         coded=tuple(
-            (str(table["name"]), tuple(table.get("detect", ())))
+            (str(table["name"]), tuple(str(name) for name in table["coded"]))
             for table in data.get("tools", {}).values()
             if table.get("coded")
         ),

@@ -7,24 +7,30 @@ from difflib import get_close_matches
 
 from ..config import Settings
 from ..errors import InputError, ReportgenError
-from ..models import Instrument, Outcome, Problem, Survey, email_key
+from ..models import ColumnMap, Instrument, Outcome, Problem, Survey, email_key
 from . import mapper, reader, settle, sheets
 from .cells import column_letter
+from .coding import ChoicesFromZero
 from .instrument import load_instrument, without
 
 
-def read_survey(settings: Settings, complete: bool = True, absent: tuple[str, ...] = ()) -> Survey:
+def read_survey(
+    settings: Settings, complete: bool = True, absent: tuple[str, ...] = (), first_code: int | None = None
+) -> Survey:
     """Read the export, find its columns, score every row and settle duplicates.
 
     A scored question without a column stops it (InputError) unless `complete` is False
     (check lists the gap as its first problem); items the mapping file declares absent
     are left out of the instrument, so the scores are computed without them; so are `absent`
     (the items the current export lacks, when this is the --previous one: like is compared with like).
+    `first_code` says how the choices are numbered where no mapping file does (survey/coding.py).
     """
     instrument = load_instrument(settings.instrument)
     check_language(settings.language, instrument, "--lang")
     with reader.open_export(settings.survey, settings.encoding, settings.delimiter) as book:
-        columns, rows = sheets.find_sheet(book, instrument, settings.survey, settings.sheet, settings.mapping)
+        columns, rows = sheets.find_sheet(
+            book, instrument, settings.survey, settings.sheet, settings.mapping, first_code
+        )
         columns = replace(columns, absent=tuple(dict.fromkeys((*columns.absent, *absent))))
         gap = sheets.gaps(columns, instrument, settings.survey)
         if gap is not None and complete:
@@ -42,7 +48,7 @@ def read_survey(settings: Settings, complete: bool = True, absent: tuple[str, ..
     outcomes = _with_cleaned(settle.settle(responses, instrument), cleaned)
     earlier: tuple[Outcome, ...] = ()
     if settings.previous is not None:
-        outcomes, earlier = _with_previous(outcomes, settings, columns.absent)
+        outcomes, earlier = _with_previous(outcomes, settings, columns)
     gaps = gap.message if gap else ""
     return Survey(settings.survey, instrument, columns, outcomes, reading=reading, gaps=gaps, earlier=earlier)
 
@@ -61,17 +67,23 @@ def _with_cleaned(outcomes: tuple[Outcome, ...], cleaned: dict[int, list[tuple[i
 
 
 def _with_previous(
-    outcomes: tuple[Outcome, ...], settings: Settings, absent: tuple[str, ...]
+    outcomes: tuple[Outcome, ...], settings: Settings, columns: ColumnMap
 ) -> tuple[tuple[Outcome, ...], tuple[Outcome, ...]]:
     """Each leader's earlier scores, matched by e-mail as mail systems compare it and by name; its outcomes.
 
-    The questions this export did not ask are left out of the earlier scores too.
+    The questions this export did not ask are left out of the earlier scores too. An earlier export
+    whose choices are numbered from 0, as the facilitator has said this one's are, is read the same way.
     """
     assert settings.previous is not None
-    earlier = read_survey(
-        replace(settings, survey=settings.previous, previous=None, sheet=None, mapping=None, group_by=None),
-        absent=absent,
+    earlier_settings = replace(
+        settings, survey=settings.previous, previous=None, sheet=None, mapping=None, group_by=None
     )
+    try:
+        earlier = read_survey(earlier_settings, absent=columns.absent)
+    except ChoicesFromZero:
+        if not columns.code_shift:
+            raise
+        earlier = read_survey(earlier_settings, absent=columns.absent, first_code=0)
     by_email = {o.response.email_key: o for o in earlier.outcomes if o.status == "ok" and o.assessment}
 
     def previous(outcome: Outcome) -> Outcome:

@@ -106,8 +106,9 @@ def _answers(
         if column is None:
             answers[item.code] = None
             continue
-        value, problem = parse_answer(_shifted(cell(column), columns.code_shift), instrument.scales[item.scale_id])
-        if problem and columns.code_shift:
+        shift = 0 if column in columns.value_labels else columns.code_shift  # a codebook's codes go by its labels
+        value, problem = parse_answer(_shifted(cell(column), shift), instrument.scales[item.scale_id])
+        if problem and shift:
             problem = f'"{cell_text(cell(column)).strip()}" is not a choice\'s number (numbered from 0 in this export)'
         answers[item.code] = value
         if problem and normalize(cell_text(cell(column))) in _normalized(instrument.exports.missing_codes):

@@ -110,7 +110,7 @@ def check_values(named: Named, samples: Sequence[Sequence[CellValue]], instrumen
     claims = {}
     for code, columns in named.claims.items():
         # Of two columns headed as one item, one whose values are off its scale is not its answer.
-        on_scale = [c for c in columns if answers_on_scale(c, samples, kinds[code], instrument)]
+        on_scale = [c for c in columns if answers_on_scale(c, samples, kinds[code], instrument, strict=True)]
         claims[code] = on_scale if len(columns) > 1 and on_scale else list(columns)
     for code, columns in named.by_code.items():
         if code in claims:
@@ -188,17 +188,20 @@ def _codes(instrument: Instrument) -> dict[str, Item]:
     return {item.code.casefold(): item for item in (*instrument.items, *instrument.free_text)}
 
 
-def answers_on_scale(column: int, samples: Sequence[Sequence[CellValue]], item: Item, instrument: Instrument) -> bool:
+def answers_on_scale(
+    column: int, samples: Sequence[Sequence[CellValue]], item: Item, instrument: Instrument, strict: bool = False
+) -> bool:
     """Whether the first data rows hold, in this column, only answers on the item's scale (or nothing).
 
-    A number one below the scale's first is an answer too: the tool may number the choices from 0
-    (survey/coding.py then decides how the whole column is read).
+    A number one below the scale's first is an answer too (the tool may number the choices from 0;
+    survey/coding.py then decides how the whole column is read), except `strict`ly, between two
+    columns headed as one item, where a column of 0s is more likely points or flags than answers.
     """
     if item.kind == "free_text":
         return True
     scale = instrument.scales[item.scale_id]
     missing = {normalize(code) for code in instrument.exports.missing_codes}
-    below = {normalize(str(scale.min - 1))}
+    below = set() if strict else {normalize(str(scale.min - 1))}
     values = [row[column] for row in samples if column < len(row)]
     return all(
         parse_answer(value, scale)[1] is None or normalize(cell_text(value)) in missing | below for value in values

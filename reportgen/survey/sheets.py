@@ -26,9 +26,17 @@ DataRows = Iterator[tuple[int, Row]]
 
 
 def find_sheet(
-    book: Export, instrument: Instrument, survey: Path, sheet: str | None = None, mapping: Path | None = None
+    book: Export,
+    instrument: Instrument,
+    survey: Path,
+    sheet: str | None = None,
+    mapping: Path | None = None,
+    first_code: int | None = None,
 ) -> tuple[ColumnMap, DataRows]:
-    """The first sheet (or `sheet`) whose header row holds the identity columns, and its data rows."""
+    """The first sheet (or `sheet`) whose header row holds the identity columns, and its data rows.
+
+    The choices' numbering comes from the mapping file, else `first_code`, else the values (survey/coding.py).
+    """
     names = book.sheet_names
     mapped = mapping_file.load(mapping, instrument) if mapping else None
     wanted = sheet or (mapped.sheet if mapped else None)
@@ -47,7 +55,9 @@ def find_sheet(
         head = list(islice(rows, mapped.header_rows[-1]))
         columns = mapping_file.apply(mapped, chosen, head, instrument, codebook)
         settled = _settled(columns, _below(columns, chain(head, rows)), instrument)
-        return coding.read_codes(*settled, instrument, mapped.first_code, survey)
+        return coding.read_codes(
+            *settled, instrument, mapped.first_code if mapped.first_code is not None else first_code, survey
+        )
     checked = []
     codes: list[str] = []
     for name in [wanted] if wanted else candidates:
@@ -77,7 +87,7 @@ def find_sheet(
         )
         found = replace(found, notes=(*found.notes, *beside, *others))
         settled = _settled(found, _below(found, chain(head, rows)), instrument)
-        return coding.read_codes(*settled, instrument, None, survey)
+        return coding.read_codes(*settled, instrument, first_code, survey)
     if codes:
         raise _headed_by_codes(survey, codes)
     required = [f for f in instrument.identity.values() if f.required]
@@ -158,9 +168,7 @@ def _settled(columns: ColumnMap, rows: DataRows, instrument: Instrument) -> tupl
     Of two columns headed as one item, one empty in every row is dropped (and `check`
     says so); two that both hold values stay a conflict, which `gaps` reports.
     """
-    columns = replace(
-        columns, markers=find_markers(columns, instrument), notes=(*columns.notes, *_unlabelled(columns, instrument))
-    )
+    columns = replace(columns, markers=find_markers(columns, instrument))
     if not columns.conflicts:
         return columns, rows
     data = list(rows)
@@ -182,19 +190,6 @@ def _settled(columns: ColumnMap, rows: DataRows, instrument: Instrument) -> tupl
             else f"columns {_letters(filled)} are all headed as {code} (free text); {column_letter(chosen)} is used"
         )
     return replace(columns, items=items, free_text=free_text, conflicts=conflicts, notes=tuple(notes)), iter(data)
-
-
-def _unlabelled(columns: ColumnMap, instrument: Instrument) -> list[str]:
-    """A note where a tool that writes choice codes (SurveyXact) comes without the labels that say what they are."""
-    parts = [part for header in columns.headers for part in header.split(" / ") if part]
-    labelled = any(column in columns.value_labels for column in columns.items.values())
-    return [
-        f"this looks like a {tool} export without its Labels: its answers are read as the scale's numbers "
-        f"(1 is the scale's first choice); if the survey listed the choices in another order, export it as Excel "
-        f"with its Labels sheet, or give dataset.csv with labels.csv beside it"
-        for tool, detect in instrument.exports.coded
-        if columns.items and not labelled and any(_named(part, detect) for part in parts)
-    ]
 
 
 def find_markers(columns: ColumnMap, instrument: Instrument) -> tuple[Marker, ...]:
@@ -325,6 +320,12 @@ def _codebook_beside(book: CsvExport, instrument: Instrument) -> Codebook | None
     [V] sda030/readSX inst/extdata/ex_survey2_*/{dataset,structure,labels}.csv; laravel-sx's API exports.
     """
     rules = instrument.exports
+    head = [
+        cell_text(v).strip() for _, values in islice(book.rows(book.sheet_names[0]), HEADER_SEARCH_ROWS) for v in values
+    ]
+    coded = {normalize(name) for _, detect in rules.coded for name in detect}
+    if not coded & {normalize(text) for text in head if text}:
+        return None  # another tool's export: a labels.csv beside it is something else
 
     def beside(names: Sequence[str]) -> Path | None:
         wanted = {normalize(name) for name in names}
@@ -339,8 +340,11 @@ def _codebook_beside(book: CsvExport, instrument: Instrument) -> Codebook | None
         if path is None:
             tables.append([])
             continue
-        with CsvExport(path) as table:
-            tables.append(list(table.rows(table.sheet_names[0])))
+        try:
+            with CsvExport(path) as table:
+                tables.append(list(table.rows(table.sheet_names[0])))
+        except InputError:
+            tables.append([])  # unreadable: the export is read without it, and check notes the missing labels
     codebook = read_codebook(tables[0], tables[1], instrument)
     files = tuple(path.name for path in (structure, labels) if path is not None)
     return replace(codebook, source=files) if codebook else None

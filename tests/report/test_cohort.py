@@ -397,7 +397,7 @@ def test_every_text_cohort_html_uses_is_in_both_content_files() -> None:
 
     template = (bundled_templates() / "cohort.html").read_text("utf-8")
     used = set(re.findall(r"\bm\.(\w+)", template))
-    assert {"no_priority", "focus_important_withheld", "resource_withheld", "exercises", "note_findings"} <= used
+    assert {"no_priority", "focus_important_withheld", "resource_withheld", "team_line_withheld", "exercises"} <= used
     for lang in ("da", "en"):
         table = tomllib.loads((bundled_templates() / "content" / f"{lang}.toml").read_text("utf-8"))["cohort"]
         assert used - set(table) == set(), lang

@@ -96,3 +96,26 @@ def test_a_first_code_other_than_0_or_1_is_a_problem_of_the_mapping_file(tmp_pat
     result = invoke(["check", str(path), "--mapping", str(mapping)])
     assert result.exit_code == 2
     assert '"first_code" must be 0' in result.output
+
+
+def test_a_mapping_written_anew_keeps_its_first_code(tmp_path: Path) -> None:
+    path = numbered_export(tmp_path)
+    first, again = tmp_path / "first.toml", tmp_path / "again.toml"
+    invoke(["check", str(path), "--write-mapping", str(first)])
+    assert invoke(["check", str(path), "--mapping", str(first), "--write-mapping", str(again)]).exit_code == 0
+    assert "\nfirst_code = 0\n" in again.read_text(encoding="utf-8")
+
+
+def test_an_earlier_export_numbered_from_0_is_read_as_this_one_is(tmp_path: Path) -> None:
+    """--previous: the earlier export of the same tool is numbered as the facilitator said this one is."""
+    now, before = tmp_path / "now", tmp_path / "before"
+    now.mkdir(), before.mkdir()
+    path, earlier = numbered_export(now), numbered_export(before)
+    mapping = tmp_path / "mapping.toml"
+    invoke(["check", str(path), "--write-mapping", str(mapping)])
+    survey = read_survey(Settings(survey=path, mapping=mapping, previous=earlier))
+    for outcome in survey.outcomes:
+        assert outcome.previous is not None and outcome.assessment is not None
+        assert [s.score for s in outcome.previous.steps] == [s.score for s in outcome.assessment.steps]
+    with pytest.raises(ChoicesFromZero):  # without the facilitator's word on this export, neither is guessed
+        read_survey(Settings(survey=path, previous=earlier))

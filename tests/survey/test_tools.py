@@ -396,3 +396,21 @@ def test_a_surveyxact_dataset_without_its_labels_says_its_codes_are_read_as_the_
     assert any("a SurveyXact export without its Labels" in note for note in survey.columns.notes)
     other = write_xlsx(tmp_path / "other.xlsx", [header[1:-2], *(row[1:-2] for row in rows)])
     assert not any("without its Labels" in note for note in read_survey(Settings(survey=other)).columns.notes)
+
+
+def test_labels_beside_another_tools_export_are_not_read_and_broken_ones_do_not_stop_the_read(tmp_path: Path) -> None:
+    header = ["Respondent ID", "Navn", "E-mail", *ITEM_CODES]
+    rows = [[n, f"{f} {la}", e, *(a[c] for c in ITEM_CODES)] for n, (f, la, e, a) in enumerate(LEADERS, start=1)]
+    (tmp_path / "svar.csv").write_text(delimited([header, *rows]), encoding="utf-8")
+    (tmp_path / "labels.csv").write_text("Navn,Bord\nSøren Østergaard,3\n", encoding="utf-8")  # a seating plan
+    survey = read_survey(Settings(survey=tmp_path / "svar.csv"))
+    assert not any("labels.csv" in note or "SurveyXact" in note for note in survey.columns.notes)
+    # SurveyXact's dataset beside a labels.csv that cannot be read: read without it, and check says so.
+    xact = ["respondentid", "Navn", "E-mail", *ITEM_CODES, "closetime", "statoverall_4"]
+    (tmp_path / "dataset.csv").write_text(
+        delimited([xact, *([*row, "2026-11-20 09:00:00", 1] for row in rows)]), encoding="utf-8"
+    )
+    (tmp_path / "labels.csv").write_bytes(b"\xff\xfe\x00\xd8")  # a UTF-16 mark and half a character
+    survey = read_survey(Settings(survey=tmp_path / "dataset.csv"))
+    assert any("a SurveyXact export without its Labels" in note for note in survey.columns.notes)
+    assert_reference(tmp_path / "dataset.csv")
