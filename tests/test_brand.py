@@ -227,3 +227,15 @@ def test_a_brand_condition_the_grammar_cannot_read_is_refused_with_its_key(tmp_p
     with pytest.raises(TemplateError, match=r"steps\.purpose\.notes\[0\]\.when") as refused:
         load_content([tmp_path, BUNDLED], ("da", "en"))
     assert "1 problem " in refused.value.message
+
+
+def test_a_brand_key_from_an_earlier_reportgen_is_named_with_what_replaced_it(tmp_path: Path) -> None:
+    folder = tmp_path / "brand"
+    assert invoke(["brand", "init", str(folder)]).exit_code == 0
+    (folder / "templates" / "content").mkdir()
+    (folder / "templates" / "content" / "da.toml").write_text('[cohort]\nfocus_why = "Fokus: {step}."\n', "utf-8")
+    result = invoke(["brand", "check", str(folder)])
+    assert (
+        result.exit_code == 2
+        and "cohort.focus_why was split or renamed: write cohort.focus_important, focus_level" in result.output
+    )

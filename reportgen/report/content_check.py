@@ -16,6 +16,11 @@ from typing import Any
 
 from ..errors import TemplateError
 
+# Keys a brand may still have from an earlier reportgen, and what replaced them.
+RENAMED = {
+    "cohort.focus_why": "cohort.focus_important, focus_level and focus_first (each with a _withheld form)",
+}
+
 
 @dataclass(frozen=True)
 class Ids:
@@ -67,6 +72,8 @@ def problems(base: Any, override: Any, where: str = "", ids: Ids | None = None, 
                     v for k, v in base.items() if k in ids.bundled_steps | ids.bundled_bands | {*ids.steps, *ids.bands}
                 )
                 found += problems(sibling, value, path, ids, free=True)
+            elif path in RENAMED:
+                found.append(f"{path} was split or renamed: write {RENAMED[path]} instead")
             else:
                 found.append(f"{path} is not a key of the bundled file (a misspelling?)")
         return found
