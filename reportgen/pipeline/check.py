@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from ..config import Settings
@@ -31,7 +32,13 @@ def check(
         mapping = write_mapping(settings, mapping_to, force)
         if on_mapping is not None:
             on_mapping(mapping)
-    return read_survey(settings, complete=False)
+    try:
+        return read_survey(settings, complete=False)
+    except ChoicesFromZero:
+        if mapping_to is None or settings.mapping is not None:
+            raise
+        # The mapping just written says how the choices are numbered: list the export as it reads it.
+        return read_survey(replace(settings, mapping=mapping_to), complete=False)
 
 
 def score(settings: Settings) -> tuple[Survey, list[dict[str, object]]]:
