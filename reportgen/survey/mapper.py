@@ -228,6 +228,8 @@ def parse_timestamp(value: CellValue) -> tuple[datetime | None, str | None]:
     if isinstance(value, date):
         return datetime.combine(value, time()), None
     text = " ".join(str(value).split())
+    if text.startswith("0000-00-00"):
+        return None, None  # Questback EFS's written "no date" [V: its XML export's <missings datetime=...>]
     for parse in (datetime.fromisoformat, *(_strptime(fmt) for fmt in _TIMESTAMP_FORMATS)):
         try:
             parsed = parse(text)
