@@ -212,9 +212,25 @@ def problems(view: ReportView, answers: dict[str, int | None]) -> list[str]:
             found.append(f"a narrative for a leader who gave the same answer to everything: {text}")
         if kind == "answers" and step is not None:
             found += answers_problems(text, step, answers, view)
-    found += order_problems(view, answers) + action_problems(view, answers)
+    found += order_problems(view, answers) + action_problems(view, answers) + comparison_problems(view, answers)
     if straight and not any(said.when.startswith("straight") for said in view.three):
         found.append("a leader who gave the same answer to everything is not told so")
+    return found
+
+
+def comparison_problems(view: ReportView, answers: dict[str, int | None]) -> list[str]:
+    """The highest and lowest score lines name exactly the steps that share that score, from the answers."""
+    scored = {s.id: exact(s.id, answers) for s in view.steps if s.score is not None}
+    titles = {s.id: s.title for s in view.steps}
+    found = []
+    if len(scored) < 2:
+        return [f"a comparison with one step scored: {view.weakest_line}"] if view.weakest_line else []
+    for line, pick in ((view.strongest_line, max), (view.weakest_line, min)):
+        top = pick(scored.values())
+        named = {step_id for step_id, title in titles.items() if title in line}
+        expected = set() if len(set(scored.values())) == 1 else {i for i, score in scored.items() if score == top}
+        if named != expected:
+            found.append(f"names {sorted(named)}, but {sorted(expected) or 'no step (all equal)'} is meant: {line}")
     return found
 
 
