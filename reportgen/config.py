@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -209,13 +209,18 @@ def load_config(path: Path, required: bool) -> dict[str, object]:
         return {}
     data = load_toml(path, SendError, "config file", fix="Correct it.", missing_fix="Check the path given to --config.")
     table = data.get("send", {})
-    check_options(table, path, "[send]")
+    # A misspelt [sned] would leave every mail setting out without a word.
+    tables = [f"unknown table [{key}] (the file holds [send] and [workshop])" for key in data if key not in FILE_TABLES]
+    check_options(table, path, "[send]", tables)
     return dict(table)
 
 
-def check_options(table: Mapping[str, object], path: Path, where: str) -> None:
-    """Every key known, of its kind and in its range; every problem listed at once."""
-    problems = [f"unknown key '{key}'" for key in table if key not in SEND_OPTIONS]
+FILE_TABLES = ("send", "workshop")  # what a reportgen.toml holds
+
+
+def check_options(table: Mapping[str, object], path: Path, where: str, before: Sequence[str] = ()) -> None:
+    """Every key known, of its kind and in its range; every problem (and those found `before`) listed at once."""
+    problems = [*before, *(f"unknown key '{key}'" for key in table if key not in SEND_OPTIONS)]
     problems += [
         found
         for key, option in SEND_OPTIONS.items()

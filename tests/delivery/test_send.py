@@ -297,6 +297,10 @@ def test_settings_come_from_reportgen_toml_and_options_win(reports: Path, tmp_pa
     assert (
         bad.exit_code == 2 and "unknown key 'smtp_hots'" in bad.output and "'rate' must be a whole number" in bad.output
     )
+    # A misspelt table would leave every mail setting out without a word.
+    (tmp_path / "reportgen.toml").write_text('[sned]\nfrom = "Toml Sender <toml@example.dk>"\n', encoding="utf-8")
+    bad = invoke(["send", str(reports)])
+    assert bad.exit_code == 2 and "unknown table [sned]" in bad.output
 
 
 def test_every_setting_in_reportgen_toml_is_range_checked_like_its_option(reports: Path, tmp_path: Path) -> None:
