@@ -21,6 +21,7 @@ from .headers import has_required, map_headers
 
 _LETTERS = re.compile(r"^[A-Z]{1,3}$")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_KEYS = ("sheet", "header_rows", "absent", "first_code", "columns")  # what `text` writes
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def load(path: Path, instrument: Instrument) -> MappingFile:
         fix="Correct it, or write a new one with: reportgen check SURVEY --write-mapping FILE.",
         missing_fix="Check the path given to --mapping.",
     )
-    problems: list[str] = []
+    problems = [f'"{key}" is not a key of a mapping file (a misspelling?)' for key in data if key not in _KEYS]
     sheet = data.get("sheet")
     if sheet is not None and not isinstance(sheet, str):
         problems.append('"sheet" must be a sheet name in quotes')

@@ -121,3 +121,13 @@ def test_an_earlier_export_numbered_from_0_is_read_as_this_one_is(tmp_path: Path
         assert [s.score for s in outcome.previous.steps] == [s.score for s in outcome.assessment.steps]
     with pytest.raises(ChoicesFromZero):  # without the facilitator's word on this export, neither is guessed
         read_survey(Settings(survey=path, previous=earlier))
+
+
+def test_a_misspelt_key_of_the_mapping_file_is_named(tmp_path: Path) -> None:
+    path = numbered_export(tmp_path)
+    mapping = tmp_path / "mapping.toml"
+    invoke(["check", str(path), "--write-mapping", str(mapping)])
+    text = mapping.read_text(encoding="utf-8").replace("first_code = 0", "frist_code = 0")
+    mapping.write_text(text, encoding="utf-8")
+    result = invoke(["check", str(path), "--mapping", str(mapping)])
+    assert result.exit_code == 2 and '"frist_code" is not a key of a mapping file' in result.output
