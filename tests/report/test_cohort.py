@@ -435,3 +435,22 @@ def test_a_withheld_count_is_said_in_words_never_as_a_figure_of_the_total(tmp_pa
         html = setup.create().html(shown, template=COHORT_TEMPLATE)  # type: ignore[attr-defined]
         assert said in html, lang
         assert not re.search(r"(skjult|withheld) (af|of) \d", html), lang
+
+
+def test_a_levels_line_with_a_withheld_count_says_so_without_the_counts(tmp_path: Path) -> None:
+    """Kunder: 7 beginners, 2 on the way, 9 strong. The 2 is hidden, so the 7 is too: the line names no count."""
+    from reportgen.brand import brand_or_bundled as load_brand
+    from reportgen.render.renderer import COHORT_TEMPLATE
+
+    scores = [1] * 7 + [3] * 2 + [5] * 9
+    view_of(tmp_path, [answers(ALL, ALL) | _step("customers", score, 3) for score in scores])
+    setup, contents = _setup(load_brand(None))
+    outcomes = read_survey(Settings(survey=tmp_path / "now.xlsx")).outcomes
+    for lang, said in (("da", "(antallene er skjult)"), ("en", "(the counts are withheld)")):
+        shown = cohort.cohort_view(cohort.group_entries(outcomes), INSTRUMENT, contents[lang], lang, 5, _header())
+        assert shown is not None
+        customers = next(s for s in shown.steps if s.id == "customers")
+        assert shown.count(customers.bands, 0) == shown.withheld and (customers.split or customers.spread_out)
+        html = setup.create().html(shown, template=COHORT_TEMPLATE)  # type: ignore[attr-defined]
+        assert said in html, lang
+        assert not re.search(r"(skjult|withheld) (Begynder|Getting started)", html), lang
