@@ -89,6 +89,7 @@ class ReportView:
     steps: tuple[StepView, ...]
     reading_order: tuple[StepView, ...]  # scored steps, then unscored ones the leader rated important
     order_intro: str  # how the order was made, true of the importance answers given
+    steps_word: str  # how many steps the instrument has, as running text writes it ("fire")
     strongest_line: str  # "" when no step or only one could be scored
     weakest_line: str
     free_text: Mapping[str, str]

@@ -25,6 +25,7 @@ from .choose import (
     step_texts,
     straight,
     three_things,
+    word,
 )
 from .conditions import Facts
 from .content import Content, long_date, score_number
@@ -71,6 +72,7 @@ def build_view(
         steps=steps,
         reading_order=order,
         order_intro=order_intro(scored, order, content),
+        steps_word=word(len(steps), content),
         strongest_line=extreme(scored, content, "strongest"),
         weakest_line=extreme(scored, content, "weakest"),
         free_text={code: shortened(text, content) for code, text in response.free_text.items() if text},
