@@ -55,9 +55,8 @@ def find_sheet(
         head = list(islice(rows, mapped.header_rows[-1]))
         columns = mapping_file.apply(mapped, chosen, head, instrument, codebook)
         settled = _settled(columns, _below(columns, chain(head, rows)), instrument)
-        return coding.read_codes(
-            *settled, instrument, mapped.first_code if mapped.first_code is not None else first_code, survey
-        )
+        numbering = mapped.first_code if mapped.first_code is not None else first_code
+        return coding.read_codes(*settled, instrument, numbering, survey)
     checked = []
     codes: list[str] = []
     for name in [wanted] if wanted else candidates:
@@ -70,29 +69,38 @@ def find_sheet(
         if found is None:
             continue
         if not found.items:
-            raise InputError(
-                f"The header ({rows_text(found.header_rows)}) has the name and e-mail columns, "
-                "but no column matches a question of the questionnaire.",
-                fix="Check that the export has one column per question with the question text or code "
-                "(P1, F2 …) as its header, or map the columns yourself: run reportgen check with "
-                "--write-mapping, edit the file and give it with --mapping.",
-                file=survey,
-                sheet=name,
-            )
+            raise _no_questions(found, survey, name)
         others = _other_responses(book, [n for n in candidates if n != name], instrument, codebook)
-        beside = (
-            [f"{' and '.join(codebook.source)} beside the export give its variables' texts and codes' labels"]
-            if codebook and codebook.source
-            else []
-        )
+        beside = _beside_note(codebook)
         found = replace(found, notes=(*found.notes, *beside, *others))
         settled = _settled(found, _below(found, chain(head, rows)), instrument)
         return coding.read_codes(*settled, instrument, first_code, survey)
-    if codes:
-        raise _headed_by_codes(survey, codes)
+    raise _headed_by_codes(survey, codes) if codes else _no_header(instrument, checked, survey)
+
+
+def _beside_note(codebook: Codebook | None) -> tuple[str, ...]:
+    """Where SurveyXact's labels.csv and structure.csv beside a dataset.csv were read: check says so."""
+    if codebook is None or not codebook.source:
+        return ()
+    return (f"{' and '.join(codebook.source)} beside the export give its variables' texts and codes' labels",)
+
+
+def _no_questions(found: ColumnMap, survey: Path, sheet: str) -> InputError:
+    return InputError(
+        f"The header ({rows_text(found.header_rows)}) has the name and e-mail columns, "
+        "but no column matches a question of the questionnaire.",
+        fix="Check that the export has one column per question with the question text or code "
+        "(P1, F2 …) as its header, or map the columns yourself: run reportgen check with "
+        "--write-mapping, edit the file and give it with --mapping.",
+        file=survey,
+        sheet=sheet,
+    )
+
+
+def _no_header(instrument: Instrument, checked: list[str], survey: Path) -> InputError:
     required = [f for f in instrument.identity.values() if f.required]
     expected = " and ".join(f"{f.id} ({' / '.join(f.headers[:2])})" for f in required)
-    raise InputError(
+    return InputError(
         f"No sheet has a header row with the columns for {expected} in its first "
         f"{HEADER_SEARCH_ROWS} rows (sheets checked: {quoted(checked)}); "
         "the sheet may be empty or not a survey export.",
