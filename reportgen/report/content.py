@@ -67,11 +67,12 @@ def _uncovered(gaps: dict[str, list[str]], instrument: Instrument) -> TemplateEr
     """Another instrument's steps or bands without texts: every report would leave them out, so nothing is built."""
     listed = "; ".join(f"content/{lang}.toml: {', '.join(keys)}" for lang, keys in gaps.items())
     return TemplateError(
-        f"The instrument's steps or levels have no texts in the report's content files, so every report would "
-        f"leave them out. Missing: {listed}.",
-        fix="Write these tables in the brand's own content files (templates/content/LANG.toml in the folder "
-        "given with --brand; reportgen brand init makes one), shaped as the bundled steps.purpose, its bands "
-        "and their texts; then run reportgen brand check FOLDER --instrument FILE.",
+        "Some of the instrument's steps or levels have no texts in the report's content files, so the reports "
+        f"would leave them out, and nothing is built. Missing texts: {listed}.",
+        fix="Add these texts to the brand's own content files (templates/content/LANG.toml in the brand folder "
+        "you give with --brand; reportgen brand init makes a brand folder), written like the bundled "
+        "steps.purpose with its bands and their texts. Then run reportgen brand check FOLDER --instrument "
+        f"{instrument.source.name}.",
         file=instrument.source,
     )
 

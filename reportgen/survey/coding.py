@@ -54,13 +54,14 @@ def read_codes(
     scale = scales[next(iter(numbered))]
     raise ChoicesFromZero(
         columns,
-        f"The answers in the questions' columns ({shown}) are the numbers {found[0]:g} to {found[-1]:g}, and none "
-        f"is {scale.max}, the last value of the scale {scale.min}–{scale.max}: the survey tool has numbered the "
-        f"choices from 0. Read as they stand, every answer would count one choice too low and every 0 as no answer.",
-        fix=f"Export the answers as their texts instead of numbers, if the tool can; or run reportgen check "
-        f"{survey.name} --write-mapping mapping.toml, which writes first_code = 0 into mapping.toml, and then "
-        'give --mapping mapping.toml to check and build. If 0 means "not answered" in this export, write '
-        "first_code = 1 there instead.",
+        f"The answers in the question columns ({shown}) are numbers from {found[0]:g} to {found[-1]:g}, and none is "
+        f"{scale.max}, the top of the {scale.min}–{scale.max} scale: the survey tool seems to have numbered the "
+        "choices from 0. Read as they are, all answers would count one choice too low, and every 0 would count as "
+        "no answer.",
+        fix="Export the answers as text (the choices' labels) instead of numbers, if the tool can. Otherwise run "
+        f"reportgen check {survey.name} --write-mapping mapping.toml, which writes first_code = 0 into mapping.toml, "
+        'and add --mapping mapping.toml when you run check, score and build. If 0 means "not answered" in this '
+        "export, change that line to first_code = 1.",
         file=survey,
     )
 
@@ -97,9 +98,10 @@ def _unlabelled(columns: ColumnMap, numbered: dict[str, set[float]], instrument:
         return []
     headers = {normalize(part) for header in columns.headers for part in header.split(" / ") if part}
     return [
-        f"this looks like a {tool} export without its Labels: its answers are read as the scale's numbers "
-        f"(1 is the scale's first choice); if the survey listed the choices in another order, export it as Excel "
-        f"with its Labels sheet, or give dataset.csv with labels.csv beside it"
+        f"this looks like a {tool} export without its Labels sheet: the answers are read as the scale's numbers "
+        "(1 for the scale's first choice, 2 for the next, and so on); if the survey listed the choices in another "
+        "order (for example the most positive first), export it again as Excel with the Labels sheet, or give "
+        "dataset.csv with labels.csv in the same folder"
         for tool, detect in instrument.exports.coded
         if headers & {normalize(name) for name in detect}
     ]

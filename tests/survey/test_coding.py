@@ -41,7 +41,7 @@ def test_answers_numbered_from_0_stop_with_one_paragraph_naming_the_columns(tmp_
     with pytest.raises(ChoicesFromZero) as raised:
         read_survey(Settings(survey=path))
     last = column_letter(3 + len(ITEM_CODES) - 1)
-    assert f"(D–{last})" in raised.value.message and "numbers 0 to 4" in raised.value.message
+    assert f"(D–{last})" in raised.value.message and "numbers from 0 to 4" in raised.value.message
     result = invoke(["check", str(path)])
     assert result.exit_code == 2
     assert "numbered the choices from 0" in result.output
