@@ -111,6 +111,7 @@ def test_the_cohort_report_names_nobody_and_withholds_small_figures(built: Build
     assert "hemmelige" not in text and "Uden Mail" not in text
     assert re.search(r"Salg 6 [\d,]+ [\d,]+ [\d,]+ For få", text)  # a --group-by group of six, customers withheld
     assert "For få svar" in text  # the customers step has three answers
+    assert "»For få«: færre end 5 ledere med en score" in " ".join(text.split())  # the rule's own minimum
 
 
 def test_no_figure_is_made_from_fewer_than_the_minimum(view: cohort.CohortView) -> None:
