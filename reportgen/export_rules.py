@@ -47,7 +47,7 @@ class ToolRule:
     """A column a survey tool writes that says a response is unfinished, or that orders the responses."""
 
     tool: str  # as the facilitator knows it: "Qualtrics"
-    kind: Literal["unfinished", "order"]
+    kind: Literal["unfinished", "order", "test"]  # test: a preview or test response, never a leader's
     headers: tuple[str, ...]  # any of these names the column
     values: tuple[str, ...] = ()  # unfinished when the cell is one of these (letters and digits compared)
     empty: bool = False  # unfinished when the cell is empty

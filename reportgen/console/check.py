@@ -28,7 +28,7 @@ def check_lines(survey: Survey) -> list[str]:
     for name, column in sorted(mapped, key=lambda pair: pair[1]):
         lines.append(f"  {name:<13} {column_letter(column):<3} {short(columns.headers[column])}")
     for marker in columns.markers:
-        what = "not finished" if marker.rule.kind == "unfinished" else "order"
+        what = {"unfinished": "not finished", "test": "test/preview"}.get(marker.rule.kind, "order")
         column = marker.column
         lines.append(f"  {what:<13} {column_letter(column):<3} {short(columns.headers[column])} ({marker.rule.tool})")
     found = {**columns.items, **columns.free_text}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..config import DEFAULT_INSTRUMENT, PACKAGE_DIR, load_toml
 from ..errors import InstrumentError
@@ -204,12 +204,16 @@ def load_export_rules() -> ExportRules:
         submitted += table.get("submitted", [])
         if order := table.get("order"):
             tools.append(ToolRule(name, "order", tuple(order), detect=detect))
-        for rule in table.get("unfinished", []):
+        kinds: list[tuple[Literal["unfinished", "test"], dict[str, Any]]] = [
+            *(("unfinished", rule) for rule in table.get("unfinished", [])),
+            *(("test", rule) for rule in table.get("tests", [])),
+        ]
+        for kind, rule in kinds:
             below = rule.get("below")
             tools.append(
                 ToolRule(
                     name,
-                    "unfinished",
+                    kind,
                     tuple(rule["headers"]),
                     values=tuple(str(v) for v in rule.get("values", ())),
                     empty=bool(rule.get("empty", False)),

@@ -184,10 +184,10 @@ def _not_a_name(
 
 
 def _unfinished(values: Sequence[CellValue], columns: ColumnMap) -> str | None:
-    """Why the survey tool's own columns say this response was not finished, if they do."""
+    """Why the survey tool's own columns say this response is no leader's finished answer, if they do."""
     for marker in columns.markers:
         rule = marker.rule
-        if rule.kind != "unfinished":
+        if rule.kind == "order":
             continue
         value = values[marker.column] if marker.column < len(values) else None
         text = cell_text(value).strip()
@@ -198,8 +198,9 @@ def _unfinished(values: Sequence[CellValue], columns: ColumnMap) -> str | None:
             or (rule.below is not None and percent is not None and percent < rule.below)
             or (rule.finished and text and normalize(text) not in _normalized(rule.finished))
         ):
+            what = "a test or preview response" if rule.kind == "test" else "not finished"
             header = columns.headers[marker.column]
-            return f'not finished in {rule.tool} (column {column_letter(marker.column)} "{header}": {text or "empty"})'
+            return f'{what} in {rule.tool} (column {column_letter(marker.column)} "{header}": {text or "empty"})'
     return None
 
 

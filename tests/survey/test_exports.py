@@ -513,6 +513,15 @@ def test_previous_scores_leave_out_the_questions_this_export_did_not_ask(tmp_pat
             ["2", "Suspended (22)"],
             'Questback EFS (Unipark) (column Y "dispcode": Suspended (22))',
         ),
+        # A preview from the survey editor is no leader's answer (text and numeric exports), nor an EFS tester's.
+        (
+            ["ResponseId", "Status"],
+            ["R_1", "IP Address"],
+            ["R_2", "Survey Preview"],
+            'T:Qualtrics (column Y "Status": Survey Preview)',
+        ),
+        (["ResponseId", "Status"], ["R_1", "0"], ["R_2", "1"], 'T:Qualtrics (column Y "Status": 1)'),
+        (["lfdn", "tester"], ["1", "0"], ["2", "1"], 'T:Questback EFS (Unipark) (column Y "tester": 1)'),
         (
             ["Recopilador", "Estado de respuesta"],
             ["Web", "COMPLETED"],
@@ -537,7 +546,10 @@ def test_each_tools_unfinished_rule(
     rows = [["Ann Ask", "ann@example.dk", *[3] * 21, *finished], ["Bo Bak", "bo@example.dk", *[3] * 21, *unfinished]]
     survey = read_survey(Settings(survey=write_xlsx(tmp_path / "tool.xlsx", [header, *rows])))
     assert survey.outcomes[0].status == "ok"
-    assert survey.outcomes[1].reason == (None if reason is None else f"not finished in {reason}")
+    said = None if reason is None else f"not finished in {reason}"
+    if reason is not None and reason.startswith("T:"):
+        said = f"a test or preview response in {reason[2:]}"
+    assert survey.outcomes[1].reason == said
 
 
 def test_ambiguous_dates_decide_where_both_readings_agree(tmp_path: Path) -> None:
