@@ -192,11 +192,12 @@ def _unfinished(values: Sequence[CellValue], columns: ColumnMap) -> str | None:
         value = values[marker.column] if marker.column < len(values) else None
         text = cell_text(value).strip()
         percent = as_number(text.rstrip("%").strip()) if text else None
+        key = marker_key(text)
         if (
             (rule.empty and not text)
-            or (text and normalize(text) in _normalized(rule.values))
+            or (text and key in _marker_keys(rule.values))
             or (rule.below is not None and percent is not None and percent < rule.below)
-            or (rule.finished and text and normalize(text) not in _normalized(rule.finished))
+            or (rule.finished and text and key not in _marker_keys(rule.finished))
         ):
             what = "a test or preview response" if rule.kind == "test" else "not finished"
             header = columns.headers[marker.column]
@@ -206,8 +207,30 @@ def _unfinished(values: Sequence[CellValue], columns: ColumnMap) -> str | None:
 
 @cache
 def _normalized(values: tuple[str, ...]) -> frozenset[str]:
-    """Rule values as compared, normalised once, not for every row."""
+    """Cell values as compared, normalised once, not for every row."""
     return frozenset(normalize(value) for value in values)
+
+
+@cache
+def _marker_keys(values: tuple[str, ...]) -> frozenset[str]:
+    """A rule's values as status cells are compared (marker_key), once."""
+    return frozenset(marker_key(value) for value in values)
+
+
+_CODED_LABEL = re.compile(r"^(?:.*\((-?\d+)\)|(-?\d+)\s*[-–=:]\s*\D.*)$")
+
+
+def marker_key(text: str) -> str:
+    """A status cell as compared with the tools' rules: its code where it has one, else its letters and digits.
+
+    "0.0" and "0" are one code (a CSV of numbers written as decimals); so are "Suspended (22)" and
+    "22 - Suspended" (a label with its code); "Suspended" stays a word.
+    """
+    number = as_number(text)
+    if number is not None and number == int(number):
+        return str(int(number))
+    coded = _CODED_LABEL.match(text.strip())
+    return (coded.group(1) or coded.group(2)) if coded else normalize(text)
 
 
 def _order_key(values: Sequence[CellValue], columns: ColumnMap) -> int | None:

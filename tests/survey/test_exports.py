@@ -513,6 +513,23 @@ def test_previous_scores_leave_out_the_questions_this_export_did_not_ask(tmp_pat
             ["2", "Suspended (22)"],
             'Questback EFS (Unipark) (column Y "dispcode": Suspended (22))',
         ),
+        # EFS: finished only as 31 or 32, whatever else the code or label (helper-16's attack: 38, "Suspended").
+        (["lfdn", "dispcode"], ["1", "31"], ["2", "38"], 'Questback EFS (Unipark) (column Y "dispcode": 38)'),
+        (
+            ["lfdn", "dispcode"],
+            ["1", "Fullført (31)"],
+            ["2", "Suspended"],
+            'Questback EFS (Unipark) (column Y "dispcode": Suspended)',
+        ),
+        (
+            ["lfdn", "dispcode"],
+            ["1", "32.0"],
+            ["2", "22 - Suspended"],
+            'Questback EFS (Unipark) (column Y "dispcode": 22 - Suspended)',
+        ),
+        # A status written as a decimal in a CSV ("0.0") is the code 0.
+        (["record_id", "ledergps_complete"], ["1", "2.0"], ["2", "0.0"], 'REDCap (column Y "ledergps_complete": 0.0)'),
+        (["respondentid", "statoverall_4"], ["1", "1.0"], ["2", "0.0"], 'SurveyXact (column Y "statoverall_4": 0.0)'),
         # A preview from the survey editor is no leader's answer (text and numeric exports), nor an EFS tester's.
         (
             ["ResponseId", "Status"],

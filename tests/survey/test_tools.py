@@ -414,3 +414,17 @@ def test_labels_beside_another_tools_export_are_not_read_and_broken_ones_do_not_
     survey = read_survey(Settings(survey=tmp_path / "dataset.csv"))
     assert any("a SurveyXact export without its Labels" in note for note in survey.columns.notes)
     assert_reference(tmp_path / "dataset.csv")
+
+
+def test_surveyxacts_respondentid_orders_nothing_and_is_not_taken_for_surveymonkeys(tmp_path: Path) -> None:
+    """Two finished answers on one address and no closetime: the row order decides, not the invitation's id."""
+    header = ["respondentid", "Navn", "E-mail", *ITEM_CODES, "closetime", "statoverall_4"]
+    first, last, email, answers = LEADERS[0]
+    rows = [
+        [2000, f"{first} {last}", email, *(1 for _ in ITEM_CODES), "", 1],
+        [1000, f"{first} {last}", email, *(answers[c] for c in ITEM_CODES), "", 1],
+    ]
+    survey = read_survey(Settings(survey=write_xlsx(tmp_path / "xact.xlsx", [header, *rows], sheet="Dataset")))
+    assert not [m for m in survey.columns.markers if m.rule.kind == "order"]
+    kept = next(o for o in survey.outcomes if o.status == "ok")
+    assert kept.source_row == 3  # the later row: SurveyXact's id grows with the invitation, not the answer
