@@ -79,12 +79,29 @@ class CsvExport:
             ) from None
 
     def _refuse_swallowed(self, number: int, values: Sequence[str], width: int) -> None:
-        """Stop at a cell that holds whole records: lines with as many separators as the header row has."""
+        """Stop at a cell that holds what a stray quote swallowed: other records, or the rest of its own row.
+
+        Signs: a line inside the cell with as many separators as the header row has; a record with
+        a line break in a cell and more fields than the header (the quote closed partway through a
+        later line); or, at the end of the file, a short record whose cell holds the missing separators.
+        """
+        if width < 3:
+            return
+        missing = width - len(values)
         for column, value in enumerate(values):
             lines = value.splitlines()
-            if len(lines) < 2 or width < 3:
-                continue
             whole = [line for line in lines[1:] if line.count(self.delimiter) >= max(2, (width - 1) // 2)]
+            if not whole and len(lines) >= 2 and len(values) > width:
+                whole = lines[1:]
+            if not whole and missing >= 2 and value.count(self.delimiter) >= missing - 1:
+                raise InputError(
+                    f'Row {number}, column {column_letter(column)}: the cell starts with a quote (") that is never '
+                    f"closed, so the rest of the row would be read as this one cell "
+                    f'("{_short(value)}"), and the leader\'s answers lost.',
+                    fix='Open the file in a text editor, remove the stray quote in that cell (or write it twice, ""), '
+                    "save, and run reportgen again; or download the export as .xlsx.",
+                    file=self.path,
+                )
             if not whole:
                 continue
             raise InputError(

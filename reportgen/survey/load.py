@@ -57,9 +57,9 @@ def _with_cleaned(outcomes: tuple[Outcome, ...], cleaned: dict[int, list[tuple[i
     """A warning on each row whose cells the reader changed (control characters removed, bytes not UTF-8)."""
 
     def warned(outcome: Outcome) -> Outcome:
-        found = [
+        found = [  # once each: a sheet's rows are read more than once (its header is looked for first)
             Problem(outcome.source_row, column_letter(column), message)
-            for column, message in cleaned.get(outcome.source_row, ())
+            for column, message in dict.fromkeys(cleaned.get(outcome.source_row, ()))
         ]
         return replace(outcome, warnings=(*outcome.warnings, *found)) if found else outcome
 

@@ -74,6 +74,28 @@ def test_a_stray_quote_is_named_by_row_and_column_not_a_swallowed_file(tmp_path:
     assert "3 line(s) below it" in result.stderr and "remove the stray quote" in result.stderr
 
 
+@pytest.mark.parametrize("where", ["closed_on_the_next_line", "last_row"])
+def test_a_stray_quote_that_closes_partway_or_runs_to_the_end_is_found(tmp_path: Path, where: str) -> None:
+    """A quote closed by a later cell's own quote (the next line's "Org, Inc"), or left open on the last row."""
+    header = io.StringIO()
+    csv.writer(header, lineterminator="").writerow(IDENTITY + item_headers())
+    lines = [header.getvalue()]
+    for n in range(4):
+        organisation = '"Org, Inc"' if n == 2 else "Org"
+        answers = ["3"] * len(ITEM_CODES)
+        if where == "closed_on_the_next_line" and n == 1:
+            answers[-1] = '"3'  # closed by the next line's quoted organisation
+        if where == "last_row" and n == 3:
+            answers[0] = '"3'  # open to the end of the file: the rest of the row is one cell
+        lines.append(",".join(["", f"l{n}@example.dk", f"Leder {n}", organisation, *answers]))
+    path = tmp_path / "s.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    result = invoke(["check", str(path)])
+    assert result.exit_code == 2, result.output
+    row = 3 if where == "closed_on_the_next_line" else 5
+    assert f"Row {row}, column " in result.stderr and "starts with a quote" in result.stderr
+
+
 def test_a_quoted_answer_with_line_breaks_and_commas_is_still_one_cell(tmp_path: Path) -> None:
     rows = [leader_row("Ann Ask", "ann@example.dk", 3), leader_row("Bo Bak", "bo@example.dk", 4)]
     header = IDENTITY + item_headers() + ["Kommentar"]
@@ -93,7 +115,7 @@ def test_one_windows_1252_byte_in_a_utf8_file_is_named_and_the_rest_stays_utf8(t
     assert "UTF-8 with 1 byte(s) that are not UTF-8" in survey.reading
     assert [o.response.name for o in survey.outcomes] == ["Søren Østergaard", "Åse Bræmer"]
     flagged = [str(w) for w in survey.outcomes[1].warnings]
-    assert any("row 3, column C: byte 0xC5 is not UTF-8" in w and '"Åse Bræmer"' in w for w in flagged)
+    assert len([w for w in flagged if "row 3, column C: byte 0xC5 is not UTF-8" in w and '"Åse Bræmer"' in w]) == 1
     assert survey.outcomes[0].warnings == ()
 
 
