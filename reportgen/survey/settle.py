@@ -186,8 +186,8 @@ def _undated(responses: list[Response], ambiguous: set[int]) -> list[Response]:
 
 
 BY_TIME = "later submission"
-BY_ID = "later response id: the export has no submission time"
-BY_ROW = "further down the file: the export has no submission time, so the row order decides"
+BY_ID = "later response id: no submission time decides between them"
+BY_ROW = "further down the file: no submission time decides between them, so the row order does"
 
 
 def resolve_duplicates(responses: Iterable[Response]) -> dict[int, int]:

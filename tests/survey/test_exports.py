@@ -335,7 +335,7 @@ def test_ambiguous_dates_are_not_guessed(tmp_path: Path) -> None:
     assert "--date-order dmy or --date-order mdy" in result.stdout
     assert "row 2: duplicate: superseded by row 5 (same e-mail, further down the file" in result.stdout
     scores = invoke(["score", str(path), "--format", "csv"])
-    assert "superseded by row 5 (same e-mail, further down the file: the export has no submission time" in (
+    assert "superseded by row 5 (same e-mail, further down the file: no submission time decides between them" in (
         scores.stdout
     )
     # Told the order, the times decide: February 11 is the later submission.
@@ -355,7 +355,10 @@ def test_surveymonkey_respondent_id_orders_duplicates_without_times(tmp_path: Pa
     survey = read_survey(Settings(survey=path))
     duplicate = next(o for o in survey.outcomes if o.status == "duplicate")
     assert duplicate.source_row == 4 and duplicate.superseded_by == 2
-    assert duplicate.reason == "superseded by row 2 (same e-mail, later response id: the export has no submission time)"
+    assert (
+        duplicate.reason
+        == "superseded by row 2 (same e-mail, later response id: no submission time decides between them)"
+    )
 
 
 # --- two P1 columns; a question with no column; #N/A as a name ----------------------------------
