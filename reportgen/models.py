@@ -185,6 +185,7 @@ class ColumnMap:
     def ignored(self) -> tuple[int, ...]:
         """Columns that hold a header but matched nothing."""
         used = {*self.identity.values(), *self.items.values(), *self.free_text.values()}
+        used |= {self.account} if self.account is not None else set()
         return tuple(i for i, header in enumerate(self.headers) if header and i not in used)
 
 

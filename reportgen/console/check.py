@@ -25,6 +25,7 @@ def check_lines(survey: Survey) -> list[str]:
     ]
     mapped = [(field, column) for field, column in columns.identity.items()]
     mapped += [(code, column) for code, column in {**columns.items, **columns.free_text}.items()]
+    mapped += [("account", columns.account)] if columns.account is not None else []  # the signed-in address
     for name, column in sorted(mapped, key=lambda pair: pair[1]):
         lines.append(f"  {name:<13} {column_letter(column):<3} {short(columns.headers[column])}")
     for marker in columns.markers:
