@@ -7,6 +7,7 @@ from test_layouts, so every fixture must give `reference_scores` of them; each t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +202,10 @@ def test_the_signed_in_address_is_used_and_a_different_typed_one_is_listed(tmp_p
         "the account's is used, and send will write to aase@example.dk"
     )
     assert line in result.stdout
+    used, ignored = (
+        result.stdout.split("Columns ignored") if "Columns ignored" in result.stdout else (result.stdout, "")
+    )
+    assert re.search(r"^  account +D ", used, re.MULTILINE) and " D " not in ignored
 
 
 def test_a_soscisurvey_export_headed_by_its_codes_scores_through_a_written_mapping(tmp_path: Path) -> None:
