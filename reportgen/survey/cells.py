@@ -225,3 +225,19 @@ def _months() -> dict[str, int]:
                     names.setdefault(str(name).casefold().rstrip("."), int(number))
     names.setdefault("sep", 9)  # "sep." beside Spanish "sept."
     return names
+
+
+_CODED_LABEL = re.compile(r"^(?:.*\((-?\d+)\)|(-?\d+)\s*[-–=:]\s*\D.*)$")
+
+
+def code_key(text: str) -> str:
+    """A cell as compared with a tool's codes (a status, a missing-value code): its code, else its letters and digits.
+
+    "0.0" and "0" are one code (a CSV of numbers written as decimals); so are "Suspended (22)" and
+    "22 - Suspended" (a label with its code); "Suspended" stays a word.
+    """
+    number = as_number(text)
+    if number is not None and number == int(number):
+        return str(int(number))
+    coded = _CODED_LABEL.match(text.strip())
+    return (coded.group(1) or coded.group(2)) if coded else normalize(text)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..models import ColumnMap, Instrument, Scale
-from .cells import as_number, cell_text, column_letter, normalize
+from .cells import as_number, cell_text, code_key, column_letter, normalize
 from .rows import Row
 
 DataRows = Iterator[tuple[int, Row]]
@@ -70,14 +70,14 @@ def _numbers(
     columns: ColumnMap, data: Sequence[tuple[int, Row]], scales: dict[str, Scale], instrument: Instrument
 ) -> dict[str, set[float]]:
     """Each scored column's numeric answers (not a codebook's codes, not a tool's missing-value codes)."""
-    missing = {normalize(code) for code in instrument.exports.missing_codes}
+    missing = {code_key(code) for code in instrument.exports.missing_codes}
     found: dict[str, set[float]] = {}
     for code, column in columns.items.items():
         if code not in scales or column in columns.value_labels:
             continue
         for _, values in data:
             text = cell_text(values[column]).strip() if column < len(values) else ""
-            number = as_number(text) if text and normalize(text) not in missing else None
+            number = as_number(text) if text and code_key(text) not in missing else None
             if number is not None:
                 found.setdefault(code, set()).add(number)
     return found

@@ -15,6 +15,7 @@ from .cells import (
     EXCEL_ERROR,
     as_number,
     cell_text,
+    code_key,
     column_letter,
     normalize,
     parse_answer,
@@ -111,7 +112,7 @@ def _answers(
         if problem and shift:
             problem = f'"{cell_text(cell(column)).strip()}" is not a choice\'s number (numbered from 0 in this export)'
         answers[item.code] = value
-        if problem and normalize(cell_text(cell(column))) in _normalized(instrument.exports.missing_codes):
+        if problem and code_key(cell_text(cell(column))) in _marker_keys(instrument.exports.missing_codes):
             problem = f'"{cell_text(cell(column)).strip()}" is the survey tool\'s code for a missing answer'
         if problem:
             problems.append(Problem(number, column_letter(column), f"{problem}; counted as not answered"))
@@ -192,7 +193,7 @@ def _unfinished(values: Sequence[CellValue], columns: ColumnMap) -> str | None:
         value = values[marker.column] if marker.column < len(values) else None
         text = cell_text(value).strip()
         percent = as_number(text.rstrip("%").strip()) if text else None
-        key = marker_key(text)
+        key = code_key(text)
         if (
             (rule.empty and not text)
             or (text and key in _marker_keys(rule.values))
@@ -213,24 +214,8 @@ def _normalized(values: tuple[str, ...]) -> frozenset[str]:
 
 @cache
 def _marker_keys(values: tuple[str, ...]) -> frozenset[str]:
-    """A rule's values as status cells are compared (marker_key), once."""
-    return frozenset(marker_key(value) for value in values)
-
-
-_CODED_LABEL = re.compile(r"^(?:.*\((-?\d+)\)|(-?\d+)\s*[-–=:]\s*\D.*)$")
-
-
-def marker_key(text: str) -> str:
-    """A status cell as compared with the tools' rules: its code where it has one, else its letters and digits.
-
-    "0.0" and "0" are one code (a CSV of numbers written as decimals); so are "Suspended (22)" and
-    "22 - Suspended" (a label with its code); "Suspended" stays a word.
-    """
-    number = as_number(text)
-    if number is not None and number == int(number):
-        return str(int(number))
-    coded = _CODED_LABEL.match(text.strip())
-    return (coded.group(1) or coded.group(2)) if coded else normalize(text)
+    """A rule's values (or the missing-value codes) as cells are compared (code_key), once."""
+    return frozenset(code_key(value) for value in values)
 
 
 def _order_key(values: Sequence[CellValue], columns: ColumnMap) -> int | None:

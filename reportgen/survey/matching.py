@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..export_rules import Codebook
 from ..models import CellValue, Instrument, Item
-from .cells import cell_text, clean_header, grid_statements, normalize, normalize_header, parse_answer
+from .cells import cell_text, clean_header, code_key, grid_statements, normalize, normalize_header, parse_answer
 
 # A variable name's parts ("formaal-P1", "formaal/P1", "P1_formaal"), and a group's prefix before a name.
 _CODE_PARTS = re.compile(r"[-/_.:\s]+")
@@ -200,9 +200,9 @@ def answers_on_scale(
     if item.kind == "free_text":
         return True
     scale = instrument.scales[item.scale_id]
-    missing = {normalize(code) for code in instrument.exports.missing_codes}
-    below = set() if strict else {normalize(str(scale.min - 1))}
+    missing = {code_key(code) for code in instrument.exports.missing_codes}
+    below = set() if strict else {code_key(str(scale.min - 1))}
     values = [row[column] for row in samples if column < len(row)]
     return all(
-        parse_answer(value, scale)[1] is None or normalize(cell_text(value)) in missing | below for value in values
+        parse_answer(value, scale)[1] is None or code_key(cell_text(value)) in missing | below for value in values
     )

@@ -31,7 +31,11 @@ def settle(responses: list[Response], instrument: Instrument) -> tuple[Outcome, 
     for original in responses:
         response, assessment = scored.get(original.source_row, (original, None))
         if response.invalid_reason:
-            outcomes.append(Outcome(response.source_row, "invalid", response, reason=response.invalid_reason))
+            # Too few answers: the cells that were no answer ("4%", "ved ikke") say why, by row and column.
+            why = response.problems if response.invalid_reason == NO_SCORE else ()
+            outcomes.append(
+                Outcome(response.source_row, "invalid", response, reason=response.invalid_reason, warnings=why)
+            )
         elif response.source_row in superseded:
             winner, basis = superseded[response.source_row]
             outcomes.append(
@@ -55,7 +59,7 @@ def _scored(response: Response, instrument: Instrument) -> tuple[Response, Asses
     """The row's scores, and the row marked invalid when they say too little."""
     result = assess(response, instrument)
     if not result.reading_order:
-        response = replace(response, invalid_reason="no step has enough answers for a score")
+        response = replace(response, invalid_reason=NO_SCORE)
     return response, result
 
 
@@ -185,6 +189,7 @@ def _undated(responses: list[Response], ambiguous: set[int]) -> list[Response]:
     return [replace(r, submitted=None) if id(r) in ambiguous else r for r in responses]
 
 
+NO_SCORE = "no step has enough answers for a score"
 BY_TIME = "later submission"
 BY_ID = "later response id: no submission time decides between them"
 BY_ROW = "further down the file: no submission time decides between them, so the row order does"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -219,3 +220,20 @@ def test_a_time_with_the_months_name_is_read_in_any_of_the_tools_languages(
     parsed, problem = parse_timestamp(written)
     assert parsed == expected
     assert (problem is None) == (expected is not None or written.startswith("0000"))
+
+
+def test_a_row_without_enough_answers_names_its_cells_and_1_percent_is_no_missing_code(tmp_path: Path) -> None:
+    """Answers written "4%" leave no step with a score: each cell is named; "1%" is not the code -1."""
+    from reportgen.config import Settings
+    from reportgen.survey.load import read_survey
+
+    from ..conftest import IDENTITY, leader_row, write_xlsx
+
+    row = leader_row("Ann Ask", "ann@example.dk", 3)
+    row[len(IDENTITY) :] = [f"{n % 5 + 1}%" for n in range(len(row) - len(IDENTITY))]
+    path = write_xlsx(tmp_path / "s.xlsx", [IDENTITY + item_headers(), row, leader_row("Bo Bak", "bo@example.dk", 4)])
+    ann = read_survey(Settings(survey=path)).outcomes[0]
+    assert ann.status == "invalid" and ann.reason == "no step has enough answers for a score"
+    said = [str(w) for w in ann.warnings]
+    assert any('column E: "1%" is not an answer on the scale' in w for w in said), said
+    assert not any("code for a missing answer" in w for w in said)
