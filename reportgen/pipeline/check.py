@@ -39,6 +39,16 @@ def check(
             raise
         # The mapping just written says how the choices are numbered: list the export as it reads it.
         return read_survey(replace(settings, mapping=mapping_to), complete=False)
+    except InputError as error:
+        if mapping_to is None:
+            raise
+        # Not "run --write-mapping" again, which was just done: the next step is the file written.
+        error.fix = (
+            f"The mapping is written: open {mapping_to.name}, write after each column letter what the column "
+            f"holds (name, email or an item code), then run reportgen check {settings.survey.name} "
+            f"--mapping {mapping_to.name}."
+        )
+        raise
 
 
 def score(settings: Settings) -> tuple[Survey, list[dict[str, object]]]:

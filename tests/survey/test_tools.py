@@ -165,6 +165,12 @@ def test_a_code_headed_export_points_to_write_mapping(tmp_path: Path) -> None:
     message = str(raised.value)
     assert "headed by variable codes" in message and "--write-mapping mapping.toml" in message
     assert "--sheet" not in message
+    # Once the mapping is written, the paragraph points to it, not to --write-mapping again.
+    mapping = tmp_path / "map.toml"
+    result = invoke(["check", str(path), "--write-mapping", str(mapping)])
+    assert result.exit_code == 2 and mapping.is_file()
+    assert "open map.toml" in result.stderr and "--mapping map.toml" in result.stderr
+    assert "--write-mapping" not in result.stderr
 
 
 @pytest.mark.parametrize("free", [FREE_TEXT])
