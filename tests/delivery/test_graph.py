@@ -10,11 +10,10 @@ through its one interface or --oauth-token-command.
 from __future__ import annotations
 
 import base64
-import json
 import shutil
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -30,6 +29,7 @@ from reportgen.pipeline.send import SendRequest, send
 
 from ..conftest import invoke
 from . import test_send as mail
+from .loopback import JsonHandler
 from .test_send import SENDER, attachment
 
 built, reports = mail.built, mail.reports
@@ -50,7 +50,7 @@ class Graph:
 
 
 def handler(graph: Graph) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             graph.requests.append((self.path, self.headers["Authorization"], self.headers["Content-Type"]))
@@ -75,18 +75,8 @@ def handler(graph: Graph) -> type[BaseHTTPRequestHandler]:
                 return self.answer(201, {"id": f"AAMkAD{len(graph.drafts)}", "isDraft": True})
             return self.answer(404, {"error": {"code": "ResourceNotFound", "message": self.path}})
 
-        def answer(self, status: int, payload: object) -> None:
-            data = b"" if payload is None else json.dumps(payload).encode()
-            self.send_response(status)
-            if status == 429:
-                self.send_header("Retry-After", "1")
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
+        def answer(self, status: int, payload: object, headers: Iterable[tuple[str, str]] = ()) -> None:
+            super().answer(status, payload, [("Retry-After", "1")] if status == 429 else headers)
 
     return Handler
 

@@ -34,6 +34,7 @@ from reportgen.pipeline.send import SendRequest, send
 
 from ..conftest import invoke
 from . import test_send as mail
+from .loopback import JsonHandler
 from .test_send import SENDER, Mailbox, _free_port, attachment
 
 # The three leaders' reports built once, their copies, the plain server and the certificate, as test_send has them.
@@ -293,23 +294,15 @@ def test_the_new_settings_are_checked_like_the_others(reports: Path, tmp_path: P
 def test_googles_refresh_posts_the_refresh_token_to_the_token_endpoint(tmp_path: Path) -> None:
     """GoogleFlow.refresh through google-auth for real, against a token endpoint on 127.0.0.1."""
     import threading
-    from http.server import BaseHTTPRequestHandler, HTTPServer
+    from http.server import HTTPServer
     from urllib.parse import parse_qs
 
     posted: list[dict[str, list[str]]] = []
 
-    class TokenEndpoint(BaseHTTPRequestHandler):
+    class TokenEndpoint(JsonHandler):
         def do_POST(self) -> None:
             posted.append(parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode()))
-            body = json.dumps({"access_token": "ya29.fresh", "expires_in": 3599, "token_type": "Bearer"}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
+            self.answer(200, {"access_token": "ya29.fresh", "expires_in": 3599, "token_type": "Bearer"})
 
     endpoint = HTTPServer(("127.0.0.1", 0), TokenEndpoint)
     thread = threading.Thread(target=endpoint.serve_forever, daemon=True)
@@ -352,7 +345,7 @@ def entra(
     server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
     base = f"https://127.0.0.1:{server.server_address[1]}/contoso"
 
-    class Entra(BaseHTTPRequestHandler):
+    class Entra(JsonHandler):
         def do_GET(self) -> None:
             asked.append({"GET": self.path})
             self.answer(200, {"issuer": f"{base}/v2.0", "token_endpoint": f"{base}/oauth2/v2.0/token",
@@ -376,17 +369,6 @@ def entra(
             self.answer(200, {"token_type": "Bearer", "expires_in": 3600, "access_token": f"at-{purpose}",
                               "refresh_token": "rt-1", "id_token": _jwt(claims), "client_info": info,
                               "scope": form.get("scope", "")})  # fmt: skip
-
-        def answer(self, status: int, payload: dict[str, Any]) -> None:
-            data = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
 
     server.RequestHandlerClass = Entra
     server.socket = tls(certificate).wrap_socket(server.socket, server_side=True)
