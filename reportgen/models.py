@@ -231,15 +231,15 @@ def email_key(email: str) -> str:
     text = unicodedata.normalize("NFC", "".join(email.split()))
     local, at, domain = text.rpartition("@")
     if not at:
-        return _ascii_lower(text)
+        return ascii_lower(text)
     try:
         domain = idna.encode(domain, uts46=True).decode("ascii")
     except (idna.IDNAError, UnicodeError):
-        domain = _ascii_lower(domain)
-    return f"{_ascii_lower(local)}@{domain}"
+        domain = ascii_lower(domain)
+    return f"{ascii_lower(local)}@{domain}"
 
 
-def _ascii_lower(text: str) -> str:
+def ascii_lower(text: str) -> str:
     """A-Z lowered, every other letter as it is."""
     return text.translate(_ASCII_LOWER)
 

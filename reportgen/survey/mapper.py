@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, time
 from functools import cache
 
-from ..models import CellValue, ColumnMap, Instrument, Problem, Response, email_key
+from ..models import CellValue, ColumnMap, Instrument, Problem, Response, ascii_lower, email_key
 from .cells import (
     DAY_OR_MONTH,
     EMAIL,
@@ -139,8 +139,14 @@ def _account_email(typed: str, account_value: CellValue, instrument: Instrument)
 
 
 def normalize_email(text: str) -> str:
-    """An e-mail address as written everywhere: spaces trimmed, lower case, Unicode NFC."""
-    return unicodedata.normalize("NFC", text.strip()).lower()
+    """An e-mail address as written everywhere: spaces trimmed, Unicode NFC, lower case as mail systems lower it.
+
+    The local part loses only its A–Z capitals and the domain all of them, as email_key compares
+    them, so that an address written Åse.Bræmer@Example.com is the same leader on every list.
+    """
+    text = unicodedata.normalize("NFC", text.strip())
+    local, at, domain = text.rpartition("@")
+    return f"{ascii_lower(local)}@{domain.lower()}" if at else ascii_lower(text)
 
 
 def _identity_problem(

@@ -99,3 +99,12 @@ def test_previous_matches_the_same_way_and_never_another_persons_scores(tmp_path
     assert masse["previous_scores"] == {step: None for step in masse["scores"]}  # type: ignore[attr-defined]
     assert bo["previous_scores"] == {step: None for step in bo["scores"]}  # type: ignore[attr-defined]
     assert maase["previous_scores"] == {"purpose": 25.0, "skills": 35.0, "employees": 25.0, "customers": 25.0}
+
+
+@pytest.mark.parametrize("written", ["Åse.Bræmer@Example.com", "  ÅSE.BRÆMER@example.COM "])
+def test_an_address_is_lowered_as_mail_systems_compare_it(written: str) -> None:
+    """The export's address and the invited list's are one leader: only A–Z lowered before the @ (issue 24's rule)."""
+    from reportgen.survey.mapper import normalize_email
+
+    assert email_key(normalize_email(written)) == email_key(written)
+    assert normalize_email("Åse.Bræmer@Example.com") == "Åse.bræmer@example.com"
