@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from ..export_rules import Codebook
 from ..models import CellValue, Instrument
-from .cells import cell_text, normalize
+from .cells import as_number, cell_text, code_key, normalize
 from .headers import HEADER_SEARCH_ROWS
 
 
@@ -31,7 +31,7 @@ def read_codebook(
     value_labels: dict[str, dict[str, str]] = {}
     for variable, value, label in table:
         if variable and value and label:
-            value_labels.setdefault(variable, {})[value] = label
+            value_labels.setdefault(variable, {})[code_key(value)] = label  # "5" and "5.0" are one code
     return Codebook(texts=texts, labels=value_labels)
 
 
@@ -46,7 +46,7 @@ def _by_position(rows: Iterable[tuple[int, Sequence[CellValue]]]) -> list[tuple[
     for _, values in rows:
         texts = [cell_text(v).strip() for v in values[:3]] + ["", "", ""]
         variable = normalize(texts[0]) or variable  # named once over its values' rows, or on each
-        if texts[1].lstrip("-").isdigit():
+        if as_number(texts[1]) is not None:
             found.append((variable, texts[1], texts[2]))
     return found
 

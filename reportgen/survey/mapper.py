@@ -45,7 +45,7 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
         value = values[column] if column is not None and column < len(values) else None
         labels = columns.value_labels.get(column) if column is not None else None
         # A codebook's value code stands for its label ("4" → "Enig").
-        return labels.get(cell_text(value).strip(), value) if labels else value
+        return labels.get(code_key(cell_text(value)), value) if labels else value
 
     def joined(field: str) -> str:
         if field in ids:

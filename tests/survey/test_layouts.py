@@ -385,3 +385,18 @@ def test_surveyxacts_three_text_files_dataset_structure_and_labels_read_together
         survey.columns.notes
     )
     assert_leaders_scored(survey)
+
+
+def test_surveyxact_codes_written_as_decimals_are_read_through_their_labels(tmp_path: Path) -> None:
+    """Codes written "5.0" (a CSV saved from a spreadsheet) mean what "5" means: read through the labels."""
+    tables = documented_surveyxact()
+    header, *rows = tables["Dataset"]
+    first_answer = header.index("s_2_1")
+    decimals = [
+        [*row[:first_answer], *(f"{v}.0" if isinstance(v, int) else v for v in row[first_answer:-6]), *row[-6:]]
+        for row in rows
+    ]
+    for name, table in {**tables, "Dataset": [header, *decimals]}.items():
+        text = "".join("\t".join("" if v is None else str(v) for v in row) + "\r\n" for row in table)
+        (tmp_path / f"{name.lower()}.csv").write_bytes(text.encode("utf-16"))
+    assert_leaders_scored(read_survey(Settings(survey=tmp_path / "dataset.csv")))
