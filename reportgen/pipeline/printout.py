@@ -8,6 +8,8 @@ from ..errors import OutputError
 from ..models import email_key
 from ..output.manifest import read_manifest
 from ..output.printout import Printout, write_printout
+from ..output.writer import claim, refuse_existing
+from ..workshop.invited import INVITED_FILES
 from .workshop import invited_list
 
 
@@ -23,4 +25,12 @@ def print_reports(folder: Path, invited: Path | None, target: Path | None) -> Pr
     listed = invited_list(folder, invited)
     order = {email_key(leader.email): n for n, leader in enumerate(listed.leaders)} if listed else {}
     rows.sort(key=lambda row: (order.get(email_key(row.email), len(order)), row.name.casefold(), row.source_row))
-    return write_printout(target or folder / "print.pdf", [folder / row.pdf for row in rows])
+    reports = [folder / row.pdf for row in rows]
+    target = target or folder / "print.pdf"
+    # Never over a file reportgen did not write, nor over a report or a list it reads.
+    if target.parent.resolve() == folder.resolve():
+        lists = [invited] if invited else [folder / name for name in INVITED_FILES]
+        claim(folder, [target.name], inputs=[*reports, folder / "manifest.csv", *lists])
+    else:
+        refuse_existing(target, False, "print file")
+    return write_printout(target, reports)

@@ -215,6 +215,14 @@ def _print(folder: Path, cwd: Path) -> None:
     assert text.index("Anne Andersen") < text.index("Bo Berg") < text.index("Gustav Gram")
     cohort = pdf_text(folder / "cohort.pdf") if (folder / "cohort.pdf").exists() else ""
     assert cohort and cohort[:200] not in text
+    again = reportgen("print", str(folder), cwd=cwd)  # its own print.pdf it replaces
+    assert again.returncode == 0, again.stderr
+    # Never over a file it did not write: the invited list, a report, or the facilitator's own PDF.
+    (folder / "mine.pdf").write_bytes(b"%PDF-1.4 mine")
+    for name in ("invited.xlsx", reports[0].name, "mine.pdf"):
+        before = (folder / name).read_bytes()
+        refused = reportgen("print", str(folder), "-o", str(folder / name), cwd=cwd)
+        assert refused.returncode == 2 and (folder / name).read_bytes() == before, (name, refused.stdout)
 
 
 def mail_options(port: int) -> list[str]:
