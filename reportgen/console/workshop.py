@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .core import NORMAL, level, visible
+from .core import NORMAL, level, short, visible
 
 if TYPE_CHECKING:
     from ..models import BuildResult
@@ -83,7 +83,9 @@ def _counts(statuses: list[LeaderStatus]) -> Counter[str]:
 
 def status_lines(statuses: list[LeaderStatus], invited: InvitedList | None) -> list[str]:
     """One line per leader, then the counts."""
-    lines = [f"{'leader':<28} {'e-mail':<30} {'invited':<8} {'answered':<23} {'report':<10} mailed"]
+    # An address is never cut: a shortened one can read as another, valid address.
+    wide = max([29, *(len(status.email) for status in statuses)]) + 1
+    lines = [f"{'leader':<28} {'e-mail':<{wide}} {'invited':<8} {'answered':<23} {'report':<10} mailed"]
     for status in statuses:
         answered = f"row {status.row}" if status.row is not None else "no"
         answered += f" {status.answered_at}" if status.answered_at else ""
@@ -93,7 +95,7 @@ def status_lines(statuses: list[LeaderStatus], invited: InvitedList | None) -> l
             mailed += f"; reminded {_local(status.reminded_at)}"
         note = f"  {status.note}" if status.note else ""
         lines.append(
-            f"{status.name[:27]:<28} {status.email[:29]:<30} {_SYMBOL[status.invited]:<8} {answered:<23} "
+            f"{short(status.name, 27):<28} {status.email:<{wide}} {_SYMBOL[status.invited]:<8} {answered:<23} "
             f"{report:<10} {mailed}{note}"
         )
     total = _counts(statuses)

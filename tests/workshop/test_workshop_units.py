@@ -160,3 +160,13 @@ def test_two_people_on_one_address_are_invalid_in_the_status_with_the_reason(tmp
     data = json.loads(as_json(leader_statuses(out, None)))
     assert [(d["email"], d["report"]) for d in data] == [("fælles@example.dk", "invalid")]  # one line per address
     assert set(data[0]) >= REPORTS_SAID and "row" in data[0]["reason"], data
+
+
+def test_status_never_cuts_an_address_into_another(tmp_path: Path) -> None:
+    from reportgen.console.workshop import status_lines
+
+    plain = tmp_path / "invited.csv"
+    plain.write_text("Birgitte Dalsgaard,birgitte.dalsgaard@example.com\nBo,bo@example.dk\n", encoding="utf-8")
+    invited = read_invited(plain)
+    lines = status_lines(leader_statuses(tmp_path, invited), invited)
+    assert any("birgitte.dalsgaard@example.com " in line for line in lines)
