@@ -9,6 +9,7 @@ today unless asked (--again); one whose draft was written today only with --incl
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -129,11 +130,20 @@ def write_drafts(folder: Path, target: Path, planned: list[Reminder], compose: C
             continue
         message = compose(reminder)
         message["X-Unsent"] = "1"  # Outlook and Thunderbird open it as a draft to send
-        name = re.sub(r"[^A-Za-z0-9._-]+", "_", reminder.email.strip())[:60]
-        write_atomic(target / f"reminder-{reminder.row:03d}-{name}.eml", as_bytes(message))
+        write_atomic(_free_name(target, reminder), as_bytes(message))
         record(folder, reminder, "remind-draft", str(target), "draft written, not sent", str(message["Message-ID"]))
         summary.drafts.append(reminder)
     return summary
+
+
+def _free_name(target: Path, reminder: Reminder) -> Path:
+    """reminder-ROW-ADDRESS.eml, or -2, -3 … after it: a draft already there (perhaps edited) is never replaced."""
+    stem = f"reminder-{reminder.row:03d}-{re.sub(r'[^A-Za-z0-9._-]+', '_', reminder.email.strip())[:60]}"
+    path, n = target / f"{stem}.eml", 1
+    while os.path.lexists(path):
+        n += 1
+        path = target / f"{stem}-{n}.eml"
+    return path
 
 
 def send_reminders(

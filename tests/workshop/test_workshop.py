@@ -190,6 +190,11 @@ def _remind(folder: Path, cwd: Path, mail: list[str], mailbox: Mailbox) -> None:
     draft = BytesParser(policy=policy.default).parsebytes(emls[0].read_bytes())
     body = draft.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
     assert LINK in body and "8. december 2026" in body and "Ledelse i Vejle" in str(draft["Subject"])
+    # Drafted again the same day (--again): beside the first drafts, which may have been edited, never over them.
+    edited = emls[0].read_bytes() + b"\n-- edited"
+    emls[0].write_bytes(edited)
+    assert reportgen("remind", str(folder), "--eml", str(cwd / "drafts"), "--again", cwd=cwd).returncode == 0
+    assert emls[0].read_bytes() == edited and len(list((cwd / "drafts").glob("*.eml"))) == 4
     held = reportgen("remind", str(folder), *mail, "--send", cwd=cwd)
     assert held.returncode == 0 and len(mailbox.messages) == count
     assert "--include-drafted" in held.stdout
