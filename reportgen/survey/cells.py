@@ -39,7 +39,7 @@ _NUMBERING = re.compile(r"^\s*(?:q\s*)?\d+(?:[._]\d+)*(?:\s*[.):]\s*|\s+)(?=\S)"
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)[^<>]*>")
 _BLOCK_TAGS = {"p", "br", "div", "li", "ul", "ol", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"}
 _EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")  # not a single _: variable names have them
-_INVISIBLE = dict.fromkeys(
+INVISIBLE = dict.fromkeys(
     map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None
 )  # soft hyphen, zero-width characters, a stray BOM
 # Look-alike dashes and quotes as the plain ones a header is compared by.
@@ -51,7 +51,7 @@ _LOOKALIKE = str.maketrans(
 def clean_header(text: str) -> str:
     """A header as a person reads it: no HTML or markdown markup, entities decoded, Unicode normalised."""
     text = _TAG.sub(_untag, html.unescape(_TAG.sub(_untag, text)))  # "&lt;b&gt;" decodes to a tag
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_LOOKALIKE)
+    text = unicodedata.normalize("NFKC", text).translate(INVISIBLE).translate(_LOOKALIKE)
     text = _EMPHASIS.sub(r"\2", text)
     return " ".join(text.split())
 

@@ -13,6 +13,7 @@ from .cells import (
     DAY_OR_MONTH,
     EMAIL,
     EXCEL_ERROR,
+    INVISIBLE,
     as_number,
     cell_text,
     code_key,
@@ -142,9 +143,11 @@ def normalize_email(text: str) -> str:
     """An e-mail address as written everywhere: spaces trimmed, Unicode NFC, lower case as mail systems lower it.
 
     The local part loses only its A–Z capitals and the domain all of them, as email_key compares
-    them, so that an address written Åse.Bræmer@Example.com is the same leader on every list.
+    them, so that an address written Åse.Bræmer@Example.com is the same leader on every list; a
+    zero-width character or a "mailto:" before it is no part of it.
     """
-    text = unicodedata.normalize("NFC", text.strip())
+    text = unicodedata.normalize("NFC", text).translate(INVISIBLE).strip()
+    text = text[len("mailto:") :] if text.casefold().startswith("mailto:") else text  # a link copied as the address
     local, at, domain = text.rpartition("@")
     return f"{ascii_lower(local)}@{domain.lower()}" if at else ascii_lower(text)
 

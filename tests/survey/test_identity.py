@@ -108,3 +108,13 @@ def test_an_address_is_lowered_as_mail_systems_compare_it(written: str) -> None:
 
     assert email_key(normalize_email(written)) == email_key(written)
     assert normalize_email("Åse.Bræmer@Example.com") == "Åse.bræmer@example.com"
+
+
+@pytest.mark.parametrize("written", ["mailto:ann@example.dk", "ann\u200b@example.dk", "MAILTO:Ann@Example.dk"])
+def test_a_link_prefix_or_an_invisible_character_is_no_part_of_an_address(written: str, tmp_path: Path) -> None:
+    """The same leader answering twice, once with a pasted link or a zero-width space: a resubmission, not two."""
+    header = ["Navn", "E-mail", *ITEM_CODES]
+    rows = [["Ann Ask", "ann@example.dk", *[3] * len(ITEM_CODES)], ["Ann Ask", written, *[4] * len(ITEM_CODES)]]
+    result = invoke(["score", str(write_xlsx(tmp_path / "s.xlsx", [header, *rows]))])
+    records = json.loads(result.stdout)
+    assert [r["status"] for r in records] == ["duplicate", "ok"] and records[1]["email"] == "ann@example.dk"
