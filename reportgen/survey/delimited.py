@@ -18,6 +18,8 @@ from .rows import MAX_CSV_BYTES, MAX_ROWS, Flags, Row, clean_row, too_big
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 _DELIMITERS = ",;\t"
 
+_SEP_LINE = re.compile(r"^\ufeff?sep=(.)[ \t]*\r?\n", re.IGNORECASE)
+
 
 class CsvExport:
     """A CSV or text export: comma, semicolon or tab separated; any BOM, UTF-8 or an 8-bit code page."""
@@ -39,7 +41,11 @@ class CsvExport:
                 fix="Give the right one with --encoding (e.g. utf-8 or cp1252), or save the file as .xlsx.",
                 file=path,
             ) from None
-        self.delimiter = delimiter or _guess_delimiter(self.text)
+        # Excel's "sep=;" first line names the separator and is no row: Excel does not show it either.
+        named = _SEP_LINE.match(self.text)
+        if named:
+            self.text = self.text[named.end() :]
+        self.delimiter = delimiter or (named.group(1) if named else _guess_delimiter(self.text))
         separator = _NAMES.get(self.delimiter, repr(self.delimiter)) + ("" if delimiter is None else " (--delimiter)")
         self.reading = f"text in {found}, {separator}-separated, {_line_ends(self.text)} line ends"
         self.cleaned: dict[str, Flags] = {}  # sheet → row → cells the reader changed, for warnings
@@ -68,7 +74,8 @@ class CsvExport:
             for number, values in enumerate(reader, start=1):
                 if number > MAX_ROWS:
                     raise too_big(self.path, f"has more than {MAX_ROWS:,} rows", f"{MAX_ROWS:,} rows")
-                width = width or len(values)
+                if not any("\n" in value or "\r" in value for value in values):
+                    width = max(width, len(values))  # the header's, past a title line above it
                 self._refuse_swallowed(number, values, width)
                 yield number, clean_row(self._bytes_named(number, values, flags), number, flags)
         except csv.Error as error:
@@ -201,5 +208,6 @@ def _guess_delimiter(text: str) -> str:
     try:
         return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
     except csv.Error:
-        first = sample.splitlines()[0] if sample else ""
+        lines = sample.splitlines()[:10]  # past a title line above the header: the first line with a separator
+        first = next((line for line in lines if any(d in line for d in _DELIMITERS)), "")
         return max(_DELIMITERS, key=first.count)

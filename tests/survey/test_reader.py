@@ -228,3 +228,21 @@ def test_an_xls_export_with_formatted_blank_cells_far_out_is_read(tmp_path: Path
     path = tmp_path / "export.xls"
     book.save(str(path))
     assert [r["email"] for r in scores(path)] == ["s@example.dk", "a@example.dk"]
+
+
+@pytest.mark.parametrize("above", ["sep=;", "Ledelsesundersøgelse 2026"])
+def test_a_line_above_the_header_neither_hides_a_stray_quote_nor_becomes_a_row(tmp_path: Path, above: str) -> None:
+    """Excel's "sep=;" line names the separator; a title line is not the header's width."""
+    header = io.StringIO()
+    csv.writer(header, delimiter=";", lineterminator="").writerow(IDENTITY + item_headers())
+    rows = [";".join(["", f"l{n}@example.dk", f"Leder {n}", "Org", *["3"] * len(ITEM_CODES)]) for n in range(4)]
+    path = tmp_path / "s.csv"
+    path.write_text("\r\n".join([above, header.getvalue(), *rows]) + "\r\n", encoding="utf-8")
+    survey = read_survey(Settings(survey=path))
+    assert [o.response.email for o in survey.outcomes] == [f"l{n}@example.dk" for n in range(4)]
+    if above.startswith("sep="):
+        assert survey.columns.header_rows == (1,) and "Tidspunkt" in survey.columns.headers[0]
+    rows[1] = rows[1].replace("Leder 1", '"Leder 1')
+    path.write_text("\r\n".join([above, header.getvalue(), *rows]) + "\r\n", encoding="utf-8")
+    result = invoke(["check", str(path)])
+    assert result.exit_code == 2 and "starts with a quote" in result.stderr
