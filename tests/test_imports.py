@@ -43,7 +43,7 @@ OWNERS = {
     "olefile": {"survey/extent.py"},  # an .xls workbook's records, measured before calamine reads them
     "jinja2": {"render/templates.py"},
     "weasyprint": {"render/renderer.py", "render/system.py"},  # system.py: whether its libraries load (doctor)
-    "babel": {"report/content.py", "survey/cells.py"},  # numbers and dates in the report; month names in exports
+    "babel": {"report/content.py", "survey/cells.py", "survey/mapper.py"},  # numbers, dates; month and language names
     "pypdf": {"delivery/owner.py", "output/printout.py"},  # the leader id in each PDF; print.pdf of all reports
     "filelock": {"output/lock.py"},  # one build or send at a time per output folder
     "email_validator": {"delivery/addresses.py"},  # leaders' addresses, IDNA domains, SMTPUTF8

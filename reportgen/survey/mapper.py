@@ -81,7 +81,7 @@ def map_row(number: int, values: Sequence[CellValue], columns: ColumnMap, instru
         group=" ".join(cell_text(cell(columns.group)).split()),
         role=joined("role"),
         submitted=submitted,
-        language=parse_language(cell(ids.get("language")), instrument.languages),
+        language=_language(number, cell, ids, instrument, problems),
         audience=" ".join(cell_text(cell(ids.get("audience"))).split()).casefold(),
         answers=answers,
         free_text={code: cell_text(cell(column)).strip() for code, column in columns.free_text.items()},
@@ -266,7 +266,42 @@ def _strptime(fmt: str) -> Callable[[str], datetime]:
     return lambda text: datetime.strptime(text, fmt)
 
 
+def _language(
+    number: int,
+    cell: Callable[[int | None], CellValue],
+    ids: Mapping[str, int],
+    instrument: Instrument,
+    problems: list[Problem],
+) -> str | None:
+    """The row's report language, or None for the default; a value that names none of them is said, not dropped."""
+    written = cell_text(cell(ids.get("language"))).strip()
+    language = parse_language(written, instrument.languages)
+    if written and language is None:
+        languages = ", ".join(instrument.languages)
+        problems.append(
+            Problem(
+                number,
+                column_letter(ids["language"]),
+                f'"{written}" is none of the languages ({languages}); the report is in the default language',
+            )
+        )
+    return language
+
+
 def parse_language(value: CellValue, languages: Sequence[str]) -> str | None:
-    """A language code such as "da", "en" or "en-GB" if the instrument has that language."""
-    code = re.split(r"[-_\s]", cell_text(value).strip().casefold(), maxsplit=1)[0]
-    return code if code in languages else None
+    """The instrument's language a cell names: a code ("da", "en-GB") or a name ("English", "dansk")."""
+    text = cell_text(value).strip().casefold()
+    code = re.split(r"[-_\s]", text, maxsplit=1)[0]
+    return code if code in languages else _language_names(tuple(languages)).get(text)
+
+
+@cache
+def _language_names(languages: tuple[str, ...]) -> dict[str, str]:
+    """Each language's name in each of the languages and in English (Babel): "english", "engelsk" → "en"."""
+    from babel import Locale  # here: only an export with a language column needs it
+
+    return {
+        str(Locale.parse(code).get_display_name(locale)).casefold(): code
+        for code in languages
+        for locale in (*languages, "en")
+    }

@@ -237,3 +237,25 @@ def test_a_row_without_enough_answers_names_its_cells_and_1_percent_is_no_missin
     said = [str(w) for w in ann.warnings]
     assert any('column E: "1%" is not an answer on the scale' in w for w in said), said
     assert not any("code for a missing answer" in w for w in said)
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"), [("English", "en"), ("engelsk", "en"), ("Dansk", "da"), ("en-GB", "en")]
+)
+def test_a_language_column_may_name_the_language(written: str, expected: str) -> None:
+    from reportgen.survey.mapper import parse_language
+
+    assert parse_language(written, INSTRUMENT.languages) == expected
+
+
+def test_a_language_the_instrument_lacks_is_said_not_dropped(tmp_path: Path) -> None:
+    from reportgen.config import Settings
+    from reportgen.survey.load import read_survey
+
+    from ..conftest import IDENTITY, leader_row, write_xlsx
+
+    header = [*IDENTITY, "Sprog", *item_headers()]
+    rows = [[*leader_row("Ann Ask", "ann@example.dk", 3)[: len(IDENTITY)], "Klingon", *[3] * len(INSTRUMENT.items)]]
+    ann = read_survey(Settings(survey=write_xlsx(tmp_path / "s.xlsx", [header, *rows]))).outcomes[0]
+    assert ann.response.language is None
+    assert any('"Klingon" is none of the languages (da, en)' in str(w) for w in ann.warnings)
