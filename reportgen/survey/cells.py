@@ -145,12 +145,17 @@ def _on_scale(number: float, scale: Scale) -> tuple[int | None, str | None]:
 
 
 def _label_value(text: str, scale: Scale) -> int | None:
-    key = normalize(text)
-    for labels in scale.labels.values():
-        for offset, label in enumerate(labels):
-            if normalize(label) == key:
-                return scale.min + offset
-    return None
+    return _label_values(scale.min, tuple(tuple(labels) for labels in scale.labels.values())).get(normalize(text))
+
+
+@cache
+def _label_values(first: int, labels: tuple[tuple[str, ...], ...]) -> dict[str, int]:
+    """Each label of a scale, in every language, normalised once, to its value (the first language's wins)."""
+    values: dict[str, int] = {}
+    for written in labels:
+        for offset, label in enumerate(written):
+            values.setdefault(normalize(label), first + offset)
+    return values
 
 
 def _describe(scale: Scale) -> str:

@@ -77,7 +77,8 @@ def _numbers(
             continue
         for _, values in data:
             text = cell_text(values[column]).strip() if column < len(values) else ""
-            number = as_number(text) if text and code_key(text) not in missing else None
+            number = as_number(text) if text else None  # a label is no number: only numbers are looked up
+            number = None if number is None or code_key(text) in missing else number
             if number is not None:
                 found.setdefault(code, set()).add(number)
     return found

@@ -14,7 +14,7 @@ Row = tuple[CellValue, ...]
 MAX_ROWS = 100_000  # rows of a sheet or CSV file, counted to the last row with a value
 MAX_CSV_BYTES = 200 * 1024**2  # a CSV, .xls or .ods file, read whole
 # Control characters, which no survey answer holds and which break scores.xlsx (NUL) or the
-# terminal (ESC); tab and newline are kept.
+# terminal (ESC); tab and newline are kept, and a Windows line end (CR LF) is a newline.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -29,6 +29,8 @@ def clean_row(values: Sequence[CellValue], number: int, flags: Flags) -> Row:
     """
     result: list[CellValue] = []
     for index, value in enumerate(values):
+        if isinstance(value, str) and "\r" in value:
+            value = value.replace("\r\n", "\n")  # a cell's own line breaks, as a CSV from Windows writes them
         if isinstance(value, str) and _CONTROL.search(value):
             value = _CONTROL.sub("", value)
             flags.setdefault(number, []).append((index, CONTROL_REMOVED))

@@ -246,3 +246,16 @@ def test_a_line_above_the_header_neither_hides_a_stray_quote_nor_becomes_a_row(t
     path.write_text("\r\n".join([above, header.getvalue(), *rows]) + "\r\n", encoding="utf-8")
     result = invoke(["check", str(path)])
     assert result.exit_code == 2 and "starts with a quote" in result.stderr
+
+
+def test_a_windows_line_break_inside_a_cell_is_a_line_break_not_a_control_character(tmp_path: Path) -> None:
+    rows = [leader_row("Ann Ask", "ann@example.dk", 3), leader_row("Bo Bak", "bo@example.dk", 4)]
+    header = IDENTITY + item_headers() + ["Beskriv dit formål med sociale medier med dine egne ord."]
+    rows[0].append("Første linje.\r\nAnden linje.")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([header, *rows])
+    path = tmp_path / "s.csv"
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+    ann = read_survey(Settings(survey=path)).outcomes[0]
+    assert ann.response.free_text["T1"] == "Første linje.\nAnden linje."
+    assert not any("control characters" in str(w) for w in ann.warnings)
