@@ -245,6 +245,8 @@ def ascii_lower(text: str) -> str:
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+# Letters that no accent-stripping reaches, written as a Dane or a German would in ASCII: names and file names.
+TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "ß": "ss", "ð": "d", "þ": "th", "ł": "l", "œ": "oe"})
 
 
 PDF_LEADER_KEY = "ReportgenLeader"  # the PDF's document information entry that holds its leader's id

@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -215,8 +215,3 @@ def _send_one(folder: Path, reminder: Reminder, message: EmailMessage, mailer: M
     record(folder, reminder, "reminded", reminder.email, response, identity)
     summary.sent.append(reminder)
     return True
-
-
-def now_utc() -> datetime:
-    """The time, for the reminder's day."""
-    return datetime.now(UTC)

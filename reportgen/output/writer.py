@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import OutputError
+from ..models import TRANSLITERATE
 
 # A cell starting with one of these can run as a formula when the file is opened in Excel.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -26,12 +27,11 @@ _MAX_SLUG = 60
 _TEMPORARY_PREFIX = ".reportgen-"
 _TEMPORARY_SUFFIX = ".tmp"
 # Letters that Unicode decomposition does not turn into ASCII.
-_TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "ß": "ss", "ð": "d", "þ": "th", "ł": "l", "œ": "oe"})
 
 
 def slugify(text: str) -> str:
     """A file-name part safe on Windows, macOS and Linux: "Søren Østergaard" → "soren-ostergaard"."""
-    text = text.casefold().translate(_TRANSLITERATE)
+    text = text.casefold().translate(TRANSLITERATE)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     return slug[:_MAX_SLUG].rstrip("-") or "leader"

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from ..models import Assessment, ColumnMap, Instrument, Outcome, Problem, Response
+from ..models import TRANSLITERATE, Assessment, ColumnMap, Instrument, Outcome, Problem, Response
 from ..scoring.scorer import assess
 from .cells import DAY_OR_MONTH, DateMatch, column_letter, read_date
 
@@ -236,12 +236,11 @@ def decide_duplicates(responses: Iterable[Response]) -> dict[int, tuple[int, str
 # ("Anne Hansen", "Anne Hanssen"): one edit from 8 characters on, two from 16; none in a shorter
 # name, where one letter makes another person ("Bo Berg", "Bo Borg"; 王伟, 王芳).
 TYPO_FROM = (8, 16)
-_TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "ß": "ss", "ð": "d", "þ": "th", "ł": "l", "œ": "oe"})
 
 
 def name_key(name: str) -> str:
     """A name as compared for identity: case, accents, punctuation and spacing ignored ("Søren  Ø." → "soren o")."""
-    text = unicodedata.normalize("NFKC", name).casefold().translate(_TRANSLITERATE)
+    text = unicodedata.normalize("NFKC", name).casefold().translate(TRANSLITERATE)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^\w]+", " ", text).split())
 
